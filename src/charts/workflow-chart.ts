@@ -1,0 +1,147 @@
+import { Construct } from 'constructs';
+import { Chart } from 'cdk8s';
+import { Environment } from '../config/schema';
+import { ResolvedWorkflow } from '../config/resolved';
+import { ComponentIdentity, WorkflowMetadata } from '../constructs/labels';
+import { WorkflowNamespace } from '../constructs/namespace';
+import { AppServiceAccount } from '../constructs/service-account';
+import { PeopleAccess } from '../constructs/people-rbac';
+import { AppConfig } from '../constructs/app-config';
+import { API_PORT_NAME, ApiWorkload, ISTIO_MERGED_METRICS_PORT, SecretEnvRef } from '../constructs/api-workload';
+import { ApiService } from '../constructs/api-service';
+import { Autoscaler } from '../constructs/autoscaler';
+import { DisruptionBudget } from '../constructs/disruption-budget';
+import { AllowPolicies, CLOUD_METADATA_CIDR, DNS_PORT, DefaultDenyPolicy, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, namespacePeer } from '../constructs/network-policy';
+
+export interface WorkflowChartProps {
+  readonly environment: Environment;
+  readonly workflow: ResolvedWorkflow;
+}
+
+/** Every object one workflow needs in one environment. */
+export class WorkflowChart extends Chart {
+  public readonly workflow: ResolvedWorkflow;
+  public readonly environment: Environment;
+
+  constructor(scope: Construct, id: string, props: WorkflowChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const { environment: env, workflow: wf } = props;
+    this.workflow = wf;
+    this.environment = env;
+    const s = wf.settings;
+    const namespace = wf.namespace;
+    const metadata: WorkflowMetadata = { workflow: wf.name, version: wf.version, ownerTeam: wf.owner.team, ownerEmail: wf.owner.email };
+    const api: ComponentIdentity = { workflow: wf.name, app: 'langgraph-api', component: 'api' };
+    const apiName = `${wf.name}-api`;
+
+    new WorkflowNamespace(this, 'Namespace', { name: namespace, metadata, meshEnabled: env.mesh.enabled });
+    const identity = new AppServiceAccount(this, 'ServiceAccount', { name: apiName, namespace, metadata });
+    new PeopleAccess(this, 'PeopleAccess', {
+      workflow: wf.name, namespace, metadata, ownerGroup: wf.owner.group, oncallGroup: env.rbac.oncallGroup,
+    });
+    const config = new AppConfig(this, 'AppConfig', { name: `${wf.name}-config`, namespace, metadata, data: s.appConfig });
+
+    const workload = new ApiWorkload(this, 'Api', {
+      name: apiName,
+      namespace,
+      metadata,
+      identity: api,
+      image: wf.image.reference,
+      serviceAccount: identity.serviceAccount,
+      configMap: config.configMap,
+      requests: s.resources.requests,
+      limits: s.resources.limits,
+      probes: s.probes,
+      terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
+      rollingUpdate: s.rollingUpdate,
+      secretEnv: secretEnv(wf),
+      env: s.env,
+      mesh: env.mesh.enabled ? { terminationDrainSeconds: env.mesh.terminationDrainSeconds } : undefined,
+    });
+
+    new ApiService(this, 'Service', { name: apiName, namespace, metadata, identity: api, selector: workload.selector });
+
+    const a = s.autoscaling;
+    new Autoscaler(this, 'Autoscaler', {
+      name: apiName,
+      namespace,
+      metadata,
+      identity: api,
+      target: { apiVersion: 'apps/v1', kind: 'Deployment', name: apiName },
+      minReplicas: a.minReplicas,
+      maxReplicas: a.maxReplicas,
+      cpuUtilization: a.cpuUtilization,
+      memoryUtilization: a.memoryUtilization,
+      scaleUp: a.scaleUp,
+      scaleDown: a.scaleDown,
+      runningRunsPerPod: a.runningRunsPerPod,
+      queueDepth: a.queueDepth,
+    });
+    new DisruptionBudget(this, 'DisruptionBudget', { name: apiName, namespace, metadata, identity: api, selector: workload.selector });
+
+    new DefaultDenyPolicy(this, 'DefaultDeny', { workflow: wf.name, namespace, metadata });
+    new AllowPolicies(this, 'ApiNetwork', {
+      workflow: wf.name,
+      namespace,
+      metadata,
+      podSelector: workload.selector,
+      ingress: apiIngress(env),
+      egress: apiEgress(env),
+    });
+  }
+}
+
+/** The server's credentials, all by reference to the pre-existing Secret. */
+function secretEnv(wf: ResolvedWorkflow): Record<string, SecretEnvRef> {
+  const s = wf.settings.secret;
+  const secretName = s.name ?? `${wf.name}-secrets`;
+  const ref = (key: string): SecretEnvRef => ({ secretName, key });
+  const env: Record<string, SecretEnvRef> = {
+    DATABASE_URI: ref(s.keys.databaseUri),
+    POSTGRES_URI: ref(s.keys.databaseUri),
+    REDIS_URI: ref(s.keys.redisUri),
+  };
+  if (s.keys.langsmithApiKey) env.LANGSMITH_API_KEY = ref(s.keys.langsmithApiKey);
+  if (s.keys.licenseKey) env.LANGGRAPH_CLOUD_LICENSE_KEY = ref(s.keys.licenseKey);
+  for (const name of Object.keys(s.keys.extra).sort()) env[name] = ref(s.keys.extra[name]);
+  return env;
+}
+
+function apiIngress(env: Environment): IngressAllow[] {
+  const allows: IngressAllow[] = [
+    // The gateway (mesh) or ingress controller (no mesh) is the only external entry.
+    { name: 'from-ingress', from: [namespacePeer(env.namespaces.ingress)], ports: [{ port: API_PORT_NAME }] },
+  ];
+  if (env.mesh.enabled) {
+    // In-mesh callers; identity is enforced by the mesh's AuthorizationPolicy, not by IP.
+    allows.push({ name: 'from-mesh', from: [{ namespaceSelector: { 'istio-injection': 'enabled' } }], ports: [{ port: API_PORT_NAME }] });
+  }
+  // Prometheus scrapes exactly one port: the sidecar's merged endpoint with the mesh, else the server.
+  allows.push({
+    name: 'from-monitoring',
+    from: [namespacePeer(env.namespaces.monitoring)],
+    ports: [{ port: env.mesh.enabled ? ISTIO_MERGED_METRICS_PORT : API_PORT_NAME }],
+  });
+  return allows;
+}
+
+function apiEgress(env: Environment): EgressAllow[] {
+  const allows: EgressAllow[] = [
+    { name: 'dns', to: [namespacePeer(env.namespaces.dns, { 'k8s-app': 'kube-dns' })], ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] },
+  ];
+  if (env.mesh.enabled) {
+    allows.push({ name: 'istiod', to: [namespacePeer(env.namespaces.istio, { app: 'istiod' })], ports: [{ port: ISTIOD_XDS_PORT }] });
+  }
+  allows.push(
+    { name: 'postgres', to: env.egress.postgres.to, ports: [{ port: env.egress.postgres.port }] },
+    { name: 'redis', to: env.egress.redis.to, ports: [{ port: env.egress.redis.port }] },
+    {
+      name: 'https',
+      to: [
+        { cidr: '0.0.0.0/0', except: [CLOUD_METADATA_CIDR, ...env.egress.https.exceptCidrs] },
+      ],
+      ports: [{ port: env.egress.https.port }],
+    },
+  );
+  return allows;
+}

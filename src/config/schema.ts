@@ -1,0 +1,331 @@
+/**
+ * The configuration contract: one zod schema from which the TypeScript types
+ * and the editor JSON Schema are derived. Everything here is plain data.
+ *
+ * Layers (deep-merged, later wins; arrays replace):
+ *   config/defaults.yaml ⊕ config/environments/<env>.yaml       → Environment
+ *   Environment.workflowDefaults ⊕ workflow.overrides ⊕ workflow.environments[env] → WorkflowSettings
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- primitives
+
+/** DNS-1123 label that also starts with a letter (RFC 1035), as Service names require. */
+export const WORKFLOW_NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** Longest workflow name such that `<workflow>-api-canary`-style names stay ≤ 63 characters. */
+export const WORKFLOW_NAME_MAX = 52;
+
+const dnsLabel = z
+  .string()
+  .max(63, 'at most 63 characters (a DNS-1123 label)')
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+
+const cpuQuantity = z
+  .string()
+  .regex(/^(\d+m|\d+(\.\d{1,3})?)$/, 'a cpu quantity such as "250m" or "1.5"');
+/** Binary units only: they are what the kubelet reports and what cdk8s-plus renders. */
+const byteQuantity = z
+  .string()
+  .regex(/^[1-9]\d*(Ki|Mi|Gi|Ti)$/, 'a byte quantity in binary units such as "256Mi" or "1Gi"');
+const percent = z.number().int().min(1).max(100);
+const seconds = z.number().int().min(0);
+const positiveInt = z.number().int().min(1);
+const cidr = z
+  .string()
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'a CIDR such as "10.0.0.0/16"');
+const labelMap = z.record(z.string(), z.string());
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a Secret data key (letters, digits, "-", "_", ".")');
+const url = z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL');
+
+// ---------------------------------------------------------------- workload
+
+/** Whole gibibytes: the unit in which the pod's ephemeral-storage is rendered. */
+const gibibytes = z.string().regex(/^[1-9]\d*Gi$/, 'whole gibibytes such as "1Gi"');
+
+const resourceAmounts = z.strictObject({
+  cpu: cpuQuantity,
+  memory: byteQuantity,
+  ephemeralStorage: gibibytes,
+});
+
+const probe = z.strictObject({
+  path: z.string().startsWith('/').default('/ok'),
+  initialDelaySeconds: seconds.default(0),
+  periodSeconds: positiveInt.default(10),
+  timeoutSeconds: positiveInt.default(2),
+  failureThreshold: positiveInt.default(3),
+  successThreshold: positiveInt.default(1),
+});
+
+const scalingRule = z.strictObject({
+  stabilizationWindowSeconds: z.number().int().min(0).max(3600),
+  percent: z.number().int().min(1).max(1000),
+  periodSeconds: z.number().int().min(1).max(1800),
+});
+
+const autoscaling = z.strictObject({
+  minReplicas: positiveInt,
+  maxReplicas: positiveInt,
+  cpuUtilization: percent.default(70),
+  memoryUtilization: percent.default(80),
+  scaleUp: scalingRule.default({ stabilizationWindowSeconds: 60, percent: 100, periodSeconds: 15 }),
+  scaleDown: scalingRule.default({ stabilizationWindowSeconds: 300, percent: 10, periodSeconds: 60 }),
+  /** Pods metric on the server's running-runs gauge. Needs a custom-metrics adapter; off by default. */
+  runningRunsPerPod: z
+    .strictObject({ metric: z.string().default('lg_api_num_running_runs'), averageValue: positiveInt })
+    .optional(),
+  /** External queue-depth metric. Needs an external-metrics adapter; off by default. */
+  queueDepth: z
+    .strictObject({ metric: z.string(), selector: labelMap.default({}), averageValue: positiveInt })
+    .optional(),
+});
+
+const secretRefs = z.strictObject({
+  /** Name of the pre-existing Secret in the workflow's namespace. Default: `<workflow>-secrets`. */
+  name: dnsLabel.optional(),
+  /** Secret data keys. Only references are rendered, never values. */
+  keys: z
+    .strictObject({
+      databaseUri: secretKey.default('database-uri'),
+      redisUri: secretKey.default('redis-uri'),
+      /** Exactly one of these two is rendered. */
+      langsmithApiKey: secretKey.optional(),
+      licenseKey: secretKey.optional(),
+      /** Further env vars from the same Secret, e.g. LLM provider keys: `{ OPENAI_API_KEY: openai-api-key }`. */
+      extra: z.record(envVarName, secretKey).default({}),
+    })
+    .default({ databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', extra: {} }),
+});
+
+const canaryStep = z.strictObject({
+  setWeight: z.number().int(),
+  /** Pause after this step, in seconds; omit for none. */
+  pauseSeconds: z.number().int().optional(),
+});
+
+const delivery = z.strictObject({
+  strategy: z.enum(['rolling', 'canary']),
+  canary: z
+    .strictObject({
+      steps: z.array(canaryStep).min(1),
+      /** Name of the VirtualService HTTP route that Argo Rollouts rewrites. */
+      routeName: dnsLabel.default('primary'),
+      analysis: z
+        .strictObject({
+          intervalSeconds: positiveInt.default(60),
+          failureLimit: z.number().int().min(0).default(3),
+          consecutiveErrorLimit: z.number().int().min(0).default(4),
+          /** Minimum success ratio (0–1) of canary requests. */
+          minSuccessRate: z.number().gt(0).lte(1).default(0.95),
+          /** Maximum p95 latency of canary requests, in seconds. */
+          maxP95LatencySeconds: z.number().positive().default(2),
+          /** Below this many requests in the window the measurement passes (quiet canary). */
+          minRequestCount: z.number().int().min(0).default(10),
+          /** Query window, e.g. 2m (a PromQL duration). */
+          window: z.string().regex(/^\d+[smh]$/, 'a PromQL duration such as "2m"').default('2m'),
+        })
+        .default({
+          intervalSeconds: 60, failureLimit: 3, consecutiveErrorLimit: 4, minSuccessRate: 0.95,
+          maxP95LatencySeconds: 2, minRequestCount: 10, window: '2m',
+        }),
+    })
+    .optional(),
+});
+
+const slo = z.strictObject({
+  /** Availability objective as a ratio, e.g. 0.999. */
+  availability: z.number().gt(0).lt(1).default(0.999),
+  /** Latency objective: this share of requests completes under `latencyThresholdSeconds`. */
+  latency: z.number().gt(0).lt(1).default(0.99),
+  latencyThresholdSeconds: z.number().positive().default(2),
+});
+
+const alertThresholds = z.strictObject({
+  errorRatio: z.number().gt(0).lt(1).default(0.05),
+  p95LatencySeconds: z.number().positive().default(2),
+  memoryLimitRatio: z.number().gt(0).lte(1).default(0.9),
+  /** Share of max_connections above which the connection-pool alert fires. */
+  postgresConnectionRatio: z.number().gt(0).lte(1).default(0.8),
+  /** Failed upstream (LLM) calls per second above which the provider alert fires. */
+  llmFailuresPerSecond: z.number().positive().default(0.1),
+});
+
+const image = z.strictObject({
+  repository: z
+    .string()
+    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'an image repository such as registry.example.com/team/app'),
+  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'sha256: followed by 64 hex digits').optional(),
+  tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'a valid image tag').optional(),
+});
+
+export const workflowSettingsSchema = z.strictObject({
+  image,
+  autoscaling,
+  resources: z.strictObject({ requests: resourceAmounts, limits: resourceAmounts }),
+  probes: z
+    .strictObject({
+      startup: probe.default({ path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 }),
+      readiness: probe.default({ path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 }),
+      liveness: probe.default({ path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 }),
+    })
+    .default({
+      startup: { path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 },
+      readiness: { path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 },
+      liveness: { path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 },
+    }),
+  /** Long enough for the server to finish in-flight runs after SIGTERM. */
+  terminationGracePeriodSeconds: z.number().int().min(30).max(3600).default(180),
+  rollingUpdate: z
+    .strictObject({ maxSurge: z.number().int().min(0), maxUnavailable: z.number().int().min(0) })
+    .default({ maxSurge: 1, maxUnavailable: 0 }),
+  /** Plain, non-secret environment variables. Secret-like names are refused. */
+  env: z.record(envVarName, z.string()).default({}),
+  /** Application config, rendered into a ConfigMap mounted read-only at /etc/langgraph. */
+  appConfig: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string()).default({}),
+  secret: secretRefs.default({ keys: { databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', extra: {} } }),
+  delivery,
+  slo: slo.default({ availability: 0.999, latency: 0.99, latencyThresholdSeconds: 2 }),
+  alerts: alertThresholds.default({
+    errorRatio: 0.05, p95LatencySeconds: 2, memoryLimitRatio: 0.9, postgresConnectionRatio: 0.8, llmFailuresPerSecond: 0.1,
+  }),
+});
+export type WorkflowSettings = z.infer<typeof workflowSettingsSchema>;
+
+// ---------------------------------------------------------------- environment
+
+/** A NetworkPolicy peer: CIDR or selectors (NetworkPolicy cannot match hostnames). */
+const peer = z.union([
+  z.strictObject({ cidr, except: z.array(cidr).default([]) }),
+  z.strictObject({
+    namespaceSelector: labelMap.optional(),
+    podSelector: labelMap.optional(),
+  }),
+]);
+
+const egressTarget = z.strictObject({
+  port: z.number().int().min(1).max(65535),
+  to: z.array(peer).min(1),
+});
+
+/** The one SLI contract shared by canary analysis, alerts, SLOs and dashboard. */
+const sli = z.strictObject({
+  /** Counter of requests, e.g. istio_requests_total. */
+  requestMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/),
+  /** Histogram (the `_bucket` series) of request durations. */
+  latencyHistogram: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*_bucket$/, 'the _bucket series of a histogram'),
+  latencyUnit: z.enum(['milliseconds', 'seconds']),
+  /** Label holding the HTTP status code. */
+  statusCodeLabel: z.string(),
+  /** Label holding the Service name (host-level split: tells canary from stable). */
+  serviceLabel: z.string(),
+  /** Label holding the namespace. */
+  namespaceLabel: z.string(),
+  /** Extra fixed matchers, e.g. { reporter: destination }. */
+  matchers: labelMap.default({}),
+  /** How the Service label's value is formed: `name` or `fqdn` (`<svc>.<ns>.svc.cluster.local`). */
+  serviceValue: z.enum(['name', 'fqdn']).default('name'),
+});
+export type Sli = z.infer<typeof sli>;
+
+const waiver = z.strictObject({
+  /** Rule or scanner check id, e.g. `policy/single-replica` or `kube-score/deployment-has-host-podantiaffinity`. */
+  rule: z.string().min(1),
+  kind: z.string().min(1),
+  /** Object name; `<workflow>` is replaced by each workflow's name. */
+  name: z.string().min(1),
+  reason: z.string().min(20, 'say why in a sentence (at least 20 characters)'),
+});
+export type Waiver = z.infer<typeof waiver>;
+
+export const environmentSchema = z.strictObject({
+  name: dnsLabel,
+  cluster: z.strictObject({
+    /** API server URL of this environment's cluster (Argo CD destination). */
+    server: url,
+  }),
+  mesh: z.strictObject({
+    enabled: z.boolean(),
+    /** Seconds the sidecar keeps serving after SIGTERM; should cover the app's drain. */
+    terminationDrainSeconds: positiveInt.default(170),
+  }),
+  namespaces: z
+    .strictObject({
+      istio: dnsLabel.default('istio-system'),
+      /** Where the Istio ingress gateway (or ingress controller) runs. */
+      ingress: dnsLabel.default('istio-ingress'),
+      monitoring: dnsLabel.default('monitoring'),
+      argocd: dnsLabel.default('argocd'),
+      dns: dnsLabel.default('kube-system'),
+    })
+    .default({ istio: 'istio-system', ingress: 'istio-ingress', monitoring: 'monitoring', argocd: 'argocd', dns: 'kube-system' }),
+  images: z
+    .strictObject({
+      /** Allow `repository:tag` without a digest (dev only). `latest` is never allowed. */
+      allowTags: z.boolean().default(false),
+    })
+    .default({ allowTags: false }),
+  egress: z.strictObject({
+    postgres: egressTarget,
+    redis: egressTarget,
+    /** External HTTPS APIs (LLM providers, LangSmith). The cloud metadata address is always excluded. */
+    https: z
+      .strictObject({
+        port: z.number().int().min(1).max(65535).default(443),
+        exceptCidrs: z.array(cidr).default([]),
+      })
+      .default({ port: 443, exceptCidrs: [] }),
+  }),
+  rbac: z.strictObject({
+    /** Group given read-only access to every workflow namespace. */
+    oncallGroup: z.string().min(1),
+  }),
+  monitoring: z.strictObject({
+    /** Labels the cluster's Prometheus uses to select monitors and rules. */
+    selectorLabels: labelMap.default({ release: 'prometheus' }),
+    /** Prometheus address used by the canary analysis. */
+    prometheusAddress: url,
+  }),
+  sli,
+  /**
+   * Per-workflow knobs (the shape of workflowSettingsSchema, partially); each catalog entry may
+   * override any of them. Checked after merging, per workflow, so errors name the workflow.
+   */
+  workflowDefaults: z.record(z.string(), z.unknown()).default({}),
+  /** The single list of exceptions to policy rules and scanner checks. */
+  waivers: z.array(waiver).default([]),
+});
+export type Environment = z.infer<typeof environmentSchema>;
+
+// ---------------------------------------------------------------- workflow catalog
+
+/** Overrides are checked after merging (against workflowSettingsSchema); here they only need to be objects. */
+const overrides = z.record(z.string(), z.unknown());
+
+export const workflowSchema = z.strictObject({
+  name: z
+    .string()
+    .max(WORKFLOW_NAME_MAX, `at most ${WORKFLOW_NAME_MAX} characters, so derived names such as <workflow>-api-canary stay within 63`)
+    .regex(WORKFLOW_NAME_PATTERN, 'lower-case letters, digits and "-", starting with a letter and ending with a letter or digit'),
+  /** Namespace of the workflow. Default: the workflow name. */
+  namespace: dnsLabel.optional(),
+  description: z.string().optional(),
+  owner: z.strictObject({
+    team: dnsLabel,
+    email: z.email(),
+    /** Identity-provider group bound to the workflow's people Role. */
+    group: z.string().min(1),
+  }),
+  /** Container image; environments may override it (e.g. a tag in dev). */
+  image: image.partial().default({}),
+  /** Application version, rendered as app.kubernetes.io/version. */
+  version: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/, 'a label value such as 1.4.2'),
+  overrides: overrides.default({}),
+  environments: z.record(dnsLabel, overrides).default({}),
+});
+export type Workflow = z.infer<typeof workflowSchema>;
+
+export const catalogSchema = z.strictObject({
+  workflows: z.array(workflowSchema).min(1),
+});
+export type Catalog = z.infer<typeof catalogSchema>;

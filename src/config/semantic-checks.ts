@@ -1,0 +1,101 @@
+/**
+ * Rules that a schema cannot express: relations between fields. Each returns every violation with
+ * the path (in the merged data), the bad value and the fix; the loader attributes them to a file.
+ */
+import { bytes, cpuMillicores } from './quantity';
+import { Catalog, Environment, WorkflowSettings } from './schema';
+
+export interface SemanticIssue {
+  readonly path: (string | number)[];
+  readonly value?: unknown;
+  readonly message: string;
+}
+
+/** Env vars the platform sets from the Secret; a literal value for them would leak or shadow it. */
+export const RESERVED_ENV = ['DATABASE_URI', 'POSTGRES_URI', 'REDIS_URI', 'LANGSMITH_API_KEY', 'LANGGRAPH_CLOUD_LICENSE_KEY', 'N_JOBS_PER_WORKER'];
+/** Names that suggest a credential; such values belong in the Secret, referenced by key. */
+export const SECRET_LIKE_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+export function checkEnvironment(env: Environment): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  env.waivers.forEach((w, i) => {
+    if (w.name.includes('*')) issues.push({ path: ['waivers', i, 'name'], value: w.name, message: 'waivers name one object; wildcards are not allowed (use <workflow> to apply per workflow)' });
+  });
+  return issues;
+}
+
+export function checkCatalog(catalog: Catalog, environmentNames: readonly string[]): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  const names = new Map<string, number>();
+  const namespaces = new Map<string, number>();
+  catalog.workflows.forEach((wf, i) => {
+    if (names.has(wf.name)) issues.push({ path: ['workflows', i, 'name'], value: wf.name, message: `duplicate workflow name (also entry ${names.get(wf.name)}); names must be unique` });
+    names.set(wf.name, i);
+    const ns = wf.namespace ?? wf.name;
+    if (namespaces.has(ns)) issues.push({ path: ['workflows', i, 'namespace'], value: ns, message: `namespace already used by entry ${namespaces.get(ns)}; each workflow needs its own namespace` });
+    namespaces.set(ns, i);
+    for (const envName of Object.keys(wf.environments)) {
+      if (!environmentNames.includes(envName)) {
+        issues.push({ path: ['workflows', i, 'environments', envName], value: envName, message: `no such environment; known: ${environmentNames.join(', ')}` });
+      }
+    }
+  });
+  return issues;
+}
+
+export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  const add = (path: (string | number)[], value: unknown, message: string) => issues.push({ path, value, message });
+
+  // Image: pinned by digest; a tag only where the environment allows it; never `latest`.
+  if (s.image.repository === undefined) add(['image', 'repository'], undefined, 'is required: the image repository, e.g. registry.example.com/team/app');
+  if (s.image.tag === 'latest') add(['image', 'tag'], 'latest', '"latest" is never allowed: pin the image by digest (image.digest: sha256:…)');
+  if (!s.image.digest) {
+    if (!s.image.tag) add(['image', 'digest'], undefined, 'is required: pin the image by digest (sha256:…)');
+    else if (!env.images.allowTags) add(['image', 'tag'], s.image.tag, `environment "${env.name}" requires images pinned by digest: set image.digest (sha256:…), or allow tags with images.allowTags (dev only)`);
+  }
+
+  const a = s.autoscaling;
+  if (a.minReplicas > a.maxReplicas) add(['autoscaling', 'minReplicas'], a.minReplicas, `must not exceed autoscaling.maxReplicas (${a.maxReplicas})`);
+
+  for (const res of ['cpu', 'memory', 'ephemeralStorage'] as const) {
+    const req = s.resources.requests[res];
+    const lim = s.resources.limits[res];
+    const parse = res === 'cpu' ? cpuMillicores : bytes;
+    if (parse(req) > parse(lim)) add(['resources', 'requests', res], req, `request exceeds the limit (${lim}); lower the request or raise resources.limits.${res}`);
+  }
+
+  if (s.rollingUpdate.maxSurge === 0 && s.rollingUpdate.maxUnavailable === 0) {
+    add(['rollingUpdate'], s.rollingUpdate, 'maxSurge and maxUnavailable cannot both be 0 (the rollout could never progress); use maxSurge 1, maxUnavailable 0');
+  }
+
+  const keys = s.secret.keys;
+  if (!!keys.langsmithApiKey === !!keys.licenseKey) {
+    add(['secret', 'keys', 'langsmithApiKey'], keys.langsmithApiKey, 'set exactly one of secret.keys.langsmithApiKey and secret.keys.licenseKey (the server needs one licence credential)');
+  }
+
+  for (const name of Object.keys(s.env)) {
+    if (RESERVED_ENV.includes(name)) add(['env', name], name, `${name} is set by the platform from the Secret or the worker config; remove it from env`);
+    else if (SECRET_LIKE_ENV.test(name)) add(['env', name], name, `looks like a credential; put it in the Secret and reference it with secret.keys.extra.${name}`);
+  }
+
+  const d = s.delivery;
+  if (d.strategy === 'canary') {
+    if (!env.mesh.enabled) add(['delivery', 'strategy'], 'canary', `canary needs Istio traffic routing, but mesh.enabled is false in "${env.name}"; use strategy "rolling" or enable the mesh`);
+    if (!d.canary) add(['delivery', 'canary'], undefined, 'is required when strategy is "canary": give steps (setWeight 1–100, strictly increasing) and analysis thresholds');
+    else {
+      let previous = 0;
+      d.canary.steps.forEach((step, i) => {
+        if (step.setWeight < 1 || step.setWeight > 100) add(['delivery', 'canary', 'steps', i, 'setWeight'], step.setWeight, 'weights must be within 1–100');
+        else if (step.setWeight <= previous) add(['delivery', 'canary', 'steps', i, 'setWeight'], step.setWeight, `weights must increase strictly (previous step: ${previous})`);
+        previous = Math.max(previous, step.setWeight);
+        if (step.pauseSeconds !== undefined && step.pauseSeconds < 0) add(['delivery', 'canary', 'steps', i, 'pauseSeconds'], step.pauseSeconds, 'pauses must be ≥ 0 seconds');
+      });
+    }
+  }
+
+  if (env.mesh.enabled && env.mesh.terminationDrainSeconds >= s.terminationGracePeriodSeconds) {
+    add(['terminationGracePeriodSeconds'], s.terminationGracePeriodSeconds, `must exceed mesh.terminationDrainSeconds (${env.mesh.terminationDrainSeconds}) so the kubelet does not kill the sidecar mid-drain`);
+  }
+  return issues;
+}

@@ -1,0 +1,39 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+import { API_PORT_NAME } from './api-workload';
+
+export const SERVICE_PORT = 80;
+
+export interface ApiServiceProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly metadata: WorkflowMetadata;
+  readonly identity: ComponentIdentity;
+  /** Pod selector; the component's selector labels. */
+  readonly selector: Readonly<Record<string, string>>;
+}
+
+/** ClusterIP Service, port 80 → the server's named `http` port. */
+export class ApiService extends Construct {
+  public readonly name: string;
+  public readonly port = SERVICE_PORT;
+
+  constructor(scope: Construct, id: string, props: ApiServiceProps) {
+    super(scope, id);
+    this.name = props.name;
+    new k8s.KubeService(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: componentLabels(props.metadata, props.identity),
+        annotations: workflowAnnotations(props.metadata),
+      },
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...props.selector },
+        ports: [{ name: API_PORT_NAME, port: SERVICE_PORT, targetPort: k8s.IntOrString.fromString(API_PORT_NAME), protocol: 'TCP', appProtocol: 'http' }],
+      },
+    });
+  }
+}

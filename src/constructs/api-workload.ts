@@ -1,0 +1,182 @@
+import { Construct } from 'constructs';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ComponentIdentity, WorkflowMetadata, componentLabels, selectorLabels, workflowAnnotations } from './labels';
+import { hardenPodTemplate } from './pod-hardening';
+import { ResourceAmounts, containerResources } from './resources';
+import { APP_CONFIG_MOUNT_PATH } from './app-config';
+import { podScheduling } from './scheduling';
+
+/** LangGraph server facts. */
+export const API_PORT = 8000;
+export const API_PORT_NAME = 'http';
+export const METRICS_PATH = '/metrics';
+export const LOGS_PATH = '/var/log/langgraph';
+/** Non-root identity (≥ 10000, so it never collides with a host user). */
+export const RUN_AS_USER = 10001;
+export const RUN_AS_GROUP = 10001;
+/** Istio sidecar's merged Prometheus endpoint (app metrics + istio_* metrics). */
+export const ISTIO_MERGED_METRICS_PORT = 15020;
+export const ISTIO_MERGED_METRICS_PATH = '/stats/prometheus';
+
+export interface ProbeTiming {
+  readonly path: string;
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+}
+
+export interface SecretEnvRef {
+  readonly secretName: string;
+  readonly key: string;
+}
+
+export interface MeshSidecarOptions {
+  /** How long the sidecar keeps serving after SIGTERM, while the server drains runs. */
+  readonly terminationDrainSeconds: number;
+}
+
+export interface ApiWorkloadProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly metadata: WorkflowMetadata;
+  readonly identity: ComponentIdentity;
+  /** Pinned image reference (`repo@sha256:…`). */
+  readonly image: string;
+  readonly serviceAccount: kplus.IServiceAccount;
+  readonly configMap: kplus.IConfigMap;
+  readonly requests: ResourceAmounts;
+  readonly limits: ResourceAmounts;
+  readonly probes: { readonly startup: ProbeTiming; readonly readiness: ProbeTiming; readonly liveness: ProbeTiming };
+  /** Long enough for the server to finish in-flight runs. */
+  readonly terminationGracePeriodSeconds: number;
+  readonly rollingUpdate: { readonly maxSurge: number; readonly maxUnavailable: number };
+  /** Env vars read from Secrets (never literal values). */
+  readonly secretEnv: Readonly<Record<string, SecretEnvRef>>;
+  /** Plain, non-secret env vars. @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Replica count. `undefined` when an autoscaler owns the workload (the field is then omitted,
+   * so a sync never fights the HPA); `0` when an Argo Rollout runs these pods via workloadRef.
+   */
+  readonly replicas?: number;
+  /** Istio sidecar settings; undefined without the mesh. @default - no mesh */
+  readonly mesh?: MeshSidecarOptions;
+  /** Size limit of the writable /tmp. @default 256Mi */
+  readonly tmpSizeLimit?: Size;
+  /** Size limit of the writable log folder. @default 128Mi */
+  readonly logsSizeLimit?: Size;
+}
+
+/**
+ * The LangGraph API server as a hardened Deployment. The pod template is exposed so that an Argo
+ * Rollout can run it (workloadRef) in environments with canary delivery.
+ */
+export class ApiWorkload extends Construct {
+  public readonly deployment: kplus.Deployment;
+  public readonly name: string;
+  public readonly selector: Record<string, string>;
+  public readonly podLabels: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: ApiWorkloadProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.selector = selectorLabels(props.identity);
+    this.podLabels = componentLabels(props.metadata, props.identity);
+    const labels = this.podLabels;
+
+    this.deployment = new kplus.Deployment(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace, labels, annotations: workflowAnnotations(props.metadata) },
+      select: false,
+      spread: false,
+      replicas: props.replicas,
+      serviceAccount: props.serviceAccount,
+      automountServiceAccountToken: false,
+      podMetadata: { labels, annotations: podAnnotations(props) },
+      securityContext: { ensureNonRoot: true, user: RUN_AS_USER, group: RUN_AS_GROUP, fsGroup: RUN_AS_GROUP },
+      terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds),
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(props.rollingUpdate.maxSurge),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(props.rollingUpdate.maxUnavailable),
+      }),
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: this.selector }));
+    if (props.replicas === undefined) this.deployment.markHasAutoscaler();
+
+    const container = this.deployment.addContainer({
+      name: props.identity.component,
+      image: props.image,
+      ports: [{ name: API_PORT_NAME, number: API_PORT }],
+      resources: containerResources(props.requests, props.limits),
+      startup: probe(props.probes.startup),
+      readiness: probe(props.probes.readiness),
+      liveness: probe(props.probes.liveness),
+      securityContext: {
+        ensureNonRoot: true,
+        user: RUN_AS_USER,
+        group: RUN_AS_GROUP,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+      },
+    });
+    for (const name of Object.keys(props.secretEnv)) {
+      const ref = props.secretEnv[name];
+      const secret = kplus.Secret.fromSecretName(this, `Secret${name}`, ref.secretName);
+      container.env.addVariable(name, kplus.EnvValue.fromSecretValue({ secret, key: ref.key }, { optional: false }));
+    }
+    const env = props.env ?? {};
+    for (const name of Object.keys(env).sort()) container.env.addVariable(name, kplus.EnvValue.fromValue(env[name]));
+
+    container.mount(APP_CONFIG_MOUNT_PATH, kplus.Volume.fromConfigMap(this, 'ConfigVolume', props.configMap, { name: 'config' }), { readOnly: true });
+    // The root filesystem is read-only; these are the only writable paths, each size-limited.
+    container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: props.tmpSizeLimit ?? Size.mebibytes(256) }));
+    container.mount(LOGS_PATH, kplus.Volume.fromEmptyDir(this, 'LogsVolume', 'logs', { sizeLimit: props.logsSizeLimit ?? Size.mebibytes(128) }));
+
+    const workload = ApiObject.of(this.deployment);
+    hardenPodTemplate(workload, { containerCount: 1 });
+    addScheduling(workload, this.selector);
+  }
+
+  /** The rendered Deployment object (for composition, e.g. a Rollout's workloadRef). */
+  public get apiObject(): ApiObject {
+    return ApiObject.of(this.deployment);
+  }
+}
+
+function probe(t: ProbeTiming): kplus.Probe {
+  return kplus.Probe.fromHttpGet(t.path, {
+    port: API_PORT,
+    initialDelaySeconds: Duration.seconds(t.initialDelaySeconds),
+    periodSeconds: Duration.seconds(t.periodSeconds),
+    timeoutSeconds: Duration.seconds(t.timeoutSeconds),
+    failureThreshold: t.failureThreshold,
+    successThreshold: t.successThreshold,
+  });
+}
+
+function podAnnotations(props: ApiWorkloadProps): Record<string, string> {
+  const annotations: Record<string, string> = { 'kubectl.kubernetes.io/default-container': props.identity.component };
+  if (props.mesh) {
+    // Start the sidecar before the server (outbound calls at boot) and keep it up while runs drain.
+    annotations['proxy.istio.io/config'] = JSON.stringify({
+      holdApplicationUntilProxyStarts: true,
+      terminationDrainDuration: `${props.mesh.terminationDrainSeconds}s`,
+    });
+    // Istio metrics merging: the sidecar scrapes the server's /metrics and serves both on :15020.
+    annotations['prometheus.io/scrape'] = 'true';
+    annotations['prometheus.io/port'] = String(API_PORT);
+    annotations['prometheus.io/path'] = METRICS_PATH;
+  }
+  return annotations;
+}
+
+function addScheduling(workload: ApiObject, selector: Record<string, string>): void {
+  const scheduling = podScheduling(selector);
+  workload.addJsonPatch(
+    JsonPatch.add('/spec/template/spec/topologySpreadConstraints', scheduling.topologySpreadConstraints),
+    JsonPatch.add('/spec/template/spec/affinity', scheduling.affinity),
+  );
+}

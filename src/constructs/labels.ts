@@ -1,0 +1,50 @@
+/**
+ * The label contract. Selectors use only name + instance + component, which never change once
+ * shipped (they are immutable on Deployments); everything else is informational.
+ */
+export const MANAGED_BY = 'cdk8s';
+
+export interface ComponentIdentity {
+  /** The workflow (LangGraph deployment) this object belongs to. */
+  readonly workflow: string;
+  /** The application, e.g. `langgraph-api`. */
+  readonly app: string;
+  /** The role within the workflow, e.g. `api`. */
+  readonly component: string;
+}
+
+export interface WorkflowMetadata {
+  readonly workflow: string;
+  readonly version: string;
+  readonly ownerTeam: string;
+  readonly ownerEmail: string;
+}
+
+/** The immutable pod selector of a component. */
+export function selectorLabels(id: ComponentIdentity): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': id.app,
+    'app.kubernetes.io/instance': id.workflow,
+    'app.kubernetes.io/component': id.component,
+  };
+}
+
+/** Labels every object of a workflow carries (selector labels are added per component). */
+export function workflowLabels(meta: WorkflowMetadata): Record<string, string> {
+  return {
+    'app.kubernetes.io/instance': meta.workflow,
+    'app.kubernetes.io/part-of': meta.workflow,
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    'app.kubernetes.io/version': meta.version,
+    owner: meta.ownerTeam,
+  };
+}
+
+export function workflowAnnotations(meta: WorkflowMetadata): Record<string, string> {
+  return { email: meta.ownerEmail };
+}
+
+/** Full labels of a component's objects and pods. */
+export function componentLabels(meta: WorkflowMetadata, id: ComponentIdentity): Record<string, string> {
+  return { ...workflowLabels(meta), ...selectorLabels(id) };
+}

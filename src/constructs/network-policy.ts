@@ -1,0 +1,104 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
+
+/** Cloud instance-metadata endpoint: never reachable from workloads (credential theft). */
+export const CLOUD_METADATA_CIDR = '169.254.169.254/32';
+export const DNS_PORT = 53;
+export const ISTIOD_XDS_PORT = 15012;
+/** Label the Kubernetes API server sets on every namespace. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** A NetworkPolicy peer from config: a CIDR, or namespace/pod selectors. */
+export type PeerSpec =
+  | { readonly cidr: string; readonly except?: readonly string[] }
+  | { readonly namespaceSelector?: Readonly<Record<string, string>>; readonly podSelector?: Readonly<Record<string, string>> };
+
+export interface PortRef {
+  /** A port number or the name of a container port. */
+  readonly port: number | string;
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+export interface IngressAllow {
+  /** Readable suffix of the policy name, e.g. `from-gateway`. */
+  readonly name: string;
+  readonly from: readonly PeerSpec[];
+  readonly ports: readonly PortRef[];
+}
+
+export interface EgressAllow {
+  readonly name: string;
+  readonly to: readonly PeerSpec[];
+  readonly ports: readonly PortRef[];
+}
+
+export interface WorkflowNetworkPolicyProps {
+  readonly workflow: string;
+  readonly namespace: string;
+  readonly metadata: WorkflowMetadata;
+  /** Pods these allows apply to (e.g. the API's selector). */
+  readonly podSelector: Readonly<Record<string, string>>;
+  readonly ingress: readonly IngressAllow[];
+  readonly egress: readonly EgressAllow[];
+}
+
+/** Default deny for the whole namespace, in both directions. One per namespace. */
+export class DefaultDenyPolicy extends Construct {
+  constructor(scope: Construct, id: string, props: { readonly workflow: string; readonly namespace: string; readonly metadata: WorkflowMetadata }) {
+    super(scope, id);
+    new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: policyMetadata(props.metadata, props.namespace, `${props.workflow}-default-deny`),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+  }
+}
+
+/** Explicit allows for one set of pods, one policy per purpose so reviews read like a list. */
+export class AllowPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: WorkflowNetworkPolicyProps) {
+    super(scope, id);
+    const podSelector = { matchLabels: { ...props.podSelector } };
+    for (const allow of props.ingress) {
+      new k8s.KubeNetworkPolicy(this, `Ingress-${allow.name}`, {
+        metadata: policyMetadata(props.metadata, props.namespace, `${props.workflow}-allow-${allow.name}`),
+        spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: allow.from.map(peer), ports: allow.ports.map(port) }] },
+      });
+    }
+    for (const allow of props.egress) {
+      new k8s.KubeNetworkPolicy(this, `Egress-${allow.name}`, {
+        metadata: policyMetadata(props.metadata, props.namespace, `${props.workflow}-allow-${allow.name}`),
+        spec: { podSelector, policyTypes: ['Egress'], egress: [{ to: allow.to.map(peer), ports: allow.ports.map(port) }] },
+      });
+    }
+  }
+}
+
+/** Selects a namespace by name through the label every namespace carries. */
+export function namespacePeer(namespace: string, podSelector?: Readonly<Record<string, string>>): PeerSpec {
+  return { namespaceSelector: { [NAMESPACE_NAME_LABEL]: namespace }, ...(podSelector ? { podSelector } : {}) };
+}
+
+function peer(p: PeerSpec): k8s.NetworkPolicyPeer {
+  if ('cidr' in p) return { ipBlock: { cidr: p.cidr, ...(p.except && p.except.length ? { except: [...p.except] } : {}) } };
+  return {
+    ...(p.namespaceSelector ? { namespaceSelector: { matchLabels: { ...p.namespaceSelector } } } : {}),
+    ...(p.podSelector ? { podSelector: { matchLabels: { ...p.podSelector } } } : {}),
+  };
+}
+
+function port(p: PortRef): k8s.NetworkPolicyPort {
+  return {
+    protocol: p.protocol ?? 'TCP',
+    port: typeof p.port === 'number' ? k8s.IntOrString.fromNumber(p.port) : k8s.IntOrString.fromString(p.port),
+  };
+}
+
+function policyMetadata(meta: WorkflowMetadata, namespace: string, name: string) {
+  return {
+    name,
+    namespace,
+    labels: { ...workflowLabels(meta), 'app.kubernetes.io/component': 'network-policy' },
+    annotations: workflowAnnotations(meta),
+  };
+}

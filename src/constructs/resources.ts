@@ -1,0 +1,36 @@
+/** Converts the config's resource quantities into cdk8s-plus types (binary byte units only). */
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+
+export interface ResourceAmounts {
+  readonly cpu: string;
+  readonly memory: string;
+  readonly ephemeralStorage: string;
+}
+
+export function containerResources(requests: ResourceAmounts, limits: ResourceAmounts): kplus.ContainerResources {
+  return {
+    cpu: { request: cpu(requests.cpu), limit: cpu(limits.cpu) },
+    memory: { request: size(requests.memory), limit: size(limits.memory) },
+    ephemeralStorage: { request: size(requests.ephemeralStorage), limit: size(limits.ephemeralStorage) },
+  };
+}
+
+export function cpu(quantity: string): kplus.Cpu {
+  const millis = /^(\d+)m$/.exec(quantity);
+  if (millis) return kplus.Cpu.millis(Number(millis[1]));
+  if (/^\d+(\.\d+)?$/.test(quantity)) return kplus.Cpu.units(Number(quantity));
+  throw new Error(`cpu quantity "${quantity}" is invalid; use millicores such as "250m" or cores such as "1.5"`);
+}
+
+export function size(quantity: string): Size {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
+  if (!m) throw new Error(`byte quantity "${quantity}" is invalid; use binary units such as "256Mi" or "1Gi"`);
+  const n = Number(m[1]);
+  switch (m[2]) {
+    case 'Ki': return Size.kibibytes(n);
+    case 'Mi': return Size.mebibytes(n);
+    case 'Gi': return Size.gibibytes(n);
+    default: return Size.tebibytes(n);
+  }
+}

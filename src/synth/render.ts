@@ -1,0 +1,30 @@
+/**
+ * Builds the objects of every environment. Each workflow is its own cdk8s App with one Chart, so
+ * cdk8s's whole-app passes (dependency resolution, `node.validate()`) cover one workflow at a time
+ * and the cost grows linearly with the catalog, instead of quadratically as with one shared App.
+ */
+import { App, Chart } from 'cdk8s';
+import { ResolvedEnvironment, ResolvedWorkflow } from '../config/resolved';
+import { WorkflowChart } from '../charts/workflow-chart';
+import { KubeObject, RenderedObject } from './manifest';
+
+export function renderEnvironment(resolved: ResolvedEnvironment): RenderedObject[] {
+  const out: RenderedObject[] = [];
+  for (const wf of resolved.workflows) {
+    for (const object of renderWorkflow(resolved, wf)) {
+      out.push({ environment: resolved.environment.name, workflow: wf.name, object });
+    }
+  }
+  return out;
+}
+
+export function renderWorkflow(resolved: ResolvedEnvironment, workflow: ResolvedWorkflow): KubeObject[] {
+  const app = new App({ outdir: 'unused' });
+  const chart = new WorkflowChart(app, workflow.name, { environment: resolved.environment, workflow });
+  return synthChart(chart);
+}
+
+/** `Chart.toJson()` resolves dependencies and runs every construct validation of the chart's App. */
+export function synthChart(chart: Chart): KubeObject[] {
+  return chart.toJson() as KubeObject[];
+}
