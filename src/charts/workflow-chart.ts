@@ -11,6 +11,12 @@ import { API_PORT_NAME, ApiWorkload, ISTIO_MERGED_METRICS_PORT, SecretEnvRef } f
 import { ApiService } from '../constructs/api-service';
 import { Autoscaler } from '../constructs/autoscaler';
 import { DisruptionBudget } from '../constructs/disruption-budget';
+import { MeshGateway } from '../constructs/mesh-gateway';
+import { ApiVirtualService } from '../constructs/api-virtual-service';
+import { ApiIngress } from '../constructs/ingress';
+import { CanaryRollout } from '../constructs/canary-rollout';
+import { CanaryAnalysisTemplate } from '../constructs/analysis-template';
+import { canaryAnalysisQueries } from '../observability/canary-queries';
 import { AllowPolicies, CLOUD_METADATA_CIDR, DNS_PORT, DefaultDenyPolicy, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, namespacePeer } from '../constructs/network-policy';
 
 export interface WorkflowChartProps {
@@ -41,6 +47,7 @@ export class WorkflowChart extends Chart {
     });
     const config = new AppConfig(this, 'AppConfig', { name: `${wf.name}-config`, namespace, metadata, data: s.appConfig });
 
+    const canary = s.delivery.strategy === 'canary' ? s.delivery.canary : undefined;
     const workload = new ApiWorkload(this, 'Api', {
       name: apiName,
       namespace,
@@ -57,9 +64,53 @@ export class WorkflowChart extends Chart {
       secretEnv: secretEnv(wf),
       env: s.env,
       mesh: env.mesh.enabled ? { terminationDrainSeconds: env.mesh.terminationDrainSeconds } : undefined,
+      // With a canary the Rollout runs these pods (workloadRef); the Deployment keeps none.
+      replicas: canary ? 0 : undefined,
     });
 
     new ApiService(this, 'Service', { name: apiName, namespace, metadata, identity: api, selector: workload.selector });
+
+    // Entry: an Istio Gateway with the mesh (so canary weights apply), an Ingress without it.
+    const hostname = s.hostname ?? `${wf.name}.${env.entry.domain}`;
+    const tlsSecretName = env.entry.tlsSecretName.replace(/<workflow>/g, wf.name);
+    let scaleTarget = { apiVersion: 'apps/v1', kind: 'Deployment', name: apiName };
+    if (env.mesh.enabled) {
+      const gateway = new MeshGateway(this, 'Gateway', {
+        name: `${wf.name}-gateway`, namespace, metadata, hostname, tlsCredentialName: tlsSecretName, gatewaySelector: env.entry.gatewaySelector,
+      });
+      const stableService = `${apiName}-stable`;
+      const canaryService = `${apiName}-canary`;
+      const routeName = canary?.routeName ?? 'primary';
+      const virtualService = new ApiVirtualService(this, 'VirtualService', {
+        name: apiName, namespace, metadata, hostname, service: apiName, gateway: gateway.reference, routeName,
+        canary: canary ? { stableService, canaryService } : undefined,
+      });
+      if (canary) {
+        new ApiService(this, 'StableService', { name: stableService, namespace, metadata, identity: api, selector: workload.selector });
+        new ApiService(this, 'CanaryService', { name: canaryService, namespace, metadata, identity: api, selector: workload.selector });
+        const queries = canaryAnalysisQueries(env.sli, canary.analysis, { namespace, canaryService });
+        const templates = [
+          { id: 'SuccessRateAnalysis', name: `${wf.name}-success-rate`, metric: { name: 'success-rate', ...queries.successRate } },
+          { id: 'LatencyAnalysis', name: `${wf.name}-latency-p95`, metric: { name: 'latency-p95', ...queries.p95Latency } },
+        ].map((t) => new CanaryAnalysisTemplate(this, t.id, {
+          name: t.name, namespace, metadata, prometheusAddress: env.monitoring.prometheusAddress, metric: t.metric,
+          intervalSeconds: canary.analysis.intervalSeconds, failureLimit: canary.analysis.failureLimit,
+          consecutiveErrorLimit: canary.analysis.consecutiveErrorLimit,
+        }));
+        const rollout = new CanaryRollout(this, 'Rollout', {
+          name: apiName, namespace, metadata, identity: api, deploymentName: workload.name, selector: workload.selector,
+          stableService, canaryService, virtualService: virtualService.name, routeName,
+          steps: canary.steps, analysisTemplates: templates.map((t) => t.name), maxSurge: s.rollingUpdate.maxSurge || 1,
+        });
+        // The HPA scales the Rollout (scale subresource), never the Deployment it manages.
+        scaleTarget = { apiVersion: CanaryRollout.API_VERSION, kind: CanaryRollout.KIND, name: rollout.name };
+      }
+    } else {
+      new ApiIngress(this, 'Ingress', {
+        name: apiName, namespace, metadata, hostname, service: apiName, ingressClassName: env.entry.ingressClassName,
+        tlsSecretName, rateLimitRps: env.entry.ingressRateLimitRps,
+      });
+    }
 
     const a = s.autoscaling;
     new Autoscaler(this, 'Autoscaler', {
@@ -67,7 +118,7 @@ export class WorkflowChart extends Chart {
       namespace,
       metadata,
       identity: api,
-      target: { apiVersion: 'apps/v1', kind: 'Deployment', name: apiName },
+      target: scaleTarget,
       minReplicas: a.minReplicas,
       maxReplicas: a.maxReplicas,
       cpuUtilization: a.cpuUtilization,

@@ -129,7 +129,7 @@ function parseLayers<T>(
     if (zi.code === 'unrecognized_keys') {
       for (const key of zi.keys) {
         issues.push(issueAt(layers, [...p, key], scope, getPath(merged, [...p, key]),
-          `unknown key "${key}"; allowed keys are listed in config.schema.json (check the spelling)`));
+          `unknown key "${key}"; check the spelling; the allowed keys are in config/schema/*.schema.json`));
       }
       continue;
     }
@@ -141,7 +141,7 @@ function parseLayers<T>(
 
 function describeZodIssue(zi: z.core.$ZodIssue, value: unknown): string {
   if (value === undefined && zi.code === 'invalid_type') return `is required (expected ${zi.expected})`;
-  if (zi.code === 'invalid_union') return 'matches none of the allowed forms (see config.schema.json)';
+  if (zi.code === 'invalid_union') return 'matches none of the allowed forms (see config/schema/*.schema.json)';
   return zi.message;
 }
 
@@ -203,7 +203,7 @@ function readYaml(dir: string, rel: string, optional: boolean, issues: ConfigIss
   const doc = parseDocument(fs.readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     for (const e of doc.errors) {
-      const pos = e.linePos?.[0];
+      const pos = lines.linePos(e.pos[0]);
       issues.push({ file: `${rel}${pos ? `:${pos.line}:${pos.col}` : ''}`, key: '', message: `YAML syntax error: ${e.message.split('\n')[0]}` });
     }
     return undefined;

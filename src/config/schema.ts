@@ -159,8 +159,15 @@ const image = z.strictObject({
   tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'a valid image tag').optional(),
 });
 
+const hostname = z
+  .string()
+  .max(253)
+  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'a DNS hostname such as support-agent.example.com');
+
 export const workflowSettingsSchema = z.strictObject({
   image,
+  /** External hostname. @default `<workflow>.<entry.domain>` */
+  hostname: hostname.optional(),
   autoscaling,
   resources: z.strictObject({ requests: resourceAmounts, limits: resourceAmounts }),
   probes: z
@@ -275,6 +282,19 @@ export const environmentSchema = z.strictObject({
         exceptCidrs: z.array(cidr).default([]),
       })
       .default({ port: 443, exceptCidrs: [] }),
+  }),
+  /** How external traffic enters: an Istio Gateway with the mesh, an Ingress without it. */
+  entry: z.strictObject({
+    /** Hostnames default to `<workflow>.<domain>`. */
+    domain: hostname,
+    /** TLS certificate Secret; `<workflow>` is replaced by the workflow name. With the mesh it lives in the gateway's namespace. */
+    tlsSecretName: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>]*[a-z0-9<>])?$/).default('<workflow>-tls'),
+    /** Labels of the Istio ingress gateway pods (mesh environments). */
+    gatewaySelector: labelMap.default({ istio: 'ingressgateway' }),
+    /** IngressClass (environments without the mesh). */
+    ingressClassName: z.string().default('nginx'),
+    /** Requests per second per client IP at the ingress controller (ingress-nginx). */
+    ingressRateLimitRps: positiveInt.default(20),
   }),
   rbac: z.strictObject({
     /** Group given read-only access to every workflow namespace. */

@@ -1,0 +1,66 @@
+import { Construct } from 'constructs';
+import { VirtualService } from '../../imports/istio-virtualservice-networking.istio.io';
+import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
+import { SERVICE_PORT } from './api-service';
+
+export interface CanaryHosts {
+  /** Service of the stable ReplicaSet. */
+  readonly stableService: string;
+  /** Service of the canary ReplicaSet. */
+  readonly canaryService: string;
+}
+
+export interface ApiVirtualServiceProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly metadata: WorkflowMetadata;
+  /** External hostname served through the gateway. */
+  readonly hostname: string;
+  /** The workflow's main Service; in-mesh callers address it. */
+  readonly service: string;
+  /** `<namespace>/<name>` of the Gateway. */
+  readonly gateway: string;
+  /** Name of the HTTP route (Argo Rollouts rewrites the weights of this route). */
+  readonly routeName: string;
+  /**
+   * Split between stable and canary hosts, managed by Argo Rollouts.
+   * @default - all traffic to `service`
+   */
+  readonly canary?: CanaryHosts;
+}
+
+/**
+ * Routes gateway and in-mesh traffic. With a canary, one named route lists the stable and canary
+ * Services as two destinations (a host-level split, so metrics tell them apart by service name).
+ */
+export class ApiVirtualService extends Construct {
+  public readonly name: string;
+  public readonly routeName: string;
+
+  constructor(scope: Construct, id: string, props: ApiVirtualServiceProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.routeName = props.routeName;
+    const fqdn = (svc: string) => `${svc}.${props.namespace}.svc.cluster.local`;
+    const destination = (svc: string, weight?: number) => ({
+      destination: { host: fqdn(svc), port: { number: SERVICE_PORT } },
+      ...(weight !== undefined ? { weight } : {}),
+    });
+    const route = props.canary
+      ? [destination(props.canary.stableService, 100), destination(props.canary.canaryService, 0)]
+      : [destination(props.service)];
+    new VirtualService(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'routing' },
+        annotations: workflowAnnotations(props.metadata),
+      },
+      spec: {
+        hosts: [props.hostname, fqdn(props.service)],
+        gateways: [props.gateway, 'mesh'],
+        http: [{ name: props.routeName, route }],
+      },
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { Construct } from 'constructs';
+import {
+  Rollout,
+  RolloutSpecStrategyCanaryMaxSurge,
+  RolloutSpecStrategyCanaryMaxUnavailable,
+  RolloutSpecStrategyCanarySteps,
+  RolloutSpecStrategyCanaryStepsPauseDuration,
+} from '../../imports/rollouts-rollout-argoproj.io';
+import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+
+export interface CanaryStep {
+  /** Share of traffic (1–100) sent to the canary at this step. */
+  readonly setWeight: number;
+  /** Pause after the step, in seconds. @default - no pause */
+  readonly pauseSeconds?: number;
+}
+
+export interface CanaryRolloutProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly metadata: WorkflowMetadata;
+  readonly identity: ComponentIdentity;
+  /** The Deployment whose pod template the Rollout runs (rendered with `replicas: 0`). */
+  readonly deploymentName: string;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly stableService: string;
+  readonly canaryService: string;
+  /** VirtualService and the name of its route that Argo Rollouts rewrites. */
+  readonly virtualService: string;
+  readonly routeName: string;
+  readonly steps: readonly CanaryStep[];
+  /** AnalysisTemplates run in the background from the first step; a failure aborts. */
+  readonly analysisTemplates: readonly string[];
+  /** Extra pods during an update; with traffic routing no stable pod is taken down early. @default 1 */
+  readonly maxSurge?: number;
+}
+
+/**
+ * Argo Rollouts canary over the workload's Deployment (`workloadRef`), with Istio host-level
+ * traffic splitting and background analysis. The pod template stays in the Deployment, where
+ * static checkers (kube-linter, kube-score, Checkov, Polaris) and Pod Security admission's
+ * warn/audit modes can see it; the Deployment itself runs no pods.
+ */
+export class CanaryRollout extends Construct {
+  public readonly name: string;
+  public static readonly API_VERSION = 'argoproj.io/v1alpha1';
+  public static readonly KIND = 'Rollout';
+
+  constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
+    super(scope, id);
+    this.name = props.name;
+    if (props.stableService === props.canaryService) {
+      throw new Error(`Rollout ${props.name}: stableService and canaryService must differ (both are "${props.stableService}")`);
+    }
+    const steps: RolloutSpecStrategyCanarySteps[] = [];
+    for (const s of props.steps) {
+      steps.push({ setWeight: s.setWeight });
+      if (s.pauseSeconds !== undefined) steps.push({ pause: { duration: RolloutSpecStrategyCanaryStepsPauseDuration.fromString(`${s.pauseSeconds}s`) } });
+    }
+    new Rollout(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: componentLabels(props.metadata, props.identity),
+        annotations: workflowAnnotations(props.metadata),
+      },
+      spec: {
+        // No `replicas`: the HPA scales the Rollout through its scale subresource.
+        selector: { matchLabels: { ...props.selector } },
+        // `never`: dist/ already renders the Deployment with replicas 0, and Git owns that field.
+        workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.deploymentName, scaleDown: 'never' },
+        revisionHistoryLimit: 5,
+        strategy: {
+          canary: {
+            stableService: props.stableService,
+            canaryService: props.canaryService,
+            maxSurge: RolloutSpecStrategyCanaryMaxSurge.fromNumber(props.maxSurge ?? 1),
+            maxUnavailable: RolloutSpecStrategyCanaryMaxUnavailable.fromNumber(0),
+            trafficRouting: {
+              istio: { virtualService: { name: props.virtualService, routes: [props.routeName] } },
+            },
+            analysis: { templates: props.analysisTemplates.map((templateName) => ({ templateName })) },
+            steps,
+          },
+        },
+      },
+    });
+  }
+}

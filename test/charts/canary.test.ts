@@ -1,0 +1,104 @@
+import { committed, find, objectsOf, ofKind } from '../helpers';
+
+/** What `kubectl argo rollouts lint` checks, asserted on the rendered objects. */
+describe.each(['staging', 'prod'])('%s canary', (env) => {
+  const objects = objectsOf(env, 'support-agent');
+  const rollout = find(objects, 'Rollout', 'support-agent-api');
+  const canary = rollout.spec.strategy.canary;
+  const deployment = find(objects, 'Deployment', rollout.spec.workloadRef.name);
+  const podLabels = deployment.spec.template.metadata.labels;
+
+  test('the Rollout runs the Deployment\'s pod template; the Deployment keeps no pods', () => {
+    expect(rollout.spec.workloadRef).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment' });
+    expect(deployment.spec.replicas).toBe(0);
+    expect(rollout.spec.replicas).toBeUndefined();
+    for (const [k, v] of Object.entries(rollout.spec.selector.matchLabels)) expect(podLabels[k]).toBe(v);
+  });
+
+  test('stable and canary Services differ and select the pod template', () => {
+    expect(canary.stableService).not.toBe(canary.canaryService);
+    for (const name of [canary.stableService, canary.canaryService]) {
+      const svc = find(objects, 'Service', name);
+      for (const [k, v] of Object.entries(svc.spec.selector)) expect(podLabels[k]).toBe(v);
+      const port = deployment.spec.template.spec.containers[0].ports.find((p: any) => p.name === svc.spec.ports[0].targetPort);
+      expect(port).toBeDefined();
+    }
+    expect([canary.stableService, canary.canaryService]).toEqual(['support-agent-api-stable', 'support-agent-api-canary']);
+  });
+
+  test('the managed VirtualService route lists both hosts, bound to the gateway and the mesh', () => {
+    const ref = canary.trafficRouting.istio.virtualService;
+    const vs = find(objects, 'VirtualService', ref.name);
+    expect(vs.spec.gateways).toEqual(expect.arrayContaining(['mesh']));
+    const gwName = vs.spec.gateways.find((g: string) => g !== 'mesh').split('/')[1];
+    find(objects, 'Gateway', gwName);
+    for (const routeName of ref.routes) {
+      const route = vs.spec.http.find((r: any) => r.name === routeName);
+      const hosts = route.route.map((d: any) => d.destination.host.split('.')[0]);
+      expect(hosts.sort()).toEqual([canary.canaryService, canary.stableService].sort());
+      expect(route.route.reduce((sum: number, d: any) => sum + d.weight, 0)).toBe(100);
+    }
+  });
+
+  test('every referenced AnalysisTemplate is rendered, with conditions on its metrics', () => {
+    const names = canary.analysis.templates.map((t: any) => t.templateName);
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    for (const name of names) {
+      const at = find(objects, 'AnalysisTemplate', name);
+      for (const m of at.spec.metrics) {
+        expect(m.successCondition).toMatch(/^result\[0\] (>=|<) [\d.]+$/);
+        expect(m.interval).toBe('60s');
+        expect(m.failureLimit).toBe(3);
+        expect(m.provider.prometheus.query).toContain('destination_service_name="support-agent-api-canary"');
+        expect(m.provider.prometheus.query).toContain('destination_service_namespace="support-agent"');
+        expect(m.provider.prometheus.address).toMatch(/^http/);
+      }
+    }
+    // Background analysis from the first step: no startingStep.
+    expect(canary.analysis.startingStep).toBeUndefined();
+    // The playbook's mistake: conditions do not belong on the Rollout.
+    expect(JSON.stringify(rollout)).not.toMatch(/successCondition|failureLimit/);
+  });
+
+  test('steps follow 10 → 25 → 50 → 75 with pauses of 5, 5, 10 and 5 minutes', () => {
+    expect(canary.steps).toEqual([
+      { setWeight: 10 }, { pause: { duration: '300s' } },
+      { setWeight: 25 }, { pause: { duration: '300s' } },
+      { setWeight: 50 }, { pause: { duration: '600s' } },
+      { setWeight: 75 }, { pause: { duration: '300s' } },
+    ]);
+  });
+
+  test('the HPA targets the Rollout, never the Deployment it manages', () => {
+    const hpa = ofKind(objects, 'HorizontalPodAutoscaler')[0];
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: rollout.metadata.name });
+  });
+
+  test('external traffic enters through the Istio Gateway with TLS and an HTTPS redirect; no Ingress', () => {
+    const gw = ofKind(objects, 'Gateway')[0];
+    const https = gw.spec.servers.find((s: any) => s.port.protocol === 'HTTPS');
+    expect(https.tls).toMatchObject({ mode: 'SIMPLE', credentialName: 'support-agent-tls' });
+    expect(gw.spec.servers.find((s: any) => s.port.protocol === 'HTTP').tls).toEqual({ httpsRedirect: true });
+    expect(ofKind(objects, 'Ingress')).toEqual([]);
+  });
+});
+
+describe('dev', () => {
+  const objects = objectsOf('dev', 'support-agent');
+  test('renders a plain rolling Deployment scaled by the HPA, entered through an Ingress', () => {
+    expect(ofKind(objects, 'Rollout')).toEqual([]);
+    expect(ofKind(objects, 'AnalysisTemplate')).toEqual([]);
+    const d = find(objects, 'Deployment', 'support-agent-api');
+    expect(d.spec.strategy.type).toBe('RollingUpdate');
+    expect(d.spec.replicas).toBeUndefined();
+    expect(ofKind(objects, 'HorizontalPodAutoscaler')[0].spec.scaleTargetRef.kind).toBe('Deployment');
+    const ing = find(objects, 'Ingress', 'support-agent-api');
+    expect(ing.metadata.annotations['nginx.ingress.kubernetes.io/ssl-redirect']).toBe('true');
+    expect(ing.spec.tls[0].secretName).toBe('support-agent-tls');
+  });
+});
+
+test('the config selects the strategy per environment', () => {
+  const strategies = Object.fromEntries(committed().config.environments.map((e) => [e.environment.name, e.workflows[0].settings.delivery.strategy]));
+  expect(strategies).toEqual({ dev: 'rolling', staging: 'canary', prod: 'canary' });
+});
