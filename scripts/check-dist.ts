@@ -1,6 +1,7 @@
 /**
  * `npm run check:dist`: re-synthesizes the committed config into a temporary folder and fails with
  * a readable diff when the committed dist/ differs (stale, hand-edited, or missing files).
+ * `--dist DIR` and `--config DIR` check another pair.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -11,12 +12,14 @@ import { compareTrees } from '../src/synth/compare-trees';
 
 const ROOT = path.resolve(__dirname, '..');
 
-function main(): number {
-  const dist = path.join(ROOT, 'dist');
+function main(argv: readonly string[]): number {
+  const arg = (name: string, fallback: string) => (argv.includes(name) ? path.resolve(argv[argv.indexOf(name) + 1]) : fallback);
+  const dist = arg('--dist', path.join(ROOT, 'dist'));
+  const config = arg('--config', path.join(ROOT, 'config'));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'check-dist-'));
   try {
     const fresh = path.join(tmp, 'dist');
-    const result = synthesize(path.join(ROOT, 'config'));
+    const result = synthesize(config);
     if (result.gate.violations.length) {
       process.stderr.write(`check:dist: the committed config fails the validation gate (${result.gate.violations.length} violations); run npm run synth to see them\n`);
       return 1;
@@ -34,4 +37,4 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+process.exitCode = main(process.argv.slice(2));

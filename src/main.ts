@@ -3,6 +3,7 @@
  * Renders every environment of a config folder into an output folder, atomically.
  * Exit codes: 0 rendered; 1 the validation gate refused the output; 2 bad config or usage.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from './config/errors';
 import { synthesize } from './synth/pipeline';
@@ -10,7 +11,16 @@ import { writeAtomically } from './synth/write';
 import { formatViolation } from './validation/gate';
 import { summarize, formatSummary } from './synth/summary';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+/**
+ * The cdk8s CLI runs the app with CDK8S_OUTDIR set to its scratch folder and fails unless that
+ * folder exists; the manifests themselves go to --outdir (dist/), written atomically.
+ */
+function satisfyCdk8sCli(): void {
+  const scratch = process.env.CDK8S_OUTDIR;
+  if (!scratch) return;
+  fs.mkdirSync(scratch, { recursive: true });
+  fs.writeFileSync(path.join(scratch, 'README.txt'), 'The manifests are written to dist/ (see README.md).\n');
+}
 
 interface CliArgs {
   config: string;
@@ -21,7 +31,8 @@ interface CliArgs {
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { config: path.join(PROJECT_ROOT, 'config'), outdir: path.join(PROJECT_ROOT, 'dist'), quiet: false, json: false };
+  // Relative to the working directory, as npm scripts and `cdk8s synth` run from the project root.
+  const args: CliArgs = { config: path.resolve('config'), outdir: path.resolve('dist'), quiet: false, json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -61,6 +72,7 @@ export function main(argv: readonly string[]): number {
       return 1;
     }
     writeAtomically(args.outdir, result.files);
+    satisfyCdk8sCli();
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     const summary = summarize(result, args.outdir, elapsedMs);
     if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');

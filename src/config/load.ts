@@ -63,11 +63,13 @@ export function loadConfig(configDir: string): PlatformConfig {
     environments.push(env);
   }
   if (catalog) {
-    for (const i of checkCatalog(catalog, environments.map((e) => e.name))) {
+    const knownEnvironments = envSources.map((src) => path.basename(src.file, '.yaml'));
+    for (const i of checkCatalog(catalog, knownEnvironments)) {
       issues.push(issueAt([layer(catalogFile!)], i.path, {}, i.value, i.message));
     }
   }
-  if (issues.length || !catalog) throw new ConfigError(issues);
+  // Go on with every environment that parsed, so all problems are reported in one run.
+  if (!catalog) throw new ConfigError(issues);
 
   const resolved: ResolvedEnvironment[] = environments.map((env) => {
     const envLayers = [defaults, envSources.find((s) => s.file === `environments/${env.name}.yaml`)]

@@ -50,7 +50,7 @@ const resourceAmounts = z.strictObject({
 });
 
 const probe = z.strictObject({
-  path: z.string().startsWith('/').default('/ok'),
+  path: z.string().regex(/^\//, 'an HTTP path starting with "/"').default('/ok'),
   initialDelaySeconds: seconds.default(0),
   periodSeconds: positiveInt.default(10),
   timeoutSeconds: positiveInt.default(2),

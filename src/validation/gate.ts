@@ -3,7 +3,8 @@
  * before anything is written. All violations are reported at once.
  */
 import { ResolvedEnvironment } from '../config/resolved';
-import { RenderedObject } from '../synth/manifest';
+import { RenderedObject, objectId } from '../synth/manifest';
+import { SchemaRegistry, defaultSchemaRegistry } from './schema-registry';
 
 export interface Violation {
   readonly environment: string;
@@ -22,8 +23,28 @@ export interface GateResult {
   readonly checkedObjects: number;
 }
 
-export function runGate(objects: readonly RenderedObject[], _environments: readonly ResolvedEnvironment[]): GateResult {
-  return { violations: [], checkedObjects: objects.length };
+export interface GateOptions {
+  /** @default the process-wide registry over ../shared */
+  readonly schemas?: SchemaRegistry;
+}
+
+export function runGate(objects: readonly RenderedObject[], _environments: readonly ResolvedEnvironment[], options: GateOptions = {}): GateResult {
+  const schemas = options.schemas ?? defaultSchemaRegistry();
+  const violations: Violation[] = [];
+  for (const r of objects) {
+    for (const v of schemas.validate(r.object)) {
+      violations.push({
+        environment: r.environment,
+        object: objectId(r.object),
+        rule: 'schema/strict',
+        path: v.path || '/',
+        value: v.value,
+        message: v.message,
+        fix: 'render only fields the Kubernetes 1.27 schema (or the CRD) defines, with the right types',
+      });
+    }
+  }
+  return { violations, checkedObjects: objects.length };
 }
 
 export function formatViolation(v: Violation): string {

@@ -1,0 +1,154 @@
+/**
+ * The `capacity:` block of an environment: a workload profile, the resource coefficients that turn
+ * it into demand, and the monthly prices that turn demand into cost. Defaults reproduce the
+ * reference playbook's example, so an environment without the block still gets a plan.
+ *
+ * Units are part of every name. Memory and storage are binary (MiB in, GiB out) because the
+ * playbook divides by 1024 and Kubernetes sizes memory in Mi/Gi; network is decimal (MB, megabits,
+ * GB) as link speeds and transfer bills are. Prices are per provider unit as billed: memory and disk
+ * GB are GiB on AWS, Azure and GCP, so the price names say Gibibyte.
+ */
+import { z } from 'zod';
+
+const positive = (what: string) => z.number().positive(`must be greater than 0 (${what})`);
+const nonNegative = (what: string) => z.number().min(0, `must not be negative (${what})`);
+/** A headroom ratio: 0.5 means 50 % spare. Above 4 is almost certainly a percentage typed as a ratio. */
+const headroomRatio = (what: string) =>
+  z
+    .number()
+    .min(0, `must not be negative (${what}; 0.5 means 50 % spare)`)
+    .max(4, `is a ratio, not a percentage: write 0.5 for 50 % (${what})`);
+const price = (what: string) => z.number().min(0, `must not be negative (a price ${what})`);
+
+export const PROFILE_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export const workloadProfileSchema = z
+  .strictObject({
+    /** Names the profile; manifests sized from this plan carry it in an annotation. @default "playbook-reference" */
+    name: z
+      .string()
+      .max(63, 'at most 63 characters (it becomes an annotation value and appears in reports)')
+      .regex(PROFILE_NAME_PATTERN, 'lower-case letters, digits and "-", such as "peak-2025"')
+      .default('playbook-reference'),
+    /** Distinct users active on a day. @default 10000 */
+    dailyActiveUsers: z
+      .number()
+      .int('must be a whole number of users')
+      .positive('must be at least 1 user (a plan for no users sizes nothing)')
+      .default(10_000),
+    /** Share (0–1] of daily active users connected at the same time at the peak. @default 0.15 */
+    peakConcurrentRatio: z
+      .number()
+      .gt(0, 'must be greater than 0 (a share of daily active users, e.g. 0.15 for 15 %)')
+      .lte(1, 'must be at most 1 (a share of daily active users: write 0.15 for 15 %, not 15)')
+      .default(0.15),
+    /** Requests each concurrently connected user sends during the peak hour. @default 50 */
+    requestsPerUserPeakHour: positive('requests per user in the peak hour').default(50),
+    /**
+     * Requests each daily active user sends over a whole day, for the average load (HPA minimum,
+     * monthly transfer). Unset: equal to `requestsPerUserPeakHour`, i.e. a user's day amounts to one
+     * peak-hour's worth of requests. Must not imply an average above the peak.
+     */
+    requestsPerUserPerDay: positive('requests per user per day').optional(),
+    /** Average time one workflow request holds its payload in memory, in seconds. @default 3 */
+    workflowDurationSeconds: positive('a workflow takes some time').default(3),
+    /** Data held in memory per in-flight request, in MiB. @default 0.5 */
+    payloadPerRequestMebibytes: nonNegative('payload per request in MiB').default(0.5),
+  })
+  .superRefine((profile, ctx) => {
+    // Average request rate must not exceed the peak rate: daily ≤ 24 × ratio × peak-hour requests.
+    if (profile.requestsPerUserPerDay === undefined) return;
+    const maxPerDay = 24 * profile.peakConcurrentRatio * profile.requestsPerUserPeakHour;
+    // Tolerance: 24 × 0.15 × 50 is 179.99999999999997 in floating point, and 180 must pass.
+    if (profile.requestsPerUserPerDay > maxPerDay * (1 + 1e-9)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['requestsPerUserPerDay'],
+        input: profile.requestsPerUserPerDay,
+        message:
+          `implies an average request rate above the peak; at most ${formatPlain(maxPerDay)} ` +
+          '(24 × peakConcurrentRatio × requestsPerUserPeakHour) — lower it or raise the peak figures',
+      });
+    }
+  });
+
+export const capacityCoefficientsSchema = z.strictObject({
+  /** CPU time one request consumes, in core-seconds. @default 0.1 */
+  cpuCoreSecondsPerRequest: positive('CPU core-seconds per request').default(0.1),
+  /** Memory one concurrent session holds, in MiB. @default 50 */
+  memoryMebibytesPerSession: positive('MiB per concurrent session').default(50),
+  /** Data stored per daily active user per day, in MiB. @default 10 */
+  storageMebibytesPerUserDay: nonNegative('MiB stored per user-day').default(10),
+  /** Network traffic per request, in decimal megabytes (10^6 bytes). @default 2 */
+  networkMegabytesPerRequest: nonNegative('MB of traffic per request').default(2),
+  /** Spare CPU on top of the computed demand, as a ratio. @default 0.5 */
+  cpuHeadroomRatio: headroomRatio('CPU headroom').default(0.5),
+  /** Spare memory on top of the computed demand, as a ratio. @default 0.3 */
+  memoryHeadroomRatio: headroomRatio('memory headroom').default(0.3),
+  /** Days of stored data kept. @default 30 */
+  retentionDays: z.number().int('must be a whole number of days').min(1, 'must keep data at least 1 day').default(30),
+});
+
+export const providerPricesSchema = z.strictObject({
+  perCoreHour: price('per core-hour'),
+  perGibibyteMemoryHour: price('per GiB of memory per hour'),
+  perGibibyteStorageMonth: price('per GiB of storage per month'),
+  perGigabyteTransferred: price('per GB transferred'),
+});
+
+export const PROVIDERS = ['aws', 'azure', 'gcp'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export const capacityPricesSchema = z.strictObject({
+  /** ISO 4217 code all prices are in. @default "USD" */
+  currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 currency code such as "USD"').default('USD'),
+  /** @default 0.05 / 0.01 / 0.10 / 0.09 */
+  aws: providerPricesSchema.prefault({
+    perCoreHour: 0.05, perGibibyteMemoryHour: 0.01, perGibibyteStorageMonth: 0.1, perGigabyteTransferred: 0.09,
+  }),
+  /** @default 0.048 / 0.0095 / 0.096 / 0.087 */
+  azure: providerPricesSchema.prefault({
+    perCoreHour: 0.048, perGibibyteMemoryHour: 0.0095, perGibibyteStorageMonth: 0.096, perGigabyteTransferred: 0.087,
+  }),
+  /** @default 0.047 / 0.0094 / 0.10 / 0.085 */
+  gcp: providerPricesSchema.prefault({
+    perCoreHour: 0.047, perGibibyteMemoryHour: 0.0094, perGibibyteStorageMonth: 0.1, perGigabyteTransferred: 0.085,
+  }),
+  /** Flat monthly cost of managed Postgres, Redis, monitoring…, the same for every provider. @default 500 */
+  managedServicesPerMonth: price('per month for managed services').default(500),
+  /** Billed hours in a month (24 × 30). @default 720 */
+  hoursPerMonth: z
+    .number()
+    .positive('must be greater than 0 hours')
+    .max(744, 'a month has at most 744 hours (31 × 24)')
+    .default(720),
+});
+
+export const capacitySchema = z.strictObject({
+  profile: workloadProfileSchema.prefault({}),
+  coefficients: capacityCoefficientsSchema.prefault({}),
+  prices: capacityPricesSchema.prefault({}),
+  /**
+   * Floor for the recommended HPA minimum: 2 keeps one pod serving while another is drained or
+   * rolled; use 3 to survive the loss of a zone. @default 2
+   */
+  minimumReplicas: z.number().int('must be a whole number of pods').min(1, 'must be at least 1 pod').default(2),
+  /**
+   * Opt in: this environment takes its HPA bounds from the plan (at its own pod requests), and its
+   * manifests carry an annotation naming the profile. @default false
+   */
+  applyToEnvironment: z.boolean().default(false),
+});
+
+/** The validated block, defaults filled in. */
+export type CapacityConfig = z.infer<typeof capacitySchema>;
+/** What a config file may hold (every field optional). */
+export type CapacityConfigInput = z.input<typeof capacitySchema>;
+export type WorkloadProfile = CapacityConfig['profile'];
+export type CapacityCoefficients = CapacityConfig['coefficients'];
+export type CapacityPrices = CapacityConfig['prices'];
+export type ProviderPrices = z.infer<typeof providerPricesSchema>;
+
+function formatPlain(n: number): string {
+  return String(Math.round(n * 1000) / 1000);
+}

@@ -1,0 +1,203 @@
+/**
+ * Strict JSON-schema validation of rendered Kubernetes objects, as `kubeconform -strict` would
+ * do it, for every kind the project can render: core kinds from the Kubernetes 1.27 definitions,
+ * custom resources from their CRD's `openAPIV3Schema` (both in the read-only shared folder).
+ *
+ * Cost model: the definitions are read once per registry; a CRD file is parsed only when an
+ * object of a kind it may define is first seen; each kind's validator is compiled by ajv on
+ * first use and cached. Keep one registry per process (see {@link defaultSchemaRegistry}).
+ */
+import * as fs from 'fs';
+import Ajv, { ValidateFunction } from 'ajv';
+import {
+  apiVersionOf,
+  CrdVersionSchema,
+  gvkKey,
+  listCrdFiles,
+  mayDefineKind,
+  readCrdVersions,
+  readKubernetesDefinitions,
+  schemaSourcePaths,
+} from './schema-sources';
+import {
+  escapePointer,
+  isPlainObject,
+  OBJECT_META_DEFINITION,
+  SkippedPattern,
+  toCustomResourceSchema,
+  toStrictDefinitions,
+  toStrictSchema,
+} from './strict-schema';
+import { ObjectIdentity, SchemaViolation, violationsFromAjvErrors } from './schema-violation';
+
+export type { SchemaViolation } from './schema-violation';
+export { formatSchemaViolation } from './schema-violation';
+
+export interface SchemaRegistryOptions {
+  /**
+   * The shared data folder holding `schemas/k8s-v1.27.0-definitions.json` and `crds/`.
+   * @default `../shared` relative to the project root (the folder with package.json)
+   */
+  readonly sharedDir?: string;
+  /**
+   * The Kubernetes definitions file.
+   * @default `<sharedDir>/schemas/k8s-v1.27.0-definitions.json`
+   */
+  readonly definitionsFile?: string;
+  /**
+   * Folders of CustomResourceDefinition files (`*.yaml`, `*.yml`, `*.json`; multi-document YAML is fine).
+   * @default [`<sharedDir>/crds`]
+   */
+  readonly crdDirs?: readonly string[];
+}
+
+/** A `pattern` in some schema that the gate cannot check, because JavaScript cannot compile it. */
+export interface SkippedSchemaPattern extends SkippedPattern {
+  /** `apiVersion kind` of the schema, or `definitions` for the Kubernetes definitions file. */
+  readonly source: string;
+}
+
+/** ajv `$id` of the one schema that holds every (strict) Kubernetes definition. */
+const K8S_SCHEMA_ID = 'k8s';
+
+export class SchemaRegistry {
+  private readonly ajv: Ajv;
+  private readonly definitionsFile: string;
+  private readonly crdDirs: readonly string[];
+  /** gvkKey → definition name, for core kinds. */
+  private readonly coreKinds: ReadonlyMap<string, string>;
+  /** gvkKey → CRD version, for every CRD file parsed so far. */
+  private readonly crdVersions = new Map<string, CrdVersionSchema>();
+  private readonly parsedCrdFiles = new Set<string>();
+  /** Kinds whose candidate CRD files have all been parsed (so a miss is final). */
+  private readonly scannedKinds = new Set<string>();
+  private crdFileTexts: Map<string, string> | undefined;
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly skipped: SkippedSchemaPattern[] = [];
+
+  constructor(options: SchemaRegistryOptions = {}) {
+    const defaults = schemaSourcePaths(options.sharedDir);
+    this.definitionsFile = options.definitionsFile ?? defaults.definitionsFile;
+    this.crdDirs = options.crdDirs ?? defaults.crdDirs;
+
+    const k8s = readKubernetesDefinitions(this.definitionsFile);
+    this.coreKinds = k8s.kinds;
+    const strict = toStrictDefinitions(k8s.definitions);
+    this.skipped.push(...strict.skippedPatterns.map((s) => ({ ...s, source: 'definitions' })));
+
+    this.ajv = new Ajv({
+      allErrors: true, // report every problem, not just the first
+      verbose: true, // errors carry the data and parent schema: values and allowed-field hints
+      strict: false, // schemas carry annotations ajv does not know (description, example, default…)
+      validateFormats: false, // OpenAPI formats (int32, byte…) are stripped; never fail on a stray one
+      validateSchema: false, // the inputs are upstream API schemas; checking them against the meta-schema only costs time
+    });
+    this.ajv.addSchema({ $id: K8S_SCHEMA_ID, definitions: strict.definitions });
+  }
+
+  /** Whether a schema exists for this apiVersion and kind (served CRD versions only). */
+  has(apiVersion: string, kind: string): boolean {
+    const key = gvkKey(apiVersion, kind);
+    if (this.coreKinds.has(key)) return true;
+    return this.crdVersion(apiVersion, kind)?.served === true;
+  }
+
+  /**
+   * Validates one rendered object strictly. Returns every violation (empty when valid); never
+   * throws for a bad object. The object is validated as it is, `apiVersion` and `kind` included.
+   */
+  validate(obj: unknown): SchemaViolation[] {
+    const identity = identityOf(obj);
+    if (!isPlainObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || !obj.apiVersion || !obj.kind) {
+      return [{ ...identity, path: '', message: 'not a Kubernetes object: `apiVersion` and `kind` must be non-empty strings', value: obj }];
+    }
+    const validator = this.validatorFor(obj.apiVersion, obj.kind);
+    if (typeof validator === 'string') return [{ ...identity, path: '', message: validator }];
+    if (validator(obj)) return [];
+    return violationsFromAjvErrors(validator.errors ?? [], identity);
+  }
+
+  /** Patterns dropped from the schemas compiled so far (Go-only regex syntax), for transparency. */
+  skippedPatterns(): readonly SkippedSchemaPattern[] {
+    return [...this.skipped];
+  }
+
+  /** The compiled validator, or why there is none. */
+  private validatorFor(apiVersion: string, kind: string): ValidateFunction | string {
+    const key = gvkKey(apiVersion, kind);
+    const cached = this.validators.get(key);
+    if (cached) return cached;
+
+    let validator: ValidateFunction;
+    const definition = this.coreKinds.get(key);
+    if (definition) {
+      validator = this.ajv.compile({ $ref: `${K8S_SCHEMA_ID}#/definitions/${escapePointer(definition)}` });
+    } else {
+      const crd = this.crdVersion(apiVersion, kind);
+      if (!crd) {
+        return `no schema for apiVersion/kind ${apiVersion}/${kind}: not a Kubernetes 1.27 kind and no CRD defines it — is the CRD in ${this.crdDirs.join(', ')}? (check the spelling of apiVersion and kind)`;
+      }
+      if (!crd.served) {
+        return `apiVersion ${apiVersion} of ${kind} is not served by its CRD (${crd.file}); use a served version: ${this.servedVersionsOf(crd).join(', ') || 'none'}`;
+      }
+      if (!crd.openAPIV3Schema) {
+        return `the CRD for ${apiVersion} ${kind} (${crd.file}) has no openAPIV3Schema to validate against`;
+      }
+      const objectMetaRef = `${K8S_SCHEMA_ID}#/definitions/${escapePointer(OBJECT_META_DEFINITION)}`;
+      const strict = toStrictSchema(toCustomResourceSchema(crd.openAPIV3Schema, objectMetaRef));
+      this.skipped.push(...strict.skippedPatterns.map((s) => ({ ...s, source: `${apiVersion} ${kind}` })));
+      validator = this.ajv.compile(strict.schema);
+    }
+    this.validators.set(key, validator);
+    return validator;
+  }
+
+  private crdVersion(apiVersion: string, kind: string): CrdVersionSchema | undefined {
+    const key = gvkKey(apiVersion, kind);
+    if (!this.crdVersions.has(key)) this.parseCrdFilesMentioning(kind);
+    return this.crdVersions.get(key);
+  }
+
+  private parseCrdFilesMentioning(kind: string): void {
+    if (this.scannedKinds.has(kind)) return;
+    this.scannedKinds.add(kind);
+    this.crdFileTexts ??= new Map(listCrdFiles(this.crdDirs).map((file) => [file, fs.readFileSync(file, 'utf8')]));
+    for (const [file, text] of this.crdFileTexts) {
+      if (this.parsedCrdFiles.has(file) || !mayDefineKind(text, kind)) continue;
+      this.parsedCrdFiles.add(file);
+      for (const version of readCrdVersions(file, text)) {
+        const key = gvkKey(apiVersionOf(version), version.kind);
+        const existing = this.crdVersions.get(key);
+        if (existing && existing.file !== file) {
+          throw new Error(`${apiVersionOf(version)} ${version.kind} is defined by two CRD files: ${existing.file} and ${file}; keep one`);
+        }
+        this.crdVersions.set(key, version);
+      }
+    }
+  }
+
+  private servedVersionsOf(crd: CrdVersionSchema): string[] {
+    return [...this.crdVersions.values()]
+      .filter((v) => v.served && v.group === crd.group && v.kind === crd.kind)
+      .map((v) => apiVersionOf(v));
+  }
+}
+
+let shared: SchemaRegistry | undefined;
+
+/** One registry over the default shared folder, created on first use and kept for the process. */
+export function defaultSchemaRegistry(): SchemaRegistry {
+  shared ??= new SchemaRegistry();
+  return shared;
+}
+
+function identityOf(obj: unknown): ObjectIdentity {
+  const o = isPlainObject(obj) ? obj : {};
+  const metadata = isPlainObject(o.metadata) ? o.metadata : {};
+  return {
+    apiVersion: typeof o.apiVersion === 'string' ? o.apiVersion : '',
+    kind: typeof o.kind === 'string' ? o.kind : '',
+    ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
+    name: typeof metadata.name === 'string' ? metadata.name : '',
+  };
+}
