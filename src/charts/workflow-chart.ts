@@ -17,6 +17,12 @@ import { ApiIngress } from '../constructs/ingress';
 import { CanaryRollout } from '../constructs/canary-rollout';
 import { CanaryAnalysisTemplate } from '../constructs/analysis-template';
 import { canaryAnalysisQueries } from '../observability/canary-queries';
+import { ApiPodMonitor } from '../constructs/pod-monitor';
+import { WorkflowRules } from '../constructs/prometheus-rules';
+import { GrafanaDashboard } from '../constructs/grafana-dashboard';
+import { alertRuleGroups, LlmFailureSource } from '../observability/alert-rules';
+import { sloRuleGroups } from '../observability/slo-rules';
+import { dashboardModel } from '../observability/dashboard';
 import { AllowPolicies, CLOUD_METADATA_CIDR, DNS_PORT, DefaultDenyPolicy, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, namespacePeer } from '../constructs/network-policy';
 
 export interface WorkflowChartProps {
@@ -130,6 +136,28 @@ export class WorkflowChart extends Chart {
     });
     new DisruptionBudget(this, 'DisruptionBudget', { name: apiName, namespace, metadata, identity: api, selector: workload.selector });
 
+    // Observability: every alert, SLO and panel reads the environment's one SLI contract.
+    const monitor = new ApiPodMonitor(this, 'PodMonitor', {
+      name: apiName, namespace, metadata, selector: workload.selector, discoveryLabels: env.monitoring.selectorLabels,
+      interval: env.monitoring.scrapeInterval, meshMetricsMerging: env.mesh.enabled,
+    });
+    const apiServices = canary ? [apiName, `${apiName}-stable`, `${apiName}-canary`] : [apiName];
+    const observed = { workflow: wf.name, namespace, sli: env.sli, apiServices, workloadName: apiName, containerName: api.component };
+    new WorkflowRules(this, 'Rules', {
+      name: apiName, namespace, metadata, discoveryLabels: env.monitoring.selectorLabels,
+      groups: [
+        ...alertRuleGroups({
+          ...observed, thresholds: s.alerts, runbookBaseUrl: env.monitoring.runbookBaseUrl, scrapeJob: monitor.job,
+          hpaName: apiName, exporterJobs: env.monitoring.exporters, llmFailures: llmFailureSource(env),
+        }),
+        ...sloRuleGroups({ ...observed, slo: s.slo, runbookBaseUrl: env.monitoring.runbookBaseUrl, latencyBuckets: env.sli.latencyBuckets }),
+      ],
+    });
+    new GrafanaDashboard(this, 'Dashboard', {
+      name: `${wf.name}-dashboard`, namespace: env.namespaces.monitoring, metadata, workflow: wf.name,
+      dashboard: dashboardModel({ ...observed, slo: s.slo }),
+    });
+
     new DefaultDenyPolicy(this, 'DefaultDeny', { workflow: wf.name, namespace, metadata });
     new AllowPolicies(this, 'ApiNetwork', {
       workflow: wf.name,
@@ -156,6 +184,13 @@ function secretEnv(wf: ResolvedWorkflow): Record<string, SecretEnvRef> {
   if (s.keys.licenseKey) env.LANGGRAPH_CLOUD_LICENSE_KEY = ref(s.keys.licenseKey);
   for (const name of Object.keys(s.keys.extra).sort()) env[name] = ref(s.keys.extra[name]);
   return env;
+}
+
+/** Failed LLM calls: the mesh's egress metrics where it sees them, else an app counter if configured. */
+function llmFailureSource(env: Environment): LlmFailureSource | undefined {
+  if (env.monitoring.llmFailureCounter) return { kind: 'counter', metric: env.monitoring.llmFailureCounter.metric, matchers: env.monitoring.llmFailureCounter.matchers };
+  if (env.mesh.enabled && env.egress.llmHosts.length > 0) return { kind: 'mesh', hosts: env.egress.llmHosts };
+  return undefined;
 }
 
 function apiIngress(env: Environment): IngressAllow[] {

@@ -222,6 +222,11 @@ const sli = z.strictObject({
   /** Histogram (the `_bucket` series) of request durations. */
   latencyHistogram: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*_bucket$/, 'the _bucket series of a histogram'),
   latencyUnit: z.enum(['milliseconds', 'seconds']),
+  /**
+   * Finite `le` boundaries of the histogram, in its unit (the latency SLO counts requests per bucket).
+   * @default Istio's defaults (milliseconds) — required for any other histogram
+   */
+  latencyBuckets: z.array(z.number().positive()).min(1).optional(),
   /** Label holding the HTTP status code. */
   statusCodeLabel: z.string(),
   /** Label holding the Service name (host-level split: tells canary from stable). */
@@ -275,6 +280,8 @@ export const environmentSchema = z.strictObject({
   egress: z.strictObject({
     postgres: egressTarget,
     redis: egressTarget,
+    /** LLM provider API hosts; with the mesh, failed calls to them raise an alert. */
+    llmHosts: z.array(hostname).default([]),
     /** External HTTPS APIs (LLM providers, LangSmith). The cloud metadata address is always excluded. */
     https: z
       .strictObject({
@@ -305,6 +312,22 @@ export const environmentSchema = z.strictObject({
     selectorLabels: labelMap.default({ release: 'prometheus' }),
     /** Prometheus address used by the canary analysis. */
     prometheusAddress: url,
+    /** URL of docs/runbooks.md in this repository (no #fragment); alerts link to its sections. */
+    runbookBaseUrl: url,
+    /** Scrape interval of the PodMonitor. */
+    scrapeInterval: z.string().regex(/^\d+[sm]$/, 'a duration such as "30s"').default('30s'),
+    /** postgres_exporter / redis_exporter jobs; the database alerts exist only for those named. */
+    exporters: z
+      .strictObject({
+        postgres: z.strictObject({ job: z.string().min(1), namespace: dnsLabel.optional() }).optional(),
+        redis: z.strictObject({ job: z.string().min(1), namespace: dnsLabel.optional() }).optional(),
+      })
+      .default({}),
+    /**
+     * A counter of failed LLM-provider calls exported by the application, for environments where
+     * the mesh cannot see provider responses. @default - the mesh's egress metrics (mesh only)
+     */
+    llmFailureCounter: z.strictObject({ metric: z.string().min(1), matchers: labelMap.default({}) }).optional(),
   }),
   sli,
   /**

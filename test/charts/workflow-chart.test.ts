@@ -44,7 +44,12 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
       expect(ns.metadata.labels[`pod-security.kubernetes.io/${mode}-version`]).toMatch(/^v1\.\d+$/);
     }
     expect(ns.metadata.labels['istio-injection']).toBe(meshOn(env) ? 'enabled' : undefined);
-    for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe(WF);
+    const monitoring = committed().config.environments.find((e) => e.environment.name === env)!.environment.namespaces.monitoring;
+    for (const o of objects.filter((x) => x.kind !== 'Namespace')) {
+      // The dashboard lives in the shared monitoring namespace, named after the workflow.
+      if (o.metadata.namespace === monitoring) expect(o.metadata.name).toBe(`${WF}-dashboard`);
+      else expect(o.metadata.namespace).toBe(WF);
+    }
   });
 
   test('selectors use only name, instance and component', () => {

@@ -1,0 +1,67 @@
+import { Construct } from 'constructs';
+import { PodMonitor, PodMonitorSpecPodMetricsEndpoints, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/prom-podmonitor-monitoring.coreos.com';
+import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
+import { API_PORT_NAME, ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, METRICS_PATH } from './api-workload';
+
+/** The injected sidecar's container name; its declared port anchors one target per pod. */
+export const ISTIO_PROXY_CONTAINER = 'istio-proxy';
+
+export interface ApiPodMonitorProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly metadata: WorkflowMetadata;
+  /** The pods to scrape (all API pods: stable and canary alike). */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Labels the cluster's Prometheus selects monitors by. */
+  readonly discoveryLabels: Readonly<Record<string, string>>;
+  readonly interval: string;
+  /**
+   * Scrape through Istio's metrics merging (sidecar :15020 serves the app's /metrics plus istio_*),
+   * because STRICT mTLS keeps a Prometheus outside the mesh off the API port.
+   */
+  readonly meshMetricsMerging: boolean;
+}
+
+/**
+ * Scrapes every API pod. A PodMonitor rather than a ServiceMonitor: Argo rewrites the stable and
+ * canary Services' selectors during a rollout, so a ServiceMonitor on either would drop pods or
+ * scrape them twice.
+ */
+export class ApiPodMonitor extends Construct {
+  public readonly name: string;
+  /** The `job` label of the scraped series (prometheus-operator's default for a PodMonitor). */
+  public readonly job: string;
+  /** The one port Prometheus connects to. */
+  public readonly scrapePort: number | string;
+
+  constructor(scope: Construct, id: string, props: ApiPodMonitorProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.job = `${props.namespace}/${props.name}`;
+    this.scrapePort = props.meshMetricsMerging ? ISTIO_MERGED_METRICS_PORT : API_PORT_NAME;
+    const endpoint: PodMonitorSpecPodMetricsEndpoints = props.meshMetricsMerging
+      ? {
+        path: ISTIO_MERGED_METRICS_PATH,
+        interval: props.interval,
+        relabelings: [
+          // One target per pod: the sidecar's declared port, then point it at the merged port only
+          // (never 15090 as well, which would count istio_* twice).
+          { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.KEEP, sourceLabels: ['__meta_kubernetes_pod_container_name'], regex: ISTIO_PROXY_CONTAINER },
+          { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_ip'], regex: '(.+)', replacement: `$1:${ISTIO_MERGED_METRICS_PORT}`, targetLabel: '__address__' },
+        ],
+      }
+      : { port: API_PORT_NAME, path: METRICS_PATH, interval: props.interval };
+    new PodMonitor(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'monitoring', ...props.discoveryLabels },
+        annotations: workflowAnnotations(props.metadata),
+      },
+      spec: {
+        selector: { matchLabels: { ...props.selector } },
+        podMetricsEndpoints: [endpoint],
+      },
+    });
+  }
+}

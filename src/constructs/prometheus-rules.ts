@@ -1,0 +1,40 @@
+import { Construct } from 'constructs';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prom-prometheusrule-monitoring.coreos.com';
+import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
+import { RuleGroup, isAlertingRule } from '../observability/rules';
+
+export interface WorkflowRulesProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly metadata: WorkflowMetadata;
+  /** Labels the cluster's Prometheus selects rules by. */
+  readonly discoveryLabels: Readonly<Record<string, string>>;
+  /** The rule groups (plain data, also what promtool tests). */
+  readonly groups: readonly RuleGroup[];
+}
+
+/** The workflow's alerting and recording rules, scoped to its namespace. */
+export class WorkflowRules extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: WorkflowRulesProps) {
+    super(scope, id);
+    this.name = props.name;
+    new PrometheusRule(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'alerting', ...props.discoveryLabels },
+        annotations: workflowAnnotations(props.metadata),
+      },
+      spec: {
+        groups: props.groups.map((g) => ({
+          name: g.name,
+          rules: g.rules.map((r) => isAlertingRule(r)
+            ? { alert: r.alert, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr), ...(r.for ? { for: r.for } : {}), labels: { ...r.labels }, annotations: { ...r.annotations } }
+            : { record: r.record, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr), ...(r.labels ? { labels: { ...r.labels } } : {}) }),
+        })),
+      },
+    });
+  }
+}

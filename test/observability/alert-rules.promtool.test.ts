@@ -1,0 +1,310 @@
+/**
+ * promtool unit tests of the workflow alerts: each alert fires on a synthetic incident and stays
+ * silent on a healthy, below-threshold or neighbouring-namespace case.
+ */
+import { alertRuleGroups, RUNBOOK_ANCHORS } from '../../src/observability/alert-rules';
+import { testRules, type AlertRuleTest, type InputSeries } from '../../src/observability/promtool';
+import {
+  ALERT_INPUT,
+  PROMTOOL,
+  firing,
+  histogram,
+  istioBucket,
+  istioRequests,
+  perSecond,
+  promtoolTest,
+  ruleNamed,
+  alertingRules,
+} from './fixtures';
+
+const groups = alertRuleGroups(ALERT_INPUT);
+const rule = (name: string) => ruleNamed(groups, name);
+
+interface Scenario {
+  readonly name: string;
+  readonly series: readonly InputSeries[];
+  readonly checks: readonly AlertRuleTest[];
+}
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const pod = (name: string) => `shop-api-7d9f8c6b5-${name}`;
+const up = (p: string, namespace = 'shop', job = 'shop/shop-api') =>
+  `up{namespace="${namespace}",job="${job}",pod="${p}",instance="${p}:15020"}`;
+const ready = (p: string) => `kube_pod_status_ready{namespace="shop",pod="${p}",condition="true"}`;
+const workingSet = (p: string, container = 'api') =>
+  `container_memory_working_set_bytes{namespace="shop",pod="${p}",container="${container}"}`;
+const memLimit = (p: string, container = 'api') =>
+  `kube_pod_container_resource_limits{namespace="shop",pod="${p}",container="${container}",resource="memory",unit="byte"}`;
+const pgLabels = 'namespace="shop",job="shop-postgres-exporter",instance="10.0.3.7:9187"';
+const redisLabels = 'namespace="shop",job="shop-redis-exporter",instance="10.0.3.8:9121"';
+const egress = (host: string, code: string, namespace = 'shop') =>
+  `istio_requests_total{reporter="source",source_workload_namespace="${namespace}",destination_service_name="${host}",response_code="${code}"}`;
+const hpa = (metric: string) => `kube_horizontalpodautoscaler_${metric}{namespace="shop",horizontalpodautoscaler="shop-api"}`;
+
+const healthyPods = ['a1b2c', 'd3e4f', 'g5h6i'].map(pod);
+const silent = (alertname: string, eval_time: string): AlertRuleTest => ({ alertname, eval_time, exp_alerts: [] });
+
+export const SCENARIOS: readonly Scenario[] = [
+  // ------------------------------------------------------------ API down
+  {
+    name: 'API down: one of three pods draining (up=0, not Ready) does not page',
+    series: [
+      ...healthyPods.slice(0, 2).flatMap((p) => [{ series: up(p), values: '1x20' }, { series: ready(p), values: '1x20' }]),
+      { series: up(healthyPods[2]), values: '1x5 0x15' },
+      { series: ready(healthyPods[2]), values: '1x5 0x15' },
+    ],
+    checks: [silent('LangGraphApiDown', '15m')],
+  },
+  {
+    name: 'API down: all targets vanish (absent) pages after 1m',
+    series: healthyPods.flatMap((p) => [{ series: up(p), values: '1x5 stale' }, { series: ready(p), values: '1x5 stale' }]),
+    checks: [
+      silent('LangGraphApiDown', '5m'),
+      { alertname: 'LangGraphApiDown', eval_time: '10m', exp_alerts: [firing(rule('LangGraphApiDown'))] },
+    ],
+  },
+  {
+    name: 'API down: every scrape target down pages',
+    series: healthyPods.flatMap((p) => [{ series: up(p), values: '0x10' }, { series: ready(p), values: '1x10' }]),
+    checks: [{ alertname: 'LangGraphApiDown', eval_time: '5m', exp_alerts: [firing(rule('LangGraphApiDown'))] }],
+  },
+  {
+    name: 'API down: targets scraped but no pod Ready pages',
+    series: healthyPods.flatMap((p) => [{ series: up(p), values: '1x10' }, { series: ready(p), values: '0x10' }]),
+    checks: [{ alertname: 'LangGraphApiDown', eval_time: '5m', exp_alerts: [firing(rule('LangGraphApiDown'))] }],
+  },
+  {
+    name: 'API down: another namespace down does not page this workflow',
+    series: [
+      ...healthyPods.flatMap((p) => [{ series: up(p), values: '1x10' }, { series: ready(p), values: '1x10' }]),
+      { series: up('other-api-1-x', 'other', 'other/other-api'), values: '0x10' },
+    ],
+    checks: [silent('LangGraphApiDown', '5m')],
+  },
+
+  // ------------------------------------------------------------ error rate
+  {
+    // 9/s ok on stable, 1/s 5xx on canary: stable and canary traffic both count → 10 %.
+    name: 'error rate: 10 % 5xx across stable and canary fires after 2m',
+    series: [perSecond(istioRequests('200', 'shop-api-stable'), 9, 15), perSecond(istioRequests('503', 'shop-api-canary'), 1, 15)],
+    checks: [
+      silent('LangGraphHighErrorRate', '2m'),
+      { alertname: 'LangGraphHighErrorRate', eval_time: '15m', exp_alerts: [firing(rule('LangGraphHighErrorRate'), {}, '10%')] },
+    ],
+  },
+  {
+    name: 'error rate: 4 % (1 of 25 per second) stays silent',
+    series: [perSecond(istioRequests('200'), 24, 15), perSecond(istioRequests('500'), 1, 15)],
+    checks: [silent('LangGraphHighErrorRate', '15m')],
+  },
+  {
+    name: 'error rate: a neighbour namespace at 50 % 5xx stays silent here',
+    series: [
+      perSecond(istioRequests('200'), 10, 15),
+      perSecond(istioRequests('200', 'shop-api', 'other'), 5, 15),
+      perSecond(istioRequests('500', 'shop-api', 'other'), 5, 15),
+    ],
+    checks: [silent('LangGraphHighErrorRate', '15m')],
+  },
+
+  // ------------------------------------------------------------ p95 latency
+  {
+    // 20/s: 12 in (1000, 2500] ms, 8 in (2500, 5000] → p95 = 2500 + 2500·7/8 = 4687.5 ms.
+    name: 'latency: p95 4.6875 s fires after 3m',
+    series: histogram(istioBucket, { '500': 0, '1000': 0, '2500': 12, '5000': 20, '+Inf': 20 }, 15),
+    checks: [
+      silent('LangGraphHighLatency', '3m'),
+      { alertname: 'LangGraphHighLatency', eval_time: '15m', exp_alerts: [firing(rule('LangGraphHighLatency'), {}, '4.688s')] },
+    ],
+  },
+  {
+    // 18 of 20/s ≤ 500 ms, 2 in (500, 1000] → p95 = 500 + 500·1/2 = 750 ms.
+    name: 'latency: p95 0.75 s stays silent',
+    series: histogram(istioBucket, { '500': 18, '1000': 20, '2500': 20, '5000': 20, '+Inf': 20 }, 15),
+    checks: [silent('LangGraphHighLatency', '15m')],
+  },
+  {
+    name: 'latency: a slow neighbour namespace stays silent here',
+    series: [
+      ...histogram(istioBucket, { '500': 18, '1000': 20, '2500': 20, '5000': 20, '+Inf': 20 }, 15),
+      ...histogram((le) => istioBucket(le, 'shop-api', 'other'), { '500': 0, '1000': 0, '2500': 0, '5000': 20, '+Inf': 20 }, 15),
+    ],
+    checks: [silent('LangGraphHighLatency', '15m')],
+  },
+
+  // ------------------------------------------------------------ memory
+  {
+    name: 'memory: 950Mi of a 1Gi limit (92.77 %) fires after 5m',
+    series: [
+      { series: workingSet(healthyPods[0]), values: `${950 * MiB}x10` },
+      { series: memLimit(healthyPods[0]), values: `${GiB}x10` },
+    ],
+    checks: [
+      silent('LangGraphHighMemory', '4m'),
+      {
+        alertname: 'LangGraphHighMemory',
+        eval_time: '10m',
+        exp_alerts: [firing(rule('LangGraphHighMemory'), { pod: healthyPods[0] }, '92.77%')],
+      },
+    ],
+  },
+  {
+    // cAdvisor also reports the whole pod cgroup (container=""): API plus sidecar, 1000Mi here,
+    // which must not be read against the API container's limit.
+    name: 'memory: API at 850Mi of 1Gi stays silent, though API plus sidecar exceed 90 % of it',
+    series: [
+      { series: workingSet(healthyPods[0]), values: `${850 * MiB}x10` },
+      { series: memLimit(healthyPods[0]), values: `${GiB}x10` },
+      { series: workingSet(healthyPods[0], 'istio-proxy'), values: `${150 * MiB}x10` },
+      { series: memLimit(healthyPods[0], 'istio-proxy'), values: `${256 * MiB}x10` },
+      { series: workingSet(healthyPods[0], ''), values: `${1000 * MiB}x10` },
+    ],
+    checks: [silent('LangGraphHighMemory', '10m')],
+  },
+
+  // ------------------------------------------------------------ traffic spike (HPA at max)
+  {
+    name: 'HPA at max replicas fires after 15m, not before',
+    series: [{ series: hpa('status_current_replicas'), values: '10x20' }, { series: hpa('spec_max_replicas'), values: '10x20' }],
+    checks: [
+      silent('LangGraphHpaAtMaxReplicas', '10m'),
+      {
+        alertname: 'LangGraphHpaAtMaxReplicas',
+        eval_time: '20m',
+        exp_alerts: [firing(rule('LangGraphHpaAtMaxReplicas'), { horizontalpodautoscaler: 'shop-api' })],
+      },
+    ],
+  },
+  {
+    name: 'HPA below max replicas stays silent',
+    series: [{ series: hpa('status_current_replicas'), values: '8x20' }, { series: hpa('spec_max_replicas'), values: '10x20' }],
+    checks: [silent('LangGraphHpaAtMaxReplicas', '20m')],
+  },
+
+  // ------------------------------------------------------------ memory leak
+  {
+    // 500Mi + 5Mi/min: in 4 h another 1200Mi, far above the 1Gi limit.
+    name: 'memory leak: steady growth predicted past the limit fires after 15m',
+    series: [
+      { series: workingSet(healthyPods[0]), values: `${500 * MiB}+${5 * MiB}x40` },
+      { series: memLimit(healthyPods[0]), values: `${GiB}x40` },
+    ],
+    checks: [
+      silent('LangGraphMemoryLeak', '10m'),
+      { alertname: 'LangGraphMemoryLeak', eval_time: '30m', exp_alerts: [firing(rule('LangGraphMemoryLeak'), { pod: healthyPods[0] })] },
+    ],
+  },
+  {
+    // 600Mi + 0.5Mi/min: 720Mi after 4 h, under the limit.
+    name: 'memory leak: flat or slowly growing memory stays silent',
+    series: [
+      { series: workingSet(healthyPods[0]), values: `${600 * MiB}+${MiB / 2}x40` },
+      { series: memLimit(healthyPods[0]), values: `${GiB}x40` },
+      { series: workingSet(healthyPods[1]), values: `${600 * MiB}x40` },
+      { series: memLimit(healthyPods[1]), values: `${GiB}x40` },
+    ],
+    checks: [silent('LangGraphMemoryLeak', '30m')],
+  },
+
+  // ------------------------------------------------------------ Postgres / Redis reachability
+  {
+    name: 'Postgres and Redis unreachable fire after 1m',
+    series: [{ series: `pg_up{${pgLabels}}`, values: '1x3 0x10' }, { series: `redis_up{${redisLabels}}`, values: '1x3 0x10' }],
+    checks: [
+      silent('LangGraphPostgresDown', '4m'),
+      {
+        alertname: 'LangGraphPostgresDown',
+        eval_time: '10m',
+        exp_alerts: [firing(rule('LangGraphPostgresDown'), { job: 'shop-postgres-exporter', instance: '10.0.3.7:9187' })],
+      },
+      {
+        alertname: 'LangGraphRedisDown',
+        eval_time: '10m',
+        exp_alerts: [firing(rule('LangGraphRedisDown'), { job: 'shop-redis-exporter', instance: '10.0.3.8:9121' })],
+      },
+    ],
+  },
+  {
+    name: 'Postgres and Redis reachable stay silent, whatever other namespaces report',
+    series: [
+      { series: `pg_up{${pgLabels}}`, values: '1x10' },
+      { series: `redis_up{${redisLabels}}`, values: '1x10' },
+      { series: 'pg_up{namespace="other",job="shop-postgres-exporter",instance="10.9.0.1:9187"}', values: '0x10' },
+      { series: 'redis_up{namespace="other",job="shop-redis-exporter",instance="10.9.0.2:9121"}', values: '0x10' },
+    ],
+    checks: [silent('LangGraphPostgresDown', '10m'), silent('LangGraphRedisDown', '10m')],
+  },
+
+  // ------------------------------------------------------------ connection pool exhaustion
+  {
+    name: 'Postgres connections at 90 % of max_connections fire after 5m',
+    series: [
+      { series: `pg_stat_activity_count{${pgLabels},datname="langgraph",state="active"}`, values: '70x10' },
+      { series: `pg_stat_activity_count{${pgLabels},datname="langgraph",state="idle"}`, values: '20x10' },
+      { series: `pg_settings_max_connections{${pgLabels}}`, values: '100x10' },
+    ],
+    checks: [
+      silent('LangGraphPostgresConnectionsHigh', '4m'),
+      {
+        alertname: 'LangGraphPostgresConnectionsHigh',
+        eval_time: '10m',
+        exp_alerts: [
+          firing(rule('LangGraphPostgresConnectionsHigh'), { job: 'shop-postgres-exporter', instance: '10.0.3.7:9187' }, '90%'),
+        ],
+      },
+    ],
+  },
+  {
+    name: 'Postgres connections at 60 % of max_connections stay silent',
+    series: [
+      { series: `pg_stat_activity_count{${pgLabels},datname="langgraph",state="active"}`, values: '50x10' },
+      { series: `pg_stat_activity_count{${pgLabels},datname="langgraph",state="idle"}`, values: '10x10' },
+      { series: `pg_settings_max_connections{${pgLabels}}`, values: '100x10' },
+    ],
+    checks: [silent('LangGraphPostgresConnectionsHigh', '10m')],
+  },
+
+  // ------------------------------------------------------------ LLM provider failures
+  {
+    name: 'LLM providers: 0.5 failed calls/s (429) fire after 5m',
+    series: [perSecond(egress('api.openai.com', '200'), 10, 15), { series: egress('api.openai.com', '429'), values: '0+30x15' }],
+    checks: [
+      silent('LangGraphLlmProviderFailures', '5m'),
+      {
+        alertname: 'LangGraphLlmProviderFailures',
+        eval_time: '15m',
+        exp_alerts: [firing(rule('LangGraphLlmProviderFailures'), {}, '0.50')],
+      },
+    ],
+  },
+  {
+    name: 'LLM providers: 0.05 failed calls/s, other hosts and other namespaces stay silent',
+    series: [
+      perSecond(egress('api.anthropic.com', '200'), 10, 15),
+      { series: egress('api.anthropic.com', '503'), values: '0+3x15' },
+      perSecond(egress('hooks.slack.com', '500'), 5, 15),
+      perSecond(egress('api.openai.com', '500', 'other'), 5, 15),
+    ],
+    checks: [silent('LangGraphLlmProviderFailures', '15m')],
+  },
+];
+
+describe('workflow alerts under promtool', () => {
+  test('every alert has at least one firing and one silent case', () => {
+    const names = alertingRules(groups).map((r) => r.alert);
+    expect(names.sort()).toEqual(Object.keys(RUNBOOK_ANCHORS).sort());
+    const checks = SCENARIOS.flatMap((s) => s.checks);
+    for (const name of names) {
+      expect({ name, firing: checks.some((c) => c.alertname === name && c.exp_alerts.length > 0) }).toEqual({ name, firing: true });
+      expect({ name, silent: checks.some((c) => c.alertname === name && c.exp_alerts.length === 0) }).toEqual({ name, silent: true });
+    }
+  });
+
+  for (const scenario of SCENARIOS) {
+    promtoolTest(scenario.name, () => {
+      const result = testRules(PROMTOOL!, groups, [{ name: scenario.name, input_series: scenario.series, alert_rule_test: scenario.checks }]);
+      if (!result.ok) throw new Error(result.output);
+    });
+  }
+});
