@@ -18,6 +18,16 @@ export const IMPORTS: Readonly<Record<string, string>> = {
   'istio-virtualservice': 'istio_networking.istio.io_virtualservices.yaml',
   'prom-podmonitor': 'prometheus-operator_monitoring.coreos.com_podmonitors.yaml',
   'prom-prometheusrule': 'prometheus-operator_monitoring.coreos.com_prometheusrules.yaml',
+  'istio-peerauthentication': 'istio_security.istio.io_peerauthentications.yaml',
+  'istio-authorizationpolicy': 'istio_security.istio.io_authorizationpolicies.yaml',
+  'istio-serviceentry': 'istio_networking.istio.io_serviceentries.yaml',
+  'istio-destinationrule': 'istio_networking.istio.io_destinationrules.yaml',
+  'istio-envoyfilter': 'istio_networking.istio.io_envoyfilters.yaml',
+  'vpa': 'vpa_vpa-v1-crd-gen.yaml',
+  'eso-externalsecret': 'external-secrets_external-secrets.io_externalsecrets.yaml',
+  'keda-scaledobject': 'keda_keda.sh_scaledobjects.yaml',
+  'argocd-application': 'argo-cd_application-crd.yaml',
+  'argocd-appproject': 'argo-cd_appproject-crd.yaml',
 };
 
 function main(argv: string[]): void {
