@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import { Environment } from '../config/schema';
 import { ResolvedWorkflow } from '../config/resolved';
-import { ComponentIdentity, WorkflowMetadata } from '../constructs/labels';
+import { workflowContext } from './context';
 import { WorkflowNamespace } from '../constructs/namespace';
 import { AppServiceAccount } from '../constructs/service-account';
 import { PeopleAccess } from '../constructs/people-rbac';
@@ -40,11 +40,8 @@ export class WorkflowChart extends Chart {
     const { environment: env, workflow: wf } = props;
     this.workflow = wf;
     this.environment = env;
-    const s = wf.settings;
-    const namespace = wf.namespace;
-    const metadata: WorkflowMetadata = { workflow: wf.name, version: wf.version, ownerTeam: wf.owner.team, ownerEmail: wf.owner.email };
-    const api: ComponentIdentity = { workflow: wf.name, app: 'langgraph-api', component: 'api' };
-    const apiName = `${wf.name}-api`;
+    const ctx = workflowContext(env, wf);
+    const { settings: s, namespace, metadata, api, apiName } = ctx;
 
     new WorkflowNamespace(this, 'Namespace', { name: namespace, metadata, meshEnabled: env.mesh.enabled });
     const identity = new AppServiceAccount(this, 'ServiceAccount', { name: apiName, namespace, metadata });
@@ -67,7 +64,7 @@ export class WorkflowChart extends Chart {
       probes: s.probes,
       terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
       rollingUpdate: s.rollingUpdate,
-      secretEnv: secretEnv(wf),
+      secretEnv: secretEnv(wf, ctx.secretName),
       env: s.env,
       mesh: env.mesh.enabled ? { terminationDrainSeconds: env.mesh.terminationDrainSeconds } : undefined,
       // With a canary the Rollout runs these pods (workloadRef); the Deployment keeps none.
@@ -171,9 +168,8 @@ export class WorkflowChart extends Chart {
 }
 
 /** The server's credentials, all by reference to the pre-existing Secret. */
-function secretEnv(wf: ResolvedWorkflow): Record<string, SecretEnvRef> {
+function secretEnv(wf: ResolvedWorkflow, secretName: string): Record<string, SecretEnvRef> {
   const s = wf.settings.secret;
-  const secretName = s.name ?? `${wf.name}-secrets`;
   const ref = (key: string): SecretEnvRef => ({ secretName, key });
   const env: Record<string, SecretEnvRef> = {
     DATABASE_URI: ref(s.keys.databaseUri),

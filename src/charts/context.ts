@@ -1,0 +1,45 @@
+/**
+ * What a workflow's feature composers need to know, resolved once per workflow and environment.
+ * Each optional platform feature lives in src/charts/features/<feature>.ts as
+ * `addFeature(scope, ctx)` and renders nothing when the config leaves it off.
+ */
+import { Environment, WorkflowSettings } from '../config/schema';
+import { ResolvedWorkflow } from '../config/resolved';
+import { ComponentIdentity, WorkflowMetadata } from '../constructs/labels';
+
+export interface WorkflowContext {
+  readonly env: Environment;
+  readonly workflow: ResolvedWorkflow;
+  readonly settings: WorkflowSettings;
+  readonly namespace: string;
+  readonly metadata: WorkflowMetadata;
+  /** The API server component and its resource name (`<workflow>-api`). */
+  readonly api: ComponentIdentity;
+  readonly apiName: string;
+  /** Selector of the API pods (name + instance + component). */
+  readonly apiSelector: Readonly<Record<string, string>>;
+  /** The Secret holding the server's credentials (pre-existing, or materialized by an ExternalSecret). */
+  readonly secretName: string;
+  /** True when the workflow ships with a canary Rollout. */
+  readonly canary: boolean;
+}
+
+export function workflowContext(env: Environment, wf: ResolvedWorkflow): WorkflowContext {
+  const api: ComponentIdentity = { workflow: wf.name, app: 'langgraph-api', component: 'api' };
+  return {
+    env,
+    workflow: wf,
+    settings: wf.settings,
+    namespace: wf.namespace,
+    metadata: { workflow: wf.name, version: wf.version, ownerTeam: wf.owner.team, ownerEmail: wf.owner.email },
+    api,
+    apiName: `${wf.name}-api`,
+    apiSelector: {
+      'app.kubernetes.io/name': api.app,
+      'app.kubernetes.io/instance': api.workflow,
+      'app.kubernetes.io/component': api.component,
+    },
+    secretName: wf.settings.secret.name ?? `${wf.name}-secrets`,
+    canary: wf.settings.delivery.strategy === 'canary',
+  };
+}
