@@ -67,6 +67,8 @@ export class WorkflowChart extends Chart {
       secretEnv: secretEnv(wf, ctx.secretName),
       env: s.env,
       mesh: env.mesh.enabled ? { terminationDrainSeconds: env.mesh.terminationDrainSeconds } : undefined,
+      scheduling: s.scheduling,
+      extras: s.pod,
       // With a canary the Rollout runs these pods (workloadRef); the Deployment keeps none.
       replicas: canary ? 0 : undefined,
     });

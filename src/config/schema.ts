@@ -7,6 +7,7 @@
  *   Environment.workflowDefaults ⊕ workflow.overrides ⊕ workflow.environments[env] → WorkflowSettings
  */
 import { z } from 'zod';
+import { podExtrasSchema, schedulingSchema } from './features/pod';
 
 // ---------------------------------------------------------------- primitives
 
@@ -50,6 +51,8 @@ const resourceAmounts = z.strictObject({
 });
 
 const probe = z.strictObject({
+  /** `http`: GET `path` on the http port; `tcp`: the port accepts connections (process alive). */
+  handler: z.enum(['http', 'tcp']).default('http'),
   path: z.string().regex(/^\//, 'an HTTP path starting with "/"').default('/ok'),
   initialDelaySeconds: seconds.default(0),
   periodSeconds: positiveInt.default(10),
@@ -172,14 +175,16 @@ export const workflowSettingsSchema = z.strictObject({
   resources: z.strictObject({ requests: resourceAmounts, limits: resourceAmounts }),
   probes: z
     .strictObject({
-      startup: probe.default({ path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 }),
-      readiness: probe.default({ path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 }),
-      liveness: probe.default({ path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 }),
+      startup: probe.default({ handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 }),
+      readiness: probe.default({ handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 }),
+      // Liveness only asks "is the process serving?": a busy or DB-starved server is taken out of
+      // rotation by readiness, not restarted (which would also cut its in-flight runs).
+      liveness: probe.default({ handler: 'tcp', path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 }),
     })
     .default({
-      startup: { path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 },
-      readiness: { path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 },
-      liveness: { path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 },
+      startup: { handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 },
+      readiness: { handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 },
+      liveness: { handler: 'tcp', path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 },
     }),
   /** Long enough for the server to finish in-flight runs after SIGTERM. */
   terminationGracePeriodSeconds: z.number().int().min(30).max(3600).default(180),
@@ -192,6 +197,10 @@ export const workflowSettingsSchema = z.strictObject({
   appConfig: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string()).default({}),
   secret: secretRefs.default({ keys: { databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', extra: {} } }),
   delivery,
+  /** Priority and spot-friendly placement. */
+  scheduling: schedulingSchema,
+  /** envFrom, init containers, sidecars and extra volumes. */
+  pod: podExtrasSchema,
   slo: slo.default({ availability: 0.999, latency: 0.99, latencyThresholdSeconds: 2 }),
   alerts: alertThresholds.default({
     errorRatio: 0.05, p95LatencySeconds: 2, memoryLimitRatio: 0.9, postgresConnectionRatio: 0.8, llmFailuresPerSecond: 0.1,

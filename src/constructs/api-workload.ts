@@ -6,6 +6,8 @@ import { hardenPodTemplate } from './pod-hardening';
 import { ResourceAmounts, containerResources } from './resources';
 import { APP_CONFIG_MOUNT_PATH } from './app-config';
 import { podScheduling } from './scheduling';
+import type { ExtraContainer, PodExtras, Scheduling } from '../config/features/pod';
+import { cpu, size } from './resources';
 
 /** LangGraph server facts. */
 export const API_PORT = 8000;
@@ -20,6 +22,8 @@ export const ISTIO_MERGED_METRICS_PORT = 15020;
 export const ISTIO_MERGED_METRICS_PATH = '/stats/prometheus';
 
 export interface ProbeTiming {
+  /** `http`: GET `path`; `tcp`: a TCP connect to the port. */
+  readonly handler: 'http' | 'tcp';
   readonly path: string;
   readonly initialDelaySeconds: number;
   readonly periodSeconds: number;
@@ -68,6 +72,10 @@ export interface ApiWorkloadProps {
   readonly tmpSizeLimit?: Size;
   /** Size limit of the writable log folder. @default 128Mi */
   readonly logsSizeLimit?: Size;
+  /** Priority class and spot-friendly placement. @default - spread over zones and nodes only */
+  readonly scheduling?: Scheduling;
+  /** envFrom, init containers, sidecars and extra volumes. @default - none */
+  readonly extras?: PodExtras;
 }
 
 /**
@@ -135,9 +143,28 @@ export class ApiWorkload extends Construct {
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: props.tmpSizeLimit ?? Size.mebibytes(256) }));
     container.mount(LOGS_PATH, kplus.Volume.fromEmptyDir(this, 'LogsVolume', 'logs', { sizeLimit: props.logsSizeLimit ?? Size.mebibytes(128) }));
 
+    const extras = props.extras;
+    const volumes = new Map<string, kplus.Volume>();
+    for (const v of extras?.volumes ?? []) {
+      const volume = v.emptyDir
+        ? kplus.Volume.fromEmptyDir(this, `Volume-${v.name}`, v.name, { sizeLimit: size(v.emptyDir.sizeLimit) })
+        : v.configMap
+          ? kplus.Volume.fromConfigMap(this, `Volume-${v.name}`, kplus.ConfigMap.fromConfigMapName(this, `ConfigMap-${v.name}`, v.configMap), { name: v.name })
+          : kplus.Volume.fromSecret(this, `Volume-${v.name}`, kplus.Secret.fromSecretName(this, `SecretVolume-${v.name}`, v.secret!), { name: v.name });
+      volumes.set(v.name, volume);
+      if (v.mountPath) container.mount(v.mountPath, volume, { readOnly: v.readOnly });
+    }
+    for (const from of extras?.envFrom ?? []) {
+      container.env.copyFrom('configMap' in from
+        ? kplus.Env.fromConfigMap(kplus.ConfigMap.fromConfigMapName(this, `EnvFrom-${from.configMap}`, from.configMap))
+        : kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `EnvFromSecret-${from.secret}`, from.secret)));
+    }
+    for (const c of extras?.initContainers ?? []) this.deployment.addInitContainer(extraContainer(c, volumes, props.identity.component));
+    for (const c of extras?.sidecars ?? []) this.deployment.addContainer(extraContainer(c, volumes, props.identity.component));
+
     const workload = ApiObject.of(this.deployment);
-    hardenPodTemplate(workload, { containerCount: 1 });
-    addScheduling(workload, this.selector);
+    hardenPodTemplate(workload, { containerCount: 1 + (extras?.sidecars.length ?? 0), initContainerCount: extras?.initContainers.length ?? 0 });
+    addScheduling(workload, this.selector, props.scheduling);
   }
 
   /** The rendered Deployment object (for composition, e.g. a Rollout's workloadRef). */
@@ -147,14 +174,15 @@ export class ApiWorkload extends Construct {
 }
 
 function probe(t: ProbeTiming): kplus.Probe {
-  return kplus.Probe.fromHttpGet(t.path, {
+  const timing = {
     port: API_PORT,
     initialDelaySeconds: Duration.seconds(t.initialDelaySeconds),
     periodSeconds: Duration.seconds(t.periodSeconds),
     timeoutSeconds: Duration.seconds(t.timeoutSeconds),
     failureThreshold: t.failureThreshold,
     successThreshold: t.successThreshold,
-  });
+  };
+  return t.handler === 'tcp' ? kplus.Probe.fromTcpSocket(timing) : kplus.Probe.fromHttpGet(t.path, timing);
 }
 
 function podAnnotations(props: ApiWorkloadProps): Record<string, string> {
@@ -173,10 +201,32 @@ function podAnnotations(props: ApiWorkloadProps): Record<string, string> {
   return annotations;
 }
 
-function addScheduling(workload: ApiObject, selector: Record<string, string>): void {
-  const scheduling = podScheduling(selector);
-  workload.addJsonPatch(
-    JsonPatch.add('/spec/template/spec/topologySpreadConstraints', scheduling.topologySpreadConstraints),
-    JsonPatch.add('/spec/template/spec/affinity', scheduling.affinity),
-  );
+/** cdk8s-plus-27 cannot express topology spread, priority classes or raw tolerations: set them here. */
+function addScheduling(workload: ApiObject, selector: Record<string, string>, options?: Scheduling): void {
+  const fields = podScheduling(selector, options);
+  for (const [key, value] of Object.entries(fields)) workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/${key}`, value));
+}
+
+/** An init container or sidecar from config, with the same hardening and requests/limits as the server. */
+function extraContainer(c: ExtraContainer, volumes: ReadonlyMap<string, kplus.Volume>, owner: string): kplus.ContainerProps {
+  const tcp = (port: number, period: number, failures: number) =>
+    kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(period), failureThreshold: failures, timeoutSeconds: Duration.seconds(2) });
+  return {
+    name: c.name,
+    image: c.image,
+    command: c.command,
+    args: c.args,
+    envVariables: Object.fromEntries(Object.keys(c.env).sort().map((k) => [k, kplus.EnvValue.fromValue(c.env[k])])),
+    ...(c.port ? { ports: [{ name: c.port.name, number: c.port.number }], readiness: tcp(c.port.number, 10, 3), liveness: tcp(c.port.number, 20, 6) } : {}),
+    resources: {
+      cpu: { request: cpu(c.resources.cpuRequest), limit: cpu(c.resources.cpuLimit) },
+      memory: { request: size(c.resources.memoryRequest), limit: size(c.resources.memoryLimit) },
+    },
+    securityContext: { ensureNonRoot: true, user: RUN_AS_USER, group: RUN_AS_GROUP, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
+    volumeMounts: c.mounts.map((m) => {
+      const volume = volumes.get(m.volume);
+      if (!volume) throw new Error(`container ${c.name} (beside ${owner}) mounts volume "${m.volume}", which pod.volumes does not define`);
+      return { path: m.mountPath, volume, readOnly: m.readOnly };
+    }),
+  };
 }

@@ -1,0 +1,94 @@
+/**
+ * Typed pod knobs that users of the LangGraph server ask for most (priority, spot placement,
+ * envFrom, init containers, sidecars, extra volumes). Workflow-level: overridable per workflow
+ * and environment. Everything still passes the validation gate (hardening, pinned images).
+ */
+import { z } from 'zod';
+
+const name = z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label');
+const pinnedImage = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._/:-]*@sha256:[a-f0-9]{64}$/, 'an image pinned by digest: repository@sha256:<64 hex digits>');
+const cpu = z.string().regex(/^(\d+m|\d+(\.\d{1,3})?)$/, 'a cpu quantity such as "50m"');
+const mem = z.string().regex(/^[1-9]\d*(Ki|Mi|Gi)$/, 'a byte quantity in binary units such as "64Mi"');
+
+const toleration = z.strictObject({
+  key: z.string().min(1),
+  operator: z.enum(['Equal', 'Exists']).default('Exists'),
+  value: z.string().optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+});
+
+const SPOT_DEFAULTS = {
+  enabled: false, capacityTypeLabel: 'karpenter.sh/capacity-type', spotValue: 'spot', onDemandValue: 'on-demand',
+  tolerations: [], preferSpotWeight: 50, maxSkew: 1,
+};
+
+export const schedulingSchema = z
+  .strictObject({
+    /** A PriorityClass that must exist in the cluster. @default - the cluster default */
+    priorityClassName: name.optional(),
+    spot: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** Node label telling spot from on-demand nodes (Karpenter's by default). */
+        capacityTypeLabel: z.string().default(SPOT_DEFAULTS.capacityTypeLabel),
+        spotValue: z.string().default(SPOT_DEFAULTS.spotValue),
+        onDemandValue: z.string().default(SPOT_DEFAULTS.onDemandValue),
+        /** Taints of spot node pools that the pods tolerate. */
+        tolerations: z.array(toleration).default([]),
+        /** Weight (1–100) of the preference for spot nodes. */
+        preferSpotWeight: z.number().int().min(1).max(100).default(50),
+        /**
+         * Spot and on-demand replica counts differ by at most this many (a hard topology spread
+         * over the capacity-type label), so about half of the replicas, less this skew, always
+         * run on on-demand nodes and survive a spot reclaim.
+         */
+        maxSkew: z.number().int().min(1).default(1),
+      })
+      .default(SPOT_DEFAULTS),
+  })
+  .default({ spot: SPOT_DEFAULTS });
+export type Scheduling = z.infer<typeof schedulingSchema>;
+
+const extraContainer = z.strictObject({
+  name,
+  image: pinnedImage,
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  /** A TCP port the sidecar serves; it gets distinct readiness and liveness probes on it. */
+  port: z.strictObject({ name, number: z.number().int().min(1).max(65535) }).optional(),
+  resources: z
+    .strictObject({ cpuRequest: cpu, memoryRequest: mem, cpuLimit: cpu, memoryLimit: mem })
+    .default({ cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '200m', memoryLimit: '128Mi' }),
+  /** Extra volumes (by name) to mount. */
+  mounts: z.array(z.strictObject({ volume: name, mountPath: z.string().regex(/^\//, 'an absolute path'), readOnly: z.boolean().default(true) })).default([]),
+});
+export type ExtraContainer = z.infer<typeof extraContainer>;
+
+const extraVolume = z
+  .strictObject({
+    name,
+    /** Where the server mounts it. @default - not mounted in the server */
+    mountPath: z.string().regex(/^\//, 'an absolute path').optional(),
+    readOnly: z.boolean().default(true),
+    emptyDir: z.strictObject({ sizeLimit: mem }).optional(),
+    configMap: name.optional(),
+    secret: name.optional(),
+  })
+  .refine((v) => [v.emptyDir, v.configMap, v.secret].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one source: emptyDir (with sizeLimit), configMap or secret',
+  });
+export type ExtraVolume = z.infer<typeof extraVolume>;
+
+export const podExtrasSchema = z
+  .strictObject({
+    /** ConfigMaps or Secrets whose keys all become env vars of the server. */
+    envFrom: z.array(z.union([z.strictObject({ configMap: name }), z.strictObject({ secret: name })])).default([]),
+    initContainers: z.array(extraContainer).default([]),
+    sidecars: z.array(extraContainer).default([]),
+    volumes: z.array(extraVolume).default([]),
+  })
+  .default({ envFrom: [], initContainers: [], sidecars: [], volumes: [] });
+export type PodExtras = z.infer<typeof podExtrasSchema>;
