@@ -44,7 +44,7 @@ export class WorkflowChart extends Chart {
     const { settings: s, namespace, metadata, api, apiName } = ctx;
 
     new WorkflowNamespace(this, 'Namespace', { name: namespace, metadata, meshEnabled: env.mesh.enabled });
-    const identity = new AppServiceAccount(this, 'ServiceAccount', { name: apiName, namespace, metadata });
+    const identity = new AppServiceAccount(this, 'ServiceAccount', { name: apiName, namespace, metadata, apiAccess: s.apiAccess });
     new PeopleAccess(this, 'PeopleAccess', {
       workflow: wf.name, namespace, metadata, ownerGroup: wf.owner.group, oncallGroup: env.rbac.oncallGroup,
     });
@@ -79,7 +79,7 @@ export class WorkflowChart extends Chart {
     const hostname = s.hostname ?? `${wf.name}.${env.entry.domain}`;
     const tlsSecretName = env.entry.tlsSecretName.replace(/<workflow>/g, wf.name);
     let scaleTarget = { apiVersion: 'apps/v1', kind: 'Deployment', name: apiName };
-    if (env.mesh.enabled) {
+    if ((env.entry.type ?? (env.mesh.enabled ? 'gateway' : 'ingress')) === 'gateway') {
       const gateway = new MeshGateway(this, 'Gateway', {
         name: `${wf.name}-gateway`, namespace, metadata, hostname, tlsCredentialName: tlsSecretName, gatewaySelector: env.entry.gatewaySelector,
       });

@@ -197,6 +197,18 @@ export const workflowSettingsSchema = z.strictObject({
   appConfig: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string()).default({}),
   secret: secretRefs.default({ keys: { databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', extra: {} } }),
   delivery,
+  /**
+   * Kubernetes API access for apps that need it (the LangGraph server does not): a Role with
+   * exactly these rules, bound to the app's ServiceAccount. No wildcards, never secrets.
+   */
+  apiAccess: z
+    .array(z.strictObject({
+      apiGroups: z.array(z.string()).min(1),
+      resources: z.array(z.string().min(1)).min(1),
+      verbs: z.array(z.enum(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'])).min(1),
+      resourceNames: z.array(z.string().min(1)).optional(),
+    }))
+    .default([]),
   /** Priority and spot-friendly placement. */
   scheduling: schedulingSchema,
   /** envFrom, init containers, sidecars and extra volumes. */
@@ -301,6 +313,11 @@ export const environmentSchema = z.strictObject({
   }),
   /** How external traffic enters: an Istio Gateway with the mesh, an Ingress without it. */
   entry: z.strictObject({
+    /**
+     * `gateway` (Istio Gateway; needs the mesh) or `ingress` (Kubernetes Ingress; only without the
+     * mesh and without canaries). @default gateway with the mesh, ingress without
+     */
+    type: z.enum(['gateway', 'ingress']).optional(),
     /** Hostnames default to `<workflow>.<domain>`. */
     domain: hostname,
     /** TLS certificate Secret; `<workflow>` is replaced by the workflow name. With the mesh it lives in the gateway's namespace. */

@@ -18,6 +18,12 @@ export const SECRET_LIKE_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?
 
 export function checkEnvironment(env: Environment): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
+  if (env.entry.type === 'ingress' && env.mesh.enabled) {
+    issues.push({ path: ['entry', 'type'], value: 'ingress', message: 'an Ingress cannot be combined with the mesh\'s STRICT mTLS: an ingress controller outside the mesh cannot reach the pods (and would bypass canary weights); use entry.type "gateway"' });
+  }
+  if (env.entry.type === 'gateway' && !env.mesh.enabled) {
+    issues.push({ path: ['entry', 'type'], value: 'gateway', message: `an Istio Gateway needs the mesh, but mesh.enabled is false in "${env.name}"; use entry.type "ingress"` });
+  }
   env.waivers.forEach((w, i) => {
     if (w.name.includes('*')) issues.push({ path: ['waivers', i, 'name'], value: w.name, message: 'waivers name one object; wildcards are not allowed (use <workflow> to apply per workflow)' });
   });
@@ -93,6 +99,14 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
       });
     }
   }
+
+  if (env.entry.type === 'ingress' && d.strategy === 'canary') {
+    add(['delivery', 'strategy'], 'canary', 'entry.type is "ingress": an Ingress would send traffic straight to pod endpoints and bypass the canary weights; use the Istio Gateway (entry.type "gateway")');
+  }
+  s.apiAccess.forEach((rule, i) => {
+    for (const field of ['apiGroups', 'resources'] as const) if (rule[field].includes('*')) add(['apiAccess', i, field], rule[field], 'wildcards are not allowed; name each API group and resource');
+    if (rule.resources.includes('secrets')) add(['apiAccess', i, 'resources'], rule.resources, 'the app must not read Secrets through the API; mount the keys it needs by reference (secret.keys.extra)');
+  });
 
   if (env.mesh.enabled && env.mesh.terminationDrainSeconds >= s.terminationGracePeriodSeconds) {
     add(['terminationGracePeriodSeconds'], s.terminationGracePeriodSeconds, `must exceed mesh.terminationDrainSeconds (${env.mesh.terminationDrainSeconds}) so the kubelet does not kill the sidecar mid-drain`);

@@ -117,3 +117,20 @@ test('every violation is reported at once, not just the first', () => {
   expect(r.stderr).toContain('environments/dev.yaml');
   expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
 });
+
+describe.each([
+  { name: 'Ingress with the mesh', edit: set('environments/prod.yaml', ['entry', 'type'], 'ingress'), words: ['environments/prod.yaml', 'entry.type', '"ingress"', 'STRICT mTLS', 'cannot reach the pods', 'bypass canary weights'] },
+  { name: 'Ingress with a canary', edit: [set('environments/dev.yaml', ['entry', 'type'], 'ingress'), set('workflows.yaml', ['workflows', 0, 'environments', 'dev', 'delivery'], { strategy: 'canary' })], words: ['workflows.yaml', 'delivery.strategy', 'bypass the canary weights'] },
+  { name: 'Gateway without the mesh', edit: set('environments/dev.yaml', ['entry', 'type'], 'gateway'), words: ['dev.yaml', 'entry.type', 'needs the mesh'] },
+  { name: 'API access to secrets', edit: set('environments/dev.yaml', ['workflowDefaults', 'apiAccess'], [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]), words: ['dev.yaml', 'apiAccess.0.resources', 'must not read Secrets'] },
+  { name: 'API access wildcard', edit: set('environments/dev.yaml', ['workflowDefaults', 'apiAccess'], [{ apiGroups: ['*'], resources: ['pods'], verbs: ['get'] }]), words: ['dev.yaml', 'apiAccess.0.apiGroups', 'wildcards are not allowed'] },
+])('bad config: $name', ({ edit, words }) => {
+  test('is refused with the reason', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-cfg-'));
+    fs.cpSync(CONFIG_DIR, dir, { recursive: true });
+    for (const e of Array.isArray(edit) ? edit : [edit]) e(dir);
+    const r = spawnSync(TSX, [MAIN, '--config', dir, '--outdir', path.join(dir, 'out')], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    for (const w of words) expect(r.stderr).toContain(w);
+  });
+});
