@@ -7,7 +7,7 @@ import { WorkflowNamespace } from '../constructs/namespace';
 import { AppServiceAccount } from '../constructs/service-account';
 import { PeopleAccess } from '../constructs/people-rbac';
 import { AppConfig } from '../constructs/app-config';
-import { API_PORT_NAME, ApiWorkload, ISTIO_MERGED_METRICS_PORT, SecretEnvRef } from '../constructs/api-workload';
+import { API_PORT_NAME, ApiWorkload, ISTIO_MERGED_METRICS_PORT } from '../constructs/api-workload';
 import { ApiService } from '../constructs/api-service';
 import { Autoscaler } from '../constructs/autoscaler';
 import { DisruptionBudget } from '../constructs/disruption-budget';
@@ -23,7 +23,15 @@ import { GrafanaDashboard } from '../constructs/grafana-dashboard';
 import { alertRuleGroups, LlmFailureSource } from '../observability/alert-rules';
 import { sloRuleGroups } from '../observability/slo-rules';
 import { dashboardModel } from '../observability/dashboard';
-import { AllowPolicies, CLOUD_METADATA_CIDR, DNS_PORT, DefaultDenyPolicy, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, namespacePeer } from '../constructs/network-policy';
+import { addMeshSecurity } from './features/mesh-security';
+import { addMeshEgress } from './features/mesh-egress';
+import { addExternalSecret } from './features/external-secret';
+import { addVpa } from './features/vpa';
+import { addRateLimit } from './features/rate-limit';
+import { addQueueWorkers, apiEnvWhenWorkers } from './features/queue-workers';
+import { secretEnvFor } from './credentials';
+import { addDataStores, dataStoreEgressPeers, dataStoreEnv, exporterJobs, withDataStoreEnv } from './features/data-stores';
+import { AllowPolicies, PeerSpec, CLOUD_METADATA_CIDR, DNS_PORT, DefaultDenyPolicy, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, namespacePeer } from '../constructs/network-policy';
 
 export interface WorkflowChartProps {
   readonly environment: Environment;
@@ -64,8 +72,8 @@ export class WorkflowChart extends Chart {
       probes: s.probes,
       terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
       rollingUpdate: s.rollingUpdate,
-      secretEnv: secretEnv(wf, ctx.secretName),
-      env: s.env,
+      // Credentials by reference; in-cluster dev stores replace the URIs, workers take the queue.
+      ...withDataStoreEnv({ secretEnv: secretEnvFor(ctx), env: { ...s.env, ...apiEnvWhenWorkers(s.workers) } }, dataStoreEnv(ctx, env.dataStores)),
       mesh: env.mesh.enabled ? { terminationDrainSeconds: env.mesh.terminationDrainSeconds } : undefined,
       scheduling: s.scheduling,
       extras: s.pod,
@@ -147,7 +155,7 @@ export class WorkflowChart extends Chart {
       groups: [
         ...alertRuleGroups({
           ...observed, thresholds: s.alerts, runbookBaseUrl: env.monitoring.runbookBaseUrl, scrapeJob: monitor.job,
-          hpaName: apiName, exporterJobs: env.monitoring.exporters, llmFailures: llmFailureSource(env),
+          hpaName: apiName, exporterJobs: { ...env.monitoring.exporters, ...exporterJobs(ctx, env.dataStores) }, llmFailures: llmFailureSource(env),
         }),
         ...sloRuleGroups({ ...observed, slo: s.slo, runbookBaseUrl: env.monitoring.runbookBaseUrl, latencyBuckets: env.sli.latencyBuckets }),
       ],
@@ -157,6 +165,15 @@ export class WorkflowChart extends Chart {
       dashboard: dashboardModel({ ...observed, slo: s.slo }),
     });
 
+    // Optional platform features; each renders nothing when its config leaves it off.
+    addMeshSecurity(this, ctx, { security: env.meshSecurity, callers: s.meshCallers });
+    addMeshEgress(this, ctx, env.meshEgress);
+    addExternalSecret(this, ctx, s.externalSecret);
+    addVpa(this, ctx, s.vpa);
+    addRateLimit(this, ctx, s.rateLimit);
+    addQueueWorkers(this, ctx, { workers: s.workers, keda: env.keda, dataStores: env.dataStores });
+    addDataStores(this, ctx, env.dataStores, { workers: s.workers, keda: env.keda });
+
     new DefaultDenyPolicy(this, 'DefaultDeny', { workflow: wf.name, namespace, metadata });
     new AllowPolicies(this, 'ApiNetwork', {
       workflow: wf.name,
@@ -164,24 +181,9 @@ export class WorkflowChart extends Chart {
       metadata,
       podSelector: workload.selector,
       ingress: apiIngress(env),
-      egress: apiEgress(env),
+      egress: apiEgress(env, { ...env.egress, ...dataStoreEgressPeers(ctx, env.dataStores) }),
     });
   }
-}
-
-/** The server's credentials, all by reference to the pre-existing Secret. */
-function secretEnv(wf: ResolvedWorkflow, secretName: string): Record<string, SecretEnvRef> {
-  const s = wf.settings.secret;
-  const ref = (key: string): SecretEnvRef => ({ secretName, key });
-  const env: Record<string, SecretEnvRef> = {
-    DATABASE_URI: ref(s.keys.databaseUri),
-    POSTGRES_URI: ref(s.keys.databaseUri),
-    REDIS_URI: ref(s.keys.redisUri),
-  };
-  if (s.keys.langsmithApiKey) env.LANGSMITH_API_KEY = ref(s.keys.langsmithApiKey);
-  if (s.keys.licenseKey) env.LANGGRAPH_CLOUD_LICENSE_KEY = ref(s.keys.licenseKey);
-  for (const name of Object.keys(s.keys.extra).sort()) env[name] = ref(s.keys.extra[name]);
-  return env;
 }
 
 /** Failed LLM calls: the mesh's egress metrics where it sees them, else an app counter if configured. */
@@ -209,7 +211,13 @@ function apiIngress(env: Environment): IngressAllow[] {
   return allows;
 }
 
-function apiEgress(env: Environment): EgressAllow[] {
+interface EgressTargets {
+  readonly postgres: { readonly port: number; readonly to: readonly PeerSpec[] };
+  readonly redis: { readonly port: number; readonly to: readonly PeerSpec[] };
+  readonly https: { readonly port: number; readonly exceptCidrs: readonly string[] };
+}
+
+function apiEgress(env: Environment, egress: EgressTargets): EgressAllow[] {
   const allows: EgressAllow[] = [
     { name: 'dns', to: [namespacePeer(env.namespaces.dns, { 'k8s-app': 'kube-dns' })], ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] },
   ];
@@ -217,14 +225,14 @@ function apiEgress(env: Environment): EgressAllow[] {
     allows.push({ name: 'istiod', to: [namespacePeer(env.namespaces.istio, { app: 'istiod' })], ports: [{ port: ISTIOD_XDS_PORT }] });
   }
   allows.push(
-    { name: 'postgres', to: env.egress.postgres.to, ports: [{ port: env.egress.postgres.port }] },
-    { name: 'redis', to: env.egress.redis.to, ports: [{ port: env.egress.redis.port }] },
+    { name: 'postgres', to: egress.postgres.to, ports: [{ port: egress.postgres.port }] },
+    { name: 'redis', to: egress.redis.to, ports: [{ port: egress.redis.port }] },
     {
       name: 'https',
       to: [
-        { cidr: '0.0.0.0/0', except: [CLOUD_METADATA_CIDR, ...env.egress.https.exceptCidrs] },
+        { cidr: '0.0.0.0/0', except: [CLOUD_METADATA_CIDR, ...egress.https.exceptCidrs] },
       ],
-      ports: [{ port: env.egress.https.port }],
+      ports: [{ port: egress.https.port }],
     },
   );
   return allows;

@@ -12,7 +12,7 @@ import { LineCounter, parseDocument, Document } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, ConfigIssue } from './errors';
 import { deepMerge, getPath } from './merge';
-import { Catalog, catalogSchema, Environment, environmentSchema, Workflow, workflowSettingsSchema } from './schema';
+import { Catalog, catalogSchema, Environment, environmentSchema, Workflow, waiversFileSchema, workflowSettingsSchema } from './schema';
 import { PlatformConfig, ResolvedEnvironment, ResolvedWorkflow } from './resolved';
 import { checkEnvironment, checkWorkflowSettings, checkCatalog } from './semantic-checks';
 
@@ -36,6 +36,7 @@ export function loadConfig(configDir: string): PlatformConfig {
   const read = (rel: string, optional: boolean): SourceFile | undefined => readYaml(configDir, rel, optional, issues);
 
   const defaults = read('defaults.yaml', true);
+  const waiversFile = read('waivers.yaml', true);
   const catalogFile = read('workflows.yaml', false);
   const envDir = path.join(configDir, 'environments');
   const envFiles = fs.existsSync(envDir)
@@ -47,14 +48,29 @@ export function loadConfig(configDir: string): PlatformConfig {
   const envSources = envFiles.map((f) => read(`environments/${f}`, false)).filter((s): s is SourceFile => !!s);
   if (issues.length) throw new ConfigError(issues); // YAML syntax errors: nothing else is meaningful
 
-  // Catalog
+  // Catalog and the one waiver list
   const catalog = parseLayers<Catalog>(catalogSchema, [layer(catalogFile!)], issues, {});
+  const waivers = waiversFile ? parseLayers(waiversFileSchema, [layer(waiversFile)], issues, {}) : { waivers: [] };
+  const envNames = envSources.map((src) => path.basename(src.file, '.yaml'));
+  waivers?.waivers.forEach((w, i) => {
+    if (w.name.includes('*')) issues.push(issueAt([layer(waiversFile!)], ['waivers', i, 'name'], {}, w.name, 'a waiver names one object; wildcards are not allowed (use <workflow> to apply it to each workflow)'));
+    for (const e of w.environments ?? []) {
+      if (!envNames.includes(e)) issues.push(issueAt([layer(waiversFile!)], ['waivers', i, 'environments'], {}, e, `no such environment; known: ${envNames.join(', ')}`));
+    }
+  });
   const environments: Environment[] = [];
   for (const src of envSources) {
     const envName = path.basename(src.file, '.yaml');
     const layers = [defaults ? layer(defaults) : undefined, layer(src)].filter((l): l is Layer => !!l);
-    const env = parseLayers<Environment>(environmentSchema, layers, issues, { environment: envName });
-    if (!env) continue;
+    const parsed = parseLayers<Environment>(environmentSchema, layers, issues, { environment: envName });
+    if (!parsed) continue;
+    if (parsed.waivers.length) {
+      issues.push(issueAt(layers, ['waivers'], { environment: envName }, undefined, 'waivers live in config/waivers.yaml (one reviewed list; give `environments: [...]` per entry)'));
+    }
+    const env: Environment = {
+      ...parsed,
+      waivers: (waivers?.waivers ?? []).filter((w) => !w.environments || w.environments.includes(envName)).map(({ environments: _, ...w }) => w),
+    };
     if (env.name !== envName) {
       issues.push(issueAt(layers, ['name'], { environment: envName }, env.name, `must equal the file name "${envName}" (rename the file or fix the name)`));
       continue;
@@ -63,8 +79,7 @@ export function loadConfig(configDir: string): PlatformConfig {
     environments.push(env);
   }
   if (catalog) {
-    const knownEnvironments = envSources.map((src) => path.basename(src.file, '.yaml'));
-    for (const i of checkCatalog(catalog, knownEnvironments)) {
+    for (const i of checkCatalog(catalog, envNames)) {
       issues.push(issueAt([layer(catalogFile!)], i.path, {}, i.value, i.message));
     }
   }

@@ -8,6 +8,14 @@
  */
 import { z } from 'zod';
 import { podExtrasSchema, schedulingSchema } from './features/pod';
+import { meshCallersSchema, meshSecuritySchema } from './features/mesh-security';
+import { meshEgressSchema } from './features/mesh-egress';
+import { externalSecretSchema } from './features/external-secret';
+import { vpaSchema } from './features/vpa';
+import { rateLimitSchema } from './features/rate-limit';
+import { queueWorkersSchema } from './features/queue-workers';
+import { kedaSchema } from './features/keda';
+import { dataStoresSchema } from './features/data-stores';
 
 // ---------------------------------------------------------------- primitives
 
@@ -211,6 +219,16 @@ export const workflowSettingsSchema = z.strictObject({
     .default([]),
   /** Priority and spot-friendly placement. */
   scheduling: schedulingSchema,
+  /** In-mesh callers allowed to reach the API besides the gateway (mesh environments). */
+  meshCallers: meshCallersSchema,
+  /** Materialize the Secret from a secret manager with External Secrets (off: a pre-existing Secret). */
+  externalSecret: externalSecretSchema,
+  /** VerticalPodAutoscaler, recommendation-only by default. */
+  vpa: vpaSchema,
+  /** Istio local rate limit on the API's inbound traffic (mesh only; off by default). */
+  rateLimit: rateLimitSchema,
+  /** Queue workers running the same image in queue mode (off by default; never scaled to zero). */
+  workers: queueWorkersSchema,
   /** envFrom, init containers, sidecars and extra volumes. */
   pod: podExtrasSchema,
   slo: slo.default({ availability: 0.999, latency: 0.99, latencyThresholdSeconds: 2 }),
@@ -270,6 +288,14 @@ const waiver = z.strictObject({
   reason: z.string().min(20, 'say why in a sentence (at least 20 characters)'),
 });
 export type Waiver = z.infer<typeof waiver>;
+
+/**
+ * config/waivers.yaml: the one reviewed list of every exception in the project, each naming the
+ * environments it applies to (default: all). The loader hands each environment its own entries.
+ */
+export const waiversFileSchema = z.strictObject({
+  waivers: z.array(waiver.extend({ environments: z.array(dnsLabel).min(1).optional() })).default([]),
+});
 
 export const environmentSchema = z.strictObject({
   name: dnsLabel,
@@ -361,7 +387,15 @@ export const environmentSchema = z.strictObject({
    * override any of them. Checked after merging, per workflow, so errors name the workflow.
    */
   workflowDefaults: z.record(z.string(), z.unknown()).default({}),
-  /** The single list of exceptions to policy rules and scanner checks. */
+  /** STRICT mTLS and AuthorizationPolicies (default: on wherever the mesh is). */
+  meshSecurity: meshSecuritySchema,
+  /** ServiceEntries, DestinationRules and VirtualServices for external services (mesh only). */
+  meshEgress: meshEgressSchema,
+  /** KEDA is installed: queue workers scale on pending runs with a ScaledObject. */
+  keda: kedaSchema,
+  /** In-cluster Postgres and Redis for development (off by default; never in prod). */
+  dataStores: dataStoresSchema,
+  /** This environment's exceptions, filled in from config/waivers.yaml (not set in environment files). */
   waivers: z.array(waiver).default([]),
 });
 export type Environment = z.infer<typeof environmentSchema>;

@@ -4,6 +4,12 @@
  */
 import { bytes, cpuMillicores } from './quantity';
 import { Catalog, Environment, WorkflowSettings } from './schema';
+import { checkMeshSecurity } from './features/mesh-security';
+import { checkMeshEgress } from './features/mesh-egress';
+import { checkExternalSecret } from './features/external-secret';
+import { checkVpa } from './features/vpa';
+import { checkRateLimit } from './features/rate-limit';
+import { checkDataStores } from './features/data-stores';
 
 export interface SemanticIssue {
   readonly path: (string | number)[];
@@ -24,9 +30,7 @@ export function checkEnvironment(env: Environment): SemanticIssue[] {
   if (env.entry.type === 'gateway' && !env.mesh.enabled) {
     issues.push({ path: ['entry', 'type'], value: 'gateway', message: `an Istio Gateway needs the mesh, but mesh.enabled is false in "${env.name}"; use entry.type "ingress"` });
   }
-  env.waivers.forEach((w, i) => {
-    if (w.name.includes('*')) issues.push({ path: ['waivers', i, 'name'], value: w.name, message: 'waivers name one object; wildcards are not allowed (use <workflow> to apply per workflow)' });
-  });
+  issues.push(...checkMeshSecurity(env), ...checkMeshEgress(env), ...checkDataStores(env));
   return issues;
 }
 
@@ -107,6 +111,8 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
     for (const field of ['apiGroups', 'resources'] as const) if (rule[field].includes('*')) add(['apiAccess', i, field], rule[field], 'wildcards are not allowed; name each API group and resource');
     if (rule.resources.includes('secrets')) add(['apiAccess', i, 'resources'], rule.resources, 'the app must not read Secrets through the API; mount the keys it needs by reference (secret.keys.extra)');
   });
+
+  issues.push(...checkExternalSecret(s), ...checkVpa(s), ...checkRateLimit(s, env));
 
   if (env.mesh.enabled && env.mesh.terminationDrainSeconds >= s.terminationGracePeriodSeconds) {
     add(['terminationGracePeriodSeconds'], s.terminationGracePeriodSeconds, `must exceed mesh.terminationDrainSeconds (${env.mesh.terminationDrainSeconds}) so the kubelet does not kill the sidecar mid-drain`);

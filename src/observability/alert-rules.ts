@@ -90,7 +90,10 @@ export function alertRuleGroups(input: AlertRulesInput): RuleGroup[] {
   const { namespace, thresholds: t } = input;
   const ns = eq('namespace', namespace);
   const apiScope: SliScope = { namespace, services: input.apiServices };
-  const apiPods = matchesRegex('pod', `${escapeRegex(input.workloadName)}-.+`);
+  // Pods are `<workload>-<pod-template-hash>-<suffix>`; with long names Kubernetes truncates the
+  // base before the suffix, which can drop the second dash. Anchored, so `<workload>-x-api-…` pods
+  // of another workflow in a shared namespace do not match.
+  const apiPods = matchesRegex('pod', `${escapeRegex(input.workloadName)}-[a-z0-9]+(-[a-z0-9]+)?`);
   const apiContainer = [ns, apiPods, eq('container', input.containerName)];
   const upSelector = selector('up', [ns, eq('job', input.scrapeJob)]);
   const readySelector = selector('kube_pod_status_ready', [ns, apiPods, eq('condition', 'true')]);

@@ -10,6 +10,8 @@ export interface RenderedObject {
   readonly environment: string;
   /** Workflow the object belongs to, or undefined for per-environment shared objects. */
   readonly workflow?: string;
+  /** Folder under dist/ replacing `<environment>/<workflow>` (objects of no environment: `argocd`). */
+  readonly folder?: string;
   readonly object: KubeObject;
 }
 
@@ -18,8 +20,8 @@ export const SHARED_FOLDER = '_shared';
 
 /** `dist/<env>/<workflow>/<kind>-<name>.yaml`: one object per file, so a PR diff names the object. */
 export function relativePath(r: RenderedObject): string {
-  const folder = r.workflow ?? SHARED_FOLDER;
-  return `${r.environment}/${folder}/${r.object.kind.toLowerCase()}-${r.object.metadata.name}.yaml`;
+  const folder = r.folder ?? `${r.environment}/${r.workflow ?? SHARED_FOLDER}`;
+  return `${folder}/${r.object.kind.toLowerCase()}-${r.object.metadata.name}.yaml`;
 }
 
 export function objectId(o: KubeObject): string {

@@ -8,13 +8,17 @@ import { ResolvedEnvironment, ResolvedWorkflow } from '../config/resolved';
 import { WorkflowChart } from '../charts/workflow-chart';
 import { KubeObject, RenderedObject } from './manifest';
 
-export function renderEnvironment(resolved: ResolvedEnvironment): RenderedObject[] {
+/** Called after each workflow is rendered: `done` of `total` workflows. */
+export type RenderProgress = (done: number, total: number) => void;
+
+export function renderEnvironment(resolved: ResolvedEnvironment, onWorkflow?: RenderProgress): RenderedObject[] {
   const out: RenderedObject[] = [];
-  for (const wf of resolved.workflows) {
+  resolved.workflows.forEach((wf, i) => {
     for (const object of renderWorkflow(resolved, wf)) {
       out.push({ environment: resolved.environment.name, workflow: wf.name, object });
     }
-  }
+    onWorkflow?.(i + 1, resolved.workflows.length);
+  });
   return out;
 }
 

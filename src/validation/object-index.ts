@@ -87,6 +87,11 @@ export class EnvironmentIndex {
     return ns;
   }
 
+  /** An existing namespace's index, without creating one. */
+  lookupNamespace(name: string): NamespaceIndex | undefined {
+    return this.namespaces.get(name);
+  }
+
   allNamespaces(): NamespaceIndex[] {
     return [this.clusterScoped, ...this.namespaces.values()];
   }

@@ -12,6 +12,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import {
   apiVersionOf,
   CrdVersionSchema,
+  findProjectRoot,
   gvkKey,
   listCrdFiles,
   mayDefineKind,
@@ -29,6 +30,7 @@ import {
   toStrictSchema,
 } from './strict-schema';
 import { ObjectIdentity, SchemaViolation, violationsFromAjvErrors } from './schema-violation';
+import { ValidatorCache } from './validator-cache';
 
 export type { SchemaViolation } from './schema-violation';
 export { formatSchemaViolation } from './schema-violation';
@@ -49,6 +51,12 @@ export interface SchemaRegistryOptions {
    * @default [`<sharedDir>/crds`]
    */
   readonly crdDirs?: readonly string[];
+  /**
+   * Folder where compiled validators are kept between runs (see validator-cache.ts), or `false`
+   * to compile every schema in every process.
+   * @default `node_modules/.cache/langgraph-platform/validators` under the project root
+   */
+  readonly validatorCacheDir?: string | false;
 }
 
 /** A `pattern` in some schema that the gate cannot check, because JavaScript cannot compile it. */
@@ -74,6 +82,7 @@ export class SchemaRegistry {
   private crdFileTexts: Map<string, string> | undefined;
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly skipped: SkippedSchemaPattern[] = [];
+  private readonly cache: ValidatorCache | undefined;
 
   constructor(options: SchemaRegistryOptions = {}) {
     const defaults = schemaSourcePaths(options.sharedDir);
@@ -85,14 +94,22 @@ export class SchemaRegistry {
     const strict = toStrictDefinitions(k8s.definitions);
     this.skipped.push(...strict.skippedPatterns.map((s) => ({ ...s, source: 'definitions' })));
 
-    this.ajv = new Ajv({
+    const ajvOptions = {
       allErrors: true, // report every problem, not just the first
       verbose: true, // errors carry the data and parent schema: values and allowed-field hints
       strict: false, // schemas carry annotations ajv does not know (description, example, default…)
       validateFormats: false, // OpenAPI formats (int32, byte…) are stripped; never fail on a stray one
       validateSchema: false, // the inputs are upstream API schemas; checking them against the meta-schema only costs time
-    });
+      code: { source: true }, // keep each validator's source, so that it can be cached on disk
+    };
+    this.ajv = new Ajv(ajvOptions);
     this.ajv.addSchema({ $id: K8S_SCHEMA_ID, definitions: strict.definitions });
+    const cacheDir = options.validatorCacheDir ?? ValidatorCache.defaultDir(findProjectRoot());
+    this.cache = cacheDir === false ? undefined : new ValidatorCache({
+      dir: cacheDir,
+      // Core validators reference the definitions, CRD validators ObjectMeta: both are in every key.
+      fingerprint: ValidatorCache.fingerprintOf(ajvOptions, K8S_SCHEMA_ID, JSON.stringify(strict.definitions)),
+    });
   }
 
   /** Whether a schema exists for this apiVersion and kind (served CRD versions only). */
@@ -131,7 +148,7 @@ export class SchemaRegistry {
     let validator: ValidateFunction;
     const definition = this.coreKinds.get(key);
     if (definition) {
-      validator = this.ajv.compile({ $ref: `${K8S_SCHEMA_ID}#/definitions/${escapePointer(definition)}` });
+      validator = this.compile({ $ref: `${K8S_SCHEMA_ID}#/definitions/${escapePointer(definition)}` });
     } else {
       const crd = this.crdVersion(apiVersion, kind);
       if (!crd) {
@@ -146,10 +163,14 @@ export class SchemaRegistry {
       const objectMetaRef = `${K8S_SCHEMA_ID}#/definitions/${escapePointer(OBJECT_META_DEFINITION)}`;
       const strict = toStrictSchema(toCustomResourceSchema(crd.openAPIV3Schema, objectMetaRef));
       this.skipped.push(...strict.skippedPatterns.map((s) => ({ ...s, source: `${apiVersion} ${kind}` })));
-      validator = this.ajv.compile(strict.schema);
+      validator = this.compile(strict.schema);
     }
     this.validators.set(key, validator);
     return validator;
+  }
+
+  private compile(schema: object): ValidateFunction {
+    return this.cache ? this.cache.compile(this.ajv, schema) : this.ajv.compile(schema);
   }
 
   private crdVersion(apiVersion: string, kind: string): CrdVersionSchema | undefined {

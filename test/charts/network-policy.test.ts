@@ -4,13 +4,16 @@ import { CLOUD_METADATA_CIDR } from '../../src/constructs/network-policy';
 const WF = 'support-agent';
 const envConfig = (env: string) => committed().config.environments.find((e) => e.environment.name === env)!.environment;
 
-/** Every egress rule of the namespace's policies, flattened, with the port and protocol. */
+/** The API's policies (the namespace may also hold the workers' and dev stores'). */
+const apiPolicies = (env: string) => ofKind(objectsOf(env, WF), 'NetworkPolicy').filter((p: any) => p.spec.podSelector.matchLabels?.['app.kubernetes.io/component'] === 'api');
+
+/** Every egress rule of the API's policies, flattened, with the port and protocol. */
 function egressRules(env: string) {
-  return ofKind(objectsOf(env, WF), 'NetworkPolicy').flatMap((p: any) =>
+  return apiPolicies(env).flatMap((p: any) =>
     (p.spec.egress ?? []).flatMap((r: any) => r.ports.map((port: any) => ({ policy: p.metadata.name, to: r.to, ...port }))));
 }
 function ingressRules(env: string) {
-  return ofKind(objectsOf(env, WF), 'NetworkPolicy').flatMap((p: any) =>
+  return apiPolicies(env).flatMap((p: any) =>
     (p.spec.ingress ?? []).flatMap((r: any) => r.ports.map((port: any) => ({ policy: p.metadata.name, from: r.from, ...port }))));
 }
 

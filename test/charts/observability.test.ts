@@ -47,8 +47,10 @@ describe.each(ENVIRONMENTS)('%s observability', (env) => {
     const names = alerts.map((a: any) => a.alert);
     for (const n of ['LangGraphApiDown', 'LangGraphHighErrorRate', 'LangGraphHighLatency', 'LangGraphHighMemory', 'LangGraphHpaAtMaxReplicas', 'LangGraphMemoryLeak']) expect(names).toContain(n);
     for (const kind of ['Availability', 'Latency']) for (const w of ['Page1h', 'Page6h', 'Ticket1d', 'Ticket3d']) expect(names).toContain(`LangGraph${kind}BudgetBurn${w}`);
-    // Database alerts exist only where the environment names exporter jobs.
-    expect(names.includes('LangGraphPostgresDown')).toBe(!!e.monitoring.exporters.postgres);
+    // Database alerts exist only where an exporter runs: named in monitoring.exporters, or the dev stores' sidecars.
+    expect(names.includes('LangGraphPostgresDown')).toBe(!!e.monitoring.exporters.postgres || e.dataStores.postgres.enabled);
+    expect(names.includes('LangGraphRedisDown')).toBe(!!e.monitoring.exporters.redis || e.dataStores.redis.enabled);
+    expect(names.includes('LangGraphPostgresConnectionsHigh')).toBe(!!e.monitoring.exporters.postgres || e.dataStores.postgres.enabled);
   });
 
   test('every alert is scoped to the workflow namespace and has severity, summary, description, runbook_url', () => {

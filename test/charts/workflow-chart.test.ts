@@ -9,6 +9,7 @@ const SELECTOR = {
 const meshOn = (env: string) => committed().config.environments.find((e) => e.environment.name === env)!.environment.mesh.enabled;
 
 describe.each(ENVIRONMENTS)('%s', (env) => {
+  const env_ = env;
   const objects = objectsOf(env, WF);
   const deployment = find(objects, 'Deployment', `${WF}-api`);
   const pod = deployment.spec.template;
@@ -99,11 +100,19 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
 
   test('credentials come only from secretKeyRef; no literal secret-like values', () => {
     const env = Object.fromEntries(container.env.map((e: any) => [e.name, e]));
-    for (const name of ['DATABASE_URI', 'POSTGRES_URI', 'REDIS_URI', 'LANGSMITH_API_KEY', 'OPENAI_API_KEY']) {
+    const inClusterStores = committed().config.environments.find((e) => e.environment.name === env_)!.environment.dataStores.postgres.enabled;
+    const fromSecret = inClusterStores ? ['LANGSMITH_API_KEY', 'OPENAI_API_KEY', 'POSTGRES_PASSWORD'] : ['DATABASE_URI', 'POSTGRES_URI', 'REDIS_URI', 'LANGSMITH_API_KEY', 'OPENAI_API_KEY'];
+    for (const name of fromSecret) {
       expect(env[name].value).toBeUndefined();
       expect(env[name].valueFrom.secretKeyRef.name).toBe(`${WF}-secrets`);
     }
-    expect(env.DATABASE_URI.valueFrom).toEqual(env.POSTGRES_URI.valueFrom);
+    if (inClusterStores) {
+      // The URI of the in-cluster dev Postgres references the password by $(VAR), declared before it.
+      const names = container.env.map((e: any) => e.name);
+      expect(env.DATABASE_URI.value).toContain('$(POSTGRES_PASSWORD)');
+      expect(names.indexOf('POSTGRES_PASSWORD')).toBeLessThan(names.indexOf('DATABASE_URI'));
+    }
+    expect(env.DATABASE_URI).toEqual({ ...env.POSTGRES_URI, name: 'DATABASE_URI' });
     expect(committed().objects.filter((o) => o.object.kind === 'Secret')).toEqual([]);
   });
 

@@ -75,6 +75,15 @@ export const SCENARIOS: readonly Scenario[] = [
     checks: [{ alertname: 'LangGraphApiDown', eval_time: '5m', exp_alerts: [firing(rule('LangGraphApiDown'))] }],
   },
   {
+    // A workflow named shop-api-v2 sharing the namespace: its API pods are shop-api-v2-api-….
+    name: "API down: another workflow's Ready pods in a shared namespace do not mask this API being down",
+    series: [
+      ...healthyPods.flatMap((p) => [{ series: up(p), values: '1x10' }, { series: ready(p), values: '0x10' }]),
+      { series: ready('shop-api-v2-api-5c4b3a2d1-z9y8x'), values: '1x10' },
+    ],
+    checks: [{ alertname: 'LangGraphApiDown', eval_time: '5m', exp_alerts: [firing(rule('LangGraphApiDown'))] }],
+  },
+  {
     name: 'API down: another namespace down does not page this workflow',
     series: [
       ...healthyPods.flatMap((p) => [{ series: up(p), values: '1x10' }, { series: ready(p), values: '1x10' }]),

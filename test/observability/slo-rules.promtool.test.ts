@@ -5,7 +5,6 @@
 import { counterValues, testRules, type AlertRuleTest, type InputSeries, type PromqlExprTest } from '../../src/observability/promtool';
 import { BURN_RATE_ALERTS, burnRateAlertName, sloRuleGroups, type SloKind, type SloRulesInput } from '../../src/observability/slo-rules';
 import {
-  ISTIO_SLI,
   PROMTOOL,
   SECONDS_BUCKETS,
   SECONDS_SLI,
@@ -254,8 +253,4 @@ describe('SLO rules under promtool', () => {
       if (!result.ok) throw new Error(result.output);
     });
   }
-});
-
-test('the SLI fixture is the Istio default', () => {
-  expect(SLO_INPUT.sli).toBe(ISTIO_SLI);
 });

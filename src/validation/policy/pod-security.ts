@@ -6,7 +6,7 @@
  * Every container list counts: containers, initContainers and ephemeralContainers.
  */
 import { ContainerRef, PodTemplateRef, containersOf } from '../pod-templates';
-import { Finding } from '../violation';
+import { Finding, pointer } from '../violation';
 import { PolicyRule, describeContainer, templateFinding } from './rule';
 
 /** Capabilities `restricted` lets a container add. */
@@ -135,7 +135,7 @@ export const appArmor: PolicyRule = {
       if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;
       const value = annotations[key];
       if (value !== 'runtime/default' && !value.startsWith('localhost/')) {
-        out.push(templateFinding(t, `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, { value, message: `AppArmor annotation ${key} is "${value}"`, fix }));
+        out.push(templateFinding(t, pointer('metadata', 'annotations', key), { value, message: `AppArmor annotation ${key} is "${value}"`, fix }));
       }
     }
     const bad = (type: unknown) => type !== undefined && !['RuntimeDefault', 'Localhost'].includes(String(type));
@@ -207,8 +207,8 @@ export const seccomp: PolicyRule = {
 export const sysctls: PolicyRule = {
   id: 'policy/sysctls',
   summary: 'only the safe sysctls',
-  checkTemplate: (t) => (Array.isArray(podSc(t).sysctls) ? podSc(t).sysctls : [])
-    .map((s: any, i: number) => ({ s, i })) // eslint-disable-line @typescript-eslint/no-explicit-any
+  checkTemplate: (t) => (Array.isArray(podSc(t).sysctls) ? (podSc(t).sysctls as any[]) : []) // eslint-disable-line @typescript-eslint/no-explicit-any
+    .map((s, i) => ({ s, i }))
     .filter(({ s }) => !SAFE_SYSCTLS.includes(s?.name))
     .map(({ s, i }) => templateFinding(t, `/spec/securityContext/sysctls/${i}/name`, {
       value: s?.name, message: `sysctl ${s?.name} is not in the safe set`, fix: `remove it; allowed: ${SAFE_SYSCTLS.join(', ')}`,

@@ -1,0 +1,197 @@
+/**
+ * `npm run bench [-- --sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--no-write]`
+ *
+ * Measures `npm run synth` on generated catalogs of 1, 100 and 500 workflows × 3 environments
+ * against the floor and against the straightforward cdk8s structure, and the committed config
+ * against stock `npx cdk8s synth`; prints a table and the targets, and (unless --no-write)
+ * rewrites BENCHMARKS.md and docs/bench-chart.svg. Not a test: nothing here fails on a number.
+ * See BENCHMARKS.md ("What is measured") for the method.
+ *
+ * The stock comparison needs ts-node (the `cdk8s init` app command is `npx ts-node main.ts`):
+ * from the project's devDependencies, or from BENCH_TS_NODE_DIR (a folder holding the ts-node
+ * package, e.g. <prefix>/node_modules/ts-node); without either it is skipped, never downloaded.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { loadConfig } from '../src/config/load';
+import { listFiles } from '../src/synth/compare-trees';
+import { writeGeneratedConfig } from './bench/catalog';
+import { loadOutput, measureFloor, FloorMeasurement } from './bench/floor';
+import { machineInfo } from './bench/machine';
+import { Measurement, measureCommand } from './bench/measure';
+import { benchmarksMarkdown, chartSvg, consoleReport } from './bench/report';
+import { BenchResults, ReferenceResult, SizeResult } from './bench/results';
+import { writeStockApp } from './bench/stock-app';
+
+const ROOT = path.resolve(__dirname, '..');
+const CONFIG_DIR = path.join(ROOT, 'config');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const ENVIRONMENTS = fs.readdirSync(path.join(CONFIG_DIR, 'environments')).filter((f) => f.endsWith('.yaml')).length;
+
+interface BenchOptions {
+  readonly sizes: number[];
+  readonly runs: number;
+  readonly straightforwardTimeoutSeconds: number;
+  readonly write: boolean;
+}
+
+function parseArgs(argv: readonly string[]): BenchOptions {
+  const options = { sizes: [1, 100, 500], runs: 3, straightforwardTimeoutSeconds: 60, write: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--sizes') options.sizes = next().split(',').map(Number);
+    else if (a === '--runs') options.runs = Number(next());
+    else if (a === '--straightforward-timeout') options.straightforwardTimeoutSeconds = Number(next());
+    else if (a === '--no-write') options.write = false;
+    else throw new Error(`unknown argument "${a}"; usage: npm run bench -- [--sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--no-write]`);
+  }
+  if (options.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes takes whole numbers ≥ 1, e.g. 1,100,500');
+  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs takes a whole number ≥ 1');
+  return options;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** `npm run synth`, exactly as a developer runs it, with a machine-readable summary. */
+async function runProjectSynth(configDir: string, outdir: string, workflows: number): Promise<{ measurement: Measurement; objects: number; files: number }> {
+  const measurement = await measureCommand('npm', ['run', '--silent', 'synth', '--', '--config', configDir, '--outdir', outdir, '--json'], { cwd: ROOT });
+  if (measurement.exitCode !== 0) throw new Error(`npm run synth failed (exit ${measurement.exitCode}) for ${configDir}:\n${measurement.stderr}`);
+  const summary = JSON.parse(measurement.stdout);
+  const rendered = summary.environments.map((e: { workflows: number }) => e.workflows);
+  if (rendered.length !== ENVIRONMENTS || rendered.some((n: number) => n !== workflows)) {
+    throw new Error(`npm run synth rendered ${rendered.join('/')} workflows per environment, expected ${workflows} in each of ${ENVIRONMENTS}`);
+  }
+  const sum = (key: 'objects' | 'files') => summary.environments.reduce((n: number, e: Record<string, number>) => n + e[key], 0);
+  return { measurement, objects: sum('objects'), files: sum('files') };
+}
+
+function assertSameTree(expectedDir: string, actualDir: string): void {
+  const expected = listFiles(expectedDir);
+  const actual = listFiles(actualDir);
+  if (expected.join('\n') !== actual.join('\n')) throw new Error(`the floor wrote other files than the synth (${actual.length} vs ${expected.length})`);
+  for (const f of expected) {
+    if (!fs.readFileSync(path.join(expectedDir, f)).equals(fs.readFileSync(path.join(actualDir, f)))) {
+      throw new Error(`the floor's ${f} differs from the synth's: the floor would not be serializing the same objects the same way`);
+    }
+  }
+}
+
+async function measureSize(workflows: number, options: BenchOptions, work: string): Promise<SizeResult> {
+  const configDir = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(work, `config-${workflows}`), workflows });
+  const project: Measurement[] = [];
+  const floor: FloorMeasurement[] = [];
+  let loaded: ReturnType<typeof loadOutput> | undefined;
+  let counts = { objects: 0, files: 0 };
+  for (let run = 0; run < options.runs; run++) {
+    const outdir = path.join(work, `synth-${workflows}-${run}`);
+    const synth = await runProjectSynth(configDir, outdir, workflows);
+    project.push(synth.measurement);
+    counts = { objects: synth.objects, files: synth.files };
+    log(`${workflows} × ${ENVIRONMENTS}: npm run synth ${(synth.measurement.wallMs / 1000).toFixed(2)} s, peak ${((synth.measurement.peakRssKib ?? 0) / 1024).toFixed(0)} MiB, ${synth.objects} objects`);
+    loaded ??= loadOutput(outdir);
+    const floorDir = path.join(work, `floor-${workflows}-${run}`);
+    const f = measureFloor(loaded, floorDir);
+    floor.push(f);
+    log(`${workflows} × ${ENVIRONMENTS}: floor ${(f.wallMs / 1000).toFixed(2)} s (yaml ${(f.serializeMs / 1000).toFixed(2)} s)`);
+    if (run === 0) assertSameTree(outdir, floorDir);
+    fs.rmSync(outdir, { recursive: true, force: true });
+    fs.rmSync(floorDir, { recursive: true, force: true });
+  }
+  loaded = undefined;
+
+  const stockDir = path.join(work, `stock-app-${workflows}`);
+  const main = writeStockApp({ dir: stockDir, projectRoot: ROOT, configDir });
+  const outdir = path.join(work, `straightforward-${workflows}`);
+  const straightforward = await measureCommand(TSX, [main], { cwd: stockDir, env: { CDK8S_OUTDIR: outdir }, timeoutMs: options.straightforwardTimeoutSeconds * 1000 });
+  if (!straightforward.timedOut && straightforward.exitCode !== 0) throw new Error(`the straightforward cdk8s app failed (exit ${straightforward.exitCode}):\n${straightforward.stderr}`);
+  log(`${workflows} × ${ENVIRONMENTS}: straightforward cdk8s ${straightforward.timedOut ? `stopped after ${options.straightforwardTimeoutSeconds} s` : `${(straightforward.wallMs / 1000).toFixed(2)} s`}`);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return { workflows, environments: ENVIRONMENTS, ...counts, project, floor, straightforward };
+}
+
+/** Where ts-node comes from for the stock comparison, or why there is none. */
+function locateTsNode(): { extraPackages: Record<string, string> } | { skipped: string } {
+  try {
+    require.resolve('ts-node/package.json', { paths: [ROOT] });
+    return { extraPackages: {} };
+  } catch {
+    const dir = process.env.BENCH_TS_NODE_DIR;
+    if (dir && fs.existsSync(path.join(dir, 'package.json'))) return { extraPackages: { 'ts-node': path.resolve(dir) } };
+    return { skipped: 'ts-node is not installed (add the devDependency ts-node@10.9.2, or set BENCH_TS_NODE_DIR to a ts-node package folder)' };
+  }
+}
+
+function countDocuments(dir: string): number {
+  return listFiles(dir).reduce((n, f) => n + parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).filter((d) => d.contents !== null).length, 0);
+}
+
+async function measureReference(options: BenchOptions, work: string): Promise<ReferenceResult> {
+  const workflows = loadConfig(CONFIG_DIR).environments[0]?.workflows.length ?? 0;
+  const tsNode = locateTsNode();
+  const stockDir = path.join(work, 'stock-app-reference');
+  if ('extraPackages' in tsNode) writeStockApp({ dir: stockDir, projectRoot: ROOT, configDir: CONFIG_DIR, extraPackages: tsNode.extraPackages });
+  const project: Measurement[] = [];
+  const stock: Measurement[] = [];
+  let objects = 0;
+  for (let run = 0; run < options.runs; run++) {
+    const outdir = path.join(work, `reference-synth-${run}`);
+    const synth = await runProjectSynth(CONFIG_DIR, outdir, workflows);
+    project.push(synth.measurement);
+    objects = synth.objects;
+    log(`reference: npm run synth ${(synth.measurement.wallMs / 1000).toFixed(2)} s`);
+    fs.rmSync(outdir, { recursive: true, force: true });
+    if (!('extraPackages' in tsNode)) continue;
+    const stockOut = path.join(work, `reference-stock-${run}`);
+    const m = await measureCommand('npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', stockOut], { cwd: stockDir });
+    if (m.exitCode !== 0) throw new Error(`npx cdk8s synth failed (exit ${m.exitCode}):\n${m.stderr}${m.stdout}`);
+    const stockObjects = countDocuments(stockOut);
+    if (stockObjects !== objects) throw new Error(`stock cdk8s synth wrote ${stockObjects} objects, npm run synth ${objects}: they do not render the same catalog`);
+    stock.push(m);
+    log(`reference: npx cdk8s synth ${(m.wallMs / 1000).toFixed(2)} s`);
+    fs.rmSync(stockOut, { recursive: true, force: true });
+  }
+  return 'extraPackages' in tsNode ? { workflows, objects, project, stock } : { workflows, objects, project, stockSkipped: tsNode.skipped };
+}
+
+async function bench(options: BenchOptions): Promise<void> {
+  const machine = machineInfo();
+  log(`${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; load ${machine.loadAverage.join(' ')}`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'langgraph-bench-'));
+  try {
+    const sizes: SizeResult[] = [];
+    for (const n of options.sizes) sizes.push(await measureSize(n, options, work));
+    const reference = await measureReference(options, work);
+    const results: BenchResults = {
+      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      machine,
+      loadAverageAfter: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      runs: options.runs,
+      straightforwardTimeoutSeconds: options.straightforwardTimeoutSeconds,
+      sizes,
+      reference,
+    };
+    process.stdout.write('\n' + consoleReport(results));
+    if (options.write) {
+      fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), benchmarksMarkdown(results));
+      fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+      fs.writeFileSync(path.join(ROOT, 'docs', 'bench-chart.svg'), chartSvg(results));
+      log('wrote BENCHMARKS.md and docs/bench-chart.svg');
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+bench(parseArgs(process.argv.slice(2))).catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : e}\n`);
+  process.exitCode = 1;
+});

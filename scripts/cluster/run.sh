@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# A real API server accepts every rendered object: starts etcd and kube-apiserver on loopback,
+# installs the CRDs from shared/crds (server-side: several exceed the client-side annotation
+# limit), then for each environment dist/<env>:
+#   1. applies its Namespace objects and creates the namespaces it uses without rendering them;
+#   2. server-side applies every object, first with --dry-run=server, then for real;
+#   3. server-side dry-runs a Pod built from every pod template (the Rollout's included, which
+#      Pod Security never checks on its own) and fails on any rejection or warning, e.g.
+#      "would violate PodSecurity".
+# Each environment gets its own API server over its own etcd prefix: environments are separate
+# clusters, and one's objects must not meet another's. Pod Security defaults to `restricted`
+# for every namespace (a namespace's own labels still win), so no template escapes a check.
+#
+# Usage: scripts/cluster/run.sh [dist-dir]        (default: dist; or LGP_DIST_DIR)
+# Environment:
+#   LGP_CRDS_DIR        CRDs to install (default: <repo>/../shared/crds)
+#   LGP_TOOLS_CACHE     where .ci/install-tools.sh put etcd, kube-apiserver, kubectl
+#   LGP_PSA_DEFAULT     Pod Security level for namespaces without labels (default: restricted)
+#   LGP_CLUSTER_KEEP=1  keep the temp folder (logs, certs, generated pods) after the run
+#   LGP_SKIP_CLUSTER=1  skip entirely (prints why and exits 0)
+set -uo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DIST="${1:-${LGP_DIST_DIR:-dist}}"
+CRDS="$(realpath -m "${LGP_CRDS_DIR:-$REPO/../shared/crds}")"
+CACHE="${LGP_TOOLS_CACHE:-/var/cache/langgraph-platform-tools}"
+PSA_DEFAULT="${LGP_PSA_DEFAULT:-restricted}"
+FIELD_MANAGER=langgraph-platform-ci
+
+say() { printf '[cluster] %s\n' "$*"; }
+fail() { say "ERROR: $*"; exit 1; }
+
+if [[ "${LGP_SKIP_CLUSTER:-}" == 1 ]]; then say "skipped (LGP_SKIP_CLUSTER=1)"; exit 0; fi
+# shellcheck disable=SC1091
+[[ -f "$CACHE/env.sh" ]] && source "$CACHE/env.sh"
+for bin in etcd kube-apiserver kubectl openssl curl; do
+  command -v "$bin" >/dev/null || fail "$bin is not on PATH; run: bash .ci/install-tools.sh kubernetes etcd"
+done
+[[ -d "$DIST" ]] || fail "$DIST is not a folder; render it first (npm run synth) or pass the folder"
+DIST="$(cd "$DIST" && pwd)"
+[[ -d "$CRDS" ]] || fail "CRD folder $CRDS not found; set LGP_CRDS_DIR"
+mapfile -t ENVS < <(find "$DIST" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
+[[ ${#ENVS[@]} -gt 0 ]] || fail "no environment folders in $DIST (expected $DIST/<env>/)"
+
+WORK="$(mktemp -d /tmp/lgp-cluster.XXXXXX)"
+PIDS=()
+# stop_pid <pid>: SIGTERM, then SIGKILL if it is still running 10 s later.
+stop_pid() {
+  local pid="$1" i
+  kill "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 20); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+    sleep 0.5
+  done
+  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+}
+cleanup() {
+  # Newest first: an API server shuts down cleanly only while its etcd still answers.
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
+  if [[ "${LGP_CLUSTER_KEEP:-}" == 1 ]]; then say "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# ---- certificates: a throwaway CA, the server's certificate, an admin client, SA keys ------
+make_certs() {
+  local d="$WORK/pki"; mkdir -p "$d"
+  (
+    cd "$d" || exit 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 1 -subj /CN=lgp-ci-ca
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=kube-apiserver
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -extfile server.ext -out server.crt
+    openssl req -newkey rsa:2048 -nodes -keyout admin.key -out admin.csr -subj "/O=system:masters/CN=lgp-ci-admin"
+    printf 'extendedKeyUsage=clientAuth\n' >admin.ext
+    openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -extfile admin.ext -out admin.crt
+    openssl genrsa -out sa.key 2048 && openssl rsa -in sa.key -pubout -out sa.pub
+  ) >"$WORK/pki.log" 2>&1 || { cat "$WORK/pki.log"; fail "openssl failed"; }
+}
+
+# Pod Security admission with a cluster-wide default level and no exemptions.
+write_admission_config() {
+  cat >"$WORK/admission.yaml" <<EOF
+apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+  - name: PodSecurity
+    configuration:
+      apiVersion: pod-security.admission.config.k8s.io/v1
+      kind: PodSecurityConfiguration
+      defaults:
+        enforce: "$PSA_DEFAULT"
+        enforce-version: latest
+        audit: "$PSA_DEFAULT"
+        audit-version: latest
+        warn: "$PSA_DEFAULT"
+        warn-version: latest
+      exemptions: {usernames: [], runtimeClasses: [], namespaces: []}
+EOF
+}
+
+start_etcd() {
+  ETCD_PORT=$(free_port); local peer; peer=$(free_port)
+  etcd --name lgp-ci --data-dir "$WORK/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+    --initial-cluster "lgp-ci=http://127.0.0.1:$peer" --listen-metrics-urls "" \
+    --unsafe-no-fsync --log-level warn >"$WORK/etcd.log" 2>&1 &
+  PIDS+=($!)
+  local i
+  for i in $(seq 1 60); do
+    curl -fsS "http://127.0.0.1:$ETCD_PORT/health" >/dev/null 2>&1 && { say "etcd $(etcd --version | head -1 | awk '{print $3}') ready on 127.0.0.1:$ETCD_PORT"; return 0; }
+    kill -0 "${PIDS[-1]}" 2>/dev/null || break
+    sleep 0.5
+  done
+  tail -20 "$WORK/etcd.log"; fail "etcd did not become healthy"
+}
+
+# start_apiserver <env>: a fresh API server whose data lives under its own etcd prefix.
+APISERVER_PID=""
+start_apiserver() {
+  local env="$1" port; port=$(free_port)
+  local pki="$WORK/pki" log="$WORK/kube-apiserver.$env.log"
+  kube-apiserver \
+    --etcd-servers="http://127.0.0.1:$ETCD_PORT" --etcd-prefix="/registry-$env" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$port" \
+    --endpoint-reconciler-type=none \
+    --tls-cert-file="$pki/server.crt" --tls-private-key-file="$pki/server.key" --client-ca-file="$pki/ca.crt" \
+    --service-account-issuer=https://kubernetes.default.svc --api-audiences=https://kubernetes.default.svc \
+    --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
+    --service-cluster-ip-range=10.96.0.0/16 \
+    --authorization-mode=RBAC --allow-privileged=true \
+    --enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,PodSecurity,Priority,ResourceQuota \
+    --admission-control-config-file="$WORK/admission.yaml" \
+    --enable-priority-and-fairness=false --profiling=false \
+    --cert-dir="$WORK/apiserver-certs" >"$log" 2>&1 &
+  APISERVER_PID=$!; PIDS+=("$APISERVER_PID")
+  cat >"$WORK/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters: [{name: ci, cluster: {server: "https://127.0.0.1:$port", certificate-authority: "$pki/ca.crt"}}]
+users: [{name: admin, user: {client-certificate: "$pki/admin.crt", client-key: "$pki/admin.key"}}]
+contexts: [{name: ci, context: {cluster: ci, user: admin}}]
+current-context: ci
+EOF
+  local i
+  for i in $(seq 1 240); do
+    k get --raw=/readyz >/dev/null 2>&1 && { say "[$env] kube-apiserver $(kube-apiserver --version | awk '{print $2}') ready on 127.0.0.1:$port ($((i / 2))s)"; return 0; }
+    kill -0 "$APISERVER_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  tail -30 "$log"; say "[$env] kube-apiserver did not become ready"; return 1
+}
+
+stop_apiserver() {
+  [[ -n "$APISERVER_PID" ]] || return 0
+  stop_pid "$APISERVER_PID"; APISERVER_PID=""
+}
+
+k() { kubectl --kubeconfig "$WORK/kubeconfig" --cache-dir "$WORK/kubectl-cache" "$@"; }
+
+# checked <label> <out-file> <kubectl args...>: runs kubectl, keeps stdout in out-file, shows
+# stderr; fails on a non-zero exit and on any warning (PodSecurity's "would violate" among them).
+checked() {
+  local label="$1" out="$2"; shift 2
+  local err="$out.err" rc
+  k "$@" >"$out" 2>"$err"; rc=$?
+  local warnings; warnings=$(grep -c 'Warning:' "$err")
+  if [[ $rc != 0 || $warnings != 0 ]]; then
+    sed 's/^/    /' "$err"
+    say "    ✗ $label: exit $rc, $warnings warning(s)"
+    return 1
+  fi
+  return 0
+}
+
+install_crds() {
+  local out="$WORK/crds.$1"
+  checked "install CRDs" "$out" apply --server-side --field-manager="$FIELD_MANAGER" -f "$CRDS" || return 1
+  checked "CRDs established" "$out.wait" wait --for=condition=Established --timeout=120s crd --all || return 1
+  say "[$1] $(wc -l <"$out") CRDs installed and established"
+}
+
+# run_env <env>: sets OBJECTS, NAMESPACES, PODS, SKIPPED for the summary; returns non-zero on
+# failure. After a failed step the later steps still run, so one run shows every problem.
+run_env() {
+  local env="$1"
+  local dir="$DIST/$env" w="$WORK/$env" ok=0; mkdir -p "$w"
+  OBJECTS=0 NAMESPACES=0 PODS=0 SKIPPED=0
+  start_apiserver "$env" || return 1
+  install_crds "$env" || return 1
+  local apply=(apply --server-side --field-manager="$FIELD_MANAGER" -o name)
+
+  # 1. Namespaces: rendered ones first (dry-run, then real); used-but-not-rendered ones bare.
+  local external
+  external=$(cd "$REPO" && npx tsx scripts/cluster/namespaces-of.ts "$dir" "$w/namespaces.yaml") || { say "[$env] namespaces-of.ts failed"; return 1; }
+  if [[ -s "$w/namespaces.yaml" ]]; then
+    checked "namespaces (dry-run)" "$w/ns-dry" "${apply[@]}" --dry-run=server -f "$w/namespaces.yaml" || ok=1
+    checked "namespaces" "$w/ns" "${apply[@]}" -f "$w/namespaces.yaml" || ok=1
+    NAMESPACES=$(wc -l <"$w/ns")
+  fi
+  local ns
+  for ns in $external; do
+    checked "namespace $ns" "$w/ns-ext" create namespace "$ns" || ok=1
+    say "[$env] created namespace $ns (used by objects, not rendered: the platform provides it)"
+  done
+  # No controller-manager runs here, so nothing creates each namespace's `default` ServiceAccount.
+  for ns in $(k get namespaces -o jsonpath='{.items[*].metadata.name}'); do
+    k get serviceaccount default -n "$ns" >/dev/null 2>&1 || k create serviceaccount default -n "$ns" >/dev/null
+  done
+
+  # 2. Every object: dry-run first, then for real.
+  checked "apply --dry-run=server" "$w/dry" "${apply[@]}" --dry-run=server -R -f "$dir" || ok=1
+  say "[$env] dry-run accepted $(wc -l <"$w/dry") objects"
+  checked "apply" "$w/applied" "${apply[@]}" -R -f "$dir" || ok=1
+  OBJECTS=$(wc -l <"$w/applied")
+  say "[$env] applied $OBJECTS objects"
+
+  # 3. A Pod from every pod template, judged by admission (Pod Security included).
+  if (cd "$REPO" && npx tsx scripts/cluster/pods-from-templates.ts "$dir") >"$w/pods.yaml" 2>"$w/pods.skipped"; then
+    SKIPPED=$(grep -c '^skipped ' "$w/pods.skipped")
+    [[ $SKIPPED == 0 ]] || sed "s/^/[cluster] [$env] /" "$w/pods.skipped"
+    local generated; generated=$(grep -c '^{' "$w/pods.yaml")   # one JSON Pod per line
+    if [[ $generated -gt 0 ]]; then
+      checked "pod templates (dry-run)" "$w/pods" create --dry-run=server -o name -f "$w/pods.yaml" || ok=1
+      PODS=$(wc -l <"$w/pods")
+    fi
+    say "[$env] $PODS of $generated pod templates admitted as Pods"
+  else
+    cat "$w/pods.skipped"; say "[$env] pods-from-templates.ts failed"; ok=1
+  fi
+  stop_apiserver
+  return $ok
+}
+
+say "dist: $DIST (${ENVS[*]}); CRDs: $CRDS; Pod Security default: $PSA_DEFAULT"
+make_certs
+write_admission_config
+start_etcd
+
+ROWS=() failed=()
+for env in "${ENVS[@]}"; do
+  started=$SECONDS
+  if run_env "$env"; then status=PASS; else status=FAIL; failed+=("$env"); stop_apiserver; fi
+  ROWS+=("$(printf '  %-12s %-6s %8s %11s %14s %8s %6ss' "$env" "$status" "$OBJECTS" "$NAMESPACES" "$PODS" "$SKIPPED" $((SECONDS - started)))")
+done
+
+echo
+say "results (objects applied = every rendered object accepted by server-side apply):"
+printf '  %-12s %-6s %8s %11s %14s %8s %7s\n' ENV STATUS OBJECTS NAMESPACES "PODS ADMITTED" SKIPPED TIME
+printf '%s\n' "${ROWS[@]}"
+[[ ${#failed[@]} -eq 0 ]] || fail "the API server rejected objects or pod templates of: ${failed[*]}"
+say "every environment accepted"

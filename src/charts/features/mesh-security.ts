@@ -1,0 +1,69 @@
+/**
+ * Zero trust in the mesh: STRICT mTLS for the namespace, allow-nothing by default, and an ALLOW
+ * policy on the API pods for the ingress gateway and the workflow's named callers only. Any other
+ * server in the namespace (e.g. the dev Postgres/Redis) stays closed until it is listed in
+ * `internalServers` with the ServiceAccounts that may call it.
+ *
+ * The monitoring scraper gets no AuthorizationPolicy rule on purpose: it scrapes the sidecar's
+ * merged-metrics port 15020, which istio-init excludes from interception, so neither mTLS nor an
+ * AuthorizationPolicy ever sees that traffic (a rule naming 15020 would be dead config). The
+ * NetworkPolicy `<workflow>-allow-from-monitoring` (monitoring namespace → 15020 only) is what
+ * guards it, and the API port stays STRICT.
+ */
+import { Construct } from 'constructs';
+import { WorkflowContext } from '../context';
+import { MeshCallers, MeshSecurity, meshSecurityEnabled, serviceAccountPrincipal } from '../../config/features/mesh-security';
+import { API_PORT } from '../../constructs/api-workload';
+import { AllowedCallers, NamespaceDenyAll, WorkloadAllowPolicy } from '../../constructs/mesh-authorization';
+import { NamespaceMtls } from '../../constructs/mesh-mtls';
+
+/** Another server in the workflow's namespace (e.g. a dev Postgres), closed by deny-by-default. */
+export interface InternalServer {
+  /** Object name suffix, e.g. `postgres` → `<workflow>-postgres-allow`. */
+  readonly name: string;
+  readonly selector: Readonly<Record<string, string>>;
+  /** Its container port. */
+  readonly port: number;
+  /** ServiceAccounts of the workflow's namespace allowed to call it (e.g. `<workflow>-api`). */
+  readonly callerServiceAccounts: readonly string[];
+}
+
+export interface MeshSecurityOptions {
+  /** Environment level (`meshSecurity`). */
+  readonly security: MeshSecurity;
+  /** Workflow level (`meshCallers`). */
+  readonly callers: MeshCallers;
+  /** @default [] */
+  readonly internalServers?: readonly InternalServer[];
+}
+
+export interface MeshSecurityResult {
+  readonly mtls: NamespaceMtls;
+  readonly apiPolicy: WorkloadAllowPolicy;
+  readonly denyAll?: NamespaceDenyAll;
+  readonly internalPolicies: readonly WorkloadAllowPolicy[];
+}
+
+/** Renders nothing without the mesh or with `meshSecurity.enabled: false`. */
+export function addMeshSecurity(scope: Construct, ctx: WorkflowContext, options: MeshSecurityOptions): MeshSecurityResult | undefined {
+  if (!meshSecurityEnabled(ctx.env.mesh, options.security)) return undefined;
+  const { namespace, metadata, workflow } = ctx;
+  const mtls = new NamespaceMtls(scope, 'MeshMtls', { name: workflow.name, namespace, metadata });
+  const denyAll = options.security.denyByDefault
+    ? new NamespaceDenyAll(scope, 'MeshDenyAll', { name: `${workflow.name}-deny-by-default`, namespace, metadata })
+    : undefined;
+  const callers: AllowedCallers[] = [{ name: 'ingress-gateway', principals: options.security.gatewayPrincipals }];
+  if (options.callers.principals.length) callers.push({ name: 'named-principals', principals: options.callers.principals });
+  if (options.callers.namespaces.length) callers.push({ name: 'named-namespaces', namespaces: options.callers.namespaces });
+  const apiPolicy = new WorkloadAllowPolicy(scope, 'MeshApiAllow', {
+    name: `${ctx.apiName}-allow`, namespace, metadata, selector: ctx.apiSelector, port: API_PORT, callers,
+  });
+  const internalPolicies = (options.internalServers ?? []).map((server) => new WorkloadAllowPolicy(scope, `MeshAllow-${server.name}`, {
+    name: `${workflow.name}-${server.name}-allow`, namespace, metadata, selector: server.selector, port: server.port,
+    callers: [{
+      name: `${server.name}-clients`,
+      principals: server.callerServiceAccounts.map((sa) => serviceAccountPrincipal(options.security.trustDomain, namespace, sa)),
+    }],
+  }));
+  return { mtls, apiPolicy, denyAll, internalPolicies };
+}

@@ -1,0 +1,154 @@
+/**
+ * Queue workers: the server image in queue mode as its own Deployment (`<workflow>-worker`),
+ * hardened like the API, with its own ServiceAccount, PDB, PodMonitor, NetworkPolicies and
+ * autoscaling — a cpu HPA, or a KEDA ScaledObject on pending runs where the environment runs KEDA.
+ * Never scaled to zero. Renders nothing while `workers.enabled` is false (the default); when it is
+ * true the API server must stop running jobs itself: see {@link apiEnvWhenWorkers}.
+ */
+import { secretEnvFor } from '../credentials';
+import { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-27';
+import { WorkflowContext } from '../context';
+import { QueueWorkers } from '../../config/features/queue-workers';
+import { Keda } from '../../config/features/keda';
+import { DataStores } from '../../config/features/data-stores';
+import { API_PORT, API_PORT_NAME, ISTIO_MERGED_METRICS_PORT, } from '../../constructs/api-workload';
+import { LangGraphWorkload } from '../../constructs/langgraph-workload';
+import { AppServiceAccount } from '../../constructs/service-account';
+import { DisruptionBudget } from '../../constructs/disruption-budget';
+import { CpuAutoscaler } from '../../constructs/cpu-autoscaler';
+import { QueueScaledObject } from '../../constructs/queue-scaled-object';
+import { ApiPodMonitor } from '../../constructs/pod-monitor';
+import { AllowPolicies, CLOUD_METADATA_CIDR, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, namespacePeer } from '../../constructs/network-policy';
+import { dataStoreEgressPeers, dataStoreEnv, withDataStoreEnv } from './data-stores';
+import { workerIdentity, workerName } from './worker-identity';
+
+export { workerIdentity, workerName, workerSelector } from './worker-identity';
+
+/** The env var that sets how many runs a server process executes at once. */
+export const JOBS_PER_WORKER_ENV = 'N_JOBS_PER_WORKER';
+
+export interface QueueWorkerOptions {
+  /** Workflow level: `settings.workers`. */
+  readonly workers: QueueWorkers;
+  /** Environment level: `environment.keda`. @default - no KEDA: a cpu HPA */
+  readonly keda?: Keda;
+  /** Environment level: `environment.dataStores`; the workers then use the in-cluster stores. @default - external stores */
+  readonly dataStores?: DataStores;
+}
+
+export interface QueueWorkerResources {
+  readonly workload: LangGraphWorkload;
+  /** Either a CpuAutoscaler or a QueueScaledObject (KEDA then owns the HPA). */
+  readonly autoscaling: CpuAutoscaler | QueueScaledObject;
+  readonly monitor: ApiPodMonitor;
+}
+
+
+/** Plain env the API server needs in addition: with workers on, it queues runs and runs none itself. */
+export function apiEnvWhenWorkers(options: Pick<QueueWorkers, 'enabled'>): Record<string, string> {
+  return options.enabled ? { [JOBS_PER_WORKER_ENV]: '0' } : {};
+}
+
+export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options: QueueWorkerOptions): QueueWorkerResources | undefined {
+  const w = options.workers;
+  if (!w.enabled) return undefined;
+  const { env, settings: s, namespace, metadata } = ctx;
+  const name = workerName(ctx);
+  const identity = workerIdentity(ctx);
+  const kedaEnabled = options.keda?.enabled ?? false;
+
+  const account = new AppServiceAccount(scope, 'WorkerServiceAccount', { name, namespace, metadata });
+  const plainEnv = {
+    ...s.env,
+    [JOBS_PER_WORKER_ENV]: String(w.jobsPerWorker),
+    // The worker's health and metrics server listens on $PORT (8080 unless set): keep the API's port.
+    PORT: String(API_PORT),
+  };
+  const appEnv = options.dataStores
+    ? withDataStoreEnv({ secretEnv: secretEnvFor(ctx), env: plainEnv }, dataStoreEnv(ctx, options.dataStores))
+    : { secretEnv: secretEnvFor(ctx), env: plainEnv };
+  if (kedaEnabled && !('POSTGRES_URI' in appEnv.secretEnv) && !('POSTGRES_URI' in appEnv.env)) {
+    throw new Error(`workflow ${ctx.workflow.name}: KEDA's postgresql trigger reads POSTGRES_URI from the worker, which has none`);
+  }
+
+  const workload = new LangGraphWorkload(scope, 'Worker', {
+    name,
+    namespace,
+    metadata,
+    identity,
+    image: ctx.workflow.image.reference,
+    command: w.command,
+    serviceAccount: account.serviceAccount,
+    // The workflow's config (rendered by the chart as `<workflow>-config`): the graph code reads it.
+    configMap: kplus.ConfigMap.fromConfigMapName(scope, 'WorkerAppConfig', `${ctx.workflow.name}-config`),
+    requests: (w.resources ?? s.resources).requests,
+    limits: (w.resources ?? s.resources).limits,
+    probes: w.probes,
+    terminationGracePeriodSeconds: w.terminationGracePeriodSeconds ?? s.terminationGracePeriodSeconds,
+    rollingUpdate: s.rollingUpdate,
+    secretEnv: appEnv.secretEnv,
+    env: appEnv.env,
+    mesh: env.mesh.enabled ? { terminationDrainSeconds: env.mesh.terminationDrainSeconds } : undefined,
+    scheduling: s.scheduling,
+    extras: s.pod,
+  });
+
+  new DisruptionBudget(scope, 'WorkerDisruptionBudget', { name, namespace, metadata, identity, selector: workload.selector });
+
+  const a = w.autoscaling;
+  const autoscaling = kedaEnabled
+    ? new QueueScaledObject(scope, 'WorkerScaledObject', {
+      name, namespace, metadata, identity, deploymentName: name, containerName: identity.component,
+      minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, pendingRunsPerReplica: w.jobsPerWorker,
+      query: a.pendingRunsQuery, pollingIntervalSeconds: a.pollingIntervalSeconds, scaleUp: a.scaleUp, scaleDown: a.scaleDown,
+    })
+    : new CpuAutoscaler(scope, 'WorkerAutoscaler', {
+      name, namespace, metadata, identity, target: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, cpuUtilization: a.cpuUtilization, scaleUp: a.scaleUp, scaleDown: a.scaleDown,
+    });
+
+  // The worker serves /metrics on the same port as /ok (langgraph_api.queue_entrypoint).
+  const monitor = new ApiPodMonitor(scope, 'WorkerPodMonitor', {
+    name, namespace, metadata, selector: workload.selector, discoveryLabels: env.monitoring.selectorLabels,
+    interval: env.monitoring.scrapeInterval, meshMetricsMerging: env.mesh.enabled,
+  });
+
+  new AllowPolicies(scope, 'WorkerNetwork', {
+    workflow: ctx.workflow.name, namespace, metadata, podSelector: workload.selector,
+    ingress: workerIngress(ctx), egress: workerEgress(ctx, options.dataStores),
+  });
+  return { workload, autoscaling, monitor };
+}
+
+/** Nobody calls a worker; only Prometheus scrapes it. */
+function workerIngress(ctx: WorkflowContext): IngressAllow[] {
+  const mesh = ctx.env.mesh.enabled;
+  return [{
+    name: 'worker-from-monitoring',
+    from: [namespacePeer(ctx.env.namespaces.monitoring)],
+    ports: [{ port: mesh ? ISTIO_MERGED_METRICS_PORT : API_PORT_NAME }],
+  }];
+}
+
+/** What the API may reach, the worker may too: DNS, Postgres, Redis and HTTPS (LLM providers, LangSmith). */
+function workerEgress(ctx: WorkflowContext, dataStores: DataStores | undefined): EgressAllow[] {
+  const env = ctx.env;
+  const stores = { ...env.egress, ...(dataStores ? dataStoreEgressPeers(ctx, dataStores) : {}) };
+  const allows: EgressAllow[] = [
+    { name: 'worker-dns', to: [namespacePeer(env.namespaces.dns, { 'k8s-app': 'kube-dns' })], ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] },
+  ];
+  if (env.mesh.enabled) {
+    allows.push({ name: 'worker-istiod', to: [namespacePeer(env.namespaces.istio, { app: 'istiod' })], ports: [{ port: ISTIOD_XDS_PORT }] });
+  }
+  allows.push(
+    { name: 'worker-postgres', to: stores.postgres.to, ports: [{ port: stores.postgres.port }] },
+    { name: 'worker-redis', to: stores.redis.to, ports: [{ port: stores.redis.port }] },
+    {
+      name: 'worker-https',
+      to: [{ cidr: '0.0.0.0/0', except: [CLOUD_METADATA_CIDR, ...env.egress.https.exceptCidrs] }],
+      ports: [{ port: env.egress.https.port }],
+    },
+  );
+  return allows;
+}

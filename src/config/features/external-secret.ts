@@ -1,0 +1,86 @@
+/**
+ * Optional External Secrets Operator `ExternalSecret` that materializes the workflow's Secret from a
+ * secret manager. Workflow level (`externalSecret`), so an environment's workflowDefaults can name
+ * its store and each workflow may override paths. Only references are rendered, never values.
+ */
+import { z } from 'zod';
+import type { SemanticIssue } from '../semantic-checks';
+
+const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a Secret data key (letters, digits, "-", "_", ".")');
+/** Go duration as ESO parses it: "1h", "15m", "1h30m", "0s" (fetch once). */
+const goDuration = z.string().regex(/^(0|(\d+h)?(\d+m)?(\d+s)?)$/, 'a duration such as "1h", "15m" or "1h30m" ("0s" fetches once)').refine((s) => s !== '', 'a duration such as "1h"');
+const resourceName = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a Kubernetes object name (lower-case letters, digits, "-" and ".")');
+
+const remoteRef = z.strictObject({
+  /** The remote secret's key/path in the provider. `<workflow>` is replaced. */
+  key: z.string().min(1),
+  /** A property (JSON field) of that remote secret. @default - the whole value */
+  property: z.string().min(1).optional(),
+  /** Provider version of the remote secret. @default - the latest */
+  version: z.string().min(1).optional(),
+});
+export type RemoteRef = z.infer<typeof remoteRef>;
+
+const EXTERNAL_SECRET_DEFAULTS = {
+  enabled: false, refreshInterval: '1h', remoteKey: 'langgraph/<workflow>', layout: 'property' as const, keys: {},
+};
+
+export const externalSecretSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    /** The (Cluster)SecretStore to read from; required when enabled. */
+    store: z
+      .strictObject({
+        kind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore'),
+        name: resourceName,
+      })
+      .optional(),
+    /** How often ESO re-reads the provider (rotation delay). */
+    refreshInterval: goDuration.default('1h'),
+    /** Remote secret (or path prefix) per workflow; `<workflow>` is replaced by the workflow name. */
+    remoteKey: z.string().min(1).default(EXTERNAL_SECRET_DEFAULTS.remoteKey),
+    /**
+     * `property`: one remote secret at remoteKey whose properties are named like the Secret's keys.
+     * `path`: one remote secret per key, at `<remoteKey>/<key>`.
+     */
+    layout: z.enum(['property', 'path']).default('property'),
+    /** Explicit remote reference per Secret data key; overrides the layout for that key. */
+    keys: z.record(secretKey, remoteRef).default({}),
+  })
+  .default(EXTERNAL_SECRET_DEFAULTS);
+export type ExternalSecretConfig = z.infer<typeof externalSecretSchema>;
+
+/** The Secret's data keys as the server reads them (`secret.keys`), each once, in a stable order. */
+export function secretDataKeys(keys: {
+  readonly databaseUri: string;
+  readonly redisUri: string;
+  readonly langsmithApiKey?: string;
+  readonly licenseKey?: string;
+  readonly extra: Readonly<Record<string, string>>;
+}): string[] {
+  const all = [keys.databaseUri, keys.redisUri, keys.langsmithApiKey, keys.licenseKey, ...Object.keys(keys.extra).sort().map((k) => keys.extra[k])];
+  return [...new Set(all.filter((k): k is string => !!k))];
+}
+
+/** Workflow-level rules (call from checkWorkflowSettings once `externalSecret` is mounted). */
+export function checkExternalSecret(settings: {
+  readonly externalSecret: ExternalSecretConfig;
+  readonly secret: { readonly keys: Parameters<typeof secretDataKeys>[0] };
+}): SemanticIssue[] {
+  const es = settings.externalSecret;
+  if (!es.enabled) return [];
+  const issues: SemanticIssue[] = [];
+  if (!es.store) {
+    issues.push({ path: ['externalSecret', 'store'], value: undefined, message: 'is required when externalSecret.enabled is true: name the store, e.g. { kind: ClusterSecretStore, name: vault }' });
+  }
+  const known = secretDataKeys(settings.secret.keys);
+  for (const key of Object.keys(es.keys)) {
+    if (!known.includes(key)) {
+      issues.push({ path: ['externalSecret', 'keys', key], value: key, message: `is not a key the server reads from the Secret (${known.join(', ')}); fix the name or add it under secret.keys` });
+    }
+  }
+  return issues;
+}

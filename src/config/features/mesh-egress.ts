@@ -1,0 +1,204 @@
+/**
+ * Resilient, allow-listed egress through the mesh. Environment level (`meshEgress`); mesh only.
+ *
+ * - LLM provider hosts (`egress.llmHosts`): a ServiceEntry, a DestinationRule (connection-pool
+ *   limits, outlier detection, TLS origination) and a VirtualService (timeout, bounded retries on
+ *   failures that are safe to retry) per host, so a provider outage fails fast instead of holding
+ *   every server worker.
+ * - With the mesh's outbound policy REGISTRY_ONLY these entries are the allow-list, so it also
+ *   covers external Postgres and Redis (TCP), LangSmith (licence check and tracing) and any other
+ *   HTTPS APIs the graphs call. `registryOnly: true` makes the config check refuse a list that
+ *   would keep the server from starting.
+ */
+import { z } from 'zod';
+import type { SemanticIssue } from '../semantic-checks';
+
+const hostname = z
+  .string()
+  .max(253)
+  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'a DNS hostname such as api.openai.com');
+const ipOrCidr = z
+  .string()
+  .regex(/^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$|^[0-9a-fA-F:]+(\/\d{1,3})?$/, 'an IP address or CIDR such as "10.20.0.0/24"');
+const port = z.number().int().min(1).max(65535);
+
+/** retryOn conditions where the provider has not processed the request (safe for non-idempotent POSTs). */
+export const SAFE_RETRY_CONDITIONS = [
+  'connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes', 'reset-before-request',
+] as const;
+/** Status codes a provider returns before doing the work (overloaded / unavailable). */
+export const SAFE_RETRY_STATUS_CODES = ['502', '503'] as const;
+export const DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes,503';
+
+const retryOn = z
+  .string()
+  .refine((s) => s.split(',').every((t) => (SAFE_RETRY_CONDITIONS as readonly string[]).includes(t) || (SAFE_RETRY_STATUS_CODES as readonly string[]).includes(t)), {
+    message: `a comma-separated list of ${SAFE_RETRY_CONDITIONS.join(', ')}, ${SAFE_RETRY_STATUS_CODES.join(', ')}; conditions such as 5xx, gateway-error or reset can re-send a request the provider already processed (double cost, duplicate tool calls)`,
+  });
+
+const connectionPool = z.strictObject({
+  /** TCP connections per sidecar to the host. */
+  maxConnections: z.number().int().min(1),
+  /** Requests queued waiting for a connection before failing fast with 503. */
+  maxPendingRequests: z.number().int().min(1),
+  /** Concurrent requests per sidecar to the host. */
+  maxRequests: z.number().int().min(1),
+  connectTimeoutSeconds: z.number().int().min(1).max(60),
+  /** Idle upstream connections are closed after this long. */
+  idleTimeoutSeconds: z.number().int().min(1),
+});
+
+const outlierDetection = z.strictObject({
+  /** Consecutive 5xx (or, for TLS passthrough, connect failures) before an endpoint is ejected. */
+  consecutive5xxErrors: z.number().int().min(1),
+  intervalSeconds: z.number().int().min(1),
+  baseEjectionSeconds: z.number().int().min(1),
+  maxEjectionPercent: z.number().int().min(1).max(100),
+});
+
+const retries = z.strictObject({
+  /** Retries after the first try; at most 3. 0 disables retries. */
+  attempts: z.number().int().min(0).max(3),
+  /** Timeout of each try. @default - the route timeout (a long generation is never cut short and retried) */
+  perTryTimeoutSeconds: z.number().int().min(1).optional(),
+  retryOn: retryOn,
+});
+
+export const LLM_POLICY_DEFAULTS = {
+  tls: 'originate' as const,
+  timeoutSeconds: 300,
+  retries: { attempts: 2, retryOn: DEFAULT_RETRY_ON },
+  connectionPool: { maxConnections: 100, maxPendingRequests: 50, maxRequests: 100, connectTimeoutSeconds: 5, idleTimeoutSeconds: 300 },
+  outlierDetection: { consecutive5xxErrors: 5, intervalSeconds: 30, baseEjectionSeconds: 60, maxEjectionPercent: 50 },
+};
+
+const llmPolicy = z.strictObject({
+  /**
+   * `originate`: the app calls http://<host> (port 80) and the sidecar opens TLS to the provider,
+   * so timeouts and retries apply; https:// calls still pass through on the TLS port.
+   * `passthrough`: the app calls https://<host>; the mesh sees TLS only (SNI routing, connection
+   * limits and outlier detection apply; HTTP timeouts and retries cannot).
+   */
+  tls: z.enum(['originate', 'passthrough']).default(LLM_POLICY_DEFAULTS.tls),
+  /** Whole-request timeout (covers a streamed response too). */
+  timeoutSeconds: z.number().int().min(1).max(3600).default(LLM_POLICY_DEFAULTS.timeoutSeconds),
+  retries: retries.default(LLM_POLICY_DEFAULTS.retries),
+  connectionPool: connectionPool.default(LLM_POLICY_DEFAULTS.connectionPool),
+  outlierDetection: outlierDetection.default(LLM_POLICY_DEFAULTS.outlierDetection),
+});
+export type LlmPolicy = z.infer<typeof llmPolicy>;
+
+/** Per-host override: any subset of the policy (nested objects merge). */
+const llmPolicyOverride = z.strictObject({
+  tls: z.enum(['originate', 'passthrough']).optional(),
+  timeoutSeconds: z.number().int().min(1).max(3600).optional(),
+  retries: retries.partial().optional(),
+  connectionPool: connectionPool.partial().optional(),
+  outlierDetection: outlierDetection.partial().optional(),
+});
+export type LlmPolicyOverride = z.infer<typeof llmPolicyOverride>;
+
+const dataStore = z.strictObject({
+  /** Hostnames the server connects to (from DATABASE_URI / REDIS_URI). */
+  hosts: z.array(hostname).default([]),
+  /** @default - egress.postgres.port / egress.redis.port (the NetworkPolicy's port) */
+  port: port.optional(),
+  /**
+   * IPs or CIDRs of the store. Without them a TCP ServiceEntry matches all traffic on the port
+   * (Istio IST0134); with a CIDR the entry uses resolution NONE (Istio allows CIDRs only there).
+   */
+  addresses: z.array(ipOrCidr).default([]),
+}).refine((d) => d.addresses.length === 0 || d.hosts.length > 0, { message: 'addresses need at least one hostname in hosts (a ServiceEntry is named by its hosts)', path: ['hosts'] });
+export type DataStoreEgress = z.infer<typeof dataStore>;
+
+/** LangSmith API (API-key verification and tracing) and Beacon (licence verification, usage metering). */
+export const DEFAULT_LANGSMITH_HOSTS = ['api.smith.langchain.com', 'beacon.langchain.com'];
+
+const MESH_EGRESS_DEFAULTS = {
+  registryOnly: false,
+  llm: { defaults: LLM_POLICY_DEFAULTS, hosts: {} },
+  postgres: { hosts: [], addresses: [] },
+  redis: { hosts: [], addresses: [] },
+  langsmith: { hosts: DEFAULT_LANGSMITH_HOSTS },
+  httpsHosts: [],
+};
+
+export const meshEgressSchema = z
+  .strictObject({
+    /** @default mesh.enabled */
+    enabled: z.boolean().optional(),
+    /** The mesh's outbound policy is REGISTRY_ONLY: then the allow-list must be complete (checked). */
+    registryOnly: z.boolean().default(false),
+    llm: z
+      .strictObject({
+        /** Policy of every host in egress.llmHosts. */
+        defaults: llmPolicy.default(LLM_POLICY_DEFAULTS),
+        /** Overrides per host (keys must be in egress.llmHosts). */
+        hosts: z.record(hostname, llmPolicyOverride).default({}),
+      })
+      .default(MESH_EGRESS_DEFAULTS.llm),
+    postgres: dataStore.default(MESH_EGRESS_DEFAULTS.postgres),
+    redis: dataStore.default(MESH_EGRESS_DEFAULTS.redis),
+    /** LangSmith endpoints (EU: eu.api.smith.langchain.com); TLS passthrough. */
+    langsmith: z.strictObject({ hosts: z.array(hostname).default(DEFAULT_LANGSMITH_HOSTS) }).default(MESH_EGRESS_DEFAULTS.langsmith),
+    /** Other external HTTPS APIs the graphs call (tools, search); TLS passthrough. */
+    httpsHosts: z.array(hostname).default([]),
+  })
+  .default(MESH_EGRESS_DEFAULTS);
+export type MeshEgress = z.infer<typeof meshEgressSchema>;
+
+export function meshEgressEnabled(mesh: { readonly enabled: boolean }, config: MeshEgress): boolean {
+  return mesh.enabled && (config.enabled ?? true);
+}
+
+/** The policy of one LLM host: defaults with that host's override merged in. */
+export function llmPolicyFor(config: MeshEgress, host: string): LlmPolicy {
+  const d = config.llm.defaults;
+  const o = config.llm.hosts[host] ?? {};
+  return {
+    tls: o.tls ?? d.tls,
+    timeoutSeconds: o.timeoutSeconds ?? d.timeoutSeconds,
+    retries: { ...d.retries, ...defined(o.retries) },
+    connectionPool: { ...d.connectionPool, ...defined(o.connectionPool) },
+    outlierDetection: { ...d.outlierDetection, ...defined(o.outlierDetection) },
+  };
+}
+
+function defined<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+interface EgressEnv {
+  readonly name: string;
+  readonly mesh: { readonly enabled: boolean };
+  readonly egress: { readonly llmHosts: readonly string[] };
+  readonly meshEgress: MeshEgress;
+}
+
+/** Environment-level rules (call from checkEnvironment once `meshEgress` is mounted). */
+export function checkMeshEgress(env: EgressEnv): SemanticIssue[] {
+  const c = env.meshEgress;
+  const issues: SemanticIssue[] = [];
+  const add = (path: (string | number)[], value: unknown, message: string) => issues.push({ path, value, message });
+  if (c.enabled === true && !env.mesh.enabled) {
+    add(['meshEgress', 'enabled'], true, `ServiceEntries and egress policies need the Istio sidecar, but mesh.enabled is false in "${env.name}"; remove meshEgress.enabled or enable the mesh`);
+  }
+  if (!meshEgressEnabled(env.mesh, c)) return issues;
+  for (const host of Object.keys(c.llm.hosts)) {
+    if (!env.egress.llmHosts.includes(host)) add(['meshEgress', 'llm', 'hosts', host], host, `is not in egress.llmHosts (${env.egress.llmHosts.join(', ') || 'none'}); add it there or remove the override`);
+  }
+  for (const host of env.egress.llmHosts) {
+    const p = llmPolicyFor(c, host);
+    const where = c.llm.hosts[host]?.retries?.perTryTimeoutSeconds !== undefined ? ['meshEgress', 'llm', 'hosts', host, 'retries', 'perTryTimeoutSeconds'] : ['meshEgress', 'llm', 'defaults', 'retries', 'perTryTimeoutSeconds'];
+    if (p.retries.perTryTimeoutSeconds !== undefined && p.retries.perTryTimeoutSeconds > p.timeoutSeconds) {
+      add(where, p.retries.perTryTimeoutSeconds, `exceeds the route timeout (${p.timeoutSeconds}s) for ${host}; a try can never outlast the whole request`);
+    }
+  }
+  if (c.registryOnly) {
+    const missing = (path: string[], what: string) => add(path, [], `must list ${what}: with registryOnly the mesh drops traffic to any host without a ServiceEntry and the server cannot start`);
+    if (c.postgres.hosts.length === 0) missing(['meshEgress', 'postgres', 'hosts'], 'the Postgres hostname(s) of DATABASE_URI');
+    if (c.redis.hosts.length === 0) missing(['meshEgress', 'redis', 'hosts'], 'the Redis hostname(s) of REDIS_URI');
+    if (c.langsmith.hosts.length === 0) missing(['meshEgress', 'langsmith', 'hosts'], `the LangSmith licence/API endpoints (${DEFAULT_LANGSMITH_HOSTS.join(', ')})`);
+  }
+  return issues;
+}

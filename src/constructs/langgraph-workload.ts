@@ -1,0 +1,206 @@
+/**
+ * A hardened Deployment running the LangGraph server image in any role: the API server (the
+ * image's default entrypoint) or a queue worker (`/storage/queue_entrypoint.sh`). It renders
+ * exactly what ApiWorkload renders for the same props (test/constructs/langgraph-workload.test.ts
+ * holds the two side by side), plus an optional `command`, so the API can move onto it unchanged.
+ */
+import { Construct } from 'constructs';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { componentLabels, selectorLabels, workflowAnnotations } from './labels';
+import { hardenPodTemplate } from './pod-hardening';
+import { containerResources, cpu, size } from './resources';
+import { APP_CONFIG_MOUNT_PATH } from './app-config';
+import { podScheduling } from './scheduling';
+import { API_PORT, API_PORT_NAME, ApiWorkloadProps, LOGS_PATH, METRICS_PATH, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER } from './api-workload';
+import type { ExtraContainer, Scheduling } from '../config/features/pod';
+
+export interface LangGraphWorkloadProps extends ApiWorkloadProps {
+  /**
+   * Entrypoint override, e.g. `['/storage/queue_entrypoint.sh']` for a queue worker.
+   * @default - the image's entrypoint (the API server)
+   */
+  readonly command?: readonly string[];
+}
+
+/** `$(NAME)` references, which Kubernetes expands only from variables defined earlier in the list. */
+const VARIABLE_REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g;
+
+/**
+ * The env var names in the order they are rendered: Secret references first (in the given order),
+ * then plain values sorted by name. Throws when a name is given both ways, or when a plain value
+ * references a variable not defined before it (Kubernetes would pass `$(NAME)` through literally).
+ */
+export function renderedEnvOrder(secretEnv: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string>>, owner: string): string[] {
+  const both = Object.keys(env).filter((n) => n in secretEnv);
+  if (both.length) {
+    throw new Error(`${owner}: env ${both.join(', ')} defined both from a Secret and as a plain value; keep one (drop it from secretEnv or from env)`);
+  }
+  const order = [...Object.keys(secretEnv), ...Object.keys(env).sort()];
+  const defined = new Set<string>();
+  for (const name of order) {
+    if (!(name in secretEnv)) {
+      for (const m of env[name].matchAll(VARIABLE_REFERENCE)) {
+        if (!defined.has(m[1])) {
+          throw new Error(`${owner}: env ${name} references $(${m[1]}), which is not defined before it; ` +
+            `reference a Secret variable (secretEnv) or a plain variable whose name sorts before ${name}`);
+        }
+      }
+    }
+    defined.add(name);
+  }
+  return order;
+}
+
+export class LangGraphWorkload extends Construct {
+  public readonly deployment: kplus.Deployment;
+  public readonly name: string;
+  public readonly selector: Record<string, string>;
+  public readonly podLabels: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: LangGraphWorkloadProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.selector = selectorLabels(props.identity);
+    this.podLabels = componentLabels(props.metadata, props.identity);
+    const labels = this.podLabels;
+
+    this.deployment = new kplus.Deployment(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace, labels, annotations: workflowAnnotations(props.metadata) },
+      select: false,
+      spread: false,
+      replicas: props.replicas,
+      serviceAccount: props.serviceAccount,
+      automountServiceAccountToken: false,
+      podMetadata: { labels, annotations: podAnnotations(props) },
+      securityContext: { ensureNonRoot: true, user: RUN_AS_USER, group: RUN_AS_GROUP, fsGroup: RUN_AS_GROUP },
+      terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds),
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(props.rollingUpdate.maxSurge),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(props.rollingUpdate.maxUnavailable),
+      }),
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: this.selector }));
+    if (props.replicas === undefined) this.deployment.markHasAutoscaler();
+
+    const container = this.deployment.addContainer({
+      name: props.identity.component,
+      image: props.image,
+      ...(props.command ? { command: [...props.command] } : {}),
+      ports: [{ name: API_PORT_NAME, number: API_PORT }],
+      resources: containerResources(props.requests, props.limits),
+      startup: probe(props.probes.startup),
+      readiness: probe(props.probes.readiness),
+      liveness: probe(props.probes.liveness),
+      securityContext: {
+        ensureNonRoot: true,
+        user: RUN_AS_USER,
+        group: RUN_AS_GROUP,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+      },
+    });
+    const env = props.env ?? {};
+    for (const name of renderedEnvOrder(props.secretEnv, env, `${props.name}`)) {
+      const ref = props.secretEnv[name];
+      if (ref) {
+        const secret = kplus.Secret.fromSecretName(this, `Secret${name}`, ref.secretName);
+        container.env.addVariable(name, kplus.EnvValue.fromSecretValue({ secret, key: ref.key }, { optional: false }));
+      } else {
+        container.env.addVariable(name, kplus.EnvValue.fromValue(env[name]));
+      }
+    }
+
+    container.mount(APP_CONFIG_MOUNT_PATH, kplus.Volume.fromConfigMap(this, 'ConfigVolume', props.configMap, { name: 'config' }), { readOnly: true });
+    // The root filesystem is read-only; these are the only writable paths, each size-limited.
+    container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: props.tmpSizeLimit ?? Size.mebibytes(256) }));
+    container.mount(LOGS_PATH, kplus.Volume.fromEmptyDir(this, 'LogsVolume', 'logs', { sizeLimit: props.logsSizeLimit ?? Size.mebibytes(128) }));
+
+    const extras = props.extras;
+    const volumes = new Map<string, kplus.Volume>();
+    for (const v of extras?.volumes ?? []) {
+      const volume = v.emptyDir
+        ? kplus.Volume.fromEmptyDir(this, `Volume-${v.name}`, v.name, { sizeLimit: size(v.emptyDir.sizeLimit) })
+        : v.configMap
+          ? kplus.Volume.fromConfigMap(this, `Volume-${v.name}`, kplus.ConfigMap.fromConfigMapName(this, `ConfigMap-${v.name}`, v.configMap), { name: v.name })
+          : kplus.Volume.fromSecret(this, `Volume-${v.name}`, kplus.Secret.fromSecretName(this, `SecretVolume-${v.name}`, v.secret!), { name: v.name });
+      volumes.set(v.name, volume);
+      if (v.mountPath) container.mount(v.mountPath, volume, { readOnly: v.readOnly });
+    }
+    for (const from of extras?.envFrom ?? []) {
+      container.env.copyFrom('configMap' in from
+        ? kplus.Env.fromConfigMap(kplus.ConfigMap.fromConfigMapName(this, `EnvFrom-${from.configMap}`, from.configMap))
+        : kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `EnvFromSecret-${from.secret}`, from.secret)));
+    }
+    for (const c of extras?.initContainers ?? []) this.deployment.addInitContainer(extraContainer(c, volumes, props.identity.component));
+    for (const c of extras?.sidecars ?? []) this.deployment.addContainer(extraContainer(c, volumes, props.identity.component));
+
+    const workload = ApiObject.of(this.deployment);
+    hardenPodTemplate(workload, { containerCount: 1 + (extras?.sidecars.length ?? 0), initContainerCount: extras?.initContainers.length ?? 0 });
+    addScheduling(workload, this.selector, props.scheduling);
+  }
+
+  /** The rendered Deployment object (for composition, e.g. a Rollout's workloadRef). */
+  public get apiObject(): ApiObject {
+    return ApiObject.of(this.deployment);
+  }
+}
+
+function probe(t: ProbeTiming): kplus.Probe {
+  const timing = {
+    port: API_PORT,
+    initialDelaySeconds: Duration.seconds(t.initialDelaySeconds),
+    periodSeconds: Duration.seconds(t.periodSeconds),
+    timeoutSeconds: Duration.seconds(t.timeoutSeconds),
+    failureThreshold: t.failureThreshold,
+    successThreshold: t.successThreshold,
+  };
+  return t.handler === 'tcp' ? kplus.Probe.fromTcpSocket(timing) : kplus.Probe.fromHttpGet(t.path, timing);
+}
+
+function podAnnotations(props: LangGraphWorkloadProps): Record<string, string> {
+  const annotations: Record<string, string> = { 'kubectl.kubernetes.io/default-container': props.identity.component };
+  if (props.mesh) {
+    // Start the sidecar before the server (outbound calls at boot) and keep it up while runs drain.
+    annotations['proxy.istio.io/config'] = JSON.stringify({
+      holdApplicationUntilProxyStarts: true,
+      terminationDrainDuration: `${props.mesh.terminationDrainSeconds}s`,
+    });
+    // Istio metrics merging: the sidecar scrapes the server's /metrics and serves both on :15020.
+    annotations['prometheus.io/scrape'] = 'true';
+    annotations['prometheus.io/port'] = String(API_PORT);
+    annotations['prometheus.io/path'] = METRICS_PATH;
+  }
+  return annotations;
+}
+
+/** cdk8s-plus-27 cannot express topology spread, priority classes or raw tolerations: set them here. */
+function addScheduling(workload: ApiObject, selector: Record<string, string>, options?: Scheduling): void {
+  const fields = podScheduling(selector, options);
+  for (const [key, value] of Object.entries(fields)) workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/${key}`, value));
+}
+
+/** An init container or sidecar from config, with the same hardening and requests/limits as the server. */
+function extraContainer(c: ExtraContainer, volumes: ReadonlyMap<string, kplus.Volume>, owner: string): kplus.ContainerProps {
+  const tcp = (port: number, period: number, failures: number) =>
+    kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(period), failureThreshold: failures, timeoutSeconds: Duration.seconds(2) });
+  return {
+    name: c.name,
+    image: c.image,
+    command: c.command,
+    args: c.args,
+    envVariables: Object.fromEntries(Object.keys(c.env).sort().map((k) => [k, kplus.EnvValue.fromValue(c.env[k])])),
+    ...(c.port ? { ports: [{ name: c.port.name, number: c.port.number }], readiness: tcp(c.port.number, 10, 3), liveness: tcp(c.port.number, 20, 6) } : {}),
+    resources: {
+      cpu: { request: cpu(c.resources.cpuRequest), limit: cpu(c.resources.cpuLimit) },
+      memory: { request: size(c.resources.memoryRequest), limit: size(c.resources.memoryLimit) },
+    },
+    securityContext: { ensureNonRoot: true, user: RUN_AS_USER, group: RUN_AS_GROUP, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
+    volumeMounts: c.mounts.map((m) => {
+      const volume = volumes.get(m.volume);
+      if (!volume) throw new Error(`container ${c.name} (beside ${owner}) mounts volume "${m.volume}", which pod.volumes does not define`);
+      return { path: m.mountPath, volume, readOnly: m.readOnly };
+    }),
+  };
+}

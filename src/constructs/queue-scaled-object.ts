@@ -1,0 +1,89 @@
+import { Construct } from 'constructs';
+import { ScaledObject } from '../../imports/keda-scaledobject-keda.sh';
+import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+import { ScalingRule } from './autoscaler';
+
+export interface QueueScaledObjectProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly metadata: WorkflowMetadata;
+  readonly identity: ComponentIdentity;
+  /** The Deployment KEDA scales. */
+  readonly deploymentName: string;
+  /** The container whose env holds `connectionFromEnv` (KEDA resolves Secret refs and `$(VAR)`s from it). */
+  readonly containerName: string;
+  /** At least 1: KEDA's own default is 0, which would stop every worker when the queue is empty. */
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Pending runs one replica should take: the worker's N_JOBS_PER_WORKER. */
+  readonly pendingRunsPerReplica: number;
+  /** A SELECT returning the number of pending runs. */
+  readonly query: string;
+  /** Env var of the scaled container holding the Postgres connection URI. @default 'POSTGRES_URI' */
+  readonly connectionFromEnv?: string;
+  /** Seconds between queries. */
+  readonly pollingIntervalSeconds: number;
+  readonly scaleUp: ScalingRule;
+  readonly scaleDown: ScalingRule;
+}
+
+/**
+ * A KEDA `ScaledObject` scaling queue workers on pending runs (postgresql trigger): replicas =
+ * ceil(pending / pendingRunsPerReplica), between min and max. KEDA creates and owns the HPA, so
+ * none may be rendered for the same Deployment.
+ */
+export class QueueScaledObject extends Construct {
+  public static readonly API_VERSION = ScaledObject.GVK.apiVersion;
+  public static readonly KIND = ScaledObject.GVK.kind;
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: QueueScaledObjectProps) {
+    super(scope, id);
+    this.name = props.name;
+    if (!Number.isInteger(props.minReplicas) || props.minReplicas < 1) {
+      throw new Error(`ScaledObject ${props.name}: minReplicaCount ${props.minReplicas} would scale the workers to zero and lose in-flight runs; use at least 1`);
+    }
+    if (props.minReplicas > props.maxReplicas) {
+      throw new Error(`ScaledObject ${props.name}: minReplicaCount ${props.minReplicas} exceeds maxReplicaCount ${props.maxReplicas}`);
+    }
+    if (!Number.isInteger(props.pendingRunsPerReplica) || props.pendingRunsPerReplica < 1) {
+      throw new Error(`ScaledObject ${props.name}: pendingRunsPerReplica ${props.pendingRunsPerReplica} must be a whole number ≥ 1 (the worker's N_JOBS_PER_WORKER)`);
+    }
+    new ScaledObject(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: componentLabels(props.metadata, props.identity),
+        annotations: workflowAnnotations(props.metadata),
+      },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.deploymentName, envSourceContainerName: props.containerName },
+        minReplicaCount: props.minReplicas,
+        maxReplicaCount: props.maxReplicas,
+        pollingInterval: props.pollingIntervalSeconds,
+        advanced: {
+          horizontalPodAutoscalerConfig: {
+            behavior: { scaleUp: rule(props.scaleUp), scaleDown: rule(props.scaleDown) },
+          },
+        },
+        triggers: [{
+          type: 'postgresql',
+          metricType: 'AverageValue',
+          metadata: {
+            connectionFromEnv: props.connectionFromEnv ?? 'POSTGRES_URI',
+            query: props.query,
+            targetQueryValue: String(props.pendingRunsPerReplica),
+          },
+        }],
+      },
+    });
+  }
+}
+
+function rule(r: ScalingRule) {
+  return {
+    stabilizationWindowSeconds: r.stabilizationWindowSeconds,
+    selectPolicy: 'Max',
+    policies: [{ type: 'Percent', value: r.percent, periodSeconds: r.periodSeconds }],
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * Waivers: the one list of exceptions, per environment, in the config (`waivers:` — rule, kind,
+ * name with a `<workflow>` placeholder, reason). From it come
+ *   1. the gate's own exceptions: a violation whose rule, kind and name (after substituting each
+ *      workflow for `<workflow>`) match a waiver is dropped;
+ *   2. the record on the object: every waived object carries its reason in an annotation
+ *      `<tool>.waiver.langgraph.platform/<check>` (e.g. `policy.waiver.langgraph.platform/single-replica`).
+ *      The tool is a subdomain rather than part of the name because an annotation name is at most
+ *      63 characters and some scanner check ids alone come close to that;
+ *   3. each scanner's own skip annotation, for rules named `<tool>/<check>`:
+ *      - kube-linter/<check> → `ignore-check.kube-linter.io/<check>: <reason>`
+ *        (stackrox/kube-linter pkg/ignore/ignore.go: AnnotationKeyPrefix = "ignore-check.kube-linter.io/";
+ *        ObjectForCheck matches the key's suffix to the check name; docs/configuring-kubelinter.md
+ *        recommends the reason as the value);
+ *      - kube-score/<check> → `kube-score/ignore: <check>[,<check>…]`
+ *        (zegl/kube-score scorecard/scorecard.go: ignoredChecksAnnotation = "kube-score/ignore",
+ *        split on "," and trimmed, read from the object's own metadata);
+ *      - polaris/<check> → `polaris.fairwinds.com/<check>-exempt: "true"`
+ *        (FairwindsOps/polaris pkg/validator/schema.go: exemptionAnnotationPattern =
+ *        "polaris.fairwinds.com/%s-exempt", value compared case-insensitively to "true";
+ *        docs/customization/exemptions.md);
+ *      - checkov/<CKV_ID> → `checkov.io/skip<N>: <CKV_ID>=<reason>`, N = 1, 2, … per object
+ *        (bridgecrewio/checkov checkov/kubernetes/kubernetes_utils.py get_skipped_checks: any key
+ *        containing "checkov.io/skip", value split on "=" into exactly id and comment — so an "="
+ *        inside the reason would break the parse and is replaced by ":"; docs/2.Concepts/Suppressions.md).
+ *
+ * Staleness (decided here): a waiver for a gate rule (`policy/…`, `cross-object/…`) that matches no
+ * violation in its environment — for any workflow — is itself a violation (`waiver/stale`); a
+ * scanner waiver is stale when it names no rendered object (the gate cannot run the scanner). So
+ * the list shrinks when a fix lands, and a typo in a waiver is caught instead of silently ignored.
+ */
+import { Environment, Waiver } from '../config/schema';
+import { ResolvedEnvironment } from '../config/resolved';
+import { KubeObject, RenderedObject } from '../synth/manifest';
+import { Violation, parseObjectId, pointer } from './violation';
+
+export const WORKFLOW_PLACEHOLDER = '<workflow>';
+export const WAIVER_ANNOTATION_DOMAIN = 'waiver.langgraph.platform';
+/** Rule namespaces the gate itself checks; their ids must exist. */
+export const GATE_TOOLS = ['policy', 'cross-object'] as const;
+/** Scanners whose skip annotation the waivers render. */
+export const SCANNER_TOOLS = ['kube-linter', 'kube-score', 'polaris', 'checkov'] as const;
+/** Rules nothing may waive: an object the API server refuses, or the waiver list's own checks. */
+export const UNWAIVABLE_TOOLS = ['schema', 'waiver'] as const;
+
+export const KUBE_LINTER_PREFIX = 'ignore-check.kube-linter.io/';
+export const KUBE_LINTER_IGNORE_ALL = 'kube-linter.io/ignore-all';
+export const KUBE_SCORE_IGNORE = 'kube-score/ignore';
+export const POLARIS_PREFIX = 'polaris.fairwinds.com/';
+export const CHECKOV_SKIP_PREFIX = 'checkov.io/skip';
+
+const ANNOTATION_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+export interface WaiverRule {
+  readonly tool: string;
+  readonly check: string;
+}
+
+export function parseWaiverRule(rule: string): WaiverRule {
+  const slash = rule.indexOf('/');
+  return slash < 0 ? { tool: '', check: rule } : { tool: rule.slice(0, slash), check: rule.slice(slash + 1) };
+}
+
+/** The workflow an object belongs to, by the label contract (`app.kubernetes.io/part-of`). */
+export function workflowOf(object: KubeObject): string | undefined {
+  return object.metadata.labels?.['app.kubernetes.io/part-of'];
+}
+
+/** Does the waiver name this object (kind, and name after substituting the workflow)? */
+export function waiverNames(w: Waiver, kind: string, name: string, workflow: string | undefined): boolean {
+  if (w.kind !== kind) return false;
+  if (!w.name.includes(WORKFLOW_PLACEHOLDER)) return w.name === name;
+  return workflow !== undefined && w.name.split(WORKFLOW_PLACEHOLDER).join(workflow) === name;
+}
+
+/** The annotation that records a waiver's reason on the waived object. */
+export function waiverRecordKey(rule: string): string {
+  const { tool, check } = parseWaiverRule(rule);
+  return `${tool}.${WAIVER_ANNOTATION_DOMAIN}/${check}`;
+}
+
+/** checkov's parser splits the value on "=" into exactly two parts. */
+const checkovComment = (reason: string) => reason.replace(/=/g, ':');
+
+/**
+ * Annotations the environment's waivers put on one object: the reason record for every waiver that
+ * names it, plus each scanner's own skip annotation. Pure; {} when no waiver names the object.
+ */
+export function waiverAnnotations(environment: Pick<Environment, 'waivers'>, object: KubeObject, workflow: string | undefined = workflowOf(object)): Record<string, string> {
+  const matching = environment.waivers.filter((w) => waiverNames(w, object.kind, object.metadata.name, workflow));
+  if (!matching.length) return {};
+  const out: Record<string, string> = {};
+  const kubeScore: string[] = [];
+  const checkov: Waiver[] = [];
+  for (const w of matching) {
+    const { tool, check } = parseWaiverRule(w.rule);
+    out[waiverRecordKey(w.rule)] = w.reason;
+    if (tool === 'kube-linter') out[`${KUBE_LINTER_PREFIX}${check}`] = w.reason;
+    else if (tool === 'kube-score') kubeScore.push(check);
+    else if (tool === 'polaris') out[`${POLARIS_PREFIX}${check}-exempt`] = 'true';
+    else if (tool === 'checkov') checkov.push(w);
+  }
+  if (kubeScore.length) out[KUBE_SCORE_IGNORE] = [...new Set(kubeScore)].sort().join(',');
+  checkov
+    .sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0))
+    .forEach((w, i) => { out[`${CHECKOV_SKIP_PREFIX}${i + 1}`] = `${parseWaiverRule(w.rule).check}=${checkovComment(w.reason)}`; });
+  return out;
+}
+
+/**
+ * The post-render step: every object named by a waiver of its environment gets the waiver
+ * annotations (merged with its own, keys sorted so output stays deterministic). Objects no
+ * waiver names are returned unchanged (same reference).
+ */
+export function applyWaiverAnnotations(objects: readonly RenderedObject[], environments: readonly ResolvedEnvironment[]): RenderedObject[] {
+  const byName = new Map(environments.map((e) => [e.environment.name, e.environment]));
+  return objects.map((r) => {
+    const env = byName.get(r.environment);
+    if (!env || !env.waivers.length) return r;
+    const added = waiverAnnotations(env, r.object, r.workflow ?? workflowOf(r.object));
+    if (!Object.keys(added).length) return r;
+    const merged: Record<string, string> = { ...(r.object.metadata.annotations ?? {}), ...added };
+    const own = r.object.metadata.annotations?.[KUBE_SCORE_IGNORE];
+    if (own && added[KUBE_SCORE_IGNORE]) merged[KUBE_SCORE_IGNORE] = [...new Set([...own.split(','), ...added[KUBE_SCORE_IGNORE].split(',')].map((s) => s.trim()))].sort().join(',');
+    const annotations = Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
+    return { ...r, object: { ...r.object, metadata: { ...r.object.metadata, annotations } } };
+  });
+}
+
+/** Is this annotation a scanner's skip switch? */
+export function isScannerSkipAnnotation(key: string): boolean {
+  return key.startsWith(KUBE_LINTER_PREFIX) || key === KUBE_LINTER_IGNORE_ALL || key === KUBE_SCORE_IGNORE
+    || (key.startsWith(POLARIS_PREFIX) && key.endsWith('exempt'))
+    || key.includes(CHECKOV_SKIP_PREFIX) || key.includes('bridgecrew.io/skip');
+}
+
+export interface WaivedViolation {
+  readonly violation: Violation;
+  readonly waiver: Waiver;
+  /** Index of the waiver in its environment's list. */
+  readonly waiverIndex: number;
+}
+
+export interface WaiverOutcome {
+  readonly kept: Violation[];
+  readonly waived: WaivedViolation[];
+  /** Problems with the waiver list itself (stale, unknown rule, duplicate, invalid, unlisted skip annotation). */
+  readonly problems: Violation[];
+}
+
+/**
+ * Applies one environment's waivers to its violations and checks the list itself.
+ * `knownRules` are the gate's rule ids (policy/… and cross-object/…).
+ */
+export function applyWaivers(
+  violations: readonly Violation[],
+  objects: readonly RenderedObject[],
+  resolved: ResolvedEnvironment | undefined,
+  knownRules: ReadonlySet<string>,
+): WaiverOutcome {
+  const waivers = resolved?.environment.waivers ?? [];
+  const envName = resolved?.environment.name;
+  const workflows = resolved?.workflows.map((w) => w.name) ?? [];
+  const problems: Violation[] = [];
+  const waiverProblem = (i: number, rule: string, path: string, value: unknown, message: string, fix: string): Violation => ({
+    environment: envName ?? '?',
+    object: `waivers[${i}] (${waivers[i].rule} on ${waivers[i].kind} ${waivers[i].name})`,
+    rule, path, value, message, fix,
+  });
+  const where = `config/waivers.yaml (the entry that applies to environment "${envName}")`;
+
+  // The list itself: rule namespaces and ids, names, duplicates.
+  const usable: boolean[] = waivers.map((w, i) => {
+    const { tool, check } = parseWaiverRule(w.rule);
+    if ((UNWAIVABLE_TOOLS as readonly string[]).includes(tool)) {
+      problems.push(waiverProblem(i, 'waiver/not-waivable', pointer('waivers', i, 'rule'), w.rule, `${tool}/… rules cannot be waived: the object would be refused or the exception list would check itself`, 'fix the object instead'));
+      return false;
+    }
+    if ((GATE_TOOLS as readonly string[]).includes(tool)) {
+      if (!knownRules.has(w.rule)) {
+        problems.push(waiverProblem(i, 'waiver/unknown-rule', pointer('waivers', i, 'rule'), w.rule, `no gate rule is called "${w.rule}"`, `use one of: ${[...knownRules].sort().join(', ')}`));
+        return false;
+      }
+      return true;
+    }
+    if (!(SCANNER_TOOLS as readonly string[]).includes(tool)) {
+      problems.push(waiverProblem(i, 'waiver/unknown-rule', pointer('waivers', i, 'rule'), w.rule, `"${tool || w.rule}" is neither a gate rule namespace nor a known scanner`, `name the rule as ${[...GATE_TOOLS, ...SCANNER_TOOLS].map((t) => `${t}/<check>`).join(', ')}`));
+      return false;
+    }
+    const longest = tool === 'polaris' ? 56 : 63;
+    const validId = tool === 'checkov' ? /^CKV2?_[A-Z0-9]+_\d+$/.test(check) : ANNOTATION_NAME.test(check) && check.length <= longest;
+    if (!validId) {
+      problems.push(waiverProblem(i, 'waiver/invalid', pointer('waivers', i, 'rule'), w.rule, tool === 'checkov' ? `"${check}" is not a checkov check id (CKV_K8S_<n>)` : `"${check}" cannot be an annotation name (letters, digits, "-", "_", "."; at most ${longest} characters)`, `use the check id exactly as ${tool} reports it`));
+      return false;
+    }
+    return true;
+  });
+  const seen = new Map<string, number>();
+  waivers.forEach((w, i) => {
+    const key = `${w.rule}|${w.kind}|${w.name}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push(waiverProblem(i, 'waiver/duplicate', pointer('waivers', i), w, `repeats waivers[${first}]`, 'keep one entry per rule and object'));
+      usable[i] = false;
+    } else seen.set(key, i);
+  });
+
+  // Drop what a usable gate waiver covers.
+  const kept: Violation[] = [];
+  const waived: WaivedViolation[] = [];
+  const objectWorkflow = new Map<string, string | undefined>();
+  for (const r of objects) objectWorkflow.set(`${r.object.kind}/${r.object.metadata.namespace ?? ''}/${r.object.metadata.name}`, r.workflow ?? workflowOf(r.object));
+  const used = new Set<number>();
+  for (const v of violations) {
+    const id = parseObjectId(v.object);
+    const workflow = objectWorkflow.get(`${id.kind}/${id.namespace ?? ''}/${id.name}`);
+    const i = waivers.findIndex((w, j) => usable[j] && w.rule === v.rule && waiverNames(w, id.kind, id.name, workflow));
+    if (i >= 0) {
+      used.add(i);
+      waived.push({ violation: v, waiver: waivers[i], waiverIndex: i });
+    } else kept.push(v);
+  }
+
+  // Stale waivers.
+  waivers.forEach((w, i) => {
+    if (!usable[i]) return;
+    const { tool } = parseWaiverRule(w.rule);
+    if ((GATE_TOOLS as readonly string[]).includes(tool)) {
+      if (!used.has(i)) {
+        problems.push(waiverProblem(i, 'waiver/stale', pointer('waivers', i), w.rule,
+          `matches no violation in environment "${envName}": ${w.rule} does not fire on ${w.kind} ${w.name}${w.name.includes(WORKFLOW_PLACEHOLDER) ? ` for any workflow (${workflows.join(', ') || 'none'})` : ''}`,
+          `delete this waiver from ${where} (or correct its rule, kind or name)`));
+      }
+      return;
+    }
+    const names = objects.some((r) => waiverNames(w, r.object.kind, r.object.metadata.name, r.workflow ?? workflowOf(r.object)));
+    if (!names) {
+      problems.push(waiverProblem(i, 'waiver/stale', pointer('waivers', i, 'name'), w.name,
+        `names no rendered object: there is no ${w.kind} ${w.name} in environment "${envName}"`,
+        `delete this waiver from ${where} (or correct its kind or name)`));
+    }
+  });
+
+  // Scanner skip switches must come from the list (so every exception is in one reviewed place).
+  for (const r of objects) {
+    const annotations = r.object.metadata.annotations ?? {};
+    const skipKeys = Object.keys(annotations).filter(isScannerSkipAnnotation);
+    if (!skipKeys.length) continue;
+    const expected = resolved ? waiverAnnotations(resolved.environment, r.object, r.workflow ?? workflowOf(r.object)) : {};
+    for (const key of skipKeys) {
+      const want = expected[key];
+      const ok = want !== undefined && (key === KUBE_SCORE_IGNORE
+        ? annotations[key].split(',').map((s) => s.trim()).every((c) => want.split(',').includes(c))
+        : annotations[key] === want);
+      if (!ok) {
+        problems.push({
+          environment: r.environment, object: `${r.object.kind}/${r.object.metadata.namespace ? `${r.object.metadata.namespace}/` : ''}${r.object.metadata.name}`,
+          rule: 'waiver/unlisted-exception', path: pointer('metadata', 'annotations', key), value: annotations[key],
+          message: `the scanner skip annotation ${key} does not come from the waivers list, so the exception escapes review`,
+          fix: `remove it from the construct and add a waiver (rule: <scanner>/<check>, kind: ${r.object.kind}, name, reason) to ${where}`,
+        });
+      }
+    }
+  }
+  return { kept, waived, problems };
+}

@@ -1,0 +1,201 @@
+import { addMeshEgress, TLS_ORIGINATION_PORT } from '../../../src/charts/features/mesh-egress';
+import { DEFAULT_LANGSMITH_HOSTS, checkMeshEgress, meshEgressSchema } from '../../../src/config/features/mesh-egress';
+import { contextFor, newChart, ofKind, synthValid } from './workflow-context-fixture';
+
+const WF = 'support-agent';
+const defaults = meshEgressSchema.parse(undefined);
+
+function render(envName: string, config = defaults, overrides = {}) {
+  const ctx = contextFor(envName, WF, overrides);
+  const chart = newChart();
+  const result = addMeshEgress(chart, ctx, config);
+  return { ctx, result, objects: synthValid(chart) };
+}
+const named = (objects: any[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+describe('addMeshEgress switch', () => {
+  test('renders nothing without the mesh (dev)', () => {
+    const { result, objects } = render('dev');
+    expect(result).toBeUndefined();
+    expect(objects).toEqual([]);
+  });
+
+  test('meshEgress.enabled: false turns it off in a mesh environment', () => {
+    const { result, objects } = render('prod', { ...defaults, enabled: false });
+    expect(result).toBeUndefined();
+    expect(objects).toEqual([]);
+  });
+
+  test('on by default with the mesh; every object is namespaced to the workflow and exported only there', () => {
+    const { ctx, objects } = render('staging');
+    expect(objects.length).toBeGreaterThan(0);
+    for (const o of objects) {
+      expect(o.metadata.namespace).toBe(ctx.namespace);
+      expect(o.spec.exportTo).toEqual(['.']);
+    }
+  });
+});
+
+describe('LLM hosts', () => {
+  test('one ServiceEntry, DestinationRule and VirtualService per egress.llmHosts entry', () => {
+    const { ctx, objects } = render('prod');
+    expect(ctx.env.egress.llmHosts.length).toBeGreaterThan(0);
+    for (const host of ctx.env.egress.llmHosts) {
+      const name = `${WF}-llm-${host.replace(/\./g, '-')}`;
+      for (const kind of ['ServiceEntry', 'DestinationRule', 'VirtualService']) expect(named(objects, kind, name)).toBeDefined();
+      const se = named(objects, 'ServiceEntry', name);
+      expect(se.spec).toMatchObject({ hosts: [host], location: 'MESH_EXTERNAL', resolution: 'DNS' });
+    }
+  });
+
+  test('originate (default): port 80 HTTP → 443, TLS SIMPLE with SNI on port 80 only, pool and outlier repeated there', () => {
+    const { ctx, objects, result } = render('prod');
+    const host = ctx.env.egress.llmHosts[0];
+    const name = `${WF}-llm-${host.replace(/\./g, '-')}`;
+    const tlsPort = ctx.env.egress.https.port;
+    expect(named(objects, 'ServiceEntry', name).spec.ports).toEqual([
+      { number: TLS_ORIGINATION_PORT, name: 'http-originate-tls', protocol: 'HTTP', targetPort: tlsPort },
+      { number: tlsPort, name: 'tls', protocol: 'TLS' },
+    ]);
+    const tp = named(objects, 'DestinationRule', name).spec.trafficPolicy;
+    expect(tp.tls).toBeUndefined(); // the TLS port passes the app's own TLS through untouched
+    expect(tp.portLevelSettings).toHaveLength(1);
+    const [pl] = tp.portLevelSettings;
+    expect(pl.port).toEqual({ number: TLS_ORIGINATION_PORT });
+    expect(pl.tls).toEqual({ mode: 'SIMPLE', sni: host });
+    expect(pl.connectionPool).toEqual(tp.connectionPool);
+    expect(pl.outlierDetection).toEqual(tp.outlierDetection);
+    expect(result!.llmHosts.find((h) => h.host === host)!.appBaseUrl).toBe(`http://${host}`);
+  });
+
+  test('originate: timeout and bounded retries on the HTTP route only; TLS port routed by SNI', () => {
+    const { ctx, objects } = render('prod');
+    const host = ctx.env.egress.llmHosts[0];
+    const vs = named(objects, 'VirtualService', `${WF}-llm-${host.replace(/\./g, '-')}`);
+    const d = defaults.llm.defaults;
+    expect(vs.spec.hosts).toEqual([host]);
+    expect(vs.spec.http).toEqual([{
+      name: 'egress',
+      match: [{ port: TLS_ORIGINATION_PORT }],
+      route: [{ destination: { host, port: { number: TLS_ORIGINATION_PORT } } }],
+      timeout: `${d.timeoutSeconds}s`,
+      retries: { attempts: d.retries.attempts, retryOn: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes,503' },
+    }]);
+    expect(d.retries.attempts).toBeLessThanOrEqual(3);
+    expect(vs.spec.tls).toEqual([{ match: [{ port: ctx.env.egress.https.port, sniHosts: [host] }], route: [{ destination: { host, port: { number: ctx.env.egress.https.port } } }] }]);
+  });
+
+  test('passthrough per host: TLS port only, no origination, no HTTP route; other hosts keep the default', () => {
+    const base = render('prod').ctx.env.egress.llmHosts;
+    const [first, second] = base;
+    const config = meshEgressSchema.parse({ llm: { hosts: { [first]: { tls: 'passthrough', outlierDetection: { consecutive5xxErrors: 2 } } } } });
+    const { objects, result } = render('prod', config);
+    const name = `${WF}-llm-${first.replace(/\./g, '-')}`;
+    expect(named(objects, 'ServiceEntry', name).spec.ports).toEqual([{ number: 443, name: 'tls', protocol: 'TLS' }]);
+    const dr = named(objects, 'DestinationRule', name).spec.trafficPolicy;
+    expect(dr.portLevelSettings).toBeUndefined();
+    expect(dr.outlierDetection.consecutive5xxErrors).toBe(2);
+    expect(dr.outlierDetection.interval).toBe(`${defaults.llm.defaults.outlierDetection.intervalSeconds}s`);
+    const vs = named(objects, 'VirtualService', name).spec;
+    expect(vs.http).toBeUndefined();
+    expect(vs.tls[0].match[0].sniHosts).toEqual([first]);
+    expect(result!.llmHosts.find((h) => h.host === first)!.appBaseUrl).toBe(`https://${first}`);
+    if (second) expect(named(objects, 'VirtualService', `${WF}-llm-${second.replace(/\./g, '-')}`).spec.http).toBeDefined();
+  });
+
+  test('connection pool and outlier detection come from config', () => {
+    const config = meshEgressSchema.parse({ llm: { defaults: {
+      connectionPool: { maxConnections: 7, maxPendingRequests: 3, maxRequests: 9, connectTimeoutSeconds: 2, idleTimeoutSeconds: 60 },
+      outlierDetection: { consecutive5xxErrors: 4, intervalSeconds: 10, baseEjectionSeconds: 45, maxEjectionPercent: 100 },
+      retries: { attempts: 1, perTryTimeoutSeconds: 30, retryOn: 'connect-failure,503' },
+    } } });
+    const { ctx, objects } = render('prod', config);
+    const name = `${WF}-llm-${ctx.env.egress.llmHosts[0].replace(/\./g, '-')}`;
+    const tp = named(objects, 'DestinationRule', name).spec.trafficPolicy;
+    expect(tp.connectionPool).toEqual({ tcp: { maxConnections: 7, connectTimeout: '2s' }, http: { http1MaxPendingRequests: 3, http2MaxRequests: 9, idleTimeout: '60s' } });
+    expect(tp.outlierDetection).toEqual({ consecutive5xxErrors: 4, interval: '10s', baseEjectionTime: '45s', maxEjectionPercent: 100 });
+    expect(named(objects, 'VirtualService', name).spec.http[0].retries).toEqual({ attempts: 1, retryOn: 'connect-failure,503', perTryTimeout: '30s' });
+  });
+
+  test('attempts 0 disables retries explicitly (Istio otherwise retries twice by default)', () => {
+    const { ctx, objects } = render('prod', meshEgressSchema.parse({ llm: { defaults: { retries: { attempts: 0, retryOn: 'connect-failure' } } } }));
+    const name = `${WF}-llm-${ctx.env.egress.llmHosts[0].replace(/\./g, '-')}`;
+    expect(named(objects, 'VirtualService', name).spec.http[0].retries).toEqual({ attempts: 0 });
+  });
+});
+
+describe('registry-only allow-list', () => {
+  test('Postgres and Redis: TCP entries on the NetworkPolicy\'s ports; CIDR addresses switch to resolution NONE', () => {
+    const config = meshEgressSchema.parse({
+      postgres: { hosts: ['pg.db.example.com'], addresses: ['10.20.0.0/24'] },
+      redis: { hosts: ['cache.db.example.com'] },
+    });
+    const { ctx, objects } = render('prod', config);
+    const pg = named(objects, 'ServiceEntry', `${WF}-postgres`);
+    expect(pg.spec).toMatchObject({ hosts: ['pg.db.example.com'], addresses: ['10.20.0.0/24'], resolution: 'NONE', location: 'MESH_EXTERNAL' });
+    expect(pg.spec.ports).toEqual([{ number: ctx.env.egress.postgres.port, name: 'tcp-postgres', protocol: 'TCP' }]);
+    const redis = named(objects, 'ServiceEntry', `${WF}-redis`);
+    expect(redis.spec).toMatchObject({ hosts: ['cache.db.example.com'], resolution: 'DNS' });
+    expect(redis.spec.addresses).toBeUndefined();
+    expect(redis.spec.ports).toEqual([{ number: ctx.env.egress.redis.port, name: 'tcp-redis', protocol: 'TCP' }]);
+  });
+
+  test('no data-store entries without hostnames', () => {
+    const { objects } = render('prod');
+    expect(named(objects, 'ServiceEntry', `${WF}-postgres`)).toBeUndefined();
+    expect(named(objects, 'ServiceEntry', `${WF}-redis`)).toBeUndefined();
+  });
+
+  test('LangSmith licence and tracing endpoints by default, as TLS passthrough; extra HTTPS hosts too', () => {
+    const { objects } = render('prod', meshEgressSchema.parse({ httpsHosts: ['api.tavily.com'] }));
+    expect(named(objects, 'ServiceEntry', `${WF}-langsmith`).spec).toMatchObject({ hosts: DEFAULT_LANGSMITH_HOSTS, ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] });
+    expect(DEFAULT_LANGSMITH_HOSTS).toEqual(['api.smith.langchain.com', 'beacon.langchain.com']);
+    expect(named(objects, 'ServiceEntry', `${WF}-external-https`).spec.hosts).toEqual(['api.tavily.com']);
+  });
+
+  test('a host already covered as an LLM host is not entered twice', () => {
+    const base = render('prod');
+    const llm = base.ctx.env.egress.llmHosts[0];
+    const { objects } = render('prod', meshEgressSchema.parse({ httpsHosts: [llm, 'api.tavily.com'] }));
+    const hosts = ofKind(objects, 'ServiceEntry').flatMap((se) => se.spec.hosts);
+    expect(hosts.filter((h: string) => h === llm)).toHaveLength(1);
+  });
+});
+
+describe('checkMeshEgress (config time)', () => {
+  const prod = contextFor('prod').env;
+  const dev = contextFor('dev').env;
+
+  test('the committed defaults pass', () => {
+    expect(checkMeshEgress({ ...prod, meshEgress: defaults })).toEqual([]);
+    expect(checkMeshEgress({ ...dev, meshEgress: defaults })).toEqual([]);
+  });
+
+  test('enabled: true without the mesh is refused', () => {
+    expect(checkMeshEgress({ ...dev, meshEgress: { ...defaults, enabled: true } }).map((i) => i.path)).toEqual([['meshEgress', 'enabled']]);
+  });
+
+  test('registryOnly demands Postgres and Redis hostnames (the server cannot start otherwise)', () => {
+    const issues = checkMeshEgress({ ...prod, meshEgress: { ...defaults, registryOnly: true } });
+    expect(issues.map((i) => i.path)).toEqual([['meshEgress', 'postgres', 'hosts'], ['meshEgress', 'redis', 'hosts']]);
+    expect(issues[0].message).toMatch(/cannot start/);
+    const complete = meshEgressSchema.parse({ registryOnly: true, postgres: { hosts: ['pg.example.com'] }, redis: { hosts: ['redis.example.com'] } });
+    expect(checkMeshEgress({ ...prod, meshEgress: complete })).toEqual([]);
+  });
+
+  test('an override for a host that is not in egress.llmHosts, and a per-try timeout above the route timeout, are refused', () => {
+    const host = prod.egress.llmHosts[0];
+    const config = meshEgressSchema.parse({ llm: { hosts: { 'api.unknown.example': { timeoutSeconds: 5 }, [host]: { timeoutSeconds: 10, retries: { perTryTimeoutSeconds: 20 } } } } });
+    expect(checkMeshEgress({ ...prod, meshEgress: config }).map((i) => i.path)).toEqual([
+      ['meshEgress', 'llm', 'hosts', 'api.unknown.example'],
+      ['meshEgress', 'llm', 'hosts', host, 'retries', 'perTryTimeoutSeconds'],
+    ]);
+  });
+
+  test('retry conditions that can re-send a processed request are refused by the schema; more than 3 attempts too', () => {
+    for (const retryOn of ['5xx', 'gateway-error', 'connect-failure,reset', '500']) {
+      expect(meshEgressSchema.safeParse({ llm: { defaults: { retries: { attempts: 2, retryOn } } } }).success).toBe(false);
+    }
+    expect(meshEgressSchema.safeParse({ llm: { defaults: { retries: { attempts: 4, retryOn: 'connect-failure' } } } }).success).toBe(false);
+  });
+});

@@ -1,0 +1,46 @@
+import { Chart, Testing } from 'cdk8s';
+import { CpuAutoscaler, CpuAutoscalerProps } from '../../src/constructs/cpu-autoscaler';
+import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
+
+const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
+const props: CpuAutoscalerProps = {
+  name: 'wf-worker', namespace: 'wf', metadata, identity: { workflow: 'wf', app: 'langgraph-worker', component: 'worker' },
+  target: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'wf-worker' },
+  minReplicas: 2, maxReplicas: 7, cpuUtilization: 65,
+  scaleUp: { stabilizationWindowSeconds: 30, percent: 100, periodSeconds: 15 },
+  scaleDown: { stabilizationWindowSeconds: 600, percent: 10, periodSeconds: 60 },
+};
+
+function render(p: CpuAutoscalerProps): any {
+  const chart = new Chart(Testing.app(), 'Test');
+  new CpuAutoscaler(chart, 'Hpa', p);
+  return chart.toJson()[0];
+}
+
+describe('CpuAutoscaler', () => {
+  const hpa = render(props);
+
+  test('scales the target on cpu utilisation only (no memory metric)', () => {
+    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 65 } } }]);
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'wf-worker' });
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([2, 7]);
+  });
+
+  test('scale-up and scale-down behaviour come from the props', () => {
+    expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(600);
+    expect(hpa.spec.behavior.scaleDown.policies).toEqual([{ type: 'Percent', value: 10, periodSeconds: 60 }]);
+    expect(hpa.spec.behavior.scaleUp.policies).toEqual([{ type: 'Percent', value: 100, periodSeconds: 15 }]);
+  });
+
+  test('validates strictly', () => {
+    expect(defaultSchemaRegistry().validate(hpa)).toEqual([]);
+  });
+
+  test('never scales to zero', () => {
+    expect(() => render({ ...props, minReplicas: 0 })).toThrow(/minReplicas 0 would scale to zero/);
+  });
+
+  test('refuses a minimum above the maximum', () => {
+    expect(() => render({ ...props, minReplicas: 8 })).toThrow(/minReplicas 8 exceeds maxReplicas 7/);
+  });
+});

@@ -1,0 +1,14 @@
+import { Chart, Testing } from 'cdk8s';
+import { LocalRateLimit } from '../../src/constructs/local-rate-limit';
+
+const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
+const base = { name: 'wf-api-rate-limit', namespace: 'wf', metadata, workloadSelector: { app: 'x' }, port: 8000 };
+const make = (props: object) => () => new LocalRateLimit(new Chart(Testing.app(), 'c'), 'r', { ...base, bucket: { maxTokens: 10, tokensPerFill: 5, fillIntervalSeconds: 1 }, ...props });
+
+test('refuses buckets Envoy rejects and an empty selector', () => {
+  expect(make({ bucket: { maxTokens: 0, tokensPerFill: 1, fillIntervalSeconds: 1 } })).toThrow(/maxTokens 0/);
+  expect(make({ bucket: { maxTokens: 1, tokensPerFill: 1.5, fillIntervalSeconds: 1 } })).toThrow(/tokensPerFill 1.5/);
+  expect(make({ bucket: { maxTokens: 1, tokensPerFill: 1, fillIntervalSeconds: 0.01 } })).toThrow(/0.05/);
+  expect(make({ workloadSelector: {} })).toThrow(/every workload in the namespace/);
+  expect(make({})).not.toThrow();
+});

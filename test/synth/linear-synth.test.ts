@@ -1,0 +1,120 @@
+/**
+ * The linear synth (one small App per workflow, `Chart.toJson()`) against the straightforward
+ * cdk8s structure (one stock App per environment, one Chart per workflow, `App.synth()`), and
+ * proof that the fast path still runs every construct validation.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CONFIG_DIR, PROJECT_ROOT } from '../helpers';
+import { loadConfig } from '../../src/config/load';
+import { WorkflowChart } from '../../src/charts/workflow-chart';
+import * as render from '../../src/synth/render';
+import { synthesize, toFiles } from '../../src/synth/pipeline';
+import { synthesizeStraightforward } from '../../src/synth/straightforward';
+import { listFiles } from '../../src/synth/compare-trees';
+
+const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+const MAIN = path.join(PROJECT_ROOT, 'src', 'main.ts');
+const FAILURE = 'deliberately failing construct validation';
+
+const config = loadConfig(CONFIG_DIR);
+
+describe('linear synth == straightforward cdk8s structure (committed config)', () => {
+  test('the committed catalog has N ≥ 3 workflows in every environment', () => {
+    for (const e of config.environments) expect(e.workflows.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('the same objects, in the same order, and byte-identical files after our serialization', () => {
+    const linear = config.environments.flatMap((e) => render.renderEnvironment(e));
+    const straightforward = synthesizeStraightforward(config.environments);
+    expect(straightforward.length).toBe(linear.length);
+    expect(straightforward).toEqual(linear);
+    const linearFiles = toFiles(linear);
+    const straightforwardFiles = toFiles(straightforward);
+    expect(straightforwardFiles.map((f) => f.path)).toEqual(linearFiles.map((f) => f.path));
+    straightforwardFiles.forEach((f, i) => expect(f.content).toBe(linearFiles[i].content));
+  });
+
+  test('the whole pipeline (waivers, gate, files) gives the same bytes when rendering the straightforward way', () => {
+    const linear = synthesize(CONFIG_DIR);
+    const spy = jest.spyOn(render, 'renderEnvironment').mockImplementation((resolved) => synthesizeStraightforward([resolved]));
+    try {
+      const straightforward = synthesize(CONFIG_DIR);
+      expect(spy).toHaveBeenCalledTimes(config.environments.length);
+      expect(straightforward.gate.violations).toEqual(linear.gate.violations);
+      expect(straightforward.files.map((f) => f.path)).toEqual(linear.files.map((f) => f.path));
+      expect(Object.fromEntries(straightforward.files.map((f) => [f.path, f.content]))).toEqual(Object.fromEntries(linear.files.map((f) => [f.path, f.content])));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('the fast path runs every construct validation (node.addValidation)', () => {
+  const env = config.environments[0];
+  const workflow = env.workflows[0];
+
+  test('a chart synthesized alone fails on a construct validation anywhere inside it', () => {
+    const chart = new WorkflowChart(new App({ outdir: 'unused' }), workflow.name, { environment: env.environment, workflow });
+    const nested = chart.node.children.find((c) => c.node.children.length > 0)!;
+    new Construct(nested, 'FailingCheck').node.addValidation({ validate: () => [FAILURE] });
+    expect(() => render.synthChart(chart)).toThrow(FAILURE);
+  });
+
+  test('renderWorkflow and synthesize fail when a WorkflowChart holds a failing construct validation', () => {
+    jest.isolateModules(() => {
+      jest.doMock('../../src/charts/workflow-chart', () => {
+        const actual = jest.requireActual('../../src/charts/workflow-chart');
+        const { Construct: IsolatedConstruct } = jest.requireActual('constructs');
+        class WorkflowChartWithFailingCheck extends actual.WorkflowChart {
+          constructor(scope: Construct, id: string, props: ConstructorParameters<typeof WorkflowChart>[2]) {
+            super(scope, id, props);
+            if (id === workflow.name) new IsolatedConstruct(this, 'FailingCheck').node.addValidation({ validate: () => [FAILURE] });
+          }
+        }
+        return { ...actual, WorkflowChart: WorkflowChartWithFailingCheck };
+      });
+      const isolatedRender: typeof render = require('../../src/synth/render');
+      const isolatedPipeline: { synthesize: typeof synthesize } = require('../../src/synth/pipeline');
+      const other = env.workflows[1];
+      expect(() => isolatedRender.renderWorkflow(env, other)).not.toThrow();
+      expect(() => isolatedRender.renderWorkflow(env, workflow)).toThrow(FAILURE);
+      expect(() => isolatedPipeline.synthesize(CONFIG_DIR)).toThrow(new RegExp(`FailingCheck\\] ${FAILURE}`));
+    });
+  });
+
+  // The CLI, in this thread (--jobs 1) and in worker threads (--jobs 2): exit 1, the error, output untouched.
+  test.each([['in the main thread', '1'], ['in worker threads', '2']])('npm run synth fails %s and leaves the output folder untouched', (_where, jobs) => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'construct-validation-'));
+    const preload = path.join(work, 'failing-validation.js');
+    // Adds the failing validation through the construct API to one WorkflowChart, in every thread, just before it is synthesized.
+    fs.writeFileSync(preload, `
+      const { Chart } = require(${JSON.stringify(require.resolve('cdk8s'))});
+      const { Construct } = require(${JSON.stringify(require.resolve('constructs'))});
+      const toJson = Chart.prototype.toJson;
+      Chart.prototype.toJson = function () {
+        if (this.node.id === ${JSON.stringify(workflow.name)} && !this.node.tryFindChild('FailingCheck')) {
+          new Construct(this, 'FailingCheck').node.addValidation({ validate: () => [${JSON.stringify(FAILURE)}] });
+        }
+        return toJson.call(this);
+      };
+    `);
+    const out = path.join(work, 'dist');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'keep.yaml'), 'untouched: true\n');
+    const r = spawnSync(TSX, [MAIN, '--outdir', out, '--jobs', jobs, '--quiet'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}` },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('synth failed');
+    expect(r.stderr).toContain(`FailingCheck] ${FAILURE}`);
+    expect(listFiles(out)).toEqual(['keep.yaml']);
+    expect(fs.readdirSync(work).sort()).toEqual(['dist', 'failing-validation.js']); // no staging folder left behind
+  });
+});
