@@ -7,8 +7,9 @@
 import { CapacityPlan } from './planner';
 import { CapacityConfig } from './profile-schema';
 
-/** Annotation on objects sized from a plan; its value is the profile name. (Key: the lead's call.) */
-export const CAPACITY_PROFILE_ANNOTATION = 'langgraph-platform/capacity-profile';
+import { CAPACITY_PROFILE_ANNOTATION } from '../constructs/labels';
+
+export { CAPACITY_PROFILE_ANNOTATION };
 
 export interface PlannedScaling {
   /** Merge over `workflowDefaults.autoscaling`. */

@@ -31,7 +31,7 @@ export function workflowContext(env: Environment, wf: ResolvedWorkflow): Workflo
     workflow: wf,
     settings: wf.settings,
     namespace: wf.namespace,
-    metadata: { workflow: wf.name, version: wf.version, ownerTeam: wf.owner.team, ownerEmail: wf.owner.email },
+    metadata: { workflow: wf.name, version: wf.version, ownerTeam: wf.owner.team, ownerEmail: wf.owner.email, capacityProfile: wf.capacityProfile },
     api,
     apiName: `${wf.name}-api`,
     apiSelector: {

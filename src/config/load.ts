@@ -15,6 +15,9 @@ import { deepMerge, getPath } from './merge';
 import { Catalog, catalogSchema, Environment, environmentSchema, Workflow, waiversFileSchema, workflowSettingsSchema } from './schema';
 import { PlatformConfig, ResolvedEnvironment, ResolvedWorkflow } from './resolved';
 import { checkEnvironment, checkWorkflowSettings, checkCatalog } from './semantic-checks';
+import { planCapacity } from '../capacity/planner';
+import { plannedScaling } from '../capacity/apply';
+import { cpuCores, memoryMebibytes } from '../capacity/quantity';
 
 interface SourceFile {
   readonly file: string; // relative to the config folder
@@ -105,7 +108,7 @@ export function loadConfig(configDir: string): PlatformConfig {
       const semantic = checkWorkflowSettings(settings, env);
       for (const i of semantic) issues.push(issueAt(layers, i.path, scope, i.value, i.message));
       if (semantic.length) return;
-      workflows.push(resolveWorkflow(wf, settings));
+      workflows.push(applyCapacityPlan(env, resolveWorkflow(wf, settings)));
     });
     return { environment: env, workflows };
   });
@@ -125,6 +128,27 @@ function resolveWorkflow(wf: Workflow, settings: ResolvedWorkflow['settings']): 
     version: wf.version,
     image: { reference },
     settings,
+  };
+}
+
+/**
+ * Environments that opt in (`capacity.applyToEnvironment`) take each workflow's HPA bounds from the
+ * capacity plan, computed at that workflow's own requests and utilization targets.
+ */
+function applyCapacityPlan(env: Environment, wf: ResolvedWorkflow): ResolvedWorkflow {
+  if (!env.capacity?.applyToEnvironment) return wf;
+  const s = wf.settings;
+  const plan = planCapacity(env.capacity, {
+    cpuRequestCores: cpuCores(s.resources.requests.cpu),
+    memoryRequestMebibytes: memoryMebibytes(s.resources.requests.memory),
+    cpuTargetUtilization: s.autoscaling.cpuUtilization / 100,
+    memoryTargetUtilization: s.autoscaling.memoryUtilization / 100,
+  });
+  const scaling = plannedScaling(env.capacity, plan)!;
+  return {
+    ...wf,
+    settings: { ...s, autoscaling: { ...s.autoscaling, ...scaling.autoscaling } },
+    capacityProfile: plan.profileName,
   };
 }
 

@@ -12,6 +12,8 @@ export interface ResolvedWorkflow {
     readonly reference: string;
   };
   readonly settings: WorkflowSettings;
+  /** Name of the capacity profile that sized this workflow (environments that opt in). */
+  readonly capacityProfile?: string;
 }
 
 export interface ResolvedEnvironment {

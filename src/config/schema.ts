@@ -16,6 +16,7 @@ import { rateLimitSchema } from './features/rate-limit';
 import { queueWorkersSchema } from './features/queue-workers';
 import { kedaSchema } from './features/keda';
 import { dataStoresSchema } from './features/data-stores';
+import { capacitySchema } from '../capacity/profile-schema';
 
 // ---------------------------------------------------------------- primitives
 
@@ -395,6 +396,11 @@ export const environmentSchema = z.strictObject({
   keda: kedaSchema,
   /** In-cluster Postgres and Redis for development (off by default; never in prod). */
   dataStores: dataStoresSchema,
+  /**
+   * Workload profile, coefficients and prices for `npm run plan`; with `applyToEnvironment` the
+   * HPA bounds of every workflow come from the plan. @default - the playbook's reference profile
+   */
+  capacity: capacitySchema.optional(),
   /** This environment's exceptions, filled in from config/waivers.yaml (not set in environment files). */
   waivers: z.array(waiver).default([]),
 });

@@ -18,7 +18,12 @@ export interface WorkflowMetadata {
   readonly version: string;
   readonly ownerTeam: string;
   readonly ownerEmail: string;
+  /** The capacity profile that sized the workflow, where an environment opts in. @default - none */
+  readonly capacityProfile?: string;
 }
+
+/** Names the capacity profile that produced a workflow's HPA bounds. */
+export const CAPACITY_PROFILE_ANNOTATION = 'langgraph.platform/capacity-profile';
 
 /** The immutable pod selector of a component. */
 export function selectorLabels(id: ComponentIdentity): Record<string, string> {
@@ -41,7 +46,7 @@ export function workflowLabels(meta: WorkflowMetadata): Record<string, string> {
 }
 
 export function workflowAnnotations(meta: WorkflowMetadata): Record<string, string> {
-  return { email: meta.ownerEmail };
+  return { email: meta.ownerEmail, ...(meta.capacityProfile ? { [CAPACITY_PROFILE_ANNOTATION]: meta.capacityProfile } : {}) };
 }
 
 /** Full labels of a component's objects and pods. */

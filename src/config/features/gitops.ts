@@ -1,0 +1,63 @@
+/**
+ * How the central Argo CD picks up an environment's rendered manifests: the repository and
+ * revision it reads `dist/<env>` from, whether it syncs by itself, and the AppProject that fences
+ * the environment. Environment level (`environmentSchema.gitops`); every key has a default, so
+ * configs without the block stay valid.
+ */
+import { z } from 'zod';
+
+const dnsLabel = z
+  .string()
+  .max(63, 'at most 63 characters (a DNS-1123 label)')
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+
+/** What Argo CD accepts as a repository: https, ssh:// or scp-like `git@host:org/repo.git`. */
+const repoUrl = z
+  .string()
+  .regex(
+    /^(https:\/\/[^\s@]+|ssh:\/\/[^\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+)$/,
+    'a Git repository URL such as https://git.example.com/platform/langgraph-platform.git or git@git.example.com:platform/langgraph-platform.git',
+  );
+
+/** A branch, tag or commit. */
+const gitRevision = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'a branch, tag or commit such as "main", "release/2025-06" or "v1.4.2"')
+  .refine((r) => !r.includes('..') && !r.endsWith('/') && !r.endsWith('.lock'), 'a valid Git ref name (no "..", no trailing "/" or ".lock")');
+
+/** A folder of the repository, relative to its root, without `..`. */
+const repoFolder = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, 'a folder relative to the repository root, such as "dist" or "platform/langgraph/dist" (no leading "/", no "..")');
+
+export const GITOPS_DEFAULTS = {
+  repoUrl: 'https://git.example.com/platform/langgraph-platform.git',
+  targetRevision: 'main',
+  distPath: 'dist',
+  automatedSync: true,
+} as const;
+
+export const gitopsSchema = z
+  .strictObject({
+    /**
+     * The repository holding this project's committed `dist/`. The default is an example: put
+     * your repository here (and register its credentials with Argo CD, never in this config).
+     */
+    repoUrl: repoUrl.default(GITOPS_DEFAULTS.repoUrl),
+    /** Branch, tag or commit Argo CD renders this environment from. @default main */
+    targetRevision: gitRevision.default(GITOPS_DEFAULTS.targetRevision),
+    /** Where `npm run synth` writes, relative to the repository root. @default dist */
+    distPath: repoFolder.default(GITOPS_DEFAULTS.distPath),
+    /**
+     * Sync every commit by itself, pruning removed objects and reverting drift (self-heal).
+     * Off means a person presses Sync (the committed prod config turns it off). @default true
+     */
+    automatedSync: z.boolean().default(GITOPS_DEFAULTS.automatedSync),
+    /**
+     * AppProject fencing this environment. Environments naming the same project share one
+     * (its allow-lists are the union of theirs). @default `langgraph-<env>`
+     */
+    project: dnsLabel.optional(),
+  })
+  .default(GITOPS_DEFAULTS);
+export type GitOps = z.infer<typeof gitopsSchema>;
