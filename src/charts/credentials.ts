@@ -1,4 +1,4 @@
-import type { SecretEnvRef } from '../constructs/api-workload';
+import type { SecretEnvRef } from '../constructs/langgraph-server';
 import type { WorkflowContext } from './context';
 
 /**

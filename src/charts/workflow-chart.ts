@@ -7,7 +7,8 @@ import { WorkflowNamespace } from '../constructs/namespace';
 import { AppServiceAccount } from '../constructs/service-account';
 import { PeopleAccess } from '../constructs/people-rbac';
 import { AppConfig } from '../constructs/app-config';
-import { API_PORT_NAME, ApiWorkload, ISTIO_MERGED_METRICS_PORT } from '../constructs/api-workload';
+import { API_PORT_NAME, ISTIO_MERGED_METRICS_PORT } from '../constructs/langgraph-server';
+import { LangGraphWorkload } from '../constructs/langgraph-workload';
 import { ApiService } from '../constructs/api-service';
 import { Autoscaler } from '../constructs/autoscaler';
 import { DisruptionBudget } from '../constructs/disruption-budget';
@@ -59,7 +60,7 @@ export class WorkflowChart extends Chart {
     const config = new AppConfig(this, 'AppConfig', { name: `${wf.name}-config`, namespace, metadata, data: s.appConfig });
 
     const canary = s.delivery.strategy === 'canary' ? s.delivery.canary : undefined;
-    const workload = new ApiWorkload(this, 'Api', {
+    const workload = new LangGraphWorkload(this, 'Api', {
       name: apiName,
       namespace,
       metadata,

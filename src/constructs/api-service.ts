@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
-import { API_PORT_NAME } from './api-workload';
+import { API_PORT_NAME } from './langgraph-server';
 
 export const SERVICE_PORT = 80;
 

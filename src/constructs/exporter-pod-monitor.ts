@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpoints, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/prom-podmonitor-monitoring.coreos.com';
 import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
-import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT } from './api-workload';
+import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT } from './langgraph-server';
 import { ISTIO_PROXY_CONTAINER } from './pod-monitor';
 
 export interface ExporterPodMonitorProps {

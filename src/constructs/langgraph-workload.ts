@@ -12,10 +12,45 @@ import { hardenPodTemplate } from './pod-hardening';
 import { containerResources, cpu, size } from './resources';
 import { APP_CONFIG_MOUNT_PATH } from './app-config';
 import { podScheduling } from './scheduling';
-import { API_PORT, API_PORT_NAME, ApiWorkloadProps, LOGS_PATH, METRICS_PATH, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER } from './api-workload';
-import type { ExtraContainer, Scheduling } from '../config/features/pod';
+import { API_PORT, API_PORT_NAME, LOGS_PATH, METRICS_PATH, MeshSidecarOptions, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER, SecretEnvRef } from './langgraph-server';
+import { ResourceAmounts } from './resources';
+import { ComponentIdentity, WorkflowMetadata } from './labels';
+import type { ExtraContainer, PodExtras, Scheduling } from '../config/features/pod';
 
-export interface LangGraphWorkloadProps extends ApiWorkloadProps {
+export interface LangGraphWorkloadProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly metadata: WorkflowMetadata;
+  readonly identity: ComponentIdentity;
+  /** Pinned image reference (`repo@sha256:…`). */
+  readonly image: string;
+  readonly serviceAccount: kplus.IServiceAccount;
+  readonly configMap: kplus.IConfigMap;
+  readonly requests: ResourceAmounts;
+  readonly limits: ResourceAmounts;
+  readonly probes: { readonly startup: ProbeTiming; readonly readiness: ProbeTiming; readonly liveness: ProbeTiming };
+  /** Long enough for the server to finish in-flight runs. */
+  readonly terminationGracePeriodSeconds: number;
+  readonly rollingUpdate: { readonly maxSurge: number; readonly maxUnavailable: number };
+  /** Env vars read from Secrets (never literal values). */
+  readonly secretEnv: Readonly<Record<string, SecretEnvRef>>;
+  /** Plain, non-secret env vars. @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Replica count. `undefined` when an autoscaler owns the workload (the field is then omitted,
+   * so a sync never fights the HPA); `0` when an Argo Rollout runs these pods via workloadRef.
+   */
+  readonly replicas?: number;
+  /** Istio sidecar settings; undefined without the mesh. @default - no mesh */
+  readonly mesh?: MeshSidecarOptions;
+  /** Size limit of the writable /tmp. @default 256Mi */
+  readonly tmpSizeLimit?: Size;
+  /** Size limit of the writable log folder. @default 128Mi */
+  readonly logsSizeLimit?: Size;
+  /** Priority class and spot-friendly placement. @default - spread over zones and nodes only */
+  readonly scheduling?: Scheduling;
+  /** envFrom, init containers, sidecars and extra volumes. @default - none */
+  readonly extras?: PodExtras;
   /**
    * Entrypoint override, e.g. `['/storage/queue_entrypoint.sh']` for a queue worker.
    * @default - the image's entrypoint (the API server)
@@ -183,18 +218,24 @@ function addScheduling(workload: ApiObject, selector: Record<string, string>, op
 
 /** An init container or sidecar from config, with the same hardening and requests/limits as the server. */
 function extraContainer(c: ExtraContainer, volumes: ReadonlyMap<string, kplus.Volume>, owner: string): kplus.ContainerProps {
-  const tcp = (port: number, period: number, failures: number) =>
-    kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(period), failureThreshold: failures, timeoutSeconds: Duration.seconds(2) });
+  const timing = (period: number, failures: number) => ({ periodSeconds: Duration.seconds(period), failureThreshold: failures, timeoutSeconds: Duration.seconds(2) });
+  // Distinct handlers: readiness asks the sidecar's health endpoint, liveness only that it listens.
+  const probes = (p: NonNullable<ExtraContainer['port']>) => ({
+    startup: kplus.Probe.fromTcpSocket({ port: p.number, ...timing(5, 24) }),
+    readiness: kplus.Probe.fromHttpGet(p.healthPath, { port: p.number, ...timing(10, 3) }),
+    liveness: kplus.Probe.fromTcpSocket({ port: p.number, ...timing(20, 6) }),
+  });
   return {
     name: c.name,
     image: c.image,
     command: c.command,
     args: c.args,
     envVariables: Object.fromEntries(Object.keys(c.env).sort().map((k) => [k, kplus.EnvValue.fromValue(c.env[k])])),
-    ...(c.port ? { ports: [{ name: c.port.name, number: c.port.number }], readiness: tcp(c.port.number, 10, 3), liveness: tcp(c.port.number, 20, 6) } : {}),
+    ...(c.port ? { ports: [{ name: c.port.name, number: c.port.number }], ...probes(c.port) } : {}),
     resources: {
       cpu: { request: cpu(c.resources.cpuRequest), limit: cpu(c.resources.cpuLimit) },
       memory: { request: size(c.resources.memoryRequest), limit: size(c.resources.memoryLimit) },
+      ephemeralStorage: { request: size(c.resources.ephemeralStorageRequest), limit: size(c.resources.ephemeralStorageLimit) },
     },
     securityContext: { ensureNonRoot: true, user: RUN_AS_USER, group: RUN_AS_GROUP, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
     volumeMounts: c.mounts.map((m) => {

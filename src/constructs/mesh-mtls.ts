@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../../imports/istio-peerauthentication-security.istio.io';
 import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
-import { ISTIO_MERGED_METRICS_PORT } from './api-workload';
+import { ISTIO_MERGED_METRICS_PORT } from './langgraph-server';
 
 /**
  * Inbound ports the sidecar never intercepts: istio-init runs `istio-iptables -d 15090,15021,15020`,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpoints, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/prom-podmonitor-monitoring.coreos.com';
 import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
-import { API_PORT_NAME, ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, METRICS_PATH } from './api-workload';
+import { API_PORT_NAME, ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, METRICS_PATH } from './langgraph-server';
 
 /** The injected sidecar's container name; its declared port anchors one target per pod. */
 export const ISTIO_PROXY_CONTAINER = 'istio-proxy';

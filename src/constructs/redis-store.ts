@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { ComponentIdentity, WorkflowMetadata, componentLabels, selectorLabels, workflowAnnotations } from './labels';
-import { SecretEnvRef } from './api-workload';
+import { SecretEnvRef } from './langgraph-server';
 import { podScheduling } from './scheduling';
 import { EXPORTER_METRICS_PATH, EXPORTER_PORT_NAME } from './postgres-store';
 import {

@@ -7,8 +7,8 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { DROP_ALL_CAPABILITIES, RUNTIME_DEFAULT_SECCOMP } from './pod-hardening';
-import { RUN_AS_GROUP, RUN_AS_USER } from './api-workload';
-import { SecretEnvRef } from './api-workload';
+import { RUN_AS_GROUP, RUN_AS_USER } from './langgraph-server';
+import { SecretEnvRef } from './langgraph-server';
 
 export interface StoreResourceAmounts {
   readonly cpu: string;

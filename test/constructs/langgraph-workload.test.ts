@@ -1,14 +1,13 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ApiWorkload, ApiWorkloadProps } from '../../src/constructs/api-workload';
-import { LangGraphWorkload, renderedEnvOrder } from '../../src/constructs/langgraph-workload';
+import { LangGraphWorkload, LangGraphWorkloadProps, renderedEnvOrder } from '../../src/constructs/langgraph-workload';
 import { podExtrasSchema, schedulingSchema } from '../../src/config/features/pod';
 import { secretEnvFor } from '../../src/charts/credentials';
 import { WorkflowContext } from '../../src/charts/context';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 import { contextOf, expectHardenedPod } from '../charts/features/feature-fixture';
 
-type Props = Omit<ApiWorkloadProps, 'serviceAccount' | 'configMap'>;
+type Props = Omit<LangGraphWorkloadProps, 'serviceAccount' | 'configMap'>;
 
 /** The API's props as src/charts/workflow-chart.ts builds them. */
 function apiProps(ctx: WorkflowContext, extra: Partial<Props> = {}): Props {
@@ -34,26 +33,48 @@ const extras = podExtrasSchema.parse({
   envFrom: [{ configMap: 'graph-settings' }],
   volumes: [{ name: 'cache', mountPath: '/cache', readOnly: false, emptyDir: { sizeLimit: '64Mi' } }],
   sidecars: [{
-    name: 'log-shipper', image: `registry.example.com/shipper@sha256:${'a'.repeat(64)}`, port: { name: 'shipper', number: 2020 },
+    name: 'log-shipper', image: `registry.example.com/shipper@sha256:${'a'.repeat(64)}`, port: { name: 'shipper', number: 2020, healthPath: '/healthz' },
     mounts: [{ volume: 'cache', mountPath: '/cache' }],
   }],
   initContainers: [{ name: 'warmup', image: `registry.example.com/warmup@sha256:${'b'.repeat(64)}` }],
 });
 const spot = schedulingSchema.parse({ priorityClassName: 'langgraph', spot: { enabled: true, tolerations: [{ key: 'spot', effect: 'NoSchedule' }] } });
 
-describe('LangGraphWorkload renders what ApiWorkload renders, so the API can move onto it', () => {
+describe('LangGraphWorkload as the API', () => {
   test.each([
     ['dev, no mesh', 'dev', {}],
     ['prod, mesh and a canary (replicas 0)', 'prod', {}],
     ['staging, with sidecar, init container, volumes, envFrom and spot scheduling', 'staging', { extras, scheduling: spot }],
-  ] as const)('%s', (_label, envName, extra) => {
+  ] as const)('%s: one hardened, strictly valid Deployment', (_label, envName, extra) => {
     const ctx = contextOf(envName);
     const props = apiProps(ctx, extra as Partial<Props>);
-    const viaApi = render((chart, serviceAccount, configMap) => new ApiWorkload(chart, 'Api', { ...props, serviceAccount, configMap }));
-    const viaGeneric = render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Api', { ...props, serviceAccount, configMap }));
-    expect(viaGeneric).toEqual(viaApi);
-    expect(viaGeneric).toHaveLength(1);
-    expect(defaultSchemaRegistry().validate(viaGeneric[0])).toEqual([]);
+    const rendered = render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Api', { ...props, serviceAccount, configMap }));
+    expect(rendered).toHaveLength(1);
+    expect(defaultSchemaRegistry().validate(rendered[0])).toEqual([]);
+    expectHardenedPod(rendered[0].spec.template);
+    expect(rendered[0].spec.replicas).toBe(ctx.canary ? 0 : undefined);
+  });
+
+  test('with spot scheduling: tolerations, a preference for spot, and a hard spread over capacity type', () => {
+    const ctx = contextOf('staging');
+    const [d] = render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Api', { ...apiProps(ctx, { scheduling: spot }), serviceAccount, configMap }));
+    const spec = d.spec.template.spec;
+    expect(spec.priorityClassName).toBe('langgraph');
+    expect(spec.tolerations).toEqual([{ key: 'spot', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0]).toEqual({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] });
+    expect(spec.topologySpreadConstraints).toContainEqual(expect.objectContaining({ topologyKey: 'karpenter.sh/capacity-type', whenUnsatisfiable: 'DoNotSchedule', maxSkew: 1 }));
+  });
+
+  test('with extras: envFrom, init container, sidecar with its port, extra volume', () => {
+    const ctx = contextOf('staging');
+    const [d] = render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Api', { ...apiProps(ctx, { extras }), serviceAccount, configMap }));
+    const spec = d.spec.template.spec;
+    expect(spec.containers.map((c: any) => c.name)).toEqual(['api', 'log-shipper']);
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['warmup']);
+    expect(spec.containers[0].envFrom).toEqual([{ configMapRef: { name: 'graph-settings' } }]);
+    expect(spec.containers[0].volumeMounts).toContainEqual({ mountPath: '/cache', name: 'cache', readOnly: false });
+    expect(spec.volumes).toContainEqual({ name: 'cache', emptyDir: { sizeLimit: '64Mi' } });
+    expect(spec.containers[1].ports).toEqual([{ containerPort: 2020, name: 'shipper' }]);
   });
 });
 

@@ -11,7 +11,7 @@ import { Keda } from '../../config/features/keda';
 import { QueueWorkers } from '../../config/features/queue-workers';
 import { ComponentIdentity, selectorLabels } from '../../constructs/labels';
 import { AppServiceAccount } from '../../constructs/service-account';
-import { ISTIO_MERGED_METRICS_PORT, SecretEnvRef } from '../../constructs/api-workload';
+import { ISTIO_MERGED_METRICS_PORT, SecretEnvRef } from '../../constructs/langgraph-server';
 import { PostgresStore, POSTGRES_PORT, POSTGRES_PORT_NAME, EXPORTER_PORT_NAME, EXPORTER_METRICS_PATH } from '../../constructs/postgres-store';
 import { RedisStore, REDIS_PORT, REDIS_PORT_NAME } from '../../constructs/redis-store';
 import { ExporterPodMonitor, exporterJob } from '../../constructs/exporter-pod-monitor';

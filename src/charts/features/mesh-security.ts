@@ -13,7 +13,7 @@
 import { Construct } from 'constructs';
 import { WorkflowContext } from '../context';
 import { MeshCallers, MeshSecurity, meshSecurityEnabled, serviceAccountPrincipal } from '../../config/features/mesh-security';
-import { API_PORT } from '../../constructs/api-workload';
+import { API_PORT } from '../../constructs/langgraph-server';
 import { AllowedCallers, NamespaceDenyAll, WorkloadAllowPolicy } from '../../constructs/mesh-authorization';
 import { NamespaceMtls } from '../../constructs/mesh-mtls';
 

@@ -12,7 +12,7 @@ import { WorkflowContext } from '../context';
 import { QueueWorkers } from '../../config/features/queue-workers';
 import { Keda } from '../../config/features/keda';
 import { DataStores } from '../../config/features/data-stores';
-import { API_PORT, API_PORT_NAME, ISTIO_MERGED_METRICS_PORT, } from '../../constructs/api-workload';
+import { API_PORT, API_PORT_NAME, ISTIO_MERGED_METRICS_PORT, } from '../../constructs/langgraph-server';
 import { LangGraphWorkload } from '../../constructs/langgraph-workload';
 import { AppServiceAccount } from '../../constructs/service-account';
 import { DisruptionBudget } from '../../constructs/disruption-budget';

@@ -5,7 +5,7 @@
 import { Construct } from 'constructs';
 import { WorkflowContext } from '../context';
 import { RateLimitConfig } from '../../config/features/rate-limit';
-import { API_PORT } from '../../constructs/api-workload';
+import { API_PORT } from '../../constructs/langgraph-server';
 import { LocalRateLimit } from '../../constructs/local-rate-limit';
 
 export function addRateLimit(scope: Construct, ctx: WorkflowContext, options: RateLimitConfig): LocalRateLimit | undefined {

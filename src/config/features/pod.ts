@@ -11,6 +11,7 @@ const pinnedImage = z
   .regex(/^[a-z0-9][a-z0-9._/:-]*@sha256:[a-f0-9]{64}$/, 'an image pinned by digest: repository@sha256:<64 hex digits>');
 const cpu = z.string().regex(/^(\d+m|\d+(\.\d{1,3})?)$/, 'a cpu quantity such as "50m"');
 const mem = z.string().regex(/^[1-9]\d*(Ki|Mi|Gi)$/, 'a byte quantity in binary units such as "64Mi"');
+const gib = z.string().regex(/^[1-9]\d*Gi$/, 'whole gibibytes such as "1Gi"');
 
 const toleration = z.strictObject({
   key: z.string().min(1),
@@ -57,11 +58,14 @@ const extraContainer = z.strictObject({
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
-  /** A TCP port the sidecar serves; it gets distinct readiness and liveness probes on it. */
-  port: z.strictObject({ name, number: z.number().int().min(1).max(65535) }).optional(),
+  /**
+   * The port a sidecar serves (required for sidecars: every serving container has probes).
+   * Readiness GETs `healthPath` on it; startup and liveness only check that it accepts connections.
+   */
+  port: z.strictObject({ name, number: z.number().int().min(1).max(65535), healthPath: z.string().regex(/^\//, 'an HTTP path') }).optional(),
   resources: z
-    .strictObject({ cpuRequest: cpu, memoryRequest: mem, cpuLimit: cpu, memoryLimit: mem })
-    .default({ cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '200m', memoryLimit: '128Mi' }),
+    .strictObject({ cpuRequest: cpu, memoryRequest: mem, cpuLimit: cpu, memoryLimit: mem, ephemeralStorageRequest: gib, ephemeralStorageLimit: gib })
+    .default({ cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '200m', memoryLimit: '128Mi', ephemeralStorageRequest: '1Gi', ephemeralStorageLimit: '1Gi' }),
   /** Extra volumes (by name) to mount. */
   mounts: z.array(z.strictObject({ volume: name, mountPath: z.string().regex(/^\//, 'an absolute path'), readOnly: z.boolean().default(true) })).default([]),
 });
@@ -84,10 +88,13 @@ export type ExtraVolume = z.infer<typeof extraVolume>;
 
 export const podExtrasSchema = z
   .strictObject({
+    // Init containers run to completion before the server starts: they take no port or probes.
     /** ConfigMaps or Secrets whose keys all become env vars of the server. */
     envFrom: z.array(z.union([z.strictObject({ configMap: name }), z.strictObject({ secret: name })])).default([]),
-    initContainers: z.array(extraContainer).default([]),
-    sidecars: z.array(extraContainer).default([]),
+    /** Run to completion before the server starts: no port, no probes. */
+    initContainers: z.array(extraContainer.omit({ port: true })).default([]),
+    /** Serve beside the server for its whole life, so each declares the port its probes use. */
+    sidecars: z.array(extraContainer.required({ port: true })).default([]),
     volumes: z.array(extraVolume).default([]),
   })
   .default({ envFrom: [], initContainers: [], sidecars: [], volumes: [] });

@@ -8,7 +8,7 @@ import { secretEnvFor } from '../../../src/charts/credentials';
 import { PLACEHOLDER_DIGEST, dataStoresSchema } from '../../../src/config/features/data-stores';
 import { queueWorkersSchema } from '../../../src/config/features/queue-workers';
 import { kedaSchema } from '../../../src/config/features/keda';
-import { ApiWorkload } from '../../../src/constructs/api-workload';
+import { LangGraphWorkload } from '../../../src/constructs/langgraph-workload';
 import { alertRuleGroups } from '../../../src/observability/alert-rules';
 import { defaultSchemaRegistry } from '../../../src/validation/schema-registry';
 import { ENVIRONMENTS } from '../../helpers';
@@ -112,7 +112,7 @@ describe('wiring into the app', () => {
     const merged = withDataStoreEnv({ secretEnv: secretEnvFor(ctx), env: ctx.settings.env }, dataStoreEnv(ctx, both));
     const chart = new Chart(Testing.app(), 'Test', { disableResourceNameHashes: true });
     const s = ctx.settings;
-    new ApiWorkload(chart, 'Api', {
+    new LangGraphWorkload(chart, 'Api', {
       name: ctx.apiName, namespace: ctx.namespace, metadata: ctx.metadata, identity: ctx.api, image: ctx.workflow.image.reference,
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'SA', ctx.apiName),
       configMap: kplus.ConfigMap.fromConfigMapName(chart, 'CM', `${WF}-config`),

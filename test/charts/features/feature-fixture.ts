@@ -117,6 +117,7 @@ export function expectHardenedPod(template: any): void { // eslint-disable-line 
     for (const field of ['requests', 'limits']) {
       for (const resource of ['cpu', 'memory', 'ephemeral-storage']) expect(c.resources[field][resource]).toBeTruthy();
     }
+    if ((template.spec.initContainers ?? []).includes(c)) continue; // init containers run to completion: no probes
     expect(c.startupProbe).toBeDefined();
     expect(c.readinessProbe).toBeDefined();
     expect(c.livenessProbe).toBeDefined();
