@@ -11,7 +11,9 @@ import { ConfigError } from './config/errors';
 import { loadConfig } from './config/load';
 import { SynthSummary, formatSummary } from './synth/summary';
 import { runFleet } from './synth/fleet/run-fleet';
-import { beginStaging, commitStaging, discardStaging } from './synth/fleet/staged-output';
+import { beginStaging, commitStaging, discardStaging, writeFilesInto } from './synth/fleet/staged-output';
+import { placeInArgoCdFolder, renderArgoCdFromFootprints } from './gitops/argocd-objects';
+import { toFiles } from './synth/pipeline';
 import { ProgressReporter, progressWanted } from './synth/progress';
 
 /**
@@ -85,7 +87,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     staging = beginStaging(args.outdir);
     const outcomes = await runFleet(selected, { stagingDir: staging, jobs: args.jobs, onProgress: progress && ((p) => progress.update(p)) })
       .finally(() => progress?.finish());
-    const violations = outcomes.flatMap((o) => o.gate.violations);
+    // Argo CD's objects, once, from what every environment rendered (dist/argocd/), through the same gate.
+    const footprints = new Map(outcomes.flatMap((o) => (o.footprint ? [[o.environment, o.footprint] as const] : [])));
+    const argocd = placeInArgoCdFolder(renderArgoCdFromFootprints(selected, footprints));
+    const { runGate } = await import('./validation/gate');
+    const violations = [...outcomes.flatMap((o) => o.gate.violations), ...runGate(argocd, []).violations];
     if (violations.length) {
       // Loaded on demand: with workers, this thread never loads the gate's schemas and rules.
       const { formatViolation } = await import('./validation/gate');
@@ -93,6 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(violations.map(formatViolation).join('\n') + '\n');
       return 1;
     }
+    writeFilesInto(staging, toFiles(argocd));
     commitStaging(staging, args.outdir);
     staging = undefined;
     satisfyCdk8sCli();

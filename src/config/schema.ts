@@ -7,6 +7,7 @@
  *   Environment.workflowDefaults ⊕ workflow.overrides ⊕ workflow.environments[env] → WorkflowSettings
  */
 import { z } from 'zod';
+import { gitopsSchema } from './features/gitops';
 import { podExtrasSchema, schedulingSchema } from './features/pod';
 import { meshCallersSchema, meshSecuritySchema } from './features/mesh-security';
 import { meshEgressSchema } from './features/mesh-egress';
@@ -403,6 +404,8 @@ export const environmentSchema = z.strictObject({
   capacity: capacitySchema.optional(),
   /** This environment's exceptions, filled in from config/waivers.yaml (not set in environment files). */
   waivers: z.array(waiver).default([]),
+  /** How the central Argo CD syncs this environment's dist/<env> (docs/argocd.md). */
+  gitops: gitopsSchema,
 });
 export type Environment = z.infer<typeof environmentSchema>;
 

@@ -10,6 +10,8 @@ import { toYaml } from './serialize';
 import { OutputFile } from './write';
 import { GateResult, runGate } from '../validation/gate';
 import { applyWaiverAnnotations } from '../validation/waivers';
+import { applySyncWaves } from '../gitops/sync-waves';
+import { argoCdRenderedObjects } from '../gitops/argocd-objects';
 
 export interface SynthResult {
   readonly config: PlatformConfig;
@@ -27,6 +29,9 @@ export function synthesize(configDir: string, options: SynthOptions = {}): Synth
   const config = loadConfig(configDir);
   const selected = config.environments.filter((e) => !options.environments || options.environments.includes(e.environment.name));
   const parts = selected.map((e) => synthesizeEnvironment(e));
+  // Argo CD's objects (dist/argocd/), once, from what every environment rendered, through the same gate.
+  const argocd = argoCdRenderedObjects(selected, parts.flatMap((p) => p.objects));
+  parts.push({ objects: argocd, gate: runGate(argocd, []), files: toFiles(argocd) });
   const objects = parts.flatMap((p) => p.objects);
   const gate: GateResult = {
     violations: parts.flatMap((p) => p.gate.violations),
@@ -44,30 +49,54 @@ export type SynthProgress = (stage: 'render' | 'gate' | 'serialize', done: numbe
 
 /**
  * Every stage after loading, for one environment: environments are independent (the gate checks
- * each one on its own), so the fleet runs this once per worker and `synthesize` once per environment.
+ * each one on its own), so the fleet runs them once per worker and `synthesize` once per environment.
  */
 export function synthesizeEnvironment(resolved: ResolvedEnvironment, progress?: SynthProgress): EnvironmentSynth {
-  // Waiver reasons and each scanner's skip annotation, from the one waivers list (before the gate checks them).
-  const objects = applyWaiverAnnotations(renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total))), [resolved]);
-  progress?.('gate', 0, objects.length);
-  const gate = runGate(objects, [resolved]);
+  const { objects, gate } = checkedEnvironment(resolved, progress);
   const files = toFiles(objects, progress && ((done, total) => progress('serialize', done, total)));
   return { objects, gate, files };
 }
 
+/**
+ * One environment up to the gate's verdict: everything but serialization. The fleet then
+ * serializes and writes file by file (see `planFiles`), so it never holds every file at once.
+ */
+export function checkedEnvironment(resolved: ResolvedEnvironment, progress?: SynthProgress): Omit<EnvironmentSynth, 'files'> {
+  // Waiver reasons and each scanner's skip annotation, from the one waivers list (before the gate checks them).
+  const objects = applySyncWaves(applyWaiverAnnotations(renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total))), [resolved]));
+  progress?.('gate', 0, objects.length);
+  const gate = runGate(objects, [resolved]);
+  return { objects, gate };
+}
+
 export function toFiles(objects: readonly RenderedObject[], onSerialized?: (done: number, total: number) => void): OutputFile[] {
-  const files = objects.map((o, i) => {
-    const file = { path: relativePath(o), content: toYaml(o.object) };
+  return planFiles(objects).map((planned, i) => {
+    const file = serializeFile(planned);
     onSerialized?.(i + 1, objects.length);
     return file;
   });
-  const seen = new Map<string, number>();
-  for (const f of files) seen.set(f.path, (seen.get(f.path) ?? 0) + 1);
-  const clashes = [...seen].filter(([, n]) => n > 1).map(([p]) => p);
-  if (clashes.length) throw new Error(`two objects would be written to the same file: ${clashes.join(', ')}`);
-  return files.sort(byPath);
 }
 
-function byPath(a: OutputFile, b: OutputFile): number {
+/** The file one object is written to: its YAML at its path. */
+export function serializeFile(planned: PlannedFile): OutputFile {
+  return { path: planned.path, content: toYaml(planned.rendered.object) };
+}
+
+export interface PlannedFile {
+  readonly path: string;
+  readonly rendered: RenderedObject;
+}
+
+/** Where each object goes, sorted by path. Refuses two objects for one file. */
+export function planFiles(objects: readonly RenderedObject[]): PlannedFile[] {
+  const planned = objects.map((rendered) => ({ path: relativePath(rendered), rendered }));
+  const seen = new Map<string, number>();
+  for (const f of planned) seen.set(f.path, (seen.get(f.path) ?? 0) + 1);
+  const clashes = [...seen].filter(([, n]) => n > 1).map(([p]) => p);
+  if (clashes.length) throw new Error(`two objects would be written to the same file: ${clashes.join(', ')}`);
+  return planned.sort(byPath);
+}
+
+function byPath(a: { readonly path: string }, b: { readonly path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }

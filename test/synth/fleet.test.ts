@@ -40,7 +40,10 @@ describe('adding a workflow', () => {
 
     const after = filesOf(synthesize(extended));
     const environments = config.environments.map((e) => e.environment.name);
-    for (const [file, content] of Object.entries(before)) expect({ file, content: after[file] }).toEqual({ file, content });
+    // Each environment's AppProject must allow the new namespace; every other file stays byte-identical.
+    const projects = (f: string) => f.startsWith('argocd/appproject-');
+    for (const [file, content] of Object.entries(before).filter(([f]) => !projects(f))) expect({ file, content: after[file] }).toEqual({ file, content });
+    for (const env of environments) expect(after[`argocd/appproject-langgraph-${env}.yaml`]).toContain(`namespace: ${added}\n`);
     const newFiles = Object.keys(after).filter((f) => !(f in before));
     expect(newFiles.length).toBeGreaterThan(0);
     for (const f of newFiles) expect(f).toMatch(new RegExp(`^(${environments.join('|')})/${added}/`));
@@ -57,10 +60,12 @@ describe('worker threads', () => {
     const progress: FleetProgress[] = [];
     const outcomes = await runFleet(config.environments, { stagingDir: staging, jobs, onProgress: (p) => progress.push(p) });
     commitStaging(staging, out);
-    expect(tree(out)).toEqual(filesOf(committed()));
+    // Argo CD's objects are rendered after the fleet, from every environment's footprint (src/main.ts).
+    const environmentFiles = Object.fromEntries(Object.entries(filesOf(committed())).filter(([f]) => !f.startsWith('argocd/')));
+    expect(tree(out)).toEqual(environmentFiles);
     expect(outcomes.map((o) => o.environment)).toEqual(config.environments.map((e) => e.environment.name));
     expect(outcomes.every((o) => o.gate.violations.length === 0)).toBe(true);
-    expect(outcomes.reduce((n, o) => n + (o.summary?.files ?? 0), 0)).toBe(committed().files.length);
+    expect(outcomes.reduce((n, o) => n + (o.summary?.files ?? 0), 0)).toBe(Object.keys(environmentFiles).length);
     for (const env of config.environments) {
       expect(progress).toContainEqual({ environment: env.environment.name, stage: 'render', done: env.workflows.length, total: env.workflows.length });
       expect(progress.filter((p) => p.environment === env.environment.name).at(-1)?.stage).toBe('done');

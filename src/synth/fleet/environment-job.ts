@@ -1,13 +1,15 @@
 /**
- * One environment, start to finish: the pipeline's stages (render, waivers, gate, serialize) and,
- * when the gate passes, its files written into the shared staging folder. Runs the same in the
- * main thread and in a worker; everything it returns is plain data (it crosses threads).
+ * One environment, start to finish: the pipeline's stages up to the gate's verdict and, when the
+ * gate passes, each file serialized and written into the shared staging folder at once (so the
+ * files are never all held in memory). Runs the same in the main thread and in a worker;
+ * everything it returns is plain data (it crosses threads).
  */
 import { ResolvedEnvironment } from '../../config/resolved';
 import { GateResult } from '../../validation/gate';
-import { synthesizeEnvironment } from '../pipeline';
+import { checkedEnvironment, planFiles, serializeFile } from '../pipeline';
 import { EnvironmentSummary, summarize } from '../summary';
-import { writeFilesInto } from './staged-output';
+import { StagingWriter } from './staged-output';
+import { Footprint, footprintOf } from '../../gitops/footprint';
 
 export type FleetStage = 'render' | 'gate' | 'serialize' | 'write' | 'done';
 
@@ -24,6 +26,8 @@ export interface EnvironmentOutcome {
   /** What was rendered; undefined when the environment renders no objects (as `summarize` leaves it out). */
   readonly summary?: EnvironmentSummary;
   readonly gate: GateResult;
+  /** Namespaces and kinds rendered (for the Argo CD project); undefined when nothing was rendered. */
+  readonly footprint?: Footprint;
 }
 
 /**
@@ -33,9 +37,19 @@ export interface EnvironmentOutcome {
 export function runEnvironmentJob(resolved: ResolvedEnvironment, stagingDir: string, onProgress?: (p: FleetProgress) => void): EnvironmentOutcome {
   const environment = resolved.environment.name;
   const report = (stage: FleetStage, done: number, total: number) => onProgress?.({ environment, stage, done, total });
-  const part = synthesizeEnvironment(resolved, report);
-  if (part.gate.violations.length === 0) writeFilesInto(stagingDir, part.files, (done, total) => report('write', done, total));
-  const summary = summarize({ config: { configDir: '', environments: [resolved] }, ...part }, '', 0).environments[0];
-  report('done', part.files.length, part.files.length);
-  return { environment, summary, gate: part.gate };
+  const { objects, gate } = checkedEnvironment(resolved, report);
+  const planned = planFiles(objects);
+  if (gate.violations.length === 0) {
+    const writer = new StagingWriter(stagingDir);
+    planned.forEach((p, i) => {
+      writer.write(serializeFile(p));
+      report('write', i + 1, planned.length);
+    });
+  }
+  // The file count is that of the planned files: their contents are written, not kept.
+  const rendered = summarize({ config: { configDir: '', environments: [resolved] }, objects, gate, files: [] }, '', 0).environments[0];
+  const summary = rendered && { ...rendered, files: planned.length };
+  report('done', planned.length, planned.length);
+  const footprint = objects.length ? footprintOf(objects.map((r) => r.object)) : undefined;
+  return { environment, summary, gate, footprint };
 }

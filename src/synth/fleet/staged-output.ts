@@ -1,8 +1,8 @@
 /**
  * The output folder, built beside the target and swapped in at the end — the same guarantee as
- * `writeAtomically` (src/synth/write.ts), split in three steps so that several workers can fill
- * the staging folder at once: {@link beginStaging}, {@link writeFilesInto} (any thread),
- * then {@link commitStaging} or {@link discardStaging}.
+ * `writeAtomically` (src/synth/write.ts), split in steps so that several workers can fill the
+ * staging folder at once, each file as soon as it is serialized: {@link beginStaging}, a
+ * {@link StagingWriter} per thread, then {@link commitStaging} or {@link discardStaging}.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,22 +16,33 @@ export function beginStaging(outdir: string): string {
   return fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.staging-`));
 }
 
-/**
- * Writes files under `stagingDir`, creating each folder once. `onWritten` is told how many of
- * `files` are on disk. Throws (writing nothing further) for a path that leaves the folder.
- */
-export function writeFilesInto(stagingDir: string, files: readonly OutputFile[], onWritten?: (done: number, total: number) => void): void {
-  const root = path.resolve(stagingDir);
-  const created = new Set<string>();
-  files.forEach((f, i) => {
-    const dest = path.join(root, f.path);
-    if (!dest.startsWith(root + path.sep)) throw new Error(`refusing to write outside the output folder: ${f.path}`);
+/** Writes files under a staging folder, creating each folder once. */
+export class StagingWriter {
+  private readonly root: string;
+  private readonly created = new Set<string>();
+
+  constructor(stagingDir: string) {
+    this.root = path.resolve(stagingDir);
+  }
+
+  /** Throws (writing nothing) for a path that leaves the folder. */
+  write(file: OutputFile): void {
+    const dest = path.join(this.root, file.path);
+    if (!dest.startsWith(this.root + path.sep)) throw new Error(`refusing to write outside the output folder: ${file.path}`);
     const dir = path.dirname(dest);
-    if (!created.has(dir)) {
+    if (!this.created.has(dir)) {
       fs.mkdirSync(dir, { recursive: true });
-      created.add(dir);
+      this.created.add(dir);
     }
-    fs.writeFileSync(dest, f.content);
+    fs.writeFileSync(dest, file.content);
+  }
+}
+
+/** Writes `files` under `stagingDir` (see {@link StagingWriter}). */
+export function writeFilesInto(stagingDir: string, files: readonly OutputFile[], onWritten?: (done: number, total: number) => void): void {
+  const writer = new StagingWriter(stagingDir);
+  files.forEach((f, i) => {
+    writer.write(f);
     onWritten?.(i + 1, files.length);
   });
 }

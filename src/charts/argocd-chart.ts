@@ -1,0 +1,113 @@
+import { Construct } from 'constructs';
+import { Chart } from 'cdk8s';
+import { ResolvedEnvironment } from '../config/resolved';
+import { ArgoCdApplication } from '../constructs/argocd-application';
+import { ArgoCdProject, ProjectDestination } from '../constructs/argocd-project';
+import { MANAGED_BY } from '../constructs/labels';
+import { Footprint, GroupKind, groupKindKey } from '../gitops/footprint';
+import { ARGOCD_FOLDER, GitOpsTarget, gitopsTargetOf } from '../gitops/settings';
+
+/** Labels of the Argo CD objects (they belong to the platform, not to a workflow). */
+export const GITOPS_LABELS: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/part-of': 'langgraph-platform',
+  'app.kubernetes.io/component': 'gitops',
+  'app.kubernetes.io/managed-by': MANAGED_BY,
+};
+
+export interface ArgoCdChartProps {
+  readonly environments: readonly ResolvedEnvironment[];
+  /** What each environment rendered (its `dist/<env>` content), by environment name. */
+  readonly footprints: ReadonlyMap<string, Footprint>;
+}
+
+/**
+ * The central Argo CD's objects: per environment an Application syncing `dist/<env>` to that
+ * environment's cluster, and the AppProject(s) fencing them, derived from what was rendered.
+ */
+export class ArgoCdChart extends Chart {
+  constructor(scope: Construct, id: string, props: ArgoCdChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const targets = props.environments.map((e) => gitopsTargetOf(e.environment));
+    if (targets.length === 0) return;
+    const namespace = argocdNamespaceOf(targets);
+    const clash = targets.find((t) => t.environment === ARGOCD_FOLDER);
+    if (clash) {
+      throw new Error(`environment "${ARGOCD_FOLDER}" would share dist/${ARGOCD_FOLDER}/ with Argo CD's own objects; rename environments/${ARGOCD_FOLDER}.yaml (and its name)`);
+    }
+
+    const footprints = props.footprints;
+    for (const t of targets) {
+      if (!footprints.get(t.environment)?.namespacedKinds.length) {
+        throw new Error(`environment "${t.environment}" rendered no objects, so its Application would sync an empty folder; render at least one workflow there`);
+      }
+    }
+
+    // One AppProject per project name; environments sharing a name share the union of allow-lists.
+    const byProject = new Map<string, GitOpsTarget[]>();
+    for (const t of targets) byProject.set(t.projectName, [...(byProject.get(t.projectName) ?? []), t]);
+    for (const [projectName, members] of [...byProject].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const fps = members.map((t) => footprints.get(t.environment)!);
+      new ArgoCdProject(this, `project-${projectName}`, {
+        name: projectName,
+        namespace,
+        labels: GITOPS_LABELS,
+        description: `LangGraph platform: what Argo CD may deploy for ${members.map((t) => t.environment).join(', ')} (allow-lists derived from the rendered manifests)`,
+        sourceRepos: distinct(members.map((t) => t.repoUrl)),
+        destinations: distinctDestinations(members.flatMap((t) => destinationsOf(t, footprints.get(t.environment)!))),
+        clusterKinds: unionKinds(fps.map((f) => f.clusterKinds)),
+        namespacedKinds: unionKinds(fps.map((f) => f.namespacedKinds)),
+      });
+    }
+
+    for (const t of targets) {
+      new ArgoCdApplication(this, `application-${t.environment}`, {
+        name: t.applicationName,
+        namespace,
+        labels: GITOPS_LABELS,
+        project: t.projectName,
+        repoUrl: t.repoUrl,
+        targetRevision: t.targetRevision,
+        path: t.path,
+        server: t.server,
+        automatedSync: t.automatedSync,
+      });
+    }
+  }
+}
+
+/**
+ * The environment's namespaces on its cluster, plus `{ server, namespace: '' }`: the Application's
+ * own destination names no namespace (objects carry theirs), and Argo CD checks that destination
+ * against the project too (argoproj/argo-cd#11510). The empty entry admits no object: Argo CD
+ * checks namespaced objects with their own namespace, and cluster-scoped ones against the
+ * cluster allow-list only.
+ */
+function destinationsOf(t: GitOpsTarget, fp: Footprint): ProjectDestination[] {
+  return [{ server: t.server, namespace: '' }, ...fp.namespaces.map((namespace) => ({ server: t.server, namespace }))];
+}
+
+/** Argo CD refuses a project listing the same server/namespace twice (environments may share a cluster). */
+function distinctDestinations(list: readonly ProjectDestination[]): ProjectDestination[] {
+  const byKey = new Map(list.map((d) => [`${d.server} ${d.namespace}`, d]));
+  return [...byKey.values()];
+}
+
+/** The one central Argo CD lives in one namespace; environments must agree on it. */
+function argocdNamespaceOf(targets: readonly GitOpsTarget[]): string {
+  const names = distinct(targets.map((t) => t.argocdNamespace));
+  if (names.length !== 1) {
+    const detail = targets.map((t) => `${t.environment}: ${t.argocdNamespace}`).join(', ');
+    throw new Error(`namespaces.argocd differs between environments (${detail}); one central Argo CD manages them all, so set the same namespace in config/defaults.yaml and drop the per-environment overrides`);
+  }
+  return names[0];
+}
+
+function unionKinds(lists: readonly (readonly GroupKind[])[]): GroupKind[] {
+  const byKey = new Map<string, GroupKind>();
+  for (const list of lists) for (const gk of list) byKey.set(groupKindKey(gk), gk);
+  return [...byKey.values()].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+}
+
+function distinct(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}

@@ -1,0 +1,56 @@
+/**
+ * Argo CD's objects for the environments being rendered, as plain objects for the pipeline.
+ * They are written to `dist/argocd/` (outside every `dist/<env>/`, so no environment's
+ * Application ever syncs them) and applied once, by hand: `kubectl apply -f dist/argocd/`.
+ */
+import { App } from 'cdk8s';
+import { ResolvedEnvironment } from '../config/resolved';
+import { ArgoCdChart } from '../charts/argocd-chart';
+import { KubeObject, RenderedObject } from '../synth/manifest';
+import { synthChart } from '../synth/render';
+import { Footprint, footprintOf } from './footprint';
+import { ARGOCD_FOLDER } from './settings';
+
+export { ARGOCD_FOLDER } from './settings';
+
+/** One cdk8s App with one chart: the AppProject(s) and one Application per environment. */
+export function renderArgoCd(environments: readonly ResolvedEnvironment[], objects: readonly RenderedObject[]): KubeObject[] {
+  return renderArgoCdFromFootprints(environments, footprintsByEnvironment(environments, objects));
+}
+
+/**
+ * The same from each environment's footprint (plain data, a few hundred bytes): what a synth
+ * worker hands back instead of its objects, so Argo CD's objects are rendered once, in the main
+ * thread, after every environment.
+ */
+export function renderArgoCdFromFootprints(environments: readonly ResolvedEnvironment[], footprints: ReadonlyMap<string, Footprint>): KubeObject[] {
+  const app = new App({ outdir: 'unused' });
+  const chart = new ArgoCdChart(app, ARGOCD_FOLDER, { environments, footprints });
+  return synthChart(chart);
+}
+
+/** Objects placed in `dist/argocd/<kind>-<name>.yaml` (environment and folder `argocd`). */
+export function placeInArgoCdFolder(objects: readonly KubeObject[]): RenderedObject[] {
+  return objects.map((object) => ({ environment: ARGOCD_FOLDER, folder: ARGOCD_FOLDER, object }));
+}
+
+/** {@link renderArgoCd}, placed in `dist/argocd/`. */
+export function argoCdRenderedObjects(environments: readonly ResolvedEnvironment[], objects: readonly RenderedObject[]): RenderedObject[] {
+  return placeInArgoCdFolder(renderArgoCd(environments, objects));
+}
+
+/** Each environment's footprint; an environment without objects gets none (the chart refuses it). */
+export function footprintsByEnvironment(environments: readonly ResolvedEnvironment[], objects: readonly RenderedObject[]): Map<string, Footprint> {
+  const byEnvironment = new Map<string, KubeObject[]>();
+  for (const r of objects) {
+    let list = byEnvironment.get(r.environment);
+    if (!list) byEnvironment.set(r.environment, (list = []));
+    list.push(r.object);
+  }
+  const footprints = new Map<string, Footprint>();
+  for (const e of environments) {
+    const envObjects = byEnvironment.get(e.environment.name);
+    if (envObjects?.length) footprints.set(e.environment.name, footprintOf(envObjects));
+  }
+  return footprints;
+}

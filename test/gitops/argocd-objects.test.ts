@@ -1,0 +1,276 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ResolvedEnvironment } from '../../src/config/resolved';
+import { GitOps } from '../../src/config/features/gitops';
+import { ARGOCD_FOLDER, argoCdRenderedObjects, renderArgoCd } from '../../src/gitops/argocd-objects';
+import { gitopsOf } from '../../src/gitops/settings';
+import { KubeObject, RenderedObject, relativePath } from '../../src/synth/manifest';
+import { toFiles } from '../../src/synth/pipeline';
+import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
+import { ENVIRONMENTS, PROJECT_ROOT, committed } from '../helpers';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const environments = committed().config.environments;
+/** The environments' objects (whether or not the pipeline already adds Argo CD's own). */
+const rendered = committed().objects.filter((r) => r.environment !== ARGOCD_FOLDER);
+const argocd = renderArgoCd(environments, rendered) as any[];
+
+const applications = argocd.filter((o) => o.kind === 'Application');
+const projects = argocd.filter((o) => o.kind === 'AppProject');
+const envConfig = (name: string) => environments.find((e) => e.environment.name === name)!;
+const applicationOf = (env: string) => applications.find((a) => a.metadata.name === `langgraph-${env}`);
+const projectOf = (app: any) => projects.find((p) => p.metadata.name === app.spec.project);
+const objectsOfEnv = (env: string): KubeObject[] => rendered.filter((r) => r.environment === env).map((r) => r.object);
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+
+/** The committed environments with their `gitops` block replaced (as if set in config). */
+function withGitOps(change: (env: ResolvedEnvironment, current: GitOps) => Partial<GitOps>): ResolvedEnvironment[] {
+  return environments.map((e) => ({
+    ...e,
+    environment: { ...e.environment, gitops: { ...gitopsOf(e.environment), ...change(e, gitopsOf(e.environment)) } } as typeof e.environment,
+  }));
+}
+
+/** Evaluates the `.a.b[].c` subset of jq paths: every value the path reaches. */
+function jqPathValues(root: unknown, expression: string): unknown[] {
+  let current: unknown[] = [root];
+  for (const step of expression.split('.').slice(1)) {
+    const field = step.replace(/\[\]$/, '');
+    current = current.flatMap((v) => (v && typeof v === 'object' && field in (v as object) ? [(v as any)[field]] : []));
+    if (step.endsWith('[]')) current = current.flatMap((v) => (Array.isArray(v) ? v : []));
+  }
+  return current;
+}
+
+test('renders one AppProject and one Application per committed environment, nothing else', () => {
+  expect(applications.map((a) => a.metadata.name).sort()).toEqual(ENVIRONMENTS.map((e) => `langgraph-${e}`).sort());
+  expect(projects.map((p) => p.metadata.name).sort()).toEqual(ENVIRONMENTS.map((e) => `langgraph-${e}`).sort());
+  expect(argocd).toHaveLength(applications.length + projects.length);
+});
+
+test('every Argo CD object validates strictly against its CRD', () => {
+  for (const o of argocd) expect(defaultSchemaRegistry().validate(o)).toEqual([]);
+});
+
+test('all of them live in the central Argo CD namespace and are written to dist/argocd/, outside every environment folder', () => {
+  const placed = argoCdRenderedObjects(environments, rendered);
+  const paths = toFiles(placed).map((f) => f.path);
+  expect(paths).toContain('argocd/application-langgraph-prod.yaml');
+  expect(paths).toContain('argocd/appproject-langgraph-prod.yaml');
+  for (const p of paths) {
+    expect(p).toMatch(/^argocd\/[a-z]+-[a-z0-9-]+\.yaml$/);
+    for (const env of ENVIRONMENTS) expect(p.startsWith(`${env}/`)).toBe(false);
+  }
+  for (const o of argocd) expect(o.metadata.namespace).toBe(envConfig('prod').environment.namespaces.argocd);
+  // The environments' own files and Argo CD's never collide.
+  expect(() => toFiles([...rendered, ...placed])).not.toThrow();
+});
+
+describe.each(ENVIRONMENTS)('%s', (env) => {
+  const app = applicationOf(env);
+  const e = envConfig(env).environment;
+  const g = gitopsOf(e);
+
+  test('the Application syncs dist/<env> of the configured repository and revision, recursively, and that folder holds exactly this environment', () => {
+    expect(app.spec.source.repoURL).toBe(g.repoUrl);
+    expect(app.spec.source.targetRevision).toBe(g.targetRevision);
+    expect(app.spec.source.path).toBe(`dist/${env}`);
+    expect(app.spec.source.directory).toEqual({ recurse: true });
+    // The committed dist/ has the folder, and synth writes every object of the environment under it.
+    expect(fs.statSync(path.join(PROJECT_ROOT, app.spec.source.path)).isDirectory()).toBe(true);
+    const envFiles = toFiles(rendered.filter((r) => r.environment === env)).map((f) => `dist/${f.path}`);
+    expect(envFiles.length).toBeGreaterThan(0);
+    for (const f of envFiles) expect(f.startsWith(`${app.spec.source.path}/`)).toBe(true);
+    const otherFiles = toFiles(rendered.filter((r) => r.environment !== env)).map((f) => `dist/${f.path}`);
+    for (const f of otherFiles) expect(f.startsWith(`${app.spec.source.path}/`)).toBe(false);
+  });
+
+  test('the Application targets the environment\'s own cluster and names no namespace (objects carry theirs)', () => {
+    expect(app.spec.destination).toEqual({ server: e.cluster.server });
+    for (const o of objectsOfEnv(env).filter((o) => o.kind !== 'Namespace')) expect(o.metadata.namespace).toBeTruthy();
+  });
+
+  test('sync policy follows the config: automated with prune and self-heal, or manual', () => {
+    if (g.automatedSync) expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    else expect(app.spec.syncPolicy.automated).toBeUndefined();
+    expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['RespectIgnoreDifferences=true', 'ServerSideApply=true', 'CreateNamespace=false']));
+  });
+
+  test('deleting the Application deletes what it deployed (resources finalizer); the project cannot go while in use', () => {
+    expect(app.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(projectOf(app).metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+  });
+
+  test('the project allows only the configured repository, with no pattern anywhere', () => {
+    const project = projectOf(app);
+    expect(project.spec.sourceRepos).toEqual([g.repoUrl]);
+    expect(JSON.stringify(project.spec)).not.toMatch(/[*?!]/);
+  });
+
+  test('the project\'s destinations are the environment\'s cluster with exactly its workflow namespaces and the monitoring namespace', () => {
+    const project = projectOf(app);
+    const destinations: { server: string; namespace: string }[] = project.spec.destinations;
+    for (const d of destinations) expect(d.server).toBe(e.cluster.server);
+    const expected = new Set([...envConfig(env).workflows.map((w) => w.namespace), e.namespaces.monitoring]);
+    const renderedNamespaces = new Set(objectsOfEnv(env).map((o) => o.metadata.namespace).filter((ns): ns is string => !!ns));
+    expect(renderedNamespaces).toEqual(expected);
+    const named = destinations.filter((d) => d.namespace !== '').map((d) => d.namespace);
+    expect(new Set(named)).toEqual(expected);
+    expect(named).toHaveLength(expected.size);
+    // The Application's own destination (no namespace) must be allowed too, exactly once.
+    expect(destinations.filter((d) => d.namespace === '')).toHaveLength(1);
+  });
+
+  test('the project\'s kind allow-lists equal the kinds rendered under dist/<env>: only Namespace cluster-wide', () => {
+    const project = projectOf(app);
+    const objects = objectsOfEnv(env);
+    const key = (gk: { group: string; kind: string }) => `${gk.kind}.${gk.group}`;
+    const namespacedKinds = new Set(objects.filter((o) => o.metadata.namespace).map((o) => key({ group: groupOf(o.apiVersion), kind: o.kind })));
+    expect(new Set(project.spec.namespaceResourceWhitelist.map(key))).toEqual(namespacedKinds);
+    expect(project.spec.namespaceResourceWhitelist).toHaveLength(namespacedKinds.size);
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    expect(objects.filter((o) => !o.metadata.namespace).every((o) => o.kind === 'Namespace')).toBe(true);
+  });
+
+  test('the VirtualService weights Argo Rollouts rewrites are ignored, and the ignore path reaches them', () => {
+    const ignore = app.spec.ignoreDifferences.find((d: any) => d.kind === 'VirtualService');
+    expect(ignore).toMatchObject({ group: 'networking.istio.io', kind: 'VirtualService' });
+    const objects = objectsOfEnv(env) as any[];
+    for (const rollout of objects.filter((o) => o.kind === 'Rollout')) {
+      const vs = rollout.spec.strategy.canary.trafficRouting.istio.virtualService;
+      const routed = objects.find((o) => o.kind === 'VirtualService' && o.metadata.name === vs.name && o.metadata.namespace === rollout.metadata.namespace);
+      const weights = ignore.jqPathExpressions.flatMap((x: string) => jqPathValues(routed, x));
+      // Both destinations of the canary route: stable and canary.
+      expect(weights.length).toBeGreaterThanOrEqual(2);
+      for (const w of weights) expect(typeof w).toBe('number');
+    }
+  });
+
+  test('the selector key Argo Rollouts adds to the canary and stable Services is ignored (the selector is an atomic map)', () => {
+    const rule = app.spec.ignoreDifferences.find((d: any) => d.kind === 'Service');
+    expect(rule).toEqual({ group: '', kind: 'Service', jsonPointers: ['/spec/selector/rollouts-pod-template-hash'] });
+    const objects = objectsOfEnv(env) as any[];
+    for (const r of objects.filter((o) => o.kind === 'Rollout')) {
+      for (const name of [r.spec.strategy.canary.canaryService, r.spec.strategy.canary.stableService]) {
+        const svc = objects.find((o) => o.kind === 'Service' && o.metadata.namespace === r.metadata.namespace && o.metadata.name === name);
+        // The pointer's parent exists, and Git never commits a hash of its own.
+        expect(typeof svc.spec.selector).toBe('object');
+        expect(svc.spec.selector['rollouts-pod-template-hash']).toBeUndefined();
+      }
+    }
+  });
+
+  test('no replicas ignore is needed: Rollout-run Deployments render replicas 0, autoscaled workloads render none', () => {
+    expect(app.spec.ignoreDifferences.some((d: any) => (d.jsonPointers ?? []).includes('/spec/replicas'))).toBe(false);
+    const objects = objectsOfEnv(env) as any[];
+    // HPAs, and KEDA ScaledObjects (KEDA scales through an HPA of its own; the target kind defaults to Deployment).
+    const scaledTargets = [
+      ...objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((h) => `${h.spec.scaleTargetRef.kind}/${h.metadata.namespace}/${h.spec.scaleTargetRef.name}`),
+      ...objects.filter((o) => o.kind === 'ScaledObject').map((s) => `${s.spec.scaleTargetRef.kind ?? 'Deployment'}/${s.metadata.namespace}/${s.spec.scaleTargetRef.name}`),
+    ];
+    const workloadRefs = objects
+      .filter((o) => o.kind === 'Rollout' && o.spec.workloadRef)
+      .map((r) => `${r.spec.workloadRef.kind}/${r.metadata.namespace}/${r.spec.workloadRef.name}`);
+    const workloads = objects.filter((o) => ['Deployment', 'Rollout', 'StatefulSet', 'ReplicaSet'].includes(o.kind));
+    expect(scaledTargets.length).toBeGreaterThan(0);
+    for (const w of workloads) {
+      const id = `${w.kind}/${w.metadata.namespace}/${w.metadata.name}`;
+      // Rollouts leave the replicas of a `workloadRef` Deployment alone only with scaleDown: never.
+      if (workloadRefs.includes(id)) expect(w.spec.replicas).toBe(0);
+      // An autoscaler writes replicas: a rendered value would be claimed by Argo CD and fought over.
+      if (scaledTargets.includes(id)) expect(w.spec.replicas).toBeUndefined();
+      // Anything else: only Git sets its replicas, so Argo CD must not ignore them.
+    }
+    for (const r of objects.filter((o) => o.kind === 'Rollout' && o.spec.workloadRef)) expect(r.spec.workloadRef.scaleDown).toBe('never');
+  });
+
+  test('the weight ignore hides nothing else: only VirtualServices a Rollout routes through carry weights', () => {
+    const ignore = app.spec.ignoreDifferences.find((d: any) => d.kind === 'VirtualService');
+    const objects = objectsOfEnv(env) as any[];
+    const routed = new Set(objects
+      .filter((o) => o.kind === 'Rollout')
+      .map((r) => `${r.metadata.namespace}/${r.spec.strategy.canary.trafficRouting.istio.virtualService.name}`));
+    for (const vs of objects.filter((o) => o.kind === 'VirtualService' && !routed.has(`${o.metadata.namespace}/${o.metadata.name}`))) {
+      expect(ignore.jqPathExpressions.flatMap((x: string) => jqPathValues(vs, x))).toEqual([]);
+    }
+  });
+});
+
+test('committed config: automated sync in dev and staging, manual in prod', () => {
+  expect(gitopsOf(envConfig('dev').environment).automatedSync).toBe(true);
+  expect(gitopsOf(envConfig('staging').environment).automatedSync).toBe(true);
+  expect(gitopsOf(envConfig('prod').environment).automatedSync).toBe(false);
+  expect(applicationOf('prod').spec.syncPolicy.automated).toBeUndefined();
+  expect(applicationOf('dev').spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+});
+
+describe('switches', () => {
+  const appsOf = (envs: ResolvedEnvironment[]) => (renderArgoCd(envs, rendered) as any[]).filter((o) => o.kind === 'Application');
+
+  test('automatedSync off renders a manual Application, on an automated one, per environment', () => {
+    const off = appsOf(withGitOps(() => ({ automatedSync: false })));
+    for (const a of off) expect(a.spec.syncPolicy.automated).toBeUndefined();
+    const on = appsOf(withGitOps(() => ({ automatedSync: true })));
+    for (const a of on) expect(a.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    const mixed = appsOf(withGitOps((env) => ({ automatedSync: env.environment.name === 'staging' })));
+    expect(mixed.filter((a) => a.spec.syncPolicy.automated).map((a) => a.metadata.name)).toEqual(['langgraph-staging']);
+  });
+
+  test('repository, revision and dist path come from config', () => {
+    const apps = appsOf(withGitOps((env) => ({
+      repoUrl: 'git@git.example.org:team/platform.git', targetRevision: `release/${env.environment.name}`, distPath: 'platform/dist',
+    })));
+    for (const a of apps) {
+      const env = a.metadata.name.replace('langgraph-', '');
+      expect(a.spec.source).toMatchObject({ repoURL: 'git@git.example.org:team/platform.git', targetRevision: `release/${env}`, path: `platform/dist/${env}` });
+    }
+  });
+
+  test('environments naming the same project share one AppProject with the union of their allow-lists', () => {
+    const objects = renderArgoCd(withGitOps(() => ({ project: 'langgraph-platform' })), rendered) as any[];
+    const shared = objects.filter((o) => o.kind === 'AppProject');
+    expect(shared.map((p) => p.metadata.name)).toEqual(['langgraph-platform']);
+    for (const a of objects.filter((o) => o.kind === 'Application')) expect(a.spec.project).toBe('langgraph-platform');
+    const servers = new Set(shared[0].spec.destinations.map((d: any) => d.server));
+    expect(servers).toEqual(new Set(environments.map((e) => e.environment.cluster.server)));
+    const kinds = shared[0].spec.namespaceResourceWhitelist.map((gk: any) => gk.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['Rollout', 'Ingress'])); // prod's and dev's
+    for (const o of objects) expect(defaultSchemaRegistry().validate(o)).toEqual([]);
+  });
+
+  test('two environments on one cluster do not list a destination twice (Argo CD refuses that)', () => {
+    const sameCluster = environments.map((e) => ({ ...e, environment: { ...e.environment, cluster: { server: 'https://one.k8s.example.com' }, gitops: { ...gitopsOf(e.environment), project: 'langgraph-platform' } } as typeof e.environment }));
+    const project = (renderArgoCd(sameCluster, rendered) as any[]).find((o) => o.kind === 'AppProject');
+    const keys = project.spec.destinations.map((d: any) => `${d.server} ${d.namespace}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('refusals', () => {
+  test('environments disagreeing on the Argo CD namespace', () => {
+    const envs = environments.map((e) => (e.environment.name === 'prod' ? { ...e, environment: { ...e.environment, namespaces: { ...e.environment.namespaces, argocd: 'gitops' } } } : e));
+    expect(() => renderArgoCd(envs, rendered)).toThrow(/namespaces\.argocd differs between environments \(.*prod: gitops.*\)/);
+  });
+
+  test('an environment named like the Argo CD folder', () => {
+    const dev = envConfig('dev');
+    const envs = [{ ...dev, environment: { ...dev.environment, name: 'argocd' } }];
+    const objects: RenderedObject[] = rendered.filter((r) => r.environment === 'dev').map((r) => ({ ...r, environment: 'argocd' }));
+    expect(() => renderArgoCd(envs, objects)).toThrow(/environment "argocd" would share dist\/argocd\//);
+  });
+
+  test('an environment that rendered nothing (its Application would sync an empty folder)', () => {
+    expect(() => renderArgoCd(environments, rendered.filter((r) => r.environment !== 'staging'))).toThrow(/environment "staging" rendered no objects/);
+  });
+
+  test('a namespaced kind rendered without its namespace', () => {
+    const broken = rendered.map((r, i) => (i === rendered.findIndex((x) => x.environment === 'dev' && x.object.kind === 'ConfigMap')
+      ? { ...r, object: { ...r.object, metadata: { ...r.object.metadata, namespace: undefined } } }
+      : r));
+    expect(() => renderArgoCd(environments, broken)).toThrow(/ConfigMap: ConfigMap\/[a-z-]+\/[a-z-]+ has a namespace, ConfigMap\/[a-z-]+ has none/);
+  });
+
+  test('no object is placed by relativePath under an environment folder', () => {
+    for (const r of argoCdRenderedObjects(environments, rendered)) expect(relativePath(r).split('/')[0]).toBe('argocd');
+  });
+});

@@ -1,0 +1,38 @@
+import { GITOPS_DEFAULTS, gitopsSchema } from '../../src/config/features/gitops';
+import { gitopsTargetOf } from '../../src/gitops/settings';
+import { committed } from '../helpers';
+
+const messages = (input: unknown) => {
+  const r = gitopsSchema.safeParse(input);
+  return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+};
+
+test('an absent block gets every default, and the default repository is an obvious example', () => {
+  expect(gitopsSchema.parse(undefined)).toEqual(GITOPS_DEFAULTS);
+  expect(GITOPS_DEFAULTS.repoUrl).toMatch(/^https:\/\/[^/]*example\.com\//);
+});
+
+test('accepts https, ssh:// and scp-like repository URLs, and branch, tag or path-like revisions', () => {
+  for (const repoUrl of ['https://github.com/acme/platform.git', 'ssh://git@git.acme.io/platform.git', 'git@github.com:acme/platform.git']) {
+    expect(messages({ repoUrl })).toEqual([]);
+  }
+  for (const targetRevision of ['main', 'v1.4.2', 'release/2025-06', '3f2a9c1']) expect(messages({ targetRevision })).toEqual([]);
+});
+
+test('refuses what Argo CD could not use, naming the key and the expected form', () => {
+  expect(messages({ repoUrl: 'http://git.example.com/x.git' })).toEqual([expect.stringMatching(/^repoUrl: a Git repository URL such as/)]);
+  expect(messages({ targetRevision: 'main..dev' })).toEqual([expect.stringMatching(/^targetRevision: a valid Git ref name/)]);
+  expect(messages({ distPath: '/abs/dist' })).toEqual([expect.stringMatching(/^distPath: a folder relative to the repository root/)]);
+  expect(messages({ distPath: '../dist' })).toHaveLength(1);
+  expect(messages({ project: 'Langgraph' })).toEqual([expect.stringMatching(/^project: a DNS-1123 label/)]);
+  expect(messages({ automated: true })).toEqual([expect.stringMatching(/automated/)]); // a typo is not silently ignored
+});
+
+test('names and paths derive from the environment folder alone (what an ApplicationSet can reproduce)', () => {
+  for (const { environment } of committed().config.environments) {
+    const t = gitopsTargetOf(environment);
+    expect(t.applicationName).toBe(`langgraph-${environment.name}`);
+    expect(t.path).toMatch(new RegExp(`/${environment.name}$`));
+    expect(t.server).toBe(environment.cluster.server);
+  }
+});
