@@ -219,3 +219,19 @@ describe('environment sizes', () => {
     }
   });
 });
+
+describe('spot-friendly scheduling (switch per environment)', () => {
+  test.each([['staging', true], ['prod', false], ['dev', false]] as const)('%s: spot %s', (env, on) => {
+    const pod = find(objectsOf(env, WF), 'Deployment', `${WF}-api`).spec.template.spec;
+    const capacitySpread = pod.topologySpreadConstraints.find((t: any) => t.topologyKey === 'karpenter.sh/capacity-type');
+    if (on) {
+      expect(capacitySpread).toMatchObject({ whenUnsatisfiable: 'DoNotSchedule', maxSkew: 1 });
+      expect(pod.tolerations).toEqual([{ key: 'karpenter.sh/capacity-type', operator: 'Equal', value: 'spot', effect: 'NoSchedule' }]);
+      expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values).toEqual(['spot', 'on-demand']);
+    } else {
+      expect(capacitySpread).toBeUndefined();
+      expect(pod.tolerations).toBeUndefined();
+      expect(pod.affinity.nodeAffinity).toBeUndefined();
+    }
+  });
+});
