@@ -1,16 +1,19 @@
 /**
- * `npm run bench [-- --sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--no-write]`
+ * `npm run bench [-- --sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--no-write] [--save FILE] [--render FILE]`
  *
  * Measures `npm run synth` on generated catalogs of 1, 100 and 500 workflows × 3 environments
  * against the floor and against the straightforward cdk8s structure, and the committed config
  * against stock `npx cdk8s synth`; prints a table and the targets, and (unless --no-write)
- * rewrites BENCHMARKS.md and docs/bench-chart.svg. Not a test: nothing here fails on a number.
+ * rewrites BENCHMARKS.md and docs/bench-chart.svg. `--save FILE` also keeps the raw measurements
+ * as JSON; `--render FILE` rewrites the report from such a file without measuring anything.
+ * Not a test: nothing here fails on a number.
  * See BENCHMARKS.md ("What is measured") for the method.
  *
  * The stock comparison needs ts-node (the `cdk8s init` app command is `npx ts-node main.ts`):
  * from the project's devDependencies, or from BENCH_TS_NODE_DIR (a folder holding the ts-node
  * package, e.g. <prefix>/node_modules/ts-node); without either it is skipped, never downloaded.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -18,7 +21,7 @@ import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../src/config/load';
 import { listFiles } from '../src/synth/compare-trees';
 import { writeGeneratedConfig } from './bench/catalog';
-import { loadOutput, measureFloor, FloorMeasurement } from './bench/floor';
+import { FloorMeasurement, LoadedOutput, loadOutput, measureFloor } from './bench/floor';
 import { machineInfo } from './bench/machine';
 import { Measurement, measureCommand } from './bench/measure';
 import { benchmarksMarkdown, chartSvg, consoleReport } from './bench/report';
@@ -35,10 +38,14 @@ interface BenchOptions {
   readonly runs: number;
   readonly straightforwardTimeoutSeconds: number;
   readonly write: boolean;
+  /** Keep the raw results here (JSON). */
+  readonly save?: string;
+  /** Report from these saved results instead of measuring. */
+  readonly render?: string;
 }
 
 function parseArgs(argv: readonly string[]): BenchOptions {
-  const options = { sizes: [1, 100, 500], runs: 3, straightforwardTimeoutSeconds: 60, write: true };
+  const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { sizes: [1, 100, 500], runs: 3, straightforwardTimeoutSeconds: 60, write: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -50,11 +57,23 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     else if (a === '--runs') options.runs = Number(next());
     else if (a === '--straightforward-timeout') options.straightforwardTimeoutSeconds = Number(next());
     else if (a === '--no-write') options.write = false;
-    else throw new Error(`unknown argument "${a}"; usage: npm run bench -- [--sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--no-write]`);
+    else if (a === '--save') options.save = path.resolve(next());
+    else if (a === '--render') options.render = path.resolve(next());
+    else throw new Error(`unknown argument "${a}"; usage: npm run bench -- [--sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--no-write] [--save FILE] [--render FILE]`);
   }
   if (options.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes takes whole numbers ≥ 1, e.g. 1,100,500');
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs takes a whole number ≥ 1');
   return options;
+}
+
+/**
+ * Flushes written files to disk before a timed run (not timed), so that no run pays for the
+ * write-back of the one before it. Outputs are only deleted at the very end: on a file system
+ * mounted with `discard` (this one is), deleting tens of thousands of files slows every file
+ * creation for a while after, and both the synth and the floor create tens of thousands.
+ */
+function settleDisk(): void {
+  spawnSync('sync', { stdio: 'ignore' });
 }
 
 function log(message: string): void {
@@ -89,32 +108,32 @@ async function measureSize(workflows: number, options: BenchOptions, work: strin
   const configDir = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(work, `config-${workflows}`), workflows });
   const project: Measurement[] = [];
   const floor: FloorMeasurement[] = [];
-  let loaded: ReturnType<typeof loadOutput> | undefined;
+  let loaded: LoadedOutput | undefined;
   let counts = { objects: 0, files: 0 };
   for (let run = 0; run < options.runs; run++) {
     const outdir = path.join(work, `synth-${workflows}-${run}`);
+    settleDisk();
     const synth = await runProjectSynth(configDir, outdir, workflows);
     project.push(synth.measurement);
     counts = { objects: synth.objects, files: synth.files };
     log(`${workflows} × ${ENVIRONMENTS}: npm run synth ${(synth.measurement.wallMs / 1000).toFixed(2)} s, peak ${((synth.measurement.peakRssKib ?? 0) / 1024).toFixed(0)} MiB, ${synth.objects} objects`);
     loaded ??= loadOutput(outdir);
     const floorDir = path.join(work, `floor-${workflows}-${run}`);
+    settleDisk();
     const f = measureFloor(loaded, floorDir);
     floor.push(f);
     log(`${workflows} × ${ENVIRONMENTS}: floor ${(f.wallMs / 1000).toFixed(2)} s (yaml ${(f.serializeMs / 1000).toFixed(2)} s)`);
     if (run === 0) assertSameTree(outdir, floorDir);
-    fs.rmSync(outdir, { recursive: true, force: true });
-    fs.rmSync(floorDir, { recursive: true, force: true });
   }
   loaded = undefined;
 
   const stockDir = path.join(work, `stock-app-${workflows}`);
   const main = writeStockApp({ dir: stockDir, projectRoot: ROOT, configDir });
   const outdir = path.join(work, `straightforward-${workflows}`);
+  settleDisk();
   const straightforward = await measureCommand(TSX, [main], { cwd: stockDir, env: { CDK8S_OUTDIR: outdir }, timeoutMs: options.straightforwardTimeoutSeconds * 1000 });
   if (!straightforward.timedOut && straightforward.exitCode !== 0) throw new Error(`the straightforward cdk8s app failed (exit ${straightforward.exitCode}):\n${straightforward.stderr}`);
   log(`${workflows} × ${ENVIRONMENTS}: straightforward cdk8s ${straightforward.timedOut ? `stopped after ${options.straightforwardTimeoutSeconds} s` : `${(straightforward.wallMs / 1000).toFixed(2)} s`}`);
-  fs.rmSync(outdir, { recursive: true, force: true });
   return { workflows, environments: ENVIRONMENTS, ...counts, project, floor, straightforward };
 }
 
@@ -144,25 +163,40 @@ async function measureReference(options: BenchOptions, work: string): Promise<Re
   let objects = 0;
   for (let run = 0; run < options.runs; run++) {
     const outdir = path.join(work, `reference-synth-${run}`);
+    settleDisk();
     const synth = await runProjectSynth(CONFIG_DIR, outdir, workflows);
     project.push(synth.measurement);
     objects = synth.objects;
     log(`reference: npm run synth ${(synth.measurement.wallMs / 1000).toFixed(2)} s`);
-    fs.rmSync(outdir, { recursive: true, force: true });
     if (!('extraPackages' in tsNode)) continue;
     const stockOut = path.join(work, `reference-stock-${run}`);
+    settleDisk();
     const m = await measureCommand('npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', stockOut], { cwd: stockDir });
     if (m.exitCode !== 0) throw new Error(`npx cdk8s synth failed (exit ${m.exitCode}):\n${m.stderr}${m.stdout}`);
     const stockObjects = countDocuments(stockOut);
     if (stockObjects !== objects) throw new Error(`stock cdk8s synth wrote ${stockObjects} objects, npm run synth ${objects}: they do not render the same catalog`);
     stock.push(m);
     log(`reference: npx cdk8s synth ${(m.wallMs / 1000).toFixed(2)} s`);
-    fs.rmSync(stockOut, { recursive: true, force: true });
   }
   return 'extraPackages' in tsNode ? { workflows, objects, project, stock } : { workflows, objects, project, stockSkipped: tsNode.skipped };
 }
 
+function report(results: BenchResults, options: BenchOptions): void {
+  process.stdout.write('\n' + consoleReport(results));
+  if (options.save) fs.writeFileSync(options.save, JSON.stringify(results, null, 2) + '\n');
+  if (options.write) {
+    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), benchmarksMarkdown(results));
+    fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, 'docs', 'bench-chart.svg'), chartSvg(results));
+    log('wrote BENCHMARKS.md and docs/bench-chart.svg');
+  }
+}
+
 async function bench(options: BenchOptions): Promise<void> {
+  if (options.render) {
+    report(JSON.parse(fs.readFileSync(options.render, 'utf8')) as BenchResults, options);
+    return;
+  }
   const machine = machineInfo();
   log(`${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; load ${machine.loadAverage.join(' ')}`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'langgraph-bench-'));
@@ -179,14 +213,9 @@ async function bench(options: BenchOptions): Promise<void> {
       sizes,
       reference,
     };
-    process.stdout.write('\n' + consoleReport(results));
-    if (options.write) {
-      fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), benchmarksMarkdown(results));
-      fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-      fs.writeFileSync(path.join(ROOT, 'docs', 'bench-chart.svg'), chartSvg(results));
-      log('wrote BENCHMARKS.md and docs/bench-chart.svg');
-    }
+    report(results, options);
   } finally {
+    log(`removing ${work}`);
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * A self-contained SVG line chart of wall time against the number of workflows, one line per
- * series. Points that did not finish (a timeout) are drawn as an arrow at the top edge with the
- * limit written beside it, so a quadratic series reads as "off the chart" rather than missing.
+ * series. A point that did not finish (stopped at a time limit) is drawn at the limit as an
+ * upward arrow, labelled "> limit", so a quadratic series reads as "beyond here" rather than missing.
  */
 
 export interface ChartPoint {
@@ -39,7 +39,7 @@ export function lineChartSvg(options: ChartOptions): string {
   const allN = options.series.flatMap((s) => s.points.map((p) => p.n));
   const allSeconds = options.series.flatMap((s) => s.points.map((p) => p.seconds ?? p.limitSeconds ?? 0));
   const maxN = niceCeil(Math.max(1, ...allN));
-  const maxS = niceCeil(Math.max(1, ...allSeconds) * 1.05);
+  const maxS = niceCeil(Math.max(1, ...allSeconds) * 1.15); // headroom for the arrows
   const x = (n: number) => MARGIN.left + (n / maxN) * plotW;
   const y = (s: number) => MARGIN.top + plotH - (Math.min(s, maxS) / maxS) * plotH;
 
@@ -72,10 +72,10 @@ export function lineChartSvg(options: ChartOptions): string {
     for (const p of s.points.filter((q) => q.seconds === undefined && q.limitSeconds !== undefined)) {
       const last = finished[finished.length - 1];
       const px = x(p.n);
-      const top = MARGIN.top + 4;
-      if (last) out.push(`<path d="M${x(last.n).toFixed(1)} ${y(last.seconds!).toFixed(1)} L${px.toFixed(1)} ${top}" fill="none" stroke="${s.color}" stroke-width="2.5" stroke-dasharray="2 4"/>`);
-      out.push(`<path d="M${px - 6} ${top + 10} L${px} ${top} L${px + 6} ${top + 10}" fill="none" stroke="${s.color}" stroke-width="2.5"/>`);
-      out.push(`<text x="${px - 8}" y="${top + 24}" text-anchor="end" fill="${s.color}">&gt; ${fmt(p.limitSeconds!)} s (stopped)</text>`);
+      const py = y(p.limitSeconds!);
+      if (last) out.push(`<path d="M${x(last.n).toFixed(1)} ${y(last.seconds!).toFixed(1)} L${px.toFixed(1)} ${py.toFixed(1)}" fill="none" stroke="${s.color}" stroke-width="2.5" stroke-dasharray="2 4"/>`);
+      out.push(`<path d="M${px} ${py} L${px} ${py - 22} M${px - 6} ${py - 12} L${px} ${py - 22} L${px + 6} ${py - 12}" fill="none" stroke="${s.color}" stroke-width="2.5"/>`);
+      out.push(`<text x="${px - 10}" y="${py - 8}" text-anchor="end" fill="${s.color}">&gt; ${fmt(p.limitSeconds!)} s (stopped)</text>`);
     }
     const ly = MARGIN.top + 16 + i * 22;
     const lx = MARGIN.left + plotW + 16;
@@ -86,14 +86,14 @@ export function lineChartSvg(options: ChartOptions): string {
   return out.join('\n') + '\n';
 }
 
-function niceCeil(v: number): number {
+function niceCeil(v: number, steps: readonly number[] = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]): number {
   const magnitude = 10 ** Math.floor(Math.log10(v));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= v) return step * magnitude;
+  for (const step of steps) if (step * magnitude >= v - 1e-9) return step * magnitude;
   return 10 * magnitude;
 }
 
 function ticks(max: number): number[] {
-  const step = niceCeil(max / 5);
+  const step = niceCeil(max / 5, [1, 2, 2.5, 5, 10]);
   const out: number[] = [];
   for (let t = 0; t <= max + 1e-9; t += step) out.push(Number(t.toFixed(6)));
   return out;

@@ -116,10 +116,13 @@ ${perRun}
   as a child process: process start, config loading, rendering, the validation gate, YAML and the
   atomic write all included. Wall time from the outside; peak RSS and CPU from GNU time
   (\`/usr/bin/time -v\`: the largest single process of the tree, worker threads included).
-- **floor**: the objects that very run wrote, parsed back from its output folder (not timed),
-  then serialized with the \`yaml\` package and the project's options (src/synth/serialize.ts) and
+- **floor**: the objects the synth wrote, parsed back from its output folder (not timed), then
+  serialized with the \`yaml\` package and the project's options (src/synth/serialize.ts) and
   written to the same layout in a fresh folder — nothing else — timed in the benchmark's own
-  process. The benchmark checks that the floor's folder is byte-identical to the synth's.
+  process, on one thread, one environment folder at a time (holding all 500 × 3 workflows' objects
+  at once makes V8's full collections mark a huge heap again and again: measured here, that more
+  than doubles the time, so it would not be a floor). The benchmark checks that the floor's folder
+  is byte-identical to the synth's.
 - **straightforward cdk8s**: a stock cdk8s app (scripts/bench/stock-app.ts: one \`App\`, one
   \`WorkflowChart\` per workflow and environment, \`app.synth()\`) run with tsx, so no type-check:
   cdk8s's own cost. Every chart's synthesis re-runs the whole-app passes, so it grows with the
@@ -130,6 +133,9 @@ ${perRun}
 - Catalogs of 1, 100 and 500 workflows are generated (scripts/bench/catalog.ts) over the
   committed defaults and environments: a deterministic mix of canary and rolling delivery, four
   pod sizes, grace-period, app-config and per-environment autoscaling overrides.
-- The runs of the synth and of the floor alternate, so both see the same background load.
+- The runs of the synth and of the floor alternate, so both see the same background load; the
+  disk is flushed (\`sync\`, not timed) before every timed run, and outputs are deleted only after
+  the last one (the root file system is mounted with \`discard\`: after deleting tens of thousands of
+  files, creating files is several times slower for a while), so no run pays for another's.
 `;
 }

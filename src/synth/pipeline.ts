@@ -5,8 +5,8 @@
 import { loadConfig } from '../config/load';
 import { PlatformConfig, ResolvedEnvironment } from '../config/resolved';
 import { renderEnvironment } from './render';
-import { RenderedObject, relativePath } from './manifest';
-import { toYaml } from './serialize';
+import { RenderedObject } from './manifest';
+import { byPath, planFiles, serializeFile } from './planned-file';
 import { OutputFile } from './write';
 import { GateResult, runGate } from '../validation/gate';
 import { applyWaiverAnnotations } from '../validation/waivers';
@@ -77,26 +77,5 @@ export function toFiles(objects: readonly RenderedObject[], onSerialized?: (done
   });
 }
 
-/** The file one object is written to: its YAML at its path. */
-export function serializeFile(planned: PlannedFile): OutputFile {
-  return { path: planned.path, content: toYaml(planned.rendered.object) };
-}
-
-export interface PlannedFile {
-  readonly path: string;
-  readonly rendered: RenderedObject;
-}
-
-/** Where each object goes, sorted by path. Refuses two objects for one file. */
-export function planFiles(objects: readonly RenderedObject[]): PlannedFile[] {
-  const planned = objects.map((rendered) => ({ path: relativePath(rendered), rendered }));
-  const seen = new Map<string, number>();
-  for (const f of planned) seen.set(f.path, (seen.get(f.path) ?? 0) + 1);
-  const clashes = [...seen].filter(([, n]) => n > 1).map(([p]) => p);
-  if (clashes.length) throw new Error(`two objects would be written to the same file: ${clashes.join(', ')}`);
-  return planned.sort(byPath);
-}
-
-function byPath(a: { readonly path: string }, b: { readonly path: string }): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-}
+export { planFiles, serializeFile } from './planned-file';
+export type { PlannedFile } from './planned-file';

@@ -8,11 +8,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { CONFIG_DIR, PROJECT_ROOT, committed } from '../helpers';
 import { loadConfig } from '../../src/config/load';
-import { synthesize } from '../../src/synth/pipeline';
+import { planFiles, serializeFile, synthesize, toFiles } from '../../src/synth/pipeline';
 import { listFiles } from '../../src/synth/compare-trees';
 import { runFleet } from '../../src/synth/fleet/run-fleet';
-import { beginStaging, commitStaging } from '../../src/synth/fleet/staged-output';
+import { StagingWriter, beginStaging, commitStaging } from '../../src/synth/fleet/staged-output';
+import { CHUNK_FILES, claimChunk, helpWrite, prepareOffer } from '../../src/synth/fleet/shared-writes';
 import { FleetProgress } from '../../src/synth/fleet/environment-job';
+import { RenderedObject } from '../../src/synth/manifest';
+import { summarize } from '../../src/synth/summary';
 import { ProgressReporter, ProgressStream, progressWanted } from '../../src/synth/progress';
 import { cloneName, writeGeneratedConfig } from '../../scripts/bench/catalog';
 
@@ -66,6 +69,7 @@ describe('worker threads', () => {
     expect(outcomes.map((o) => o.environment)).toEqual(config.environments.map((e) => e.environment.name));
     expect(outcomes.every((o) => o.gate.violations.length === 0)).toBe(true);
     expect(outcomes.reduce((n, o) => n + (o.summary?.files ?? 0), 0)).toBe(Object.keys(environmentFiles).length);
+    expect(outcomes.map((o) => o.summary)).toEqual(summarize(committed(), '', 0).environments);
     for (const env of config.environments) {
       expect(progress).toContainEqual({ environment: env.environment.name, stage: 'render', done: env.workflows.length, total: env.workflows.length });
       expect(progress.filter((p) => p.environment === env.environment.name).at(-1)?.stage).toBe('done');
@@ -88,10 +92,66 @@ describe('worker threads', () => {
     expect(tree(path.join(work, 'three'))).toEqual(one);
   });
 
+  test('with writes shared between workers (forced from the first file), still exactly the files of synthesize()', async () => {
+    const work = tmp('fleet-shared-');
+    const cfg = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(work, 'config'), workflows: 20 });
+    const out = path.join(work, 'dist');
+    const staging = beginStaging(out);
+    await runFleet(loadConfig(cfg).environments, { stagingDir: staging, jobs: 2, shareWritesFrom: 1 });
+    commitStaging(staging, out);
+    const environmentFiles = Object.fromEntries(Object.entries(filesOf(synthesize(cfg))).filter(([f]) => !f.startsWith('argocd/')));
+    expect(tree(out)).toEqual(environmentFiles);
+  });
+
   test('--jobs must be a whole number ≥ 1', () => {
     const r = spawnSync(TSX, [MAIN, '--jobs', '0'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--jobs needs a whole number of worker threads ≥ 1, not "0"');
+  });
+});
+
+describe('shared writes', () => {
+  // Enough files for several chunks: one environment of a 20-workflow catalog.
+  let objects: RenderedObject[] = [];
+  beforeAll(() => {
+    const cfg = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(tmp('shared-writes-config-'), 'config'), workflows: 20 });
+    objects = synthesize(cfg, { environments: ['prod'] }).objects.filter((o) => o.environment === 'prod');
+  });
+
+  test("a helper writes from the JSON copy exactly the owner's bytes", () => {
+    const expected = Object.fromEntries(toFiles(objects).map((f) => [f.path, f.content]));
+    for (const planned of planFiles(objects)) {
+      expect(serializeFile(JSON.parse(JSON.stringify(planned))).content).toBe(expected[planned.path]);
+    }
+  });
+
+  test('owner and helper claim every chunk exactly once, and together write every file', () => {
+    const planned = planFiles(objects);
+    const { offer, chunks } = prepareOffer('prod', planned);
+    expect(chunks.flat()).toEqual(planned);
+    expect(chunks.every((c) => c.length <= CHUNK_FILES)).toBe(true);
+    expect(chunks.length).toBeGreaterThan(2);
+    const out = tmp('shared-writes-');
+    const owner = new StagingWriter(out);
+    const ownerClaims: number[] = [];
+    const ownerWrites = (k: number) => {
+      ownerClaims.push(k);
+      chunks[k].forEach((p) => owner.write(serializeFile(p)));
+    };
+    // The owner takes the first chunk; a helper then takes every offered chunk (the back half); the owner takes the rest.
+    ownerWrites(claimChunk(offer.claims, 'front')!);
+    const helped = helpWrite(offer, out);
+    for (let k = claimChunk(offer.claims, 'front'); k !== undefined; k = claimChunk(offer.claims, 'front')) ownerWrites(k);
+    expect(claimChunk(offer.claims, 'back')).toBeUndefined();
+    expect(ownerClaims).toEqual(Array.from({ length: offer.firstOffered }, (_, k) => k));
+    expect(helped).toBe(chunks.slice(offer.firstOffered).flat().length);
+    expect(tree(out)).toEqual(Object.fromEntries(toFiles(objects).map((f) => [f.path, f.content])));
+  });
+
+  test('when the owner gets there first, the helper finds nothing left', () => {
+    const { offer, chunks } = prepareOffer('prod', planFiles(objects));
+    for (let k = 0; k < chunks.length; k++) expect(claimChunk(offer.claims, 'front')).toBe(k);
+    expect(helpWrite(offer, tmp('shared-writes-late-'))).toBe(0);
   });
 });
 

@@ -6,9 +6,11 @@
  */
 import { ResolvedEnvironment } from '../../config/resolved';
 import { GateResult } from '../../validation/gate';
-import { checkedEnvironment, planFiles, serializeFile } from '../pipeline';
+import { checkedEnvironment } from '../pipeline';
+import { planFiles, serializeFile } from '../planned-file';
 import { EnvironmentSummary, summarize } from '../summary';
 import { StagingWriter } from './staged-output';
+import { CHUNK_FILES, WriteOffer, claimChunk, claimedChunks, prepareOffer } from './shared-writes';
 import { Footprint, footprintOf } from '../../gitops/footprint';
 
 export type FleetStage = 'render' | 'gate' | 'serialize' | 'write' | 'done';
@@ -30,21 +32,42 @@ export interface EnvironmentOutcome {
   readonly footprint?: Footprint;
 }
 
+export interface EnvironmentJobOptions {
+  readonly onProgress?: (p: FleetProgress) => void;
+  /**
+   * Offers the writes to a helper (see shared-writes.ts) when there are at least
+   * `shareWritesFrom` files; the job still writes whatever no helper claims.
+   * @default never offered
+   */
+  readonly offerWrites?: (offer: WriteOffer) => void;
+  /** @default 2000 */
+  readonly shareWritesFrom?: number;
+}
+
 /**
  * Synthesizes `resolved` and, unless the gate found violations, writes its files under `stagingDir`
  * (paths start with the environment's folder, so environments never touch each other's files).
  */
-export function runEnvironmentJob(resolved: ResolvedEnvironment, stagingDir: string, onProgress?: (p: FleetProgress) => void): EnvironmentOutcome {
+export function runEnvironmentJob(resolved: ResolvedEnvironment, stagingDir: string, options: EnvironmentJobOptions = {}): EnvironmentOutcome {
   const environment = resolved.environment.name;
-  const report = (stage: FleetStage, done: number, total: number) => onProgress?.({ environment, stage, done, total });
+  const report = (stage: FleetStage, done: number, total: number) => options.onProgress?.({ environment, stage, done, total });
   const { objects, gate } = checkedEnvironment(resolved, report);
   const planned = planFiles(objects);
   if (gate.violations.length === 0) {
     const writer = new StagingWriter(stagingDir);
-    planned.forEach((p, i) => {
-      writer.write(serializeFile(p));
-      report('write', i + 1, planned.length);
-    });
+    if (options.offerWrites && planned.length >= (options.shareWritesFrom ?? 2000)) {
+      const { offer, chunks } = prepareOffer(environment, planned);
+      options.offerWrites(offer);
+      for (let k = claimChunk(offer.claims, 'front'); k !== undefined; k = claimChunk(offer.claims, 'front')) {
+        for (const p of chunks[k]) writer.write(serializeFile(p));
+        report('write', Math.min(planned.length, claimedChunks(offer.claims, chunks.length) * CHUNK_FILES), planned.length);
+      }
+    } else {
+      planned.forEach((p, i) => {
+        writer.write(serializeFile(p));
+        report('write', i + 1, planned.length);
+      });
+    }
   }
   // The file count is that of the planned files: their contents are written, not kept.
   const rendered = summarize({ config: { configDir: '', environments: [resolved] }, objects, gate, files: [] }, '', 0).environments[0];

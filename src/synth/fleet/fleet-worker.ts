@@ -1,6 +1,7 @@
 /**
- * Worker-thread side of the fleet: runs one environment job per `job` message, reports progress
- * (throttled: stage changes, completions, and at most every 50 ms otherwise) and the outcome.
+ * Worker-thread side of the fleet: runs one environment job per `job` message and reports its
+ * progress (throttled: stage changes, completions, and at most every 50 ms otherwise), its write
+ * offer (see shared-writes.ts), and its outcome or error.
  */
 import { parentPort } from 'worker_threads';
 import { EnvironmentOutcome, FleetProgress, runEnvironmentJob } from './environment-job';
@@ -27,7 +28,11 @@ function throttled(): (p: FleetProgress) => void {
 parentPort!.on('message', (job: JobMessage) => {
   let outcome: EnvironmentOutcome;
   try {
-    outcome = runEnvironmentJob(job.resolved, job.stagingDir, throttled());
+    outcome = runEnvironmentJob(job.resolved, job.stagingDir, {
+      onProgress: throttled(),
+      offerWrites: job.offerWrites ? (offer) => post({ type: 'offer', offer }) : undefined,
+      shareWritesFrom: job.shareWritesFrom,
+    });
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
     post({ type: 'error', environment: job.resolved.environment.name, message: error.message, stack: error.stack });

@@ -1,14 +1,19 @@
 /** What the main thread and the fleet's workers say to each other (all plain, cloneable data). */
 import { ResolvedEnvironment } from '../../config/resolved';
 import { EnvironmentOutcome, FleetProgress } from './environment-job';
+import { WriteOffer } from './shared-writes';
 
+/** Synthesize one environment; offer its writes when `offerWrites` (it is the last job). */
 export interface JobMessage {
   readonly type: 'job';
   readonly resolved: ResolvedEnvironment;
   readonly stagingDir: string;
+  readonly offerWrites: boolean;
+  readonly shareWritesFrom?: number;
 }
 
 export type WorkerMessage =
   | { readonly type: 'progress'; readonly progress: FleetProgress }
+  | { readonly type: 'offer'; readonly offer: WriteOffer }
   | { readonly type: 'result'; readonly outcome: EnvironmentOutcome }
   | { readonly type: 'error'; readonly environment: string; readonly message: string; readonly stack?: string };
