@@ -2,8 +2,14 @@ import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
 import { GroupKind } from '../gitops/footprint';
 
-/** Argo CD's finalizer: on a project, it blocks deletion while an Application still uses it. */
-export const ARGOCD_RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+/**
+ * Argo CD's cascading-delete finalizer for Applications, in its path-qualified (background
+ * propagation) form: Kubernetes 1.35 warns on the bare `resources-finalizer.argocd.argoproj.io`
+ * ("prefer a domain-qualified finalizer name including a path"), and our cluster check fails on
+ * any warning. AppProjects carry none: they are applied and removed together with their
+ * Applications from dist/argocd.
+ */
+export const ARGOCD_RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io/background';
 
 export interface ProjectDestination {
   /** API server URL of the cluster. */
@@ -57,7 +63,6 @@ export class ArgoCdProject extends Construct {
         name: props.name,
         namespace: props.namespace,
         labels: { ...props.labels },
-        finalizers: [ARGOCD_RESOURCES_FINALIZER],
       },
       spec: {
         description: props.description,

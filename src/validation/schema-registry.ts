@@ -30,7 +30,7 @@ import {
   toStrictSchema,
 } from './strict-schema';
 import { ObjectIdentity, SchemaViolation, violationsFromAjvErrors } from './schema-violation';
-import { ValidatorCache } from './validator-cache';
+import { SchemaCache } from './schema-cache';
 
 export type { SchemaViolation } from './schema-violation';
 export { formatSchemaViolation } from './schema-violation';
@@ -52,11 +52,11 @@ export interface SchemaRegistryOptions {
    */
   readonly crdDirs?: readonly string[];
   /**
-   * Folder where compiled validators are kept between runs (see validator-cache.ts), or `false`
-   * to compile every schema in every process.
-   * @default `node_modules/.cache/langgraph-platform/validators` under the project root
+   * Folder where compiled validators and parsed CRD files are kept between runs (see
+   * schema-cache.ts), or `false` to parse and compile everything in every process.
+   * @default `node_modules/.cache/langgraph-platform/schemas` under the project root
    */
-  readonly validatorCacheDir?: string | false;
+  readonly schemaCacheDir?: string | false;
 }
 
 /** A `pattern` in some schema that the gate cannot check, because JavaScript cannot compile it. */
@@ -82,7 +82,7 @@ export class SchemaRegistry {
   private crdFileTexts: Map<string, string> | undefined;
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly skipped: SkippedSchemaPattern[] = [];
-  private readonly cache: ValidatorCache | undefined;
+  private readonly cache: SchemaCache | undefined;
 
   constructor(options: SchemaRegistryOptions = {}) {
     const defaults = schemaSourcePaths(options.sharedDir);
@@ -104,11 +104,11 @@ export class SchemaRegistry {
     };
     this.ajv = new Ajv(ajvOptions);
     this.ajv.addSchema({ $id: K8S_SCHEMA_ID, definitions: strict.definitions });
-    const cacheDir = options.validatorCacheDir ?? ValidatorCache.defaultDir(findProjectRoot());
-    this.cache = cacheDir === false ? undefined : new ValidatorCache({
+    const cacheDir = options.schemaCacheDir ?? SchemaCache.defaultDir(findProjectRoot());
+    this.cache = cacheDir === false ? undefined : new SchemaCache({
       dir: cacheDir,
       // Core validators reference the definitions, CRD validators ObjectMeta: both are in every key.
-      fingerprint: ValidatorCache.fingerprintOf(ajvOptions, K8S_SCHEMA_ID, JSON.stringify(strict.definitions)),
+      validatorFingerprint: SchemaCache.fingerprintOf(ajvOptions, K8S_SCHEMA_ID, JSON.stringify(strict.definitions)),
     });
   }
 
@@ -186,7 +186,7 @@ export class SchemaRegistry {
     for (const [file, text] of this.crdFileTexts) {
       if (this.parsedCrdFiles.has(file) || !mayDefineKind(text, kind)) continue;
       this.parsedCrdFiles.add(file);
-      for (const version of readCrdVersions(file, text)) {
+      for (const version of this.cache ? this.cache.crdVersions(file, text, readCrdVersions) : readCrdVersions(file, text)) {
         const key = gvkKey(apiVersionOf(version), version.kind);
         const existing = this.crdVersions.get(key);
         if (existing && existing.file !== file) {

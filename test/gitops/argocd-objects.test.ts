@@ -97,8 +97,8 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
   });
 
   test('deleting the Application deletes what it deployed (resources finalizer); the project cannot go while in use', () => {
-    expect(app.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
-    expect(projectOf(app).metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(app.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/background']);
+    expect(projectOf(app).metadata.finalizers).toBeUndefined();
   });
 
   test('the project allows only the configured repository, with no pattern anywhere', () => {
