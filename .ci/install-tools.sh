@@ -20,7 +20,7 @@ KUBE_SCORE_VERSION=v1.20.0                 # github.com/zegl/kube-score
 KUBE_LINTER_VERSION=v0.8.3                 # golang.stackrox.io/kube-linter (refused by the module proxy here, see install_kube_linter)
 POLARIS_VERSION=b860eb798b51e4908024259050839956271d5045  # github.com/fairwindsops/polaris commit (tags v9+ lack a /vN module path; refused here)
 CHECKOV_VERSION=3.3.30                     # PyPI checkov
-ARGO_ROLLOUTS_VERSION=v1.9.1               # github.com/argoproj/argo-rollouts (the CRDs in shared/ are v1.9.1)
+ARGO_ROLLOUTS_VERSION=v1.9.1               # github.com/argoproj/argo-rollouts (the CRDs in schemas/crds are v1.9.1)
 KUBERNETES_VERSION=v1.35.4                 # k8s.io/kubernetes, supported range 1.32–1.35
 ETCD_VERSION=v3.5.35                       # go.etcd.io/etcd/server/v3 (Debian's etcd-server is 3.4)
 # promtool comes from Debian's `prometheus` package at the distribution's version.

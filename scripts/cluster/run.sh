@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real API server accepts every rendered object: starts etcd and kube-apiserver on loopback,
-# installs the CRDs from shared/crds (server-side: several exceed the client-side annotation
+# installs the CRDs from schemas/crds (server-side: several exceed the client-side annotation
 # limit), then for each environment dist/<env>:
 #   1. applies its Namespace objects and creates the namespaces it uses without rendering them;
 #   2. server-side applies every object, first with --dry-run=server, then for real;
@@ -13,7 +13,7 @@
 #
 # Usage: scripts/cluster/run.sh [dist-dir]        (default: dist; or LGP_DIST_DIR)
 # Environment:
-#   LGP_CRDS_DIR        CRDs to install (default: <repo>/../shared/crds)
+#   LGP_CRDS_DIR        CRDs to install (default: <repo>/schemas/crds)
 #   LGP_TOOLS_CACHE     where .ci/install-tools.sh put etcd, kube-apiserver, kubectl
 #   LGP_PSA_DEFAULT     Pod Security level for namespaces without labels (default: restricted)
 #   LGP_CLUSTER_KEEP=1  keep the temp folder (logs, certs, generated pods) after the run
@@ -22,7 +22,7 @@ set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DIST="${1:-${LGP_DIST_DIR:-dist}}"
-CRDS="$(realpath -m "${LGP_CRDS_DIR:-$REPO/../shared/crds}")"
+CRDS="$(realpath -m "${LGP_CRDS_DIR:-$REPO/schemas/crds}")"
 CACHE="${LGP_TOOLS_CACHE:-/var/cache/langgraph-platform-tools}"
 PSA_DEFAULT="${LGP_PSA_DEFAULT:-restricted}"
 FIELD_MANAGER=langgraph-platform-ci

@@ -1,8 +1,6 @@
 /**
  * A hardened Deployment running the LangGraph server image in any role: the API server (the
- * image's default entrypoint) or a queue worker (`/storage/queue_entrypoint.sh`). It renders
- * exactly what ApiWorkload renders for the same props (test/constructs/langgraph-workload.test.ts
- * holds the two side by side), plus an optional `command`, so the API can move onto it unchanged.
+ * image's default entrypoint) or a queue worker (`/storage/queue_entrypoint.sh`, through `command`).
  */
 import { Construct } from 'constructs';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';

@@ -27,7 +27,7 @@ export interface GateResult {
 }
 
 export interface GateOptions {
-  /** @default the process-wide registry over ../shared */
+  /** @default the process-wide registry over the package's schemas/ folder */
   readonly schemas?: SchemaRegistry;
 }
 

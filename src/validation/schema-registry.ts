@@ -1,7 +1,7 @@
 /**
  * Strict JSON-schema validation of rendered Kubernetes objects, as `kubeconform -strict` would
  * do it, for every kind the project can render: core kinds from the Kubernetes 1.27 definitions,
- * custom resources from their CRD's `openAPIV3Schema` (both in the read-only shared folder).
+ * custom resources from their CRD's `openAPIV3Schema` (both in the package's `schemas/` folder).
  *
  * Cost model: the definitions are read once per registry; a CRD file is parsed only when an
  * object of a kind it may define is first seen; each kind's validator is compiled by ajv on
@@ -19,6 +19,7 @@ import {
   readCrdVersions,
   readKubernetesDefinitions,
   schemaSourcePaths,
+  SchemaSourceError,
 } from './schema-sources';
 import {
   escapePointer,
@@ -34,21 +35,22 @@ import { SchemaCache } from './schema-cache';
 
 export type { SchemaViolation } from './schema-violation';
 export { formatSchemaViolation } from './schema-violation';
+export { isSchemaSourceError, SchemaSourceError } from './schema-sources';
 
 export interface SchemaRegistryOptions {
   /**
-   * The shared data folder holding `schemas/k8s-v1.27.0-definitions.json` and `crds/`.
-   * @default `../shared` relative to the project root (the folder with package.json)
+   * A schemas folder holding `kubernetes/k8s-v1.27.0-definitions.json` and `crds/`.
+   * @default the package's own `schemas/` folder (beside its package.json)
    */
-  readonly sharedDir?: string;
+  readonly schemasDir?: string;
   /**
    * The Kubernetes definitions file.
-   * @default `<sharedDir>/schemas/k8s-v1.27.0-definitions.json`
+   * @default `<schemasDir>/kubernetes/k8s-v1.27.0-definitions.json`
    */
   readonly definitionsFile?: string;
   /**
    * Folders of CustomResourceDefinition files (`*.yaml`, `*.yml`, `*.json`; multi-document YAML is fine).
-   * @default [`<sharedDir>/crds`]
+   * @default [`<schemasDir>/crds`]
    */
   readonly crdDirs?: readonly string[];
   /**
@@ -85,7 +87,7 @@ export class SchemaRegistry {
   private readonly cache: SchemaCache | undefined;
 
   constructor(options: SchemaRegistryOptions = {}) {
-    const defaults = schemaSourcePaths(options.sharedDir);
+    const defaults = schemaSourcePaths(options.schemasDir);
     this.definitionsFile = options.definitionsFile ?? defaults.definitionsFile;
     this.crdDirs = options.crdDirs ?? defaults.crdDirs;
 
@@ -190,7 +192,7 @@ export class SchemaRegistry {
         const key = gvkKey(apiVersionOf(version), version.kind);
         const existing = this.crdVersions.get(key);
         if (existing && existing.file !== file) {
-          throw new Error(`${apiVersionOf(version)} ${version.kind} is defined by two CRD files: ${existing.file} and ${file}; keep one`);
+          throw new SchemaSourceError(`${apiVersionOf(version)} ${version.kind} is defined by two CRD files: ${existing.file} and ${file}; keep one`);
         }
         this.crdVersions.set(key, version);
       }
@@ -204,12 +206,12 @@ export class SchemaRegistry {
   }
 }
 
-let shared: SchemaRegistry | undefined;
+let processRegistry: SchemaRegistry | undefined;
 
-/** One registry over the default shared folder, created on first use and kept for the process. */
+/** One registry over the package's own schemas/ folder, created on first use and kept for the process. */
 export function defaultSchemaRegistry(): SchemaRegistry {
-  shared ??= new SchemaRegistry();
-  return shared;
+  processRegistry ??= new SchemaRegistry();
+  return processRegistry;
 }
 
 function identityOf(obj: unknown): ObjectIdentity {

@@ -1,7 +1,9 @@
 /**
- * Where the schemas come from: the Kubernetes definitions file and the CRD files in the
- * read-only shared folder (`../shared` next to the project root), and how to read the
- * group/version/kind (GVK) of each schema out of them. No validation logic here.
+ * Where the schemas come from: the Kubernetes definitions file and the CRD files in the package's
+ * own `schemas/` folder (`schemas/kubernetes/`, `schemas/crds/`; provenance in schemas/README.md
+ * and schemas/sources.json), and how to read the group/version/kind (GVK) of each schema out of
+ * them. No validation logic here. Nothing outside the package is read unless a caller passes
+ * other paths.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -23,28 +25,75 @@ export interface SchemaSourcePaths {
 }
 
 export const DEFINITIONS_FILE_NAME = 'k8s-v1.27.0-definitions.json';
+/** The package's data folder, beside package.json. */
+export const SCHEMAS_DIR_NAME = 'schemas';
+/** Inside a schemas folder: the Kubernetes definitions and the CRDs. */
+export const DEFINITIONS_SUBDIR = 'kubernetes';
+export const CRDS_SUBDIR = 'crds';
 
-/** The nearest folder at or above `startDir` holding a package.json. */
+/**
+ * A schema source is missing or unreadable (an environment problem, not a bug): the message is
+ * one line naming the file and the fix, so a CLI prints `error.message` without a stack trace.
+ */
+export class SchemaSourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaSourceError';
+  }
+}
+
+/**
+ * Whether `error` is a {@link SchemaSourceError}, also after it crossed a worker boundary as a
+ * plain Error that kept only its message and stack (src/synth/fleet rebuilds errors that way).
+ */
+export function isSchemaSourceError(error: unknown): error is Error {
+  if (error instanceof SchemaSourceError) return true;
+  if (!(error instanceof Error)) return false;
+  return error.name === 'SchemaSourceError' || (typeof error.stack === 'string' && error.stack.startsWith('SchemaSourceError: '));
+}
+
+/**
+ * The package root: the nearest folder at or above `startDir` holding a package.json. From this
+ * module's own folder that is this package's root, wherever the package is installed.
+ */
 export function findProjectRoot(startDir: string = __dirname): string {
   let dir = path.resolve(startDir);
   for (;;) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json found at or above ${startDir}; run from inside the project`);
+    if (parent === dir) {
+      throw new SchemaSourceError(`no package.json found at or above ${startDir}: the package is incomplete; reinstall it (or, in a clone, run from inside the repository)`);
+    }
     dir = parent;
   }
 }
 
-/** The shared data folder: `../shared` relative to the project root. */
-export function defaultSharedDir(): string {
-  return path.resolve(findProjectRoot(), '..', 'shared');
+/** The package's `schemas/` folder: beside the package.json above this module. */
+export function defaultSchemasDir(): string {
+  return path.join(findProjectRoot(), SCHEMAS_DIR_NAME);
 }
 
-export function schemaSourcePaths(sharedDir: string = defaultSharedDir()): SchemaSourcePaths {
+/** The definitions file and CRD folder inside a schemas folder (default: the package's own). */
+export function schemaSourcePaths(schemasDir: string = defaultSchemasDir()): SchemaSourcePaths {
   return {
-    definitionsFile: path.join(sharedDir, 'schemas', DEFINITIONS_FILE_NAME),
-    crdDirs: [path.join(sharedDir, 'crds')],
+    definitionsFile: path.join(schemasDir, DEFINITIONS_SUBDIR, DEFINITIONS_FILE_NAME),
+    crdDirs: [path.join(schemasDir, CRDS_SUBDIR)],
   };
+}
+
+/** How to fix a missing or unreadable schema source at `file`. */
+function fixFor(file: string): string {
+  let packaged: string | undefined;
+  try {
+    packaged = defaultSchemasDir();
+  } catch {
+    packaged = undefined;
+  }
+  const relative = packaged === undefined ? undefined : path.relative(packaged, path.resolve(file));
+  if (relative !== undefined && !relative.startsWith('..') && !path.isAbsolute(relative)) {
+    return `the package's ${SCHEMAS_DIR_NAME}/ folder is incomplete: restore it (in a clone: git checkout -- ${SCHEMAS_DIR_NAME}/; otherwise reinstall the package)`;
+  }
+  return 'check the schemasDir / definitionsFile / crdDirs option that points there (or leave it unset to use the package\'s own schemas/)';
 }
 
 // ---------------------------------------------------------------- GVK helpers
@@ -72,14 +121,22 @@ export interface KubernetesDefinitions {
 }
 
 export function readKubernetesDefinitions(file: string): KubernetesDefinitions {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? (error as Error).message})`;
+    throw new SchemaSourceError(`the Kubernetes definitions file ${file} ${what}: ${fixFor(file)}`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`cannot read the Kubernetes definitions ${file}: ${(error as Error).message}`);
+    throw new SchemaSourceError(`the Kubernetes definitions file ${file} is not valid JSON (${(error as Error).message}): ${fixFor(file)}`);
   }
   if (!isPlainObject(parsed) || !isPlainObject(parsed.definitions)) {
-    throw new Error(`${file} has no top-level "definitions" object; expected the Kubernetes JSON-schema definitions file`);
+    throw new SchemaSourceError(`${file} has no top-level "definitions" object; expected the Kubernetes JSON-schema definitions file: ${fixFor(file)}`);
   }
   const kinds = new Map<string, string>();
   for (const [name, definition] of Object.entries(parsed.definitions)) {
@@ -109,7 +166,7 @@ export interface CrdVersionSchema extends GroupVersionKind {
 export function listCrdFiles(crdDirs: readonly string[]): string[] {
   const files: string[] = [];
   for (const dir of crdDirs) {
-    if (!fs.existsSync(dir)) throw new Error(`CRD folder ${dir} does not exist; pass the shared folder that holds crds/`);
+    if (!fs.existsSync(dir)) throw new SchemaSourceError(`the CRD folder ${dir} is missing: ${fixFor(dir)}`);
     for (const name of fs.readdirSync(dir).sort()) {
       if (/\.(ya?ml|json)$/.test(name)) files.push(path.join(dir, name));
     }
@@ -121,12 +178,12 @@ export function listCrdFiles(crdDirs: readonly string[]): string[] {
 export function readCrdVersions(file: string, text: string = fs.readFileSync(file, 'utf8')): CrdVersionSchema[] {
   const versions: CrdVersionSchema[] = [];
   for (const doc of YAML.parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new Error(`${file}: YAML error: ${doc.errors[0].message}`);
+    if (doc.errors.length > 0) throw new SchemaSourceError(`${file}: YAML error: ${doc.errors[0].message.split('\n')[0]}: ${fixFor(file)}`);
     const crd: unknown = doc.toJS();
     if (!isPlainObject(crd) || crd.kind !== 'CustomResourceDefinition') continue;
     const spec = crd.spec;
     if (!isPlainObject(spec) || typeof spec.group !== 'string' || !isPlainObject(spec.names) || typeof spec.names.kind !== 'string') {
-      throw new Error(`${file}: CustomResourceDefinition without spec.group / spec.names.kind`);
+      throw new SchemaSourceError(`${file}: CustomResourceDefinition without spec.group / spec.names.kind: ${fixFor(file)}`);
     }
     const kind = spec.names.kind;
     for (const version of Array.isArray(spec.versions) ? spec.versions : []) {

@@ -115,7 +115,7 @@ describe.each(Object.entries(VARIANTS))('%s', (_name, variant) => {
   });
 
   test('groups validate strictly against the PrometheusRule CRD schema (spec.groups)', () => {
-    const crd = parse(readFileSync(join(__dirname, '../../../shared/crds/prometheus-operator_monitoring.coreos.com_prometheusrules.yaml'), 'utf8'));
+    const crd = parse(readFileSync(join(__dirname, '../../schemas/crds/prometheus-operator_monitoring.coreos.com_prometheusrules.yaml'), 'utf8'));
     const schema = strictify(crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.groups) as AnySchema;
     const ajv = new Ajv({ strict: false, allErrors: true });
     const valid = ajv.validate(schema, JSON.parse(JSON.stringify(groups)));

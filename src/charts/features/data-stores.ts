@@ -34,7 +34,7 @@ export function storeHost(ctx: WorkflowContext, store: Store): string {
   return `${storeName(ctx, store)}.${ctx.namespace}.svc`;
 }
 
-/** Connection env vars for the API and the workers; plug into ApiWorkload's `secretEnv` and `env`. */
+/** Connection env vars for the API and the workers; plug into LangGraphWorkload's `secretEnv` and `env`. */
 export interface DataStoreEnv {
   /** Secret references; they render before every plain variable, so `env` may use `$(NAME)` of them. */
   readonly secretEnv: Readonly<Record<string, SecretEnvRef>>;

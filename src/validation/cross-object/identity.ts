@@ -7,7 +7,7 @@ import { objectId } from '../../synth/manifest';
 import { Finding, pointer } from '../violation';
 import { CrossObjectCheck } from './check';
 
-/** Kinds without a namespace (Kubernetes 1.27 and the CRDs in ../shared/crds). */
+/** Kinds without a namespace (Kubernetes 1.27 and the CRDs in schemas/crds). */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'Namespace', 'Node', 'PersistentVolume', 'ComponentStatus', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
   'APIService', 'StorageClass', 'VolumeAttachment', 'CSIDriver', 'CSINode', 'PriorityClass', 'RuntimeClass', 'IngressClass',
