@@ -1,6 +1,12 @@
 /**
- * Reads a config folder, merges its layers and validates them, reporting every problem at once
- * with the file and key that set it. Nothing downstream ever sees unvalidated data.
+ * Reads a config folder, merges its layers and validates them. Nothing downstream ever sees
+ * unvalidated data.
+ *
+ * Every problem is reported in one run, each once: a file that does not parse does not stop the
+ * others from being checked, a bad catalog entry does not hide the rest, and semantic checks run on
+ * every part that parsed. A problem met in several environments or workflows (a defaults.yaml
+ * mistake) is one issue naming all of them. Each message says what was expected, what was found
+ * and the fix. A folder or file that cannot be read is one line (ConfigIssue.io), never a stack.
  *
  *   <dir>/defaults.yaml               shared by every environment (optional)
  *   <dir>/environments/<env>.yaml     one per environment; `name` must equal <env>
@@ -10,9 +16,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parseDocument, Document } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, ConfigIssue } from './errors';
-import { deepMerge, getPath } from './merge';
-import { Catalog, catalogSchema, Environment, environmentSchema, Workflow, waiversFileSchema, workflowSettingsSchema } from './schema';
+import { ConfigError, ConfigIssue, mergeConfigIssues } from './errors';
+import { deepMerge, getPath, isPlainObject } from './merge';
+import { Environment, environmentSchema, Workflow, WorkflowSettings, waiversFileSchema, workflowSchema, workflowSettingsSchema } from './schema';
+import { describeZodIssues, parseForConfig } from './zod-issues';
 import { PlatformConfig, ResolvedEnvironment, ResolvedWorkflow } from './resolved';
 import { checkEnvironment, checkWorkflowSettings, checkCatalog } from './semantic-checks';
 import { planCapacity } from '../capacity/planner';
@@ -35,85 +42,140 @@ interface Layer {
 }
 
 export function loadConfig(configDir: string): PlatformConfig {
+  const shown = displayPath(configDir);
+  assertConfigFolder(configDir, shown);
   const issues: ConfigIssue[] = [];
-  const read = (rel: string, optional: boolean): SourceFile | undefined => readYaml(configDir, rel, optional, issues);
+  /** Files that exist but could not be read or parsed: layers that inherit them are checked leniently. */
+  const broken = new Set<string>();
+  const read = (rel: string, optional: boolean): SourceFile | undefined => readYaml(configDir, shown, rel, optional, issues, broken);
 
   const defaults = read('defaults.yaml', true);
   const waiversFile = read('waivers.yaml', true);
   const catalogFile = read('workflows.yaml', false);
-  const envDir = path.join(configDir, 'environments');
-  const envFiles = fs.existsSync(envDir)
-    ? fs.readdirSync(envDir).filter((f) => f.endsWith('.yaml')).sort()
-    : [];
-  if (envFiles.length === 0) {
-    issues.push({ file: 'environments/', key: '', message: 'no environment files found; add environments/<env>.yaml (e.g. dev.yaml)' });
-  }
+  const envFiles = listEnvironmentFiles(configDir, shown, issues);
   const envSources = envFiles.map((f) => read(`environments/${f}`, false)).filter((s): s is SourceFile => !!s);
-  if (issues.length) throw new ConfigError(issues); // YAML syntax errors: nothing else is meaningful
+  const envNames = envFiles.map((f) => path.basename(f, '.yaml'));
+  const defaultsBroken = broken.has('defaults.yaml');
 
-  // Catalog and the one waiver list
-  const catalog = parseLayers<Catalog>(catalogSchema, [layer(catalogFile!)], issues, {});
-  const waivers = waiversFile ? parseLayers(waiversFileSchema, [layer(waiversFile)], issues, {}) : { waivers: [] };
-  const envNames = envSources.map((src) => path.basename(src.file, '.yaml'));
+  // ---- The catalog, entry by entry: one bad entry hides nothing else.
+  const entries: CatalogEntry[] = [];
+  if (catalogFile) {
+    parseLayers(catalogShellSchema, [layer(catalogFile)], issues, {}, { requiredFix: () => 'add `workflows:` with one entry per workflow' });
+    const list = getPath(catalogFile.data, ['workflows']);
+    (Array.isArray(list) ? list : []).forEach((raw: unknown, index) => {
+      const name = isPlainObject(raw) && typeof raw.name === 'string' && raw.name ? raw.name : `#${index}`;
+      const entryLayer: Layer = { source: catalogFile, fileKey: ['workflows', index], mount: [], data: raw };
+      const parsed = parseLayers(workflowSchema, [entryLayer], issues, { workflows: [name] }, {
+        requiredFix: (p) => `add \`${p.join('.')}\` to this workflow's entry in workflows.yaml`,
+      });
+      entries.push({ index, name, raw, parsed });
+    });
+    // With no environment files (reported above), every environment name would look unknown.
+    for (const i of envNames.length ? checkCatalog({ workflows: entries.map((e) => e.parsed) }, envNames) : []) {
+      const entry = entries[Number(i.path[1])];
+      issues.push(issueAt([layer(catalogFile)], i.path, { workflows: entry ? [entry.name] : undefined }, i.value, i.message));
+    }
+  }
+
+  // ---- The one waiver list.
+  const waivers = waiversFile
+    ? parseLayers(waiversFileSchema, [layer(waiversFile)], issues, {}, { requiredFix: (p) => `add \`${p.join('.')}\` to this waiver` })
+    : { waivers: [] };
   waivers?.waivers.forEach((w, i) => {
     if (w.name.includes('*')) issues.push(issueAt([layer(waiversFile!)], ['waivers', i, 'name'], {}, w.name, 'a waiver names one object; wildcards are not allowed (use <workflow> to apply it to each workflow)'));
     for (const e of w.environments ?? []) {
-      if (!envNames.includes(e)) issues.push(issueAt([layer(waiversFile!)], ['waivers', i, 'environments'], {}, e, `no such environment; known: ${envNames.join(', ')}`));
+      if (envNames.length && !envNames.includes(e)) issues.push(issueAt([layer(waiversFile!)], ['waivers', i, 'environments'], {}, e, `no such environment; use one of: ${envNames.join(', ')}`));
     }
   });
-  const environments: Environment[] = [];
+
+  // ---- Environments: each checked on its own, semantics included, whatever else failed.
+  const environments = new Map<string, Environment>();
   for (const src of envSources) {
     const envName = path.basename(src.file, '.yaml');
-    const layers = [defaults ? layer(defaults) : undefined, layer(src)].filter((l): l is Layer => !!l);
-    const parsed = parseLayers<Environment>(environmentSchema, layers, issues, { environment: envName });
-    if (!parsed) continue;
-    if (parsed.waivers.length) {
-      issues.push(issueAt(layers, ['waivers'], { environment: envName }, undefined, 'waivers live in config/waivers.yaml (one reviewed list; give `environments: [...]` per entry)'));
-    }
+    const scope = { environments: [envName] };
+    // Waivers are filled in from waivers.yaml; set in an environment layer they are a misplacement.
+    const layers = [defaults, src].filter((s): s is SourceFile => !!s).map((s) => {
+      if (getPath(s.data, ['waivers']) === undefined) return layer(s);
+      issues.push(issueAt([layer(s)], ['waivers'], s === src ? scope : {}, undefined, 'waivers live in config/waivers.yaml: move them there (one reviewed list; give `environments: [...]` per entry)'));
+      const { waivers: _, ...rest } = s.data as Record<string, unknown>;
+      return { ...layer(s), data: rest };
+    });
+    const best = parseLayersBestEffort<Environment>(environmentSchema, layers, issues, scope, {
+      lenient: defaultsBroken,
+      requiredFix: (p) => `add \`${p.join('.')}\` to ${src.file}${defaults ? ' or defaults.yaml' : ''}`,
+    });
+    if (!best) continue;
+    const parsed = best.data;
     const env: Environment = {
       ...parsed,
       waivers: (waivers?.waivers ?? []).filter((w) => !w.environments || w.environments.includes(envName)).map(({ environments: _, ...w }) => w),
     };
     if (env.name !== envName) {
-      issues.push(issueAt(layers, ['name'], { environment: envName }, env.name, `must equal the file name "${envName}" (rename the file or fix the name)`));
-      continue;
+      issues.push(issueAt(layers, ['name'], scope, env.name, `must equal the file name "${envName}"; rename the file or set name: ${envName}`));
     }
-    for (const i of checkEnvironment(env)) issues.push(issueAt(layers, i.path, { environment: envName }, i.value, i.message));
-    environments.push(env);
+    for (const i of checkEnvironment(env).filter(unaffected(best.removed))) issues.push(issueAt(layers, i.path, scope, i.value, i.message));
+    // Workflow checks read the environment: only a complete one is trusted for them.
+    if (!best.removed.length) environments.set(envName, env);
   }
-  if (catalog) {
-    for (const i of checkCatalog(catalog, envNames)) {
-      issues.push(issueAt([layer(catalogFile!)], i.path, {}, i.value, i.message));
-    }
-  }
-  // Go on with every environment that parsed, so all problems are reported in one run.
-  if (!catalog) throw new ConfigError(issues);
 
-  const resolved: ResolvedEnvironment[] = environments.map((env) => {
-    const envLayers = [defaults, envSources.find((s) => s.file === `environments/${env.name}.yaml`)]
+  // ---- Every workflow in every environment that was read, even where the environment itself failed.
+  const settingsOf = new Map<string, WorkflowSettings>();
+  for (const src of envSources) {
+    const envName = path.basename(src.file, '.yaml');
+    const env = environments.get(envName);
+    const envLayers: Layer[] = [defaults, src]
       .filter((s): s is SourceFile => !!s)
       .map((s) => ({ source: s, fileKey: ['workflowDefaults'], mount: [], data: getPath(s.data, ['workflowDefaults']) }));
-    const workflows: ResolvedWorkflow[] = [];
-    catalog.workflows.forEach((wf, index) => {
-      const wfKey = ['workflows', index];
+    for (const entry of entries) {
+      const wf = entry.parsed;
+      const raw = isPlainObject(entry.raw) ? entry.raw : {};
+      const wfKey = ['workflows', entry.index];
+      const image = wf ? wf.image : objectOrUndefined(raw.image);
+      const overrides = wf ? wf.overrides : objectOrUndefined(raw.overrides) ?? {};
+      const perEnv = wf ? wf.environments[envName] : objectOrUndefined(getPath(raw, ['environments', envName]));
       const layers: Layer[] = [
         ...envLayers,
-        { source: catalogFile!, fileKey: [...wfKey, 'image'], mount: ['image'], data: wf.image },
-        { source: catalogFile!, fileKey: [...wfKey, 'overrides'], mount: [], data: wf.overrides },
-        { source: catalogFile!, fileKey: [...wfKey, 'environments', env.name], mount: [], data: wf.environments[env.name] },
+        { source: catalogFile!, fileKey: [...wfKey, 'image'], mount: ['image'], data: image },
+        { source: catalogFile!, fileKey: [...wfKey, 'overrides'], mount: [], data: overrides },
+        { source: catalogFile!, fileKey: [...wfKey, 'environments', envName], mount: [], data: perEnv },
       ];
-      const scope = { environment: env.name, workflow: wf.name };
-      const settings = parseLayers(workflowSettingsSchema, layers, issues, scope);
-      if (!settings) return;
-      const semantic = checkWorkflowSettings(settings, env);
-      for (const i of semantic) issues.push(issueAt(layers, i.path, scope, i.value, i.message));
-      if (semantic.length) return;
-      workflows.push(applyCapacityPlan(env, resolveWorkflow(wf, settings)));
-    });
-    return { environment: env, workflows };
-  });
-  if (issues.length) throw new ConfigError(issues);
+      const scope = { environments: [envName], workflows: [entry.name] };
+      const best = parseLayersBestEffort(workflowSettingsSchema, layers, issues, scope, {
+        // A layer that could not be read may hold what seems missing: report only what is set.
+        lenient: defaultsBroken || !wf,
+        home: envLayers[envLayers.length - 1],
+        requiredFix: (p) => `set \`${p.join('.')}\` under workflowDefaults (defaults.yaml or ${src.file}), or in this workflow's overrides in workflows.yaml`,
+      });
+      if (!best || !env) continue;
+      const semantic = checkWorkflowSettings(best.data, env).filter(unaffected(best.removed));
+      for (const i of semantic) issues.push(issueAt(layers, i.path, scope, i.value, i.message, envLayers[envLayers.length - 1]));
+      if (!semantic.length && !best.removed.length && wf) settingsOf.set(`${envName}\u0000${entry.index}`, best.data);
+    }
+  }
+
+  if (issues.length) throw new ConfigError(mergeConfigIssues(issues));
+
+  const resolved: ResolvedEnvironment[] = [...environments.values()].map((env) => ({
+    environment: env,
+    workflows: entries.map((entry) => applyCapacityPlan(env, resolveWorkflow(entry.parsed!, settingsOf.get(`${env.name}\u0000${entry.index}`)!))),
+  }));
   return { configDir: path.resolve(configDir), environments: resolved };
+}
+
+interface CatalogEntry {
+  readonly index: number;
+  /** As written, or `#<index>` when the entry has no usable name. */
+  readonly name: string;
+  readonly raw: unknown;
+  /** Undefined when the entry itself is invalid (its settings are still checked, leniently). */
+  readonly parsed?: Workflow;
+}
+
+/** workflows.yaml's top level; entries are checked one by one against workflowSchema. */
+const catalogShellSchema = z.strictObject({ workflows: z.array(z.unknown()).min(1) });
+
+function objectOrUndefined(v: unknown): Record<string, unknown> | undefined {
+  return isPlainObject(v) ? v : undefined;
 }
 
 function resolveWorkflow(wf: Workflow, settings: ResolvedWorkflow['settings']): ResolvedWorkflow {
@@ -156,52 +218,109 @@ function layer(source: SourceFile): Layer {
   return { source, fileKey: [], mount: [], data: source.data };
 }
 
+type Scope = { readonly environments?: readonly string[]; readonly workflows?: readonly string[] };
+
+interface ParseOptions {
+  /** Where to set a required key that nothing sets (the fix in "is required" messages). */
+  readonly requiredFix: (path: readonly (string | number)[]) => string;
+  /** A layer could not be read: drop "is required" problems, which it may well have answered. */
+  readonly lenient?: boolean;
+  /** Where a key that no layer sets belongs (see issueAt). */
+  readonly home?: Layer;
+}
+
 function parseLayers<T>(
   schema: z.ZodType<T>,
   layers: readonly Layer[],
   issues: ConfigIssue[],
-  scope: { environment?: string; workflow?: string },
+  scope: Scope,
+  options: ParseOptions,
 ): T | undefined {
-  const merged = deepMerge(...layers.map((l) => mountAt(l.mount, l.data)));
-  const result = schema.safeParse(merged ?? {}, { reportInput: true });
-  if (result.success) return result.data;
-  for (const zi of result.error.issues) {
-    const p = zi.path.filter((k): k is string | number => typeof k !== 'symbol');
-    if (zi.code === 'unrecognized_keys') {
-      for (const key of zi.keys) {
-        issues.push(issueAt(layers, [...p, key], scope, getPath(merged, [...p, key]),
-          `unknown key "${key}"; check the spelling; the allowed keys are in config/schema/*.schema.json`));
+  const parsed = parseLayersBestEffort(schema, layers, issues, scope, options);
+  return parsed && !parsed.removed.length ? parsed.data : undefined;
+}
+
+/**
+ * Like parseLayers, but when the merged data is invalid, reports the problems and then tries once
+ * more without the offending keys (so their defaults apply): if that parses, the result lets the
+ * semantic checks look at everything else in the same run. `removed` lists the keys taken out;
+ * such a result is for checking only, never for rendering.
+ */
+function parseLayersBestEffort<T>(
+  schema: z.ZodType<T>,
+  layers: readonly Layer[],
+  issues: ConfigIssue[],
+  scope: Scope,
+  options: ParseOptions,
+): { data: T; removed: (string | number)[][] } | undefined {
+  let data = deepMerge(...layers.map((l) => mountAt(l.mount, l.data))) ?? {};
+  const removed: (string | number)[][] = [];
+  for (let round = 0; round < 4; round++) {
+    const result = parseForConfig(schema, data);
+    if (result.success) return { data: result.data, removed };
+    const described = describeZodIssues(schema, result.error.issues, data, options);
+    if (round === 0) {
+      for (const d of described) {
+        if (options.lenient && d.required) continue;
+        issues.push(issueAt(layers, d.path, scope, d.value, d.message, options.home));
       }
-      continue;
     }
-    const value = getPath(merged, p);
-    issues.push(issueAt(layers, p, scope, value, describeZodIssue(zi, value)));
+    // Take out what failed (a whole list when an item failed); a missing required key ends it.
+    const cut = described.map((d) => untilFirstIndex(d.path));
+    if (described.some((d) => d.required) || cut.some((p) => p.length === 0)) return undefined;
+    data = structuredClone(data);
+    for (const p of cut) {
+      deleteAt(data, p);
+      removed.push(p);
+    }
   }
   return undefined;
 }
 
-function describeZodIssue(zi: z.core.$ZodIssue, value: unknown): string {
-  if (value === undefined && zi.code === 'invalid_type') return `is required (expected ${zi.expected})`;
-  if (zi.code === 'invalid_union') return 'matches none of the allowed forms (see config/schema/*.schema.json)';
-  return zi.message;
+function untilFirstIndex(p: readonly (string | number)[]): (string | number)[] {
+  const i = p.findIndex((k) => typeof k === 'number');
+  return i === -1 ? [...p] : p.slice(0, i);
+}
+
+function deleteAt(data: unknown, p: readonly (string | number)[]): void {
+  const parent = getPath(data, p.slice(0, -1));
+  if (isPlainObject(parent)) delete parent[p[p.length - 1] as string];
+}
+
+/**
+ * Semantic issues of a best-effort result are kept only when they do not touch what was taken out
+ * (nor its siblings, whose relations to it cannot be judged).
+ */
+function unaffected(removed: readonly (readonly (string | number)[])[]): (issue: { path: readonly (string | number)[] }) => boolean {
+  const related = (a: readonly unknown[], b: readonly unknown[]) => startsWith(a, b) || startsWith(b, a);
+  return (issue) => !removed.some((r) => related(issue.path, r.slice(0, -1)));
 }
 
 function mountAt(mount: readonly (string | number)[], data: unknown): unknown {
   return mount.reduceRight<unknown>((acc, key) => ({ [key]: acc }), data);
 }
 
-/** Attribute an issue at a merged path to the last layer that set it (or its nearest parent). */
+/**
+ * Attribute an issue at a merged path to the last layer that set it (or its nearest parent). When
+ * no layer sets even its top-level key, it belongs in `home` (where such a key is usually set), or
+ * else in the last layer.
+ */
 function issueAt(
   layers: readonly Layer[],
   issuePath: readonly (string | number)[],
-  scope: { environment?: string; workflow?: string },
+  scope: Scope,
   value: unknown,
   message: string,
+  home?: Layer,
 ): ConfigIssue {
   for (let depth = issuePath.length; depth >= 0; depth--) {
     const prefix = issuePath.slice(0, depth);
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const l = layers[i];
+    const candidates = depth === 0 && home ? [home] : layers;
+    for (let i = candidates.length - 1; i >= 0; i--) {
+      const l = candidates[i];
+      if (l === home && depth === 0) {
+        return { ...definedScope(scope), file: `${l.source.file}${lineOf(l.source, l.fileKey)}`, key: [...l.fileKey, ...issuePath].join('.'), value, message };
+      }
       if (!startsWith(prefix, l.mount) && !startsWith(l.mount, prefix)) continue;
       if (!startsWith(prefix, l.mount)) continue;
       const rel = prefix.slice(l.mount.length);
@@ -210,7 +329,7 @@ function issueAt(
       // Report the full issue path, anchored in the file that holds its nearest defined ancestor.
       const fullKey = [...l.fileKey, ...issuePath.slice(l.mount.length)];
       return {
-        ...scope,
+        ...definedScope(scope),
         file: `${l.source.file}${lineOf(l.source, fileKeyPath)}`,
         key: fullKey.join('.'),
         value,
@@ -219,7 +338,7 @@ function issueAt(
     }
   }
   const last = layers[layers.length - 1];
-  return { ...scope, file: last?.source.file ?? '?', key: [...(last?.fileKey ?? []), ...issuePath].join('.'), value, message };
+  return { ...definedScope(scope), file: last?.source.file ?? '?', key: [...(last?.fileKey ?? []), ...issuePath].join('.'), value, message };
 }
 
 function startsWith(p: readonly unknown[], prefix: readonly unknown[]): boolean {
@@ -234,20 +353,113 @@ function lineOf(source: SourceFile, keyPath: readonly (string | number)[]): stri
   return `:${pos.line}`;
 }
 
-function readYaml(dir: string, rel: string, optional: boolean, issues: ConfigIssue[]): SourceFile | undefined {
+function definedScope(scope: Scope): Scope {
+  return {
+    ...(scope.environments?.length ? { environments: scope.environments } : {}),
+    ...(scope.workflows?.length ? { workflows: scope.workflows } : {}),
+  };
+}
+
+// ---------------------------------------------------------------- reading files
+
+/** The config folder as the user would type it: relative to the working directory when inside it. */
+function displayPath(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || path.isAbsolute(rel) ? dir : `.${path.sep}${rel}`;
+}
+
+/** A missing folder, or one that is not a config folder at all, is one line, not a list of missing files. */
+function assertConfigFolder(dir: string, shown: string): void {
+  const fail = (message: string): never => { throw new ConfigError([{ io: true, file: shown, key: '', message }]); };
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail(`config folder ${shown} does not exist (pass --config DIR)`);
+    return fail(`cannot open config folder ${shown}: ${ioReason(e)} (pass --config DIR)`);
+  }
+  if (!stat.isDirectory()) fail(`config folder ${shown} is a file, not a folder (pass --config DIR)`);
+  const has = (rel: string) => fs.existsSync(path.join(dir, rel));
+  if (!has('workflows.yaml') && !has('defaults.yaml') && !has('environments')) {
+    fail(`config folder ${shown} has no workflows.yaml, defaults.yaml or environments/; is it the right folder? (pass --config DIR)`);
+  }
+}
+
+function listEnvironmentFiles(dir: string, shown: string, issues: ConfigIssue[]): string[] {
+  const envDir = path.join(dir, 'environments');
+  const where = `${shown}${path.sep}environments`;
+  let files: string[] = [];
+  try {
+    files = fs.readdirSync(envDir).filter((f) => f.endsWith('.yaml')).sort();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') {
+      issues.push({ io: true, file: 'environments/', key: '', message: `cannot list ${where}: ${ioReason(e)}` });
+      return [];
+    }
+  }
+  if (files.length === 0) {
+    issues.push({ io: true, file: 'environments/', key: '', message: `no environment files in ${where}; add environments/<env>.yaml (e.g. dev.yaml)` });
+  }
+  return files;
+}
+
+function ioReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'EACCES': case 'EPERM': return `permission denied (${err.code}); make it readable by this user`;
+    case 'EISDIR': return 'it is a folder, not a file; replace it with a YAML file';
+    case 'ENOTDIR': return 'a part of the path is a file, not a folder; fix the path';
+    case 'ENOENT': return 'it does not exist; create it';
+    default: return `${err.code ?? 'error'}: ${String(err.message ?? e).split('\n')[0]}; check the file and try again`;
+  }
+}
+
+/** Fixes for the YAML parser's error codes. */
+function yamlFix(code: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY': return 'remove or rename one of the two keys';
+    case 'TAB_AS_INDENT': return 'indent with spaces, not tabs';
+    case 'MISSING_CHAR': return 'close the bracket or quote that was opened';
+    case 'BAD_INDENT': case 'BLOCK_AS_IMPLICIT_KEY': case 'MULTILINE_IMPLICIT_KEY': return 'check the indentation of this line and the ones above';
+    default: return 'check the indentation, brackets and quotes here (quote values that contain ": " or " #")';
+  }
+}
+
+function readYaml(dir: string, shown: string, rel: string, optional: boolean, issues: ConfigIssue[], broken: Set<string>): SourceFile | undefined {
   const file = path.join(dir, rel);
-  if (!fs.existsSync(file)) {
-    if (!optional) issues.push({ file: rel, key: '', message: `file not found in config folder ${dir}` });
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (!optional) {
+        issues.push({ io: true, file: rel, key: '', message: rel === 'workflows.yaml'
+          ? `${path.join(shown, rel)} does not exist; create it with the workflow catalog (a \`workflows:\` list), or pass --config DIR`
+          : `${path.join(shown, rel)} does not exist; create it` });
+      }
+      return undefined;
+    }
+    broken.add(rel);
+    issues.push({ io: true, file: rel, key: '', message: `cannot read ${path.join(shown, rel)}: ${ioReason(e)}` });
     return undefined;
   }
   const lines = new LineCounter();
-  const doc = parseDocument(fs.readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
+    broken.add(rel);
     for (const e of doc.errors) {
       const pos = lines.linePos(e.pos[0]);
-      issues.push({ file: `${rel}${pos ? `:${pos.line}:${pos.col}` : ''}`, key: '', message: `YAML syntax error: ${e.message.split('\n')[0]}` });
+      issues.push({ file: `${rel}${pos ? `:${pos.line}:${pos.col}` : ''}`, key: '', message: `YAML syntax error: ${e.message.split('\n')[0]}; ${yamlFix(e.code)}` });
     }
     return undefined;
   }
-  return { file: rel, doc, lines, data: doc.toJS() ?? {} };
+  const data = doc.toJS() ?? {};
+  if (!isPlainObject(data)) {
+    broken.add(rel);
+    issues.push({ file: rel, key: '', value: data, message: `must be a mapping (key: value pairs) at the top level, got ${Array.isArray(data) ? 'a list' : 'a single value'}; write one \`key: value\` per line` });
+    return undefined;
+  }
+  return { file: rel, doc, lines, data };
 }

@@ -204,7 +204,7 @@ export const workflowSettingsSchema = z.strictObject({
   /** Plain, non-secret environment variables. Secret-like names are refused. */
   env: z.record(envVarName, z.string()).default({}),
   /** Application config, rendered into a ConfigMap mounted read-only at /etc/langgraph. */
-  appConfig: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string()).default({}),
+  appConfig: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a file name (letters, digits, "-", "_", ".")'), z.string()).default({}),
   secret: secretRefs.default({ keys: { databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', extra: {} } }),
   delivery,
   /**
@@ -259,7 +259,7 @@ const egressTarget = z.strictObject({
 /** The one SLI contract shared by canary analysis, alerts, SLOs and dashboard. */
 const sli = z.strictObject({
   /** Counter of requests, e.g. istio_requests_total. */
-  requestMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/),
+  requestMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a Prometheus metric name such as istio_requests_total'),
   /** Histogram (the `_bucket` series) of request durations. */
   latencyHistogram: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*_bucket$/, 'the _bucket series of a histogram'),
   latencyUnit: z.enum(['milliseconds', 'seconds']),
@@ -349,7 +349,7 @@ export const environmentSchema = z.strictObject({
     /** Hostnames default to `<workflow>.<domain>`. */
     domain: hostname,
     /** TLS certificate Secret; `<workflow>` is replaced by the workflow name. With the mesh it lives in the gateway's namespace. */
-    tlsSecretName: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>]*[a-z0-9<>])?$/).default('<workflow>-tls'),
+    tlsSecretName: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>]*[a-z0-9<>])?$/, 'a Secret name such as <workflow>-tls').default('<workflow>-tls'),
     /** Labels of the Istio ingress gateway pods (mesh environments). */
     gatewaySelector: labelMap.default({ istio: 'ingressgateway' }),
     /** IngressClass (environments without the mesh). */

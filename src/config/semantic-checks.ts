@@ -3,7 +3,7 @@
  * the path (in the merged data), the bad value and the fix; the loader attributes them to a file.
  */
 import { bytes, cpuMillicores } from './quantity';
-import { Catalog, Environment, WorkflowSettings } from './schema';
+import { Environment, Workflow, WorkflowSettings } from './schema';
 import { checkMeshSecurity } from './features/mesh-security';
 import { checkMeshEgress } from './features/mesh-egress';
 import { checkExternalSecret } from './features/external-secret';
@@ -34,19 +34,21 @@ export function checkEnvironment(env: Environment): SemanticIssue[] {
   return issues;
 }
 
-export function checkCatalog(catalog: Catalog, environmentNames: readonly string[]): SemanticIssue[] {
+/** Entries that failed their own schema are `undefined` here (already reported); the rest are checked. */
+export function checkCatalog(catalog: { readonly workflows: readonly (Workflow | undefined)[] }, environmentNames: readonly string[]): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
   const names = new Map<string, number>();
   const namespaces = new Map<string, number>();
   catalog.workflows.forEach((wf, i) => {
-    if (names.has(wf.name)) issues.push({ path: ['workflows', i, 'name'], value: wf.name, message: `duplicate workflow name (also entry ${names.get(wf.name)}); names must be unique` });
+    if (!wf) return;
+    if (names.has(wf.name)) issues.push({ path: ['workflows', i, 'name'], value: wf.name, message: `duplicate workflow name (also entry ${names.get(wf.name)}); rename one of them (names must be unique)` });
     names.set(wf.name, i);
     const ns = wf.namespace ?? wf.name;
-    if (namespaces.has(ns)) issues.push({ path: ['workflows', i, 'namespace'], value: ns, message: `namespace already used by entry ${namespaces.get(ns)}; each workflow needs its own namespace` });
+    if (namespaces.has(ns)) issues.push({ path: ['workflows', i, 'namespace'], value: ns, message: `namespace already used by entry ${namespaces.get(ns)}; set a different namespace (each workflow needs its own)` });
     namespaces.set(ns, i);
     for (const envName of Object.keys(wf.environments)) {
       if (!environmentNames.includes(envName)) {
-        issues.push({ path: ['workflows', i, 'environments', envName], value: envName, message: `no such environment; known: ${environmentNames.join(', ')}` });
+        issues.push({ path: ['workflows', i, 'environments', envName], value: envName, message: `no such environment; use one of: ${environmentNames.join(', ')} (or add environments/${envName}.yaml)` });
       }
     }
   });
@@ -58,7 +60,7 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
   const add = (path: (string | number)[], value: unknown, message: string) => issues.push({ path, value, message });
 
   // Image: pinned by digest; a tag only where the environment allows it; never `latest`.
-  if (s.image.repository === undefined) add(['image', 'repository'], undefined, 'is required: the image repository, e.g. registry.example.com/team/app');
+  if (s.image.repository === undefined) add(['image', 'repository'], undefined, 'is required: set the image repository, e.g. registry.example.com/team/app');
   if (s.image.tag === 'latest') add(['image', 'tag'], 'latest', '"latest" is never allowed: pin the image by digest (image.digest: sha256:…)');
   if (!s.image.digest) {
     if (!s.image.tag) add(['image', 'digest'], undefined, 'is required: pin the image by digest (sha256:…)');
@@ -66,7 +68,7 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
   }
 
   const a = s.autoscaling;
-  if (a.minReplicas > a.maxReplicas) add(['autoscaling', 'minReplicas'], a.minReplicas, `must not exceed autoscaling.maxReplicas (${a.maxReplicas})`);
+  if (a.minReplicas > a.maxReplicas) add(['autoscaling', 'minReplicas'], a.minReplicas, `must not exceed autoscaling.maxReplicas (${a.maxReplicas}); lower minReplicas or raise maxReplicas`);
 
   for (const res of ['cpu', 'memory', 'ephemeralStorage'] as const) {
     const req = s.resources.requests[res];
@@ -96,10 +98,10 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
     else {
       let previous = 0;
       d.canary.steps.forEach((step, i) => {
-        if (step.setWeight < 1 || step.setWeight > 100) add(['delivery', 'canary', 'steps', i, 'setWeight'], step.setWeight, 'weights must be within 1–100');
-        else if (step.setWeight <= previous) add(['delivery', 'canary', 'steps', i, 'setWeight'], step.setWeight, `weights must increase strictly (previous step: ${previous})`);
+        if (step.setWeight < 1 || step.setWeight > 100) add(['delivery', 'canary', 'steps', i, 'setWeight'], step.setWeight, 'weights must be within 1–100; use a whole number from 1 to 100');
+        else if (step.setWeight <= previous) add(['delivery', 'canary', 'steps', i, 'setWeight'], step.setWeight, `weights must increase strictly (previous step: ${previous}); use a weight above ${previous}, up to 100`);
         previous = Math.max(previous, step.setWeight);
-        if (step.pauseSeconds !== undefined && step.pauseSeconds < 0) add(['delivery', 'canary', 'steps', i, 'pauseSeconds'], step.pauseSeconds, 'pauses must be ≥ 0 seconds');
+        if (step.pauseSeconds !== undefined && step.pauseSeconds < 0) add(['delivery', 'canary', 'steps', i, 'pauseSeconds'], step.pauseSeconds, 'pauses must be ≥ 0 seconds; use 0 or more, or omit pauseSeconds for no pause');
       });
     }
   }
@@ -115,7 +117,7 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
   issues.push(...checkExternalSecret(s), ...checkVpa(s), ...checkRateLimit(s, env));
 
   if (env.mesh.enabled && env.mesh.terminationDrainSeconds >= s.terminationGracePeriodSeconds) {
-    add(['terminationGracePeriodSeconds'], s.terminationGracePeriodSeconds, `must exceed mesh.terminationDrainSeconds (${env.mesh.terminationDrainSeconds}) so the kubelet does not kill the sidecar mid-drain`);
+    add(['terminationGracePeriodSeconds'], s.terminationGracePeriodSeconds, `must exceed mesh.terminationDrainSeconds (${env.mesh.terminationDrainSeconds}) so the kubelet does not kill the sidecar mid-drain; raise it above ${env.mesh.terminationDrainSeconds} or lower mesh.terminationDrainSeconds`);
   }
   return issues;
 }

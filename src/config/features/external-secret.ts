@@ -74,7 +74,7 @@ export function checkExternalSecret(settings: {
   if (!es.enabled) return [];
   const issues: SemanticIssue[] = [];
   if (!es.store) {
-    issues.push({ path: ['externalSecret', 'store'], value: undefined, message: 'is required when externalSecret.enabled is true: name the store, e.g. { kind: ClusterSecretStore, name: vault }' });
+    issues.push({ path: ['externalSecret', 'store'], value: undefined, message: 'is required when externalSecret.enabled is true: set the store, e.g. { kind: ClusterSecretStore, name: vault }' });
   }
   const known = secretDataKeys(settings.secret.keys);
   for (const key of Object.keys(es.keys)) {

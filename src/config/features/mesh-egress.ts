@@ -108,7 +108,7 @@ const dataStore = z.strictObject({
    * (Istio IST0134); with a CIDR the entry uses resolution NONE (Istio allows CIDRs only there).
    */
   addresses: z.array(ipOrCidr).default([]),
-}).refine((d) => d.addresses.length === 0 || d.hosts.length > 0, { message: 'addresses need at least one hostname in hosts (a ServiceEntry is named by its hosts)', path: ['hosts'] });
+}).refine((d) => d.addresses.length === 0 || d.hosts.length > 0, { message: 'addresses need at least one hostname in hosts (a ServiceEntry is named by its hosts); add the store\'s hostname to hosts', path: ['hosts'] });
 export type DataStoreEgress = z.infer<typeof dataStore>;
 
 /** LangSmith API (API-key verification and tracing) and Beacon (licence verification, usage metering). */
@@ -191,11 +191,11 @@ export function checkMeshEgress(env: EgressEnv): SemanticIssue[] {
     const p = llmPolicyFor(c, host);
     const where = c.llm.hosts[host]?.retries?.perTryTimeoutSeconds !== undefined ? ['meshEgress', 'llm', 'hosts', host, 'retries', 'perTryTimeoutSeconds'] : ['meshEgress', 'llm', 'defaults', 'retries', 'perTryTimeoutSeconds'];
     if (p.retries.perTryTimeoutSeconds !== undefined && p.retries.perTryTimeoutSeconds > p.timeoutSeconds) {
-      add(where, p.retries.perTryTimeoutSeconds, `exceeds the route timeout (${p.timeoutSeconds}s) for ${host}; a try can never outlast the whole request`);
+      add(where, p.retries.perTryTimeoutSeconds, `exceeds the route timeout (${p.timeoutSeconds}s) for ${host}; a try can never outlast the whole request, so lower it to ${p.timeoutSeconds} or less`);
     }
   }
   if (c.registryOnly) {
-    const missing = (path: string[], what: string) => add(path, [], `must list ${what}: with registryOnly the mesh drops traffic to any host without a ServiceEntry and the server cannot start`);
+    const missing = (path: string[], what: string) => add(path, [], `must list ${what}: with registryOnly the mesh drops traffic to any host without a ServiceEntry and the server cannot start; add them here`);
     if (c.postgres.hosts.length === 0) missing(['meshEgress', 'postgres', 'hosts'], 'the Postgres hostname(s) of DATABASE_URI');
     if (c.redis.hosts.length === 0) missing(['meshEgress', 'redis', 'hosts'], 'the Redis hostname(s) of REDIS_URI');
     if (c.langsmith.hosts.length === 0) missing(['meshEgress', 'langsmith', 'hosts'], `the LangSmith licence/API endpoints (${DEFAULT_LANGSMITH_HOSTS.join(', ')})`);

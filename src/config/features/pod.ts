@@ -57,7 +57,7 @@ const extraContainer = z.strictObject({
   image: pinnedImage,
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits and "_", not starting with a digit)'), z.string()).default({}),
   /**
    * The port a sidecar serves (required for sidecars: every serving container has probes).
    * Readiness GETs `healthPath` on it; startup and liveness only check that it accepts connections.

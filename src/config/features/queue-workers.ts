@@ -89,7 +89,7 @@ export const queueWorkersSchema = z
         /** The query KEDA's postgresql trigger runs; its result divided by jobsPerWorker is the wanted replica count. */
         pendingRunsQuery: z.string().regex(/^\s*SELECT\s/i, 'a SELECT that returns one number').default(PENDING_RUNS_QUERY),
       })
-      .refine((a) => a.minReplicas <= a.maxReplicas, { message: 'minReplicas must not exceed maxReplicas', path: ['minReplicas'] })
+      .refine((a) => a.minReplicas <= a.maxReplicas, { message: 'must not exceed workers.autoscaling.maxReplicas; lower minReplicas or raise maxReplicas', path: ['minReplicas'] })
       .default(WORKER_AUTOSCALING_DEFAULTS),
     probes: z
       .strictObject({

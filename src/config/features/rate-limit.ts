@@ -18,7 +18,7 @@ export const rateLimitSchema = z
     /** Seconds between refills; Envoy requires at least 0.05 (50 ms). */
     fillIntervalSeconds: z.number().min(0.05).max(3600).default(RATE_LIMIT_DEFAULTS.fillIntervalSeconds),
   })
-  .refine((r) => r.tokensPerFill <= r.maxTokens, { message: 'tokensPerFill must not exceed maxTokens (the bucket cannot hold more)', path: ['tokensPerFill'] })
+  .refine((r) => r.tokensPerFill <= r.maxTokens, { message: 'must not exceed rateLimit.maxTokens (the bucket cannot hold more); lower tokensPerFill or raise maxTokens', path: ['tokensPerFill'] })
   .default(RATE_LIMIT_DEFAULTS);
 export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
 

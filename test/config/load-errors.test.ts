@@ -1,0 +1,320 @@
+/**
+ * How the loader reports configuration problems: all of them in one run (YAML, schema and
+ * semantic), each once with the environments and workflows it affects, with a did-you-mean for
+ * unknown keys and a fix in every message; a folder or file that cannot be read is one line.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { CONFIG_DIR } from '../helpers';
+import { loadConfig } from '../../src/config/load';
+import { ConfigError, ConfigIssue, formatConfigIssue, mergeConfigIssues } from '../../src/config/errors';
+import { FIX_PATTERN, describeZodIssues, parseForConfig } from '../../src/config/zod-issues';
+import { closest, editDistance } from '../../src/config/did-you-mean';
+
+type Edit = (dir: string) => void;
+const set = (file: string, keyPath: (string | number)[], value: unknown): Edit => (dir) => {
+  const p = path.join(dir, file);
+  const doc = parseDocument(fs.readFileSync(p, 'utf8'));
+  doc.setIn(keyPath, doc.createNode(value));
+  fs.writeFileSync(p, doc.toString());
+};
+const append = (file: string, text: string): Edit => (dir) => fs.appendFileSync(path.join(dir, file), text);
+
+function configWith(...edits: Edit[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'load-errors-'));
+  fs.cpSync(CONFIG_DIR, dir, { recursive: true });
+  for (const e of edits) e(dir);
+  return dir;
+}
+
+function errorOf(dir: string): ConfigError {
+  try {
+    loadConfig(dir);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+/** file without its line, key, and the affected environments and workflows. */
+const summary = (i: ConfigIssue) => ({ file: i.file.replace(/:\d+(:\d+)?$/, ''), key: i.key, environments: i.environments, workflows: i.workflows });
+const ALL_WORKFLOWS = ['support-agent', 'research-assistant', 'doc-summarizer'];
+
+describe('one run reports every problem', () => {
+  test('a bad workflow name, a misspelt key, an out-of-range value and a YAML syntax error in four files: one ConfigError with all four', () => {
+    const dir = configWith(
+      set('workflows.yaml', ['workflows', 0, 'name'], 'Support_Agent'),
+      (d) => { // misspelt key, keeping the rest of the block
+        const p = path.join(d, 'environments/staging.yaml');
+        fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/^ {2}autoscaling:/m, '  autoscalling:'));
+      },
+      set('environments/prod.yaml', ['workflowDefaults', 'autoscaling', 'cpuUtilization'], 170),
+      append('waivers.yaml', 'extra: [\n'),
+    );
+    const e = errorOf(dir);
+    expect(e.issues.map(summary)).toEqual([
+      { file: 'environments/prod.yaml', key: 'workflowDefaults.autoscaling.cpuUtilization', environments: ['prod'], workflows: ['Support_Agent', 'research-assistant', 'doc-summarizer'] },
+      { file: 'environments/staging.yaml', key: 'workflowDefaults.autoscalling', environments: ['staging'], workflows: ['Support_Agent', 'research-assistant', 'doc-summarizer'] },
+      { file: 'waivers.yaml', key: '', environments: undefined, workflows: undefined },
+      { file: 'workflows.yaml', key: 'workflows.0.name', environments: undefined, workflows: ['Support_Agent'] },
+    ]);
+    const [range, unknown, yaml, name] = e.issues;
+    expect(range).toMatchObject({ value: 170, message: 'is above the maximum (got 170, expected at most 100); use a whole number between 1 and 100' });
+    expect(unknown.message).toBe('unknown key `autoscalling`; did you mean `autoscaling`?');
+    expect(yaml.file).toMatch(/^waivers\.yaml:\d+:\d+$/);
+    expect(yaml.message).toMatch(/^YAML syntax error: .*; check the indentation/);
+    expect(name).toMatchObject({ value: 'Support_Agent', message: 'use lower-case letters, digits and "-", starting with a letter and ending with a letter or digit (got "Support_Agent")' });
+    expect(e.message.split('\n')).toHaveLength(5);
+    expect(e.message).toMatch(/^4 configuration errors:\n {2}- environments\/prod\.yaml:\d+: workflowDefaults\.autoscaling\.cpuUtilization \(value: 170\) \[environment prod; workflows Support_Agent, research-assistant, doc-summarizer\]: is above the maximum/);
+  });
+
+  test('a YAML error in one environment does not hide a schema error in another, nor a semantic one in a third', () => {
+    const dir = configWith(
+      append('environments/staging.yaml', 'mesh: [\n'),
+      set('environments/dev.yaml', ['mesh', 'enabled'], 'no'),
+      set('environments/prod.yaml', ['workflowDefaults', 'autoscaling', 'minReplicas'], 30),
+    );
+    const issues = errorOf(dir).issues;
+    expect(issues.map((i) => i.file.replace(/:.*/, ''))).toEqual(['environments/dev.yaml', 'environments/prod.yaml', 'environments/staging.yaml', 'environments/staging.yaml']);
+    expect(issues[0]).toMatchObject({ key: 'mesh.enabled', value: 'no' });
+    expect(issues[1]).toMatchObject({ key: 'workflowDefaults.autoscaling.minReplicas', message: expect.stringContaining('must not exceed autoscaling.maxReplicas (20)') });
+  });
+
+  test('a bad catalog entry hides neither the other entries\' problems nor the environments\'', () => {
+    const dir = configWith(
+      set('workflows.yaml', ['workflows', 0, 'name'], 'Bad Name'),
+      set('workflows.yaml', ['workflows', 0, 'overrides'], { autoscaling: { maxReplicas: 0 } }),
+      set('workflows.yaml', ['workflows', 2, 'overrides', 'terminationGracePeriodSeconds'], 5),
+      set('environments/prod.yaml', ['entry', 'type'], 'ingress'),
+    );
+    const issues = errorOf(dir).issues;
+    expect(issues.map((i) => [i.key, i.workflows])).toEqual([
+      ['entry.type', undefined],
+      // prod's Ingress also meets research-assistant's canary there: a semantic check on a healthy entry.
+      ['workflowDefaults.delivery.strategy', ['research-assistant']],
+      ['workflows.0.name', ['Bad Name']],
+      ['workflows.0.overrides.autoscaling.maxReplicas', ['Bad Name']],
+      ['workflows.2.overrides.terminationGracePeriodSeconds', ['doc-summarizer']],
+    ]);
+    expect(issues[0].message).toContain('an Ingress cannot be combined with the mesh');
+  });
+
+  test('semantic checks still run beside a schema error in the same environment and workflow', () => {
+    const dir = configWith(
+      set('environments/prod.yaml', ['workflowDefaults', 'autoscaling', 'cpuUtilization'], 170),
+      set('environments/prod.yaml', ['workflowDefaults', 'terminationGracePeriodSeconds'], 60),
+    );
+    expect(errorOf(dir).issues.map((i) => i.key)).toEqual([
+      'workflowDefaults.autoscaling.cpuUtilization',
+      'workflowDefaults.terminationGracePeriodSeconds',
+    ]);
+  });
+
+  test('a defaults.yaml that does not parse: the environments are still checked, without "is required" noise', () => {
+    const dir = configWith(
+      append('defaults.yaml', 'rbac: [\n'),
+      set('environments/prod.yaml', ['mesh', 'enabled'], 'yes'),
+      set('environments/dev.yaml', ['workflowDefaults', 'autoscaling', 'minReplica'], 1),
+    );
+    const issues = errorOf(dir).issues;
+    expect(issues.filter((i) => !i.file.startsWith('defaults.yaml')).map((i) => i.key)).toEqual([
+      'workflowDefaults.autoscaling.minReplica',
+      'mesh.enabled',
+    ]);
+    expect(issues.some((i) => i.message.startsWith('is required'))).toBe(false);
+  });
+});
+
+describe('each problem once, naming whom it affects', () => {
+  test('an environment-level mistake in defaults.yaml is one issue naming every environment', () => {
+    const issues = errorOf(configWith(set('defaults.yaml', ['egress', 'https', 'port'], 70000))).issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ key: 'egress.https.port', value: 70000, environments: ['dev', 'prod', 'staging'], message: 'is above the maximum (got 70000, expected at most 65535); use a whole number between 1 and 65535' });
+    expect(issues[0].workflows).toBeUndefined();
+    expect(formatConfigIssue(issues[0])).toMatch(/^ {2}- defaults\.yaml:\d+: egress\.https\.port \(value: 70000\) \[environments dev, prod, staging\]: is above/);
+  });
+
+  test('a workflow default in defaults.yaml is one issue naming every environment and the workflows that inherit it', () => {
+    const issues = errorOf(configWith(set('defaults.yaml', ['workflowDefaults', 'terminationGracePeriodSeconds'], 10))).issues;
+    expect(issues).toHaveLength(1);
+    // research-assistant sets its own (600), so it is not affected.
+    expect(issues[0]).toMatchObject({ key: 'workflowDefaults.terminationGracePeriodSeconds', environments: ['dev', 'prod', 'staging'], workflows: ['support-agent', 'doc-summarizer'] });
+  });
+
+  test('a catalog entry\'s mistake is one issue naming the workflow and the environments it reaches', () => {
+    const issues = errorOf(configWith(set('workflows.yaml', ['workflows', 0, 'image', 'digest'], 'sha256:abc'))).issues;
+    expect(issues).toHaveLength(1);
+    // dev runs a tag (digest: null there), so only staging and prod are affected.
+    expect(issues[0]).toMatchObject({ key: 'workflows.0.image.digest', environments: ['prod', 'staging'], workflows: ['support-agent'] });
+  });
+
+  test('mergeConfigIssues joins equal problems and sorts by file, line and key', () => {
+    const a = { file: 'environments/prod.yaml:9', key: 'b', message: 'm; use x' };
+    const merged = mergeConfigIssues([
+      { ...a, environments: ['prod'], workflows: ['w2'] },
+      { file: 'defaults.yaml:12', key: 'z', message: 'n; use y', environments: ['staging'] },
+      { ...a, environments: ['prod'], workflows: ['w1'] },
+      { file: 'environments/prod.yaml:10', key: 'a', message: 'm; use x' },
+      { file: 'defaults.yaml:3', key: 'z', message: 'n; use y', environments: ['staging'] },
+      { file: 'defaults.yaml:12', key: 'z', message: 'n; use y', environments: ['dev'] },
+    ]);
+    expect(merged).toEqual([
+      { file: 'defaults.yaml:3', key: 'z', message: 'n; use y', environments: ['staging'] },
+      { file: 'defaults.yaml:12', key: 'z', message: 'n; use y', environments: ['dev', 'staging'] },
+      { file: 'environments/prod.yaml:9', key: 'b', message: 'm; use x', environments: ['prod'], workflows: ['w2', 'w1'] },
+      { file: 'environments/prod.yaml:10', key: 'a', message: 'm; use x' },
+    ]);
+  });
+});
+
+describe('did you mean', () => {
+  test('edit distance counts a swap of neighbours as one edit', () => {
+    expect(editDistance('autoscalling', 'autoscaling')).toBe(1);
+    expect(editDistance('mniReplicas', 'minReplicas')).toBe(1);
+    expect(editDistance('abc', 'xyz')).toBe(3);
+    expect(closest('minReplica', ['minReplicas', 'maxReplicas', 'cpuUtilization'])).toEqual(['minReplicas']);
+    expect(closest('MESH', ['mesh', 'name'])).toEqual(['mesh']);
+    expect(closest('zzz', ['mesh', 'name'])).toEqual([]);
+  });
+
+  test('a misspelt key in a catalog entry suggests the allowed one', () => {
+    const issues = errorOf(configWith(set('workflows.yaml', ['workflows', 1, 'ownr'], { team: 'x' }))).issues;
+    expect(issues.map((i) => [i.key, i.message])).toEqual([['workflows.1.ownr', 'unknown key `ownr`; did you mean `owner`?']]);
+  });
+
+  test('with nothing close, the allowed keys are listed', () => {
+    const issues = errorOf(configWith(set('environments/prod.yaml', ['workflowDefaults', 'autoscaling', 'replicas'], 3))).issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0].message).toBe('unknown key `replicas`; remove it or use one of the keys allowed here: minReplicas, maxReplicas, cpuUtilization, memoryUtilization, scaleUp, scaleDown, runningRunsPerPod, queueDepth');
+  });
+
+  test('a key misspelt inside a feature block suggests from that block', () => {
+    const issues = errorOf(configWith(set('environments/dev.yaml', ['dataStores', 'postgres', 'pasword'], { key: 'x' }))).issues;
+    expect(issues.map((i) => i.message)).toEqual(['unknown key `pasword`; did you mean `password`?']);
+  });
+});
+
+describe('zod issues become messages with expected, got and a fix', () => {
+  const schema = z.strictObject({
+    replicas: z.number().int().min(1).max(100),
+    ratio: z.number().gt(0).lte(1),
+    enabled: z.boolean(),
+    strategy: z.enum(['rolling', 'canary']),
+    cpu: z.string().regex(/^\d+m$/, 'a cpu quantity such as "250m"'),
+    plain: z.string().regex(/^[a-z]+$/),
+    email: z.email(),
+    name: z.string().max(5),
+    steps: z.array(z.number()).min(1),
+    peer: z.union([z.strictObject({ cidr: z.string() }), z.strictObject({ namespace: z.string() })]),
+    labels: z.record(z.string().regex(/^[a-z]+$/, 'a lower-case label'), z.string()),
+    pair: z.strictObject({ min: z.number(), max: z.number() }).refine((p) => p.min <= p.max, { message: 'min must not exceed max; lower min or raise max' }),
+    nested: z.strictObject({ timeoutSeconds: z.number() }),
+    required: z.string(),
+  });
+  const input = {
+    replicas: 170, ratio: 0, enabled: 'yes', strategy: 'bluegreen', cpu: 'lots', plain: 'ABC', email: 'nope', name: 'toolong',
+    steps: [], peer: { cidr: 'x', namespace: 'y' }, labels: { Bad: 'v' }, pair: { min: 3, max: 1 }, nested: { timeoutSecond: 3, timeoutSeconds: 1 },
+  };
+  const described = () => {
+    const r = parseForConfig(schema, input);
+    expect(r.success).toBe(false);
+    return describeZodIssues(schema, r.error!.issues, input, { requiredFix: (p) => `add \`${p.join('.')}\`` });
+  };
+
+  test('each code has its own wording', () => {
+    expect(Object.fromEntries(described().map((d) => [d.path.join('.'), d.message]))).toEqual({
+      replicas: 'is above the maximum (got 170, expected at most 100); use a whole number between 1 and 100',
+      ratio: 'is below the minimum (got 0, expected more than 0); use a number greater than 0 and at most 1',
+      enabled: 'expected true or false, got the text "yes"; write true or false (without quotes)',
+      strategy: 'is not an allowed value (got "bluegreen"); use one of: "rolling", "canary"',
+      cpu: 'use a cpu quantity such as "250m" (got "lots")',
+      plain: 'has the wrong form (got "ABC", expected text matching /^[a-z]+$/); change it to match',
+      email: 'is not an email address (got "nope"); use an address such as team@example.com',
+      name: 'is too long (got 7 characters), expected at most 5 characters; shorten it',
+      steps: 'has too few items (got 0 items), expected at least 1; add at least 1 item',
+      peer: 'matches none of the allowed forms (got a mapping); use exactly one of: { cidr } or { namespace }',
+      'labels.Bad': 'key "Bad" is not a lower-case label; rename it',
+      'nested.timeoutSecond': 'unknown key `timeoutSecond`; did you mean `timeoutSeconds`?',
+      pair: 'min must not exceed max; lower min or raise max',
+      required: 'is required (expected text); add `required`',
+    });
+  });
+
+  test('a refinement without a fix of its own gains one', () => {
+    const pair = z.strictObject({ min: z.number(), max: z.number() }).refine((p) => p.min <= p.max, { message: 'min exceeds max' });
+    const refined = describeZodIssues(pair, parseForConfig(pair, { min: 3, max: 1 }).error!.issues, {}, { requiredFix: () => 'add it' });
+    expect(refined.map((d) => d.message)).toEqual(['min exceeds max; check what is allowed in config/schema/*.schema.json']);
+  });
+
+  test('no raw zod text, and every message carries a fix', () => {
+    for (const d of described()) {
+      expect(d.message).not.toMatch(/Invalid input|Too (big|small)|expected \w+, received|Unrecognized key/);
+      expect({ message: d.message, fix: FIX_PATTERN.test(d.message) }).toMatchObject({ fix: true });
+    }
+  });
+});
+
+describe('problems with the surroundings: one line each, no stack', () => {
+  const messageOf = (dir: string) => errorOf(dir).message;
+
+  test('a missing config folder', () => {
+    const cwd = process.cwd();
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cwd-'));
+    process.chdir(base);
+    try {
+      const e = errorOf(path.join(base, 'confg'));
+      expect(e.message).toBe(`config folder .${path.sep}confg does not exist (pass --config DIR)`);
+      expect(e.issues).toEqual([{ io: true, file: `.${path.sep}confg`, key: '', message: e.message }]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  test('a folder that is not a config folder', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'empty-'));
+    expect(messageOf(dir)).toBe(`config folder ${dir} has no workflows.yaml, defaults.yaml or environments/; is it the right folder? (pass --config DIR)`);
+  });
+
+  test('a missing workflows.yaml', () => {
+    const dir = configWith((d) => fs.rmSync(path.join(d, 'workflows.yaml')));
+    expect(messageOf(dir)).toBe(`${path.join(dir, 'workflows.yaml')} does not exist; create it with the workflow catalog (a \`workflows:\` list), or pass --config DIR`);
+  });
+
+  test('no environment files', () => {
+    const dir = configWith((d) => fs.rmSync(path.join(d, 'environments'), { recursive: true }));
+    expect(messageOf(dir)).toBe(`no environment files in ${path.join(dir, 'environments')}; add environments/<env>.yaml (e.g. dev.yaml)`);
+  });
+
+  test('an unreadable file, beside the content problems of the others', () => {
+    const dir = configWith(set('environments/dev.yaml', ['mesh', 'enabled'], 'no'));
+    const prod = path.join(dir, 'environments', 'prod.yaml');
+    // The module object itself (the `import * as` namespace only re-exports it).
+    const nodeFs: typeof fs = require('fs');
+    const real = nodeFs.readFileSync;
+    const spy = jest.spyOn(nodeFs, 'readFileSync').mockImplementation(((file: fs.PathOrFileDescriptor, options?: unknown) => {
+      if (file === prod) throw Object.assign(new Error(`EACCES: permission denied, open '${prod}'`), { code: 'EACCES' });
+      return real(file, options as BufferEncoding);
+    }) as typeof fs.readFileSync);
+    try {
+      const e = errorOf(dir);
+      expect(e.message.split('\n')).toEqual([
+        '2 configuration errors:',
+        `  - cannot read ${prod}: permission denied (EACCES); make it readable by this user`,
+        expect.stringMatching(/^ {2}- environments\/dev\.yaml:\d+: mesh\.enabled \(value: "no"\) \[environment dev\]: expected true or false/),
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+test('the committed config loads', () => {
+  const config = loadConfig(CONFIG_DIR);
+  expect(config.environments.map((e) => [e.environment.name, e.workflows.map((w) => w.name)])).toEqual([
+    ['dev', ALL_WORKFLOWS], ['prod', ALL_WORKFLOWS], ['staging', ALL_WORKFLOWS],
+  ]);
+});
