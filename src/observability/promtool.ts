@@ -2,8 +2,9 @@
  * promtool files and runs: rule files (`groups:`) and `promtool test rules` unit-test files
  * from the same rule groups, plus running `promtool check rules` / `promtool test rules`.
  *
- * promtool comes from Debian's `prometheus` package; callers check `findPromtool()` and skip
- * with a clear message when it is absent.
+ * promtool comes from Debian's `prometheus` package. `promtoolStatus()` says whether it is there
+ * and, when it is not, whether that is an error (`LGP_REQUIRE_PROMTOOL=1`, as CI sets it) or a
+ * loud skip, with the message that says how to install it.
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -111,6 +112,27 @@ export function findPromtool(env: NodeJS.ProcessEnv = process.env): string | und
       return false;
     }
   });
+}
+
+/** How to get promtool, in every message about it missing. */
+export const PROMTOOL_INSTALL_HINT = 'install it with `apt-get install prometheus` (Debian/Ubuntu), or set PROMTOOL to the binary';
+
+export type PromtoolStatus =
+  | { readonly kind: 'found'; readonly path: string }
+  /** Missing, and `LGP_REQUIRE_PROMTOOL=1` says the promtool checks must run: fail. */
+  | { readonly kind: 'required'; readonly message: string }
+  /** Missing and not required: skip, loudly. */
+  | { readonly kind: 'missing'; readonly message: string };
+
+/** Whether promtool can run here and, if not, what to do about it (see `findPromtool` for the lookup). */
+export function promtoolStatus(env: NodeJS.ProcessEnv = process.env): PromtoolStatus {
+  const path = findPromtool(env);
+  if (path) return { kind: 'found', path };
+  const where = env.PROMTOOL ? `PROMTOOL=${env.PROMTOOL} is not an executable file` : 'promtool is not on PATH';
+  if (env.LGP_REQUIRE_PROMTOOL === '1') {
+    return { kind: 'required', message: `${where}, and LGP_REQUIRE_PROMTOOL=1 requires the promtool tests to run: ${PROMTOOL_INSTALL_HINT}` };
+  }
+  return { kind: 'missing', message: `${where}: the promtool tests are skipped; ${PROMTOOL_INSTALL_HINT} (set LGP_REQUIRE_PROMTOOL=1 to make this an error)` };
 }
 
 export interface PromtoolResult {

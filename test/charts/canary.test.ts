@@ -102,3 +102,30 @@ test('the config selects the strategy per environment', () => {
   const strategies = Object.fromEntries(committed().config.environments.map((e) => [e.environment.name, e.workflows[0].settings.delivery.strategy]));
   expect(strategies).toEqual({ dev: 'rolling', staging: 'canary', prod: 'canary' });
 });
+
+describe('snapshots for review: the API of the reference workflow (support-agent) in prod', () => {
+  const objects = objectsOf('prod', 'support-agent');
+  const rollout = find(objects, 'Rollout', 'support-agent-api');
+  const canary = rollout.spec.strategy.canary;
+  const deployment = find(objects, 'Deployment', rollout.spec.workloadRef.name);
+  const virtualService = find(objects, 'VirtualService', canary.trafficRouting.istio.virtualService.name);
+  const referencedTemplates = [...new Set([
+    ...(canary.analysis?.templates ?? []),
+    ...(canary.steps ?? []).flatMap((s: any) => s.analysis?.templates ?? []),
+  ].map((t: any) => t.templateName))].sort();
+  const templates = ofKind(objects, 'AnalysisTemplate').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+
+  test('the set is what the Rollout references: its Deployment, its VirtualService, exactly the rendered AnalysisTemplates', () => {
+    expect(deployment.spec.replicas).toBe(0);
+    expect(virtualService.spec.http.length).toBeGreaterThan(0);
+    expect(referencedTemplates.length).toBeGreaterThan(0);
+    expect(templates.map((t) => t.metadata.name)).toEqual(referencedTemplates);
+  });
+
+  test('snapshots', () => {
+    expect(deployment).toMatchSnapshot('support-agent prod: API Deployment (the Rollout\'s workloadRef)');
+    expect(rollout).toMatchSnapshot('support-agent prod: Rollout');
+    expect(templates).toMatchSnapshot('support-agent prod: AnalysisTemplates');
+    expect(virtualService).toMatchSnapshot('support-agent prod: VirtualService');
+  });
+});

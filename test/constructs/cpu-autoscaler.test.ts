@@ -44,3 +44,7 @@ describe('CpuAutoscaler', () => {
     expect(() => render({ ...props, minReplicas: 8 })).toThrow(/minReplicas 8 exceeds maxReplicas 7/);
   });
 });
+
+test('snapshot: the HorizontalPodAutoscaler for the minimal props', () => {
+  expect(render(props)).toMatchSnapshot('CpuAutoscaler: HorizontalPodAutoscaler wf/wf-worker');
+});

@@ -36,3 +36,17 @@ test('DestinationRule without origination sets no TLS and no port-level settings
   expect(dr.spec.trafficPolicy.portLevelSettings).toBeUndefined();
   expect(dr.spec.exportTo).toEqual(['.']);
 });
+
+test('snapshot: an HTTP egress VirtualService and its DestinationRule', () => {
+  const chart = new Chart(Testing.app(), 'c');
+  new EgressVirtualService(chart, 'vs', { ...base, http });
+  new EgressDestinationRule(chart, 'dr', {
+    ...base,
+    connectionPool: { maxConnections: 10, maxPendingRequests: 5, maxRequests: 20, connectTimeoutSeconds: 5, idleTimeoutSeconds: 300 },
+    outlierDetection: { consecutive5xxErrors: 5, intervalSeconds: 30, baseEjectionSeconds: 60, maxEjectionPercent: 50 },
+  });
+  const objects = Testing.synth(chart);
+  expect(objects.map((o) => o.kind)).toEqual(['VirtualService', 'DestinationRule']);
+  for (const o of objects) expect(defaultSchemaRegistry().validate(o)).toEqual([]);
+  expect(objects).toMatchSnapshot('EgressVirtualService + EgressDestinationRule: wf/wf-llm to llm.example.com');
+});

@@ -35,3 +35,7 @@ describe('ExporterPodMonitor', () => {
     expect(render(props).monitor.job).toBe('wf/wf-postgres');
   });
 });
+
+test('snapshot: the PodMonitor without the mesh', () => {
+  expect(render(props).object).toMatchSnapshot('ExporterPodMonitor: PodMonitor wf/wf-postgres, port metrics');
+});

@@ -24,3 +24,11 @@ test('refuses no keys and duplicate keys', () => {
   expect(() => new WorkflowExternalSecret(new Chart(Testing.app(), 'c'), 'es', { ...base, data: [{ secretKey: 'a', remoteKey: 'x' }, { secretKey: 'a', remoteKey: 'y' }] }))
     .toThrow(/"a" is listed twice/);
 });
+
+test('snapshot: one key from a ClusterSecretStore', () => {
+  const chart = new Chart(Testing.app(), 'c');
+  new WorkflowExternalSecret(chart, 'es', { ...base, data: [{ secretKey: 'langsmith-api-key', remoteKey: 'wf/langsmith' }] });
+  const objects = Testing.synth(chart);
+  expect(objects.map((o) => o.kind)).toEqual(['ExternalSecret']);
+  expect(objects).toMatchSnapshot('WorkflowExternalSecret: ExternalSecret wf/wf-secrets, one key');
+});

@@ -36,3 +36,7 @@ test('refuses no hosts, no ports, duplicate ports and wildcard hosts', () => {
   expect(make({ ports: [base.ports[0], base.ports[0]] })).toThrow(/port 443 is listed twice/);
   expect(make({ hosts: ['*.example.com'] })).toThrow(/wildcard/);
 });
+
+test('snapshot: one TLS host', () => {
+  expect(synth({})).toMatchSnapshot('ExternalServiceEntry: ServiceEntry wf/wf-x for x.example.com:443');
+});

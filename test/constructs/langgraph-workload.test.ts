@@ -136,3 +136,10 @@ describe('renderedEnvOrder', () => {
     }))).toThrow(/NOT_DEFINED/);
   });
 });
+
+test('snapshot: the API Deployment of the reference workflow in dev (no mesh, no canary)', () => {
+  const ctx = contextOf('dev');
+  const rendered = render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Api', { ...apiProps(ctx), serviceAccount, configMap }));
+  expect(rendered.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`Deployment/${ctx.apiName}`]);
+  expect(rendered).toMatchSnapshot('LangGraphWorkload: API Deployment support-agent-api in dev');
+});

@@ -12,3 +12,12 @@ test('refuses buckets Envoy rejects and an empty selector', () => {
   expect(make({ workloadSelector: {} })).toThrow(/every workload in the namespace/);
   expect(make({})).not.toThrow();
 });
+
+test('snapshot: one bucket on the API port', () => {
+  const chart = new Chart(Testing.app(), 'c');
+  new LocalRateLimit(chart, 'r', { ...base, bucket: { maxTokens: 10, tokensPerFill: 5, fillIntervalSeconds: 1 } });
+  const objects = Testing.synth(chart);
+  expect(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['EnvoyFilter/wf/wf-api-rate-limit']);
+  expect(JSON.stringify(objects[0].spec)).toContain('"max_tokens":10');
+  expect(objects).toMatchSnapshot('LocalRateLimit: EnvoyFilter wf/wf-api-rate-limit, 10 tokens, 5 per second');
+});

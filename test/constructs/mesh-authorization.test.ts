@@ -50,3 +50,13 @@ describe('NamespaceDenyAll and NamespaceMtls', () => {
     expect(mtls).toMatchObject({ kind: 'PeerAuthentication', metadata: { name: 'wf', namespace: 'wf' }, spec: { mtls: { mode: 'STRICT' } } });
   });
 });
+
+test('snapshot: deny-by-default, STRICT mTLS and one allow policy for the gateway', () => {
+  const c = chart();
+  new NamespaceDenyAll(c, 'd', { name: 'wf-deny-by-default', namespace: 'wf', metadata });
+  new NamespaceMtls(c, 'm', { name: 'wf', namespace: 'wf', metadata });
+  new WorkloadAllowPolicy(c, 'p', { ...base, callers: [{ name: 'gw', principals: ['cluster.local/ns/gw/sa/gw'] }] });
+  const objects = synth(c);
+  expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['AuthorizationPolicy/wf-deny-by-default', 'PeerAuthentication/wf', 'AuthorizationPolicy/wf-api-allow']);
+  expect(objects).toMatchSnapshot('NamespaceDenyAll + NamespaceMtls + WorkloadAllowPolicy in namespace wf');
+});

@@ -44,3 +44,9 @@ describe('hardenPodTemplate', () => {
     expect(escapePointer('a~b')).toBe('a~0b');
   });
 });
+
+test('snapshot: a cdk8s-plus Deployment after hardenPodTemplate (one container)', () => {
+  const d = plainDeployment(true);
+  expect(d.spec.template.spec.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
+  expect(d).toMatchSnapshot('hardenPodTemplate: Deployment with one container');
+});

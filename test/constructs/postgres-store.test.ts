@@ -83,7 +83,9 @@ describe('PostgresStore', () => {
     const secretRef = { secretKeyRef: { name: 'wf-secrets', key: 'postgres-password', optional: false } };
     expect(postgres.env).toContainEqual({ name: 'POSTGRES_PASSWORD', valueFrom: secretRef });
     expect(exporter.env).toContainEqual({ name: 'DATA_SOURCE_PASS', valueFrom: secretRef });
-    for (const c of [postgres, exporter]) for (const e of c.env) if (/PASS/.test(e.name)) expect(e.value).toBeUndefined();
+    const passwords = [postgres, exporter].flatMap((c) => c.env.filter((e: any) => /PASS/.test(e.name)));
+    expect(passwords.map((e: any) => e.name).sort()).toEqual(['DATA_SOURCE_PASS', 'POSTGRES_PASSWORD']);
+    for (const e of passwords) expect(e.value).toBeUndefined();
   });
 
   test('the exporter reads the local server and serves /metrics on its named port', () => {
@@ -103,4 +105,10 @@ describe('PostgresStore', () => {
       expect(defaultSchemaRegistry().validate(o)).toEqual([]);
     }
   });
+});
+
+test('snapshot: the in-cluster Postgres for the minimal props', () => {
+  const objects = render(props);
+  expect(objects.length).toBeGreaterThan(0);
+  expect(objects).toMatchSnapshot('PostgresStore: objects for wf-postgres');
 });

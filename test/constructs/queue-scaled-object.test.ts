@@ -56,3 +56,7 @@ describe('QueueScaledObject', () => {
     expect(defaultSchemaRegistry().validate(so)).toEqual([]);
   });
 });
+
+test('snapshot: the ScaledObject for the minimal props', () => {
+  expect(render(props)).toMatchSnapshot('QueueScaledObject: ScaledObject on pending runs');
+});

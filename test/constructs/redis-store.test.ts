@@ -73,3 +73,9 @@ describe('RedisStore', () => {
     for (const o of [...objects, ...render({ ...props, meshMetricsMerging: true })]) expect(defaultSchemaRegistry().validate(o)).toEqual([]);
   });
 });
+
+test('snapshot: the in-cluster Redis for the minimal props', () => {
+  const objects = render(props);
+  expect(objects.length).toBeGreaterThan(0);
+  expect(objects).toMatchSnapshot('RedisStore: objects for wf-redis');
+});

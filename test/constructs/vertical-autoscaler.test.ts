@@ -23,3 +23,12 @@ test('defaults to Off, which is allowed next to the HPA', () => {
   new VerticalAutoscaler(chart, 'v', { ...base, hpaScalesOnResources: true });
   expect(Testing.synth(chart)[0].spec.updatePolicy.updateMode).toBe('Off');
 });
+
+test('snapshot: recommendation-only (Off) next to an HPA', () => {
+  const chart = new Chart(Testing.app(), 'c');
+  new VerticalAutoscaler(chart, 'v', { ...base, hpaScalesOnResources: true });
+  const objects = Testing.synth(chart);
+  expect(objects.map((o) => o.kind)).toEqual(['VerticalPodAutoscaler']);
+  expect(defaultSchemaRegistry().validate(objects[0])).toEqual([]);
+  expect(objects).toMatchSnapshot('VerticalAutoscaler: VerticalPodAutoscaler wf/wf-api, updateMode Off');
+});

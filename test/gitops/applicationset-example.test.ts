@@ -36,6 +36,9 @@ test('it walks dist/* but never dist/argocd', () => {
 });
 
 test('for each environment it generates the rendered Application, except the parts it takes from the cluster', () => {
+  expect(rendered.map((a) => a.metadata.name).sort()).toEqual(['langgraph-dev', 'langgraph-prod', 'langgraph-staging']);
+  // The automated policy is compared below where an environment has one (dev, staging), so at least one must.
+  expect(rendered.filter((a) => a.spec.syncPolicy.automated).length).toBeGreaterThan(0);
   for (const app of rendered) {
     const env = app.metadata.name.replace(/^langgraph-/, '');
     const generated = instantiate(appSet.spec.template, env);
@@ -50,7 +53,9 @@ test('for each environment it generates the rendered Application, except the par
     expect(generated.spec.syncPolicy).toEqual(manualPolicy);
     // The server and the automated policy come from the cluster registration.
     expect(generated.spec.destination).toEqual({ server: '{{.server}}' });
+    // Manual environments (prod) have no automated policy; the patch adds the one the others render.
     if (automated) expect(patchedPolicy().automated).toEqual(automated);
+    else expect(app.spec.syncPolicy).not.toHaveProperty('automated');
   }
   expect(appSet.spec.template.spec.syncPolicy.syncOptions).toEqual([...SYNC_OPTIONS]);
   expect(appSet.spec.template.spec.ignoreDifferences).toEqual(ROLLOUT_OWNED_FIELDS);

@@ -1,78 +1,218 @@
-import { KubeObject, RenderedObject } from '../../src/synth/manifest';
-import { SYNC_WAVE_ANNOTATION, applySyncWaves, syncWaveOf } from '../../src/gitops/sync-waves';
+/**
+ * applySyncWaves on objects that carry NO wave yet: exactly what the pipeline hands it (rendered
+ * environments with waiver annotations, see `checkedEnvironment` in src/synth/pipeline.ts), plus
+ * hand-built objects without any annotations. Feeding it the finished output (which already carries
+ * every wave) would skip the branch that adds them, and nothing here could fail.
+ */
+import { loadConfig } from '../../src/config/load';
+import { KubeObject, RenderedObject, objectId } from '../../src/synth/manifest';
+import { renderEnvironment } from '../../src/synth/render';
+import { applyWaiverAnnotations } from '../../src/validation/waivers';
+import { SYNC_WAVE_ANNOTATION, SYNC_WAVES, applySyncWaves, syncWaveOf } from '../../src/gitops/sync-waves';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
-import { ENVIRONMENTS, committed } from '../helpers';
+import { CONFIG_DIR, ENVIRONMENTS } from '../helpers';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const input = committed().objects;
-const snapshot = JSON.stringify(input);
-const waved = applySyncWaves(input);
 
-const inEnv = (env: string) => waved.filter((r) => r.environment === env).map((r) => r.object as any);
+/**
+ * The contract, written out independently of SYNC_WAVES: `group/Kind` → wave (core group: '').
+ * Unlisted kinds are wave 0 and stay unannotated.
+ */
+const CONTRACT: Readonly<Record<string, { apiVersion: string; wave: number }>> = {
+  '/Namespace': { apiVersion: 'v1', wave: -2 },
+  '/ServiceAccount': { apiVersion: 'v1', wave: -1 },
+  '/ConfigMap': { apiVersion: 'v1', wave: -1 },
+  'external-secrets.io/ExternalSecret': { apiVersion: 'external-secrets.io/v1', wave: -1 },
+  'rbac.authorization.k8s.io/Role': { apiVersion: 'rbac.authorization.k8s.io/v1', wave: -1 },
+  'rbac.authorization.k8s.io/RoleBinding': { apiVersion: 'rbac.authorization.k8s.io/v1', wave: -1 },
+  'networking.k8s.io/NetworkPolicy': { apiVersion: 'networking.k8s.io/v1', wave: -1 },
+  'security.istio.io/PeerAuthentication': { apiVersion: 'security.istio.io/v1', wave: -1 },
+  'security.istio.io/AuthorizationPolicy': { apiVersion: 'security.istio.io/v1', wave: -1 },
+  'argoproj.io/AnalysisTemplate': { apiVersion: 'argoproj.io/v1alpha1', wave: -1 },
+  'argoproj.io/Rollout': { apiVersion: 'argoproj.io/v1alpha1', wave: 1 },
+  'autoscaling/HorizontalPodAutoscaler': { apiVersion: 'autoscaling/v2', wave: 1 },
+  'keda.sh/ScaledObject': { apiVersion: 'keda.sh/v1alpha1', wave: 1 },
+  'autoscaling.k8s.io/VerticalPodAutoscaler': { apiVersion: 'autoscaling.k8s.io/v1', wave: 1 },
+};
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+const expectedWave = (o: KubeObject) => CONTRACT[`${groupOf(o.apiVersion)}/${o.kind}`]?.wave ?? 0;
+const waveAnnotation = (o: KubeObject) => o.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
+
+/** What the pipeline passes to applySyncWaves: rendered, waiver-annotated, not yet waved. */
+const config = loadConfig(CONFIG_DIR);
+const rendered: RenderedObject[] = config.environments.flatMap((e) => applyWaiverAnnotations(renderEnvironment(e), [e]));
+
+/** One object per contract kind with no `annotations` at all, plus wave-0 kinds and look-alikes from other groups. */
+const bare = (apiVersion: string, kind: string, name: string): RenderedObject => ({
+  environment: 'dev',
+  object: { apiVersion, kind, metadata: { name, namespace: 'bare' } },
+});
+const handBuilt: RenderedObject[] = [
+  ...Object.entries(CONTRACT).map(([key, { apiVersion }]) => bare(apiVersion, key.split('/')[1], `bare-${key.split('/')[1].toLowerCase()}`)),
+  bare('v1', 'Service', 'bare-service'),
+  bare('apps/v1', 'Deployment', 'bare-deployment'),
+  // Same kind name, another API group: not the contract's kind, so wave 0.
+  bare('example.com/v1', 'Rollout', 'lookalike-rollout'),
+  bare('example.com/v1', 'ConfigMap', 'lookalike-configmap'),
+  // An empty annotations map is not "already has a wave".
+  { environment: 'dev', object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { annotations: {}, name: 'empty-annotations', namespace: 'bare' } } },
+];
+
+const input: RenderedObject[] = [...rendered, ...handBuilt];
+const before = structuredClone(input);
+const waved = applySyncWaves(input);
+const wavedRendered = waved.slice(0, rendered.length);
+
+const inEnv = (env: string) => wavedRendered.filter((r) => r.environment === env).map((r) => r.object as any);
 const lookup = (objects: any[], kind: string, namespace: string | undefined, name: string): KubeObject => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
   if (!found) throw new Error(`no ${kind} ${namespace}/${name}`);
   return found;
 };
 
-test('the input is not modified', () => {
-  expect(JSON.stringify(input)).toBe(snapshot);
-});
-
-test('every annotated object still validates strictly, and waves are integer strings', () => {
-  for (const r of waved) {
-    const wave = r.object.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
-    if (wave === undefined) continue;
-    expect(wave).toMatch(/^-?\d+$/);
-    expect(defaultSchemaRegistry().validate(r.object)).toEqual([]);
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
   }
+  return value;
+}
+
+describe('preconditions: the input really lacks waves', () => {
+  test('no input object carries a sync wave, and every environment rendered something', () => {
+    expect(before.filter((r) => waveAnnotation(r.object) !== undefined).map((r) => objectId(r.object))).toEqual([]);
+    for (const env of ENVIRONMENTS) expect(rendered.filter((r) => r.environment === env).length).toBeGreaterThan(0);
+  });
+
+  test('the rendered input holds every non-zero contract kind and wave-0 kinds; the hand-built ones have no annotations', () => {
+    const renderedKinds = new Set(rendered.map((r) => `${groupOf(r.object.apiVersion)}/${r.object.kind}`));
+    // Every non-zero kind of the contract is rendered somewhere in the committed config.
+    expect(Object.keys(CONTRACT).filter((k) => !renderedKinds.has(k))).toEqual([]);
+    expect(rendered.filter((r) => expectedWave(r.object) === 0).length).toBeGreaterThan(0);
+    const withoutAnnotations = handBuilt.filter((r) => r.object.metadata.annotations === undefined);
+    expect(withoutAnnotations.length).toBeGreaterThanOrEqual(Object.keys(CONTRACT).length);
+  });
 });
 
-test('wave-0 objects are returned untouched (no annotation churn in dist/)', () => {
-  waved.forEach((r, i) => {
-    if (syncWaveOf(r.object) === 0) {
-      expect(r).toBe(input[i]);
-      expect(r.object.metadata.annotations?.[SYNC_WAVE_ANNOTATION]).toBeUndefined();
+describe('the waves', () => {
+  test('SYNC_WAVES is exactly the documented contract', () => {
+    const contract = Object.fromEntries(Object.entries(CONTRACT).map(([key, { wave }]) => {
+      const [group, kind] = key.split('/');
+      return [group ? `${kind}.${group}` : kind, wave];
+    }));
+    expect(SYNC_WAVES).toEqual(contract);
+  });
+
+  test('every rendered object gets exactly its kind\'s wave; wave-0 kinds get no annotation', () => {
+    const wrong = wavedRendered
+      .map((r) => ({ id: `${r.environment} ${objectId(r.object)}`, got: waveAnnotation(r.object), want: expectedWave(r.object) }))
+      .filter(({ got, want }) => got !== (want === 0 ? undefined : String(want)));
+    expect(wrong).toEqual([]);
+    expect(wavedRendered.filter((r) => waveAnnotation(r.object) !== undefined).length).toBeGreaterThan(0);
+  });
+
+  test.each(Object.entries(CONTRACT).map(([key, { wave }]) => [key, wave] as const))('%s without any annotations gets wave %i', (key) => {
+    const kind = key.split('/')[1];
+    const out = waved[input.findIndex((r) => r.object.metadata.name === `bare-${kind.toLowerCase()}`)].object;
+    expect(out.metadata.annotations).toEqual({ [SYNC_WAVE_ANNOTATION]: String(CONTRACT[key].wave) });
+    expect(syncWaveOf(out)).toBe(CONTRACT[key].wave);
+  });
+
+  test('wave-0 kinds and same-named kinds of other API groups stay unannotated; an empty annotation map is filled', () => {
+    const byName = (name: string) => waved[input.findIndex((r) => r.object.metadata.name === name)].object;
+    for (const name of ['bare-service', 'bare-deployment', 'lookalike-rollout', 'lookalike-configmap']) {
+      expect(byName(name).metadata.annotations).toBeUndefined();
+    }
+    expect(byName('empty-annotations').metadata.annotations).toEqual({ [SYNC_WAVE_ANNOTATION]: '-1' });
+  });
+
+  test('an object that already names its wave keeps it (returned as is), whatever its kind', () => {
+    for (const [apiVersion, kind] of [['v1', 'ConfigMap'], ['argoproj.io/v1alpha1', 'Rollout'], ['v1', 'Service']]) {
+      const own: RenderedObject = {
+        environment: 'dev',
+        object: { apiVersion, kind, metadata: { annotations: { [SYNC_WAVE_ANNOTATION]: '5' }, name: 'x', namespace: 'y' } },
+      };
+      const [out] = applySyncWaves([own]);
+      expect(out).toBe(own);
+      expect(syncWaveOf(out.object)).toBe(5);
     }
   });
-  expect(waved.some((r) => syncWaveOf(r.object) === 0)).toBe(true);
+
+  test('every annotated object still validates strictly, and waves are integer strings', () => {
+    const annotated = wavedRendered.filter((r) => waveAnnotation(r.object) !== undefined);
+    expect(annotated.length).toBeGreaterThan(0);
+    for (const r of annotated) {
+      expect(waveAnnotation(r.object)).toMatch(/^-?\d+$/);
+      expect(defaultSchemaRegistry().validate(r.object)).toEqual([]);
+    }
+  });
 });
 
-test('an object that already names its wave keeps it', () => {
-  const own: RenderedObject = {
-    environment: 'dev',
-    object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'y', annotations: { [SYNC_WAVE_ANNOTATION]: '5' } } },
-  };
-  expect(applySyncWaves([own])[0]).toBe(own);
+describe('purity and stable bytes', () => {
+  test('the input is not modified (deep comparison with a clone taken before the call)', () => {
+    expect(input).toEqual(before);
+  });
+
+  test('a deep-frozen input is accepted and gives the same result', () => {
+    const frozen = deepFreeze(structuredClone(before));
+    expect(applySyncWaves(frozen)).toEqual(waved);
+  });
+
+  test('same length and order; wave-0 objects are the very input objects; waved ones are new objects that differ only by the wave', () => {
+    expect(waved.map((r) => objectId(r.object))).toEqual(input.map((r) => objectId(r.object)));
+    let changed = 0;
+    waved.forEach((r, i) => {
+      if (expectedWave(r.object) === 0) {
+        expect(r).toBe(input[i]);
+        return;
+      }
+      changed++;
+      expect(r).not.toBe(input[i]);
+      const o = input[i].object;
+      const withWave = { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), [SYNC_WAVE_ANNOTATION]: String(expectedWave(o)) } };
+      expect(r).toEqual({ ...input[i], object: { ...o, metadata: withWave } });
+    });
+    expect(changed).toBeGreaterThan(0);
+  });
+
+  test('metadata and annotation keys stay sorted after annotating (cdk8s order, stable bytes)', () => {
+    const annotated = waved.filter((r) => waveAnnotation(r.object) !== undefined);
+    expect(annotated.length).toBeGreaterThan(0);
+    for (const r of annotated) {
+      const keys = Object.keys(r.object.metadata);
+      expect(keys).toEqual([...keys].sort());
+      const annotationKeys = Object.keys(r.object.metadata.annotations!);
+      expect(annotationKeys).toEqual([...annotationKeys].sort());
+    }
+  });
 });
 
-test('metadata keys stay sorted after annotating (stable bytes)', () => {
-  for (const r of waved) {
-    const keys = Object.keys(r.object.metadata);
-    expect(keys).toEqual([...keys].sort());
-  }
-});
-
-describe.each(ENVIRONMENTS)('%s', (env) => {
+describe.each(ENVIRONMENTS)('ordering contract in %s (Argo CD applies lower waves first)', (env) => {
   const objects = inEnv(env);
+  const workloads = objects.filter((o) => ['Deployment', 'Rollout', 'StatefulSet'].includes(o.kind));
 
   test('every object comes after the Namespace it lives in', () => {
+    const namespaces = objects.filter((o) => o.kind === 'Namespace');
+    expect(namespaces.length).toBeGreaterThan(0);
+    let checked = 0;
     for (const o of objects.filter((x) => x.metadata.namespace)) {
-      const ns = objects.find((x) => x.kind === 'Namespace' && x.metadata.name === o.metadata.namespace);
-      if (!ns) continue; // a namespace the platform does not own (monitoring)
+      const ns = namespaces.find((x) => x.metadata.name === o.metadata.namespace);
+      if (!ns) continue; // a namespace the platform does not own (monitoring); counted below
+      checked++;
       expect(syncWaveOf(ns)).toBeLessThan(syncWaveOf(o));
     }
-    expect(objects.filter((o) => o.kind === 'Namespace').length).toBeGreaterThan(0);
+    expect(checked).toBeGreaterThan(objects.length / 2);
   });
 
   test('ServiceAccounts and ConfigMaps come before every workload that uses them', () => {
-    const workloads = objects.filter((o) => ['Deployment', 'Rollout', 'StatefulSet'].includes(o.kind));
     expect(workloads.length).toBeGreaterThan(0);
+    let serviceAccountsSeen = 0;
     let configMapsSeen = 0;
     for (const w of workloads) {
       const pod = w.kind === 'Rollout' && w.spec.workloadRef ? lookup(objects, w.spec.workloadRef.kind, w.metadata.namespace, w.spec.workloadRef.name) as any : w;
       const podSpec = pod.spec.template.spec;
       if (podSpec.serviceAccountName) {
+        serviceAccountsSeen++;
         expect(syncWaveOf(lookup(objects, 'ServiceAccount', w.metadata.namespace, podSpec.serviceAccountName))).toBeLessThan(syncWaveOf(w));
       }
       const configMaps = [
@@ -81,27 +221,13 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
       ];
       for (const name of configMaps) {
         const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === w.metadata.namespace && o.metadata.name === name);
-        if (!cm) continue; // a ConfigMap the platform does not render (pre-existing)
+        if (!cm) continue; // a ConfigMap the platform does not render (pre-existing); counted below
         configMapsSeen++;
         expect(syncWaveOf(cm)).toBeLessThan(syncWaveOf(w));
       }
     }
+    expect(serviceAccountsSeen).toBeGreaterThan(0);
     expect(configMapsSeen).toBeGreaterThan(0);
-  });
-
-  test('a Rollout comes after everything it references: Services, VirtualService, analysis templates, its Deployment', () => {
-    for (const r of objects.filter((o) => o.kind === 'Rollout')) {
-      const ns = r.metadata.namespace;
-      const canary = r.spec.strategy.canary;
-      const referenced: KubeObject[] = [
-        lookup(objects, 'Service', ns, canary.canaryService),
-        lookup(objects, 'Service', ns, canary.stableService),
-        lookup(objects, 'VirtualService', ns, canary.trafficRouting.istio.virtualService.name),
-        ...(canary.analysis?.templates ?? []).map((t: any) => lookup(objects, 'AnalysisTemplate', ns, t.templateName)),
-        ...(r.spec.workloadRef ? [lookup(objects, r.spec.workloadRef.kind, ns, r.spec.workloadRef.name)] : []),
-      ];
-      for (const o of referenced) expect(syncWaveOf(o)).toBeLessThan(syncWaveOf(r));
-    }
   });
 
   test('an autoscaler never comes before its scale target', () => {
@@ -116,8 +242,40 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
 
   test('NetworkPolicies guard pods from their first second: before every workload', () => {
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
-    for (const w of objects.filter((o) => ['Deployment', 'Rollout', 'StatefulSet'].includes(o.kind))) {
-      for (const p of policies.filter((x) => x.metadata.namespace === w.metadata.namespace)) expect(syncWaveOf(p)).toBeLessThan(syncWaveOf(w));
+    let pairs = 0;
+    for (const w of workloads) {
+      for (const p of policies.filter((x) => x.metadata.namespace === w.metadata.namespace)) {
+        pairs++;
+        expect(syncWaveOf(p)).toBeLessThan(syncWaveOf(w));
+      }
+    }
+    expect(pairs).toBeGreaterThan(0);
+  });
+});
+
+test('dev renders no Rollout (the Rollout ordering below covers staging and prod)', () => {
+  expect(inEnv('dev').filter((o) => o.kind === 'Rollout')).toEqual([]);
+});
+
+describe.each(['staging', 'prod'])('Rollout ordering in %s', (env) => {
+  test('a Rollout comes after everything it references: Services, VirtualService, analysis templates, its Deployment', () => {
+    const objects = inEnv(env);
+    const rollouts = objects.filter((o) => o.kind === 'Rollout');
+    expect(rollouts.length).toBeGreaterThan(0);
+    for (const r of rollouts) {
+      const ns = r.metadata.namespace;
+      const canary = r.spec.strategy.canary;
+      const templates = (canary.analysis?.templates ?? []).map((t: any) => lookup(objects, 'AnalysisTemplate', ns, t.templateName));
+      expect(templates.length).toBeGreaterThan(0);
+      expect(r.spec.workloadRef).toBeDefined();
+      const referenced: KubeObject[] = [
+        lookup(objects, 'Service', ns, canary.canaryService),
+        lookup(objects, 'Service', ns, canary.stableService),
+        lookup(objects, 'VirtualService', ns, canary.trafficRouting.istio.virtualService.name),
+        ...templates,
+        lookup(objects, r.spec.workloadRef.kind, ns, r.spec.workloadRef.name),
+      ];
+      for (const o of referenced) expect(syncWaveOf(o)).toBeLessThan(syncWaveOf(r));
     }
   });
 });

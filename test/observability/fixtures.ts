@@ -8,7 +8,10 @@
 import type { Sli } from '../../src/config/schema';
 import type { AlertRulesInput } from '../../src/observability/alert-rules';
 import type { CanaryAnalysisSettings } from '../../src/observability/canary-queries';
-import { findPromtool, type ExpectedAlert, type InputSeries } from '../../src/observability/promtool';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promtoolStatus, type ExpectedAlert, type InputSeries } from '../../src/observability/promtool';
 import type { AlertingRule, RuleGroup } from '../../src/observability/rules';
 import { isAlertingRule } from '../../src/observability/rules';
 import type { SloRulesInput } from '../../src/observability/slo-rules';
@@ -88,13 +91,62 @@ export const ANALYSIS: CanaryAnalysisSettings = {
 
 // ---------------------------------------------------------------- promtool availability
 
-const promtoolPath = findPromtool();
-if (!promtoolPath) {
-  console.warn('SKIPPED: promtool not found (install Debian package "prometheus"); promtool-backed observability tests are skipped');
+/** Skipped promtool tests are renamed with this prefix, so a skip is never mistaken for a pass. */
+export const PROMTOOL_SKIP_PREFIX = 'SKIPPED (promtool not installed):';
+
+const promtoolState = promtoolStatus();
+export const PROMTOOL = promtoolState.kind === 'found' ? promtoolState.path : undefined;
+
+/**
+ * A test that needs promtool. promtool present: a plain test. Missing with LGP_REQUIRE_PROMTOOL=1
+ * (CI): a test that fails with the install hint. Missing otherwise: a skipped test named
+ * `SKIPPED (promtool not installed): …`, and one console.warn per jest run.
+ */
+export function promtoolTest(name: string, fn: () => void, timeout?: number): void {
+  switch (promtoolState.kind) {
+    case 'found':
+      test(name, fn, timeout);
+      return;
+    case 'required': {
+      const message = promtoolState.message;
+      test(name, () => {
+        throw new Error(message);
+      });
+      return;
+    }
+    case 'missing':
+      warnOncePerRun(promtoolState.message);
+      test.skip(`${PROMTOOL_SKIP_PREFIX} ${name}`, fn, timeout);
+  }
 }
-export const PROMTOOL = promtoolPath;
-/** `test` when promtool is on PATH, `test.skip` otherwise. */
-export const promtoolTest = promtoolPath ? test : test.skip;
+
+let warned = false;
+/**
+ * Jest loads this module once per test file, possibly in several worker processes; a marker file
+ * named after the jest process (pid and start time) lets only the first file of a run warn.
+ */
+function warnOncePerRun(message: string): void {
+  if (warned) return;
+  warned = true;
+  try {
+    closeSync(openSync(join(tmpdir(), `langgraph-platform-promtool-warning-${jestRunId()}`), 'wx'));
+  } catch {
+    return; // another test file of this run has warned already
+  }
+  console.warn(`${PROMTOOL_SKIP_PREFIX} ${message}`);
+}
+
+/** The jest main process: this process, or its parent when jest forked this one as a worker. */
+function jestRunId(): string {
+  const main = typeof process.send === 'function' ? process.ppid : process.pid;
+  try {
+    const stat = readFileSync(`/proc/${main}/stat`, 'utf8');
+    // Field 22 (start time) tells a reused pid from this run's.
+    return `${main}-${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
+  } catch {
+    return String(main);
+  }
+}
 
 // ---------------------------------------------------------------- series, spelled by hand
 

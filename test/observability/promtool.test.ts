@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { counterValues, findPromtool, testRules, unitTestFileYaml } from '../../src/observability/promtool';
+import { counterValues, findPromtool, promtoolStatus, testRules, unitTestFileYaml } from '../../src/observability/promtool';
 import { PROMTOOL, promtoolTest } from './fixtures';
 
 describe('counterValues', () => {
@@ -50,5 +50,33 @@ describe('findPromtool', () => {
   test('nothing on PATH: undefined', () => {
     expect(findPromtool({ PATH: dir })).toBeUndefined();
     expect(findPromtool({ PROMTOOL: join(dir, 'missing') })).toBeUndefined();
+  });
+});
+
+describe('promtoolStatus: missing promtool is never a silent pass', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promtoolstatus-'));
+  const missing = join(dir, 'no-promtool');
+  const messageOf = (status: ReturnType<typeof promtoolStatus>) => (status.kind === 'found' ? '' : status.message);
+
+  test('found: its path', () => {
+    const file = join(dir, 'promtool');
+    writeFileSync(file, '#!/bin/sh\n');
+    chmodSync(file, 0o755);
+    expect(promtoolStatus({ PATH: dir, LGP_REQUIRE_PROMTOOL: '1' })).toEqual({ kind: 'found', path: file });
+  });
+
+  test('missing with LGP_REQUIRE_PROMTOOL=1 (CI): an error that says how to install it', () => {
+    const status = promtoolStatus({ PROMTOOL: missing, LGP_REQUIRE_PROMTOOL: '1' });
+    expect(status.kind).toBe('required');
+    expect(messageOf(status)).toContain('apt-get install prometheus');
+    expect(messageOf(status)).toContain(`PROMTOOL=${missing} is not an executable file`);
+  });
+
+  test('missing otherwise: a skip, with the same hint and how to make it an error', () => {
+    for (const env of [{ PATH: '' }, { PROMTOOL: missing }, { PROMTOOL: missing, LGP_REQUIRE_PROMTOOL: '0' }]) {
+      const status = promtoolStatus(env);
+      expect(status.kind).toBe('missing');
+      expect(messageOf(status)).toMatch(/skipped; install it with `apt-get install prometheus`.*LGP_REQUIRE_PROMTOOL=1/);
+    }
   });
 });

@@ -49,7 +49,9 @@ describe('the committed dev waiver', () => {
   });
 
   test('its reason is rendered on each waived Deployment, from the config', () => {
-    for (const r of committed().objects.filter((o) => o.environment === 'dev' && o.object.kind === 'Deployment' && o.object.metadata.name.endsWith('-api'))) {
+    const waived = committed().objects.filter((o) => o.environment === 'dev' && o.object.kind === 'Deployment' && o.object.metadata.name.endsWith('-api'));
+    expect(waived).toHaveLength(resolvedEnvironment('dev').workflows.length);
+    for (const r of waived) {
       expect(r.object.metadata.annotations?.['policy.waiver.langgraph.platform/single-replica']).toBe(configured.reason);
     }
     for (const r of committed().objects.filter((o) => o.environment !== 'dev' || o.object.kind !== 'Deployment' || !o.object.metadata.name.endsWith('-api'))) {

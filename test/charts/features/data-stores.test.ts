@@ -259,3 +259,17 @@ describe.each(ENVIRONMENTS)('%s', (envName) => {
     });
   });
 });
+
+test('snapshot: what dataStores (Postgres and Redis) adds to support-agent in dev', () => {
+  const withoutStores = resolvedEnvironment('dev', (env) => ({ ...env, dataStores: off }));
+  const { added, newViolations } = renderWithChart(withoutStores, (chart, c) => addDataStores(chart, c, both));
+  expect(describeViolations(newViolations)).toBe('');
+  for (const store of ['postgres', 'redis']) {
+    for (const kind of ['Service', 'ServiceAccount', 'PodMonitor']) expect(byKindName(added, kind, `${WF}-${store}`)).toBeDefined();
+  }
+  const postgres = added.filter((o) => o.metadata.name.includes('postgres'));
+  const redis = added.filter((o) => o.metadata.name.includes('redis'));
+  expect(postgres.length + redis.length).toBe(added.length); // nothing else, nothing in both
+  expect(postgres).toMatchSnapshot('dataStores: Postgres objects added to support-agent in dev');
+  expect(redis).toMatchSnapshot('dataStores: Redis objects added to support-agent in dev');
+});

@@ -73,3 +73,11 @@ describe('addExternalSecret', () => {
     expect(yaml).not.toMatch(/stringData|\btemplate:|\bvalue:/);
   });
 });
+
+test('snapshot: what externalSecret adds to support-agent in prod', () => {
+  const chart = newChart();
+  addExternalSecret(chart, contextFor('prod'), on());
+  const objects = synthValid(chart);
+  expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`ExternalSecret/${WF}-secrets`]);
+  expect(objects).toMatchSnapshot('externalSecret: objects added to support-agent in prod');
+});

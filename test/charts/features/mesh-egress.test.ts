@@ -87,6 +87,8 @@ describe('LLM hosts', () => {
 
   test('passthrough per host: TLS port only, no origination, no HTTP route; other hosts keep the default', () => {
     const base = render('prod').ctx.env.egress.llmHosts;
+    // Two hosts at least: the second one proves the override stays per host.
+    expect(base.length).toBeGreaterThanOrEqual(2);
     const [first, second] = base;
     const config = meshEgressSchema.parse({ llm: { hosts: { [first]: { tls: 'passthrough', outlierDetection: { consecutive5xxErrors: 2 } } } } });
     const { objects, result } = render('prod', config);
@@ -100,7 +102,11 @@ describe('LLM hosts', () => {
     expect(vs.http).toBeUndefined();
     expect(vs.tls[0].match[0].sniHosts).toEqual([first]);
     expect(result!.llmHosts.find((h) => h.host === first)!.appBaseUrl).toBe(`https://${first}`);
-    if (second) expect(named(objects, 'VirtualService', `${WF}-llm-${second.replace(/\./g, '-')}`).spec.http).toBeDefined();
+    const secondName = `${WF}-llm-${second.replace(/\./g, '-')}`;
+    expect(named(objects, 'VirtualService', secondName).spec.http).toHaveLength(1);
+    expect(named(objects, 'DestinationRule', secondName).spec.trafficPolicy.portLevelSettings).toHaveLength(1);
+    expect(named(objects, 'DestinationRule', secondName).spec.trafficPolicy.outlierDetection.consecutive5xxErrors).toBe(defaults.llm.defaults.outlierDetection.consecutive5xxErrors);
+    expect(result!.llmHosts.find((h) => h.host === second)!.appBaseUrl).toBe(`http://${second}`);
   });
 
   test('connection pool and outlier detection come from config', () => {
@@ -142,6 +148,8 @@ describe('registry-only allow-list', () => {
 
   test('no data-store entries without hostnames', () => {
     const { objects } = render('prod');
+    // The feature did render its entries (so the absences below are not an empty render).
+    expect(ofKind(objects, 'ServiceEntry').length).toBeGreaterThan(0);
     expect(named(objects, 'ServiceEntry', `${WF}-postgres`)).toBeUndefined();
     expect(named(objects, 'ServiceEntry', `${WF}-redis`)).toBeUndefined();
   });
@@ -198,4 +206,11 @@ describe('checkMeshEgress (config time)', () => {
     }
     expect(meshEgressSchema.safeParse({ llm: { defaults: { retries: { attempts: 4, retryOn: 'connect-failure' } } } }).success).toBe(false);
   });
+});
+
+test('snapshot: what meshEgress (defaults) adds to support-agent in prod', () => {
+  const { ctx, objects } = render('prod');
+  expect(ofKind(objects, 'ServiceEntry').length).toBe(ctx.env.egress.llmHosts.length + 1); // + LangSmith
+  expect(ofKind(objects, 'VirtualService').length).toBe(ctx.env.egress.llmHosts.length);
+  expect(objects).toMatchSnapshot('meshEgress: objects added to support-agent in prod');
 });

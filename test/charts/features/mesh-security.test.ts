@@ -165,3 +165,13 @@ describe('monitor, NetworkPolicy and mesh policy agree on the port', () => {
     expectMeshPortsAgree(objectsOf(envName, WF), WF, env.namespaces.monitoring, env.namespaces.ingress);
   });
 });
+
+test('snapshot: what meshSecurity (defaults) adds to support-agent in prod', () => {
+  const chart = newChart();
+  addMeshSecurity(chart, contextFor('prod'), defaults);
+  const objects = synthValid(chart);
+  expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+    `AuthorizationPolicy/${WF}-api-allow`, `AuthorizationPolicy/${WF}-deny-by-default`, `PeerAuthentication/${WF}`,
+  ]);
+  expect(objects).toMatchSnapshot('meshSecurity: objects added to support-agent in prod');
+});

@@ -32,13 +32,20 @@ describe('config', () => {
     expect(queueWorkersSchema.safeParse({ enabled: true, autoscaling: { minReplicas: 0 } }).success).toBe(false);
     const inverted = queueWorkersSchema.safeParse({ enabled: true, autoscaling: { minReplicas: 6, maxReplicas: 5 } });
     expect(inverted.success).toBe(false);
-    expect(JSON.stringify(inverted.error?.issues)).toContain('minReplicas must not exceed maxReplicas');
+    // The wording belongs to the config layer (it now carries a fix); the test pins what it must say.
+    expect(inverted.error!.issues.map((i) => i.message).join('\n')).toMatch(/must not exceed .*maxReplicas/);
   });
 
   test('the API runs no jobs itself exactly when workers are on', () => {
     expect(apiEnvWhenWorkers(on)).toEqual({ N_JOBS_PER_WORKER: '0' });
     expect(apiEnvWhenWorkers(off)).toEqual({});
   });
+});
+
+test('the committed environments cover both branches below: in-cluster stores without the mesh (dev), external stores with the mesh (staging, prod)', () => {
+  expect(ENVIRONMENTS.map((e) => [e, contextOf(e).env.dataStores.postgres.enabled, contextOf(e).env.mesh.enabled])).toEqual([
+    ['dev', true, false], ['staging', false, true], ['prod', false, true],
+  ]);
 });
 
 describe.each(ENVIRONMENTS)('%s', (envName) => {
@@ -79,7 +86,14 @@ describe.each(ENVIRONMENTS)('%s', (envName) => {
 
     test('the same Secret references as the API (secretEnvFor mirrors the chart)', () => {
       expect(secretRefs(container)).toEqual(secretRefs(apiContainer));
-      if (!ctx.env.dataStores.postgres.enabled) expect(secretRefs(container).map(([n]: [string]) => n)).toEqual(Object.keys(secretEnvFor(ctx)));
+      // Both branches run: dev has in-cluster stores (the URIs are plain values built around
+      // $(POSTGRES_PASSWORD)), staging and prod external ones (every URI from the Secret).
+      const inCluster = ctx.env.dataStores.postgres.enabled;
+      const storeUris = ['DATABASE_URI', 'POSTGRES_URI', 'REDIS_URI'];
+      const fromSecret = Object.keys(secretEnvFor(ctx));
+      const expected = inCluster ? [...fromSecret.filter((n) => !storeUris.includes(n)), 'POSTGRES_PASSWORD'] : fromSecret;
+      expect(secretRefs(container).map(([n]: [string]) => n).sort()).toEqual(expected.sort());
+      expect(storeUris.filter((n) => n in plainEnv(container))).toEqual(inCluster ? storeUris : []);
     });
 
     test('labels and selector follow the contract', () => {
@@ -181,4 +195,18 @@ describe.each(ENVIRONMENTS)('%s', (envName) => {
     expect(plainEnv(container).N_JOBS_PER_WORKER).toBe('4');
     expect(byKindName(objects, 'ScaledObject', NAME).spec).toMatchObject({ minReplicaCount: 2, maxReplicaCount: 9, triggers: [{ metadata: { targetQueryValue: '4' } }] });
   });
+});
+
+test('snapshot: what queueWorkers (cpu HPA, no KEDA) adds to support-agent in prod', () => {
+  const { added, newViolations } = renderWithChart(resolvedEnvironment('prod'), (chart, c) => addQueueWorkers(chart, c, { workers: on, keda: kedaOff, dataStores: c.env.dataStores }));
+  expect(describeViolations(newViolations)).toBe('');
+  expect(added.filter((o) => o.kind !== 'NetworkPolicy').map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+    `Deployment/${NAME}`, `HorizontalPodAutoscaler/${NAME}`, `PodDisruptionBudget/${NAME}`, `PodMonitor/${NAME}`, `ServiceAccount/${NAME}`,
+  ]);
+  const policies = added.filter((o) => o.kind === 'NetworkPolicy');
+  expect(policies.length).toBeGreaterThan(0);
+  expect(byKindName(added, 'Deployment', NAME)).toMatchSnapshot('queueWorkers: worker Deployment added to support-agent in prod');
+  expect(added.filter((o) => !['Deployment', 'NetworkPolicy'].includes(o.kind)))
+    .toMatchSnapshot('queueWorkers: worker ServiceAccount, PodDisruptionBudget, HorizontalPodAutoscaler and PodMonitor in prod');
+  expect(policies).toMatchSnapshot('queueWorkers: worker NetworkPolicies in prod');
 });

@@ -52,3 +52,11 @@ describe('addRateLimit', () => {
     expect(r.error!.issues[0].path).toEqual(['tokensPerFill']);
   });
 });
+
+test('snapshot: what rateLimit (defaults) adds to support-agent in prod', () => {
+  const chart = newChart();
+  addRateLimit(chart, contextFor('prod'), on());
+  const objects = synthValid(chart);
+  expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`EnvoyFilter/${WF}-api-rate-limit`]);
+  expect(objects).toMatchSnapshot('rateLimit: objects added to support-agent in prod');
+});

@@ -94,3 +94,12 @@ describe('YAML output', () => {
     expect(read.spec.resourcePolicy.containerPolicies[1].mode).toBe('Off');
   });
 });
+
+test('snapshot: what vpa (defaults) adds to support-agent in prod', () => {
+  const chart = newChart();
+  addVpa(chart, contextFor('prod'), on());
+  const objects = synthValid(chart);
+  expect(objects.map((o) => o.kind)).toEqual(['VerticalPodAutoscaler']);
+  expect(objects[0].spec.updatePolicy).toEqual({ updateMode: 'Off' });
+  expect(objects).toMatchSnapshot('vpa: objects added to support-agent in prod');
+});
