@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--no-write] [--save FILE] [--render FILE]`
+ * (`--help` for the details)
  *
  * Measures `npm run synth` on generated catalogs of 1, 100 and 500 workflows × 3 environments
  * against the floor and against the straightforward cdk8s structure, and the committed config
@@ -27,6 +28,7 @@ import { Measurement, measureCommand } from './bench/measure';
 import { benchmarksMarkdown, chartSvg, consoleReport } from './bench/report';
 import { BenchResults, ReferenceResult, SizeResult } from './bench/results';
 import { writeStockApp } from './bench/stock-app';
+import { UsageError, defineCommand, flag, runCommand, wholeNumber } from '../src/cli/command';
 
 const ROOT = path.resolve(__dirname, '..');
 const CONFIG_DIR = path.join(ROOT, 'config');
@@ -44,26 +46,33 @@ interface BenchOptions {
   readonly render?: string;
 }
 
-function parseArgs(argv: readonly string[]): BenchOptions {
-  const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { sizes: [1, 100, 500], runs: 3, straightforwardTimeoutSeconds: 60, write: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--sizes') options.sizes = next().split(',').map(Number);
-    else if (a === '--runs') options.runs = Number(next());
-    else if (a === '--straightforward-timeout') options.straightforwardTimeoutSeconds = Number(next());
-    else if (a === '--no-write') options.write = false;
-    else if (a === '--save') options.save = path.resolve(next());
-    else if (a === '--render') options.render = path.resolve(next());
-    else throw new Error(`unknown argument "${a}"; usage: npm run bench -- [--sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--no-write] [--save FILE] [--render FILE]`);
-  }
-  if (options.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes takes whole numbers ≥ 1, e.g. 1,100,500');
-  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs takes a whole number ≥ 1');
-  return options;
+export const BENCH_COMMAND = defineCommand({
+  name: 'bench',
+  run: 'npm run bench --',
+  summary: 'Measure `npm run synth` on generated catalogs (N workflows × every environment) against the floor (serializing and writing the same objects) and against the straightforward cdk8s structure, and the committed config against stock `npx cdk8s synth`; print a table and, unless --no-write, rewrite BENCHMARKS.md and docs/bench-chart.svg.',
+  details: [
+    'Not a test: nothing fails on a number. See BENCHMARKS.md ("What is measured") for the method. The stock comparison needs ts-node (from the devDependencies, or BENCH_TS_NODE_DIR); without it, it is skipped, never downloaded.',
+  ],
+  flags: {
+    sizes: flag.value({ value: 'N,N,...', help: 'catalog sizes (workflows per environment)', parse: sizeList, default: [1, 100, 500], defaultText: '1,100,500' }),
+    runs: flag.value({ value: 'N', help: 'runs per measurement', parse: wholeNumber(1), default: 3 }),
+    'straightforward-timeout': flag.value({ value: 'SECONDS', help: 'stop the straightforward cdk8s app after this long', parse: wholeNumber(1), default: 60 }),
+    'no-write': flag.boolean({ help: 'leave BENCHMARKS.md and docs/bench-chart.svg as they are' }),
+    save: flag.value({ value: 'FILE', help: 'also keep the raw measurements as JSON', parse: (raw) => path.resolve(raw) }),
+    render: flag.value({ value: 'FILE', help: 'rewrite the report from such a JSON file without measuring anything', parse: (raw) => path.resolve(raw) }),
+  },
+  examples: [
+    { command: 'npm run bench', explain: 'the full benchmark (minutes), rewriting BENCHMARKS.md and the chart' },
+    { command: 'npm run bench -- --sizes=1,50 --runs 1 --no-write', explain: 'a quick look, writing nothing' },
+    { command: 'npm run bench -- --render /tmp/bench.json', explain: 'the report again from saved measurements' },
+  ],
+  exitCodes: ['0  measured and reported', '1  a measured command failed, or an internal error', '2  bad arguments'],
+});
+
+function sizeList(raw: string, name: string): number[] {
+  const sizes = raw.split(',').map((s) => s.trim());
+  if (sizes.some((s) => !/^\d+$/.test(s) || Number(s) < 1)) throw new UsageError(`${name} takes whole numbers ≥ 1, e.g. 1,100,500 (not "${raw}")`);
+  return sizes.map(Number);
 }
 
 /**
@@ -220,7 +229,25 @@ async function bench(options: BenchOptions): Promise<void> {
   }
 }
 
-bench(parseArgs(process.argv.slice(2))).catch((e) => {
-  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : e}\n`);
-  process.exitCode = 1;
-});
+/** `npm run bench` with `argv`; returns the exit code. */
+export function main(argv: readonly string[]): Promise<number> {
+  return runCommand(BENCH_COMMAND, argv, async ({ values }) => {
+    const options: BenchOptions = {
+      sizes: values.sizes,
+      runs: values.runs,
+      straightforwardTimeoutSeconds: values['straightforward-timeout'],
+      write: !values['no-write'],
+      save: values.save,
+      render: values.render,
+    };
+    try {
+      await bench(options);
+      return 0;
+    } catch (e) {
+      process.stderr.write(`bench failed: ${e instanceof Error ? e.message : e}\n`);
+      return 1;
+    }
+  });
+}
+
+if (require.main === module) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -1,5 +1,5 @@
 /**
- * `npm run import [-- --output DIR]`: regenerates imports/ with `cdk8s import`, offline, from the
+ * `npm run import [-- --output DIR]` (`--help` for the details): regenerates imports/ with `cdk8s import`, offline, from the
  * `imports:` list in cdk8s.yaml, whose entries are `NAME:=schemas/crds/FILE` (CRD files kept in
  * this repository; provenance in schemas/README.md), by running the stock `cdk8s import` on
  * that list. Every entry needs its NAME: several CRDs share an API group, and without a module
@@ -11,6 +11,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { CommandIo, defineCommand, flag, processIo, runCommandSync } from '../src/cli/command';
 
 const ROOT = path.resolve(__dirname, '..');
 export const CDK8S_CONFIG = path.join(ROOT, 'cdk8s.yaml');
@@ -38,14 +39,37 @@ export function readImports(configFile: string = CDK8S_CONFIG): CrdImport[] {
   });
 }
 
-function main(argv: string[]): void {
-  const i = argv.indexOf('--output');
-  if (i >= 0 && !argv[i + 1]) throw new Error('--output needs a folder');
-  const output = i >= 0 ? path.resolve(argv[i + 1]) : path.join(ROOT, 'imports');
+export const IMPORT_CRDS_COMMAND = defineCommand({
+  name: 'import-crds',
+  run: 'npm run import --',
+  summary: 'Regenerate imports/ (typed constructs of the CRDs the project uses) with the stock `cdk8s import`, offline, from the `imports:` list of cdk8s.yaml (NAME:=schemas/crds/FILE entries).',
+  flags: {
+    output: flag.value({ value: 'DIR', help: 'folder to write the modules into', default: path.join(ROOT, 'imports'), defaultText: 'imports/ of this project' }),
+  },
+  examples: [
+    { command: 'npm run import', explain: 'regenerate imports/ after changing the imports: list or a CRD file' },
+    { command: 'npm run import -- --output=/tmp/imports', explain: 'into a scratch folder (.ci/check-imports.sh compares it with imports/)' },
+  ],
+  exitCodes: ['0  imported', '1  a bad imports: list, a missing CRD file, or cdk8s import failed', '2  bad arguments'],
+});
+
+export function main(argv: readonly string[], io: CommandIo = processIo): number {
+  return runCommandSync(IMPORT_CRDS_COMMAND, argv, ({ values }) => {
+    try {
+      importCrds(path.resolve(values.output), io);
+      return 0;
+    } catch (error) {
+      io.err(`import-crds: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }, io);
+}
+
+function importCrds(output: string, io: CommandIo): void {
   const imports = readImports();
   for (const { name, file } of imports) {
     if (!fs.existsSync(path.join(ROOT, file))) throw new Error(`${file} (module ${name}, from cdk8s.yaml) is missing; restore schemas/ (git checkout -- schemas/)`);
-    process.stdout.write(`import ${name} ← ${file}\n`);
+    io.out(`import ${name} ← ${file}\n`);
   }
   fs.mkdirSync(output, { recursive: true });
   // Without a SPEC, `cdk8s import` imports every entry of cdk8s.yaml's `imports:` list (paths
@@ -56,11 +80,4 @@ function main(argv: string[]): void {
   });
 }
 
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`import-crds: ${(error as Error).message}\n`);
-    process.exit(1);
-  }
-}
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -28,6 +28,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { CommandIo, defineCommand, environmentProblem, flag, processIo, runCommandSync } from '../src/cli/command';
 import {
   apiVersionOf,
   GroupVersionKind,
@@ -153,32 +154,39 @@ function standalone(root: JsonSchema, definitions: Readonly<Record<string, JsonS
   return { $schema: JSON_SCHEMA_DRAFT, ...root, ...(needed.size > 0 ? { definitions: carried } : {}) };
 }
 
-function main(argv: readonly string[]): void {
-  const args = [...argv];
-  let schemasDir: string | undefined;
-  const schemasAt = args.indexOf('--schemas');
-  if (schemasAt >= 0) {
-    schemasDir = args[schemasAt + 1];
-    if (!schemasDir) throw new Error('--schemas needs a folder holding kubernetes/ and crds/, e.g. --schemas schemas');
-    args.splice(schemasAt, 2);
-  }
-  if (args.length !== 1 || args[0].startsWith('-')) {
-    throw new Error('usage: npx tsx scripts/kubeconform-schemas.ts <outdir> [--schemas <dir>]');
-  }
-  const outDir = path.resolve(args[0]);
-  const result = writeKubeconformSchemas(outDir, { schemasDir });
-  console.log(`wrote ${result.files.length} schemas to ${outDir}`);
-  for (const s of result.skippedPatterns) {
-    console.log(`  skipped Go-only pattern ${JSON.stringify(s.pattern)} in ${s.file} at ${s.schemaPath || '/'}`);
-  }
-  console.log(`kubeconform -strict -schema-location '${path.join(outDir, KUBECONFORM_SCHEMA_TEMPLATE)}' <files>`);
+export const KUBECONFORM_SCHEMAS_COMMAND = defineCommand({
+  name: 'kubeconform-schemas',
+  run: 'npx tsx scripts/kubeconform-schemas.ts',
+  summary: 'Write standalone, strict JSON schemas for kubeconform (one file per kind and apiVersion: every Kubernetes 1.27 kind and every served version of every CRD), with the same strictness rules as the synth-time gate.',
+  details: [`Then run kubeconform offline with:\n  kubeconform -strict -summary -schema-location '<OUTDIR>/${KUBECONFORM_SCHEMA_TEMPLATE}' dist/<env>`],
+  positionals: [{ name: 'OUTDIR', help: 'folder to write the schemas into (created if needed; files of the same name are replaced)', required: true }],
+  flags: {
+    schemas: flag.value({ value: 'DIR', help: 'a schemas folder holding kubernetes/ and crds/', defaultText: 'the package\'s own schemas/' }),
+  },
+  examples: [
+    { command: 'npx tsx scripts/kubeconform-schemas.ts /tmp/schemas', explain: 'write the schemas into /tmp/schemas' },
+  ],
+  exitCodes: ['0  written', '1  a missing or unreadable schema source, two schemas mapping to one file name, or an internal error', '2  bad arguments, or a folder that cannot be written'],
+});
+
+export function main(argv: readonly string[], io: CommandIo = processIo): number {
+  return runCommandSync(KUBECONFORM_SCHEMAS_COMMAND, argv, ({ values, positionals }) => {
+    const outDir = path.resolve(positionals[0]);
+    let result: KubeconformSchemaResult;
+    try {
+      result = writeKubeconformSchemas(outDir, { schemasDir: values.schemas });
+    } catch (error) {
+      if (environmentProblem(error) !== undefined) throw error;
+      io.err(`kubeconform-schemas: ${(error as Error).message}\n`);
+      return 1;
+    }
+    io.out(`wrote ${result.files.length} schemas to ${outDir}\n`);
+    for (const s of result.skippedPatterns) {
+      io.out(`  skipped Go-only pattern ${JSON.stringify(s.pattern)} in ${s.file} at ${s.schemaPath || '/'}\n`);
+    }
+    io.out(`kubeconform -strict -schema-location '${path.join(outDir, KUBECONFORM_SCHEMA_TEMPLATE)}' <files>\n`);
+    return 0;
+  }, io);
 }
 
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
-    console.error(`kubeconform-schemas: ${(error as Error).message}`);
-    process.exit(1);
-  }
-}
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,33 +1,50 @@
 /**
- * `npm run diff -- [--base DIR | --base-rev REV] [--head DIR | --head-rev REV] [--dist DIR] [--markdown]`:
- * a reviewer's summary of what changes in the rendered manifests.
+ * `npm run diff -- [--base DIR | --base-rev REV] [--head DIR | --head-rev REV] [--dist DIR] [--config DIR] [--markdown]`
+ * (`--help` for the details): a reviewer's summary of what changes in the rendered manifests.
  *
- * Default: the committed manifests as they are in the work tree (`dist/`) against a fresh synth
- * (`tsx src/main.ts --outdir <tmp> --quiet`). `--base-rev`/`--head-rev` read the dist folder from a git
- * revision without checking it out; `--base-rev HEAD` compares against the last commit rather than
- * the work tree.
+ * Default: the committed manifests as they are in the work tree (`dist/`) against a fresh synth of
+ * the config folder into a temporary folder (`npm run synth`'s own code, in this process).
+ * `--base-rev`/`--head-rev` read the dist folder from a git revision without checking it out;
+ * `--base-rev HEAD` compares against the last commit rather than the work tree.
  *
  * Exit codes: 0 whenever the report was printed, changes or not (it is a report, not a gate);
  * 2 bad arguments; 1 the inputs could not be read (bad YAML, unknown revision, failed synth).
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CommandIo, UsageError, defineCommand, flag, processIo, runCommand } from './command';
 import { renderMarkdownReport, renderTextReport } from '../tools/diff-report';
 import { loadDistDirectory, loadDistRevision, ManifestIndex } from '../tools/manifest-index';
 import { diffManifests } from '../tools/semantic-diff';
 
-export const DIFF_USAGE = `usage: diff [--base DIR | --base-rev REV] [--head DIR | --head-rev REV] [--dist DIR] [--markdown]
-  --base DIR      rendered manifests to compare from (default: the dist folder in the work tree)
-  --base-rev REV  read the dist folder as committed at REV instead (e.g. origin/main, HEAD)
-  --head DIR      rendered manifests to compare to (default: a fresh synth into a temporary folder)
-  --head-rev REV  read the dist folder as committed at REV instead
-  --dist DIR      where the dist folder is, in the work tree and in revisions (default: dist)
-  --markdown      print Markdown for a pull-request comment instead of plain text
-Exit code 0 whenever the report is printed, changes or not; 2 bad arguments; 1 unreadable inputs.`;
-
-export class UsageError extends Error {}
+export const DIFF_COMMAND = defineCommand({
+  name: 'diff',
+  run: 'npm run diff --',
+  summary: 'Print a reviewer\'s summary of what changes in the rendered manifests: objects added, removed and changed per environment, risky changes first.',
+  details: [
+    'By default it compares the dist folder in the work tree with a fresh synth of the config folder (into a temporary folder, removed afterwards). Either side can instead be any folder of rendered manifests, or the dist folder as committed at a git revision (read without a checkout).',
+  ],
+  flags: {
+    base: flag.value({ value: 'DIR', help: 'rendered manifests to compare from', defaultText: 'the dist folder in the work tree' }),
+    'base-rev': flag.value({ value: 'REV', help: 'compare from the dist folder as committed at REV instead (e.g. origin/main, HEAD)' }),
+    head: flag.value({ value: 'DIR', help: 'rendered manifests to compare to', defaultText: 'a fresh synth of --config into a temporary folder' }),
+    'head-rev': flag.value({ value: 'REV', help: 'compare to the dist folder as committed at REV instead' }),
+    dist: flag.value({ value: 'DIR', help: 'where the dist folder is, in the work tree and in revisions', default: 'dist' }),
+    config: flag.value({ value: 'DIR', help: 'config folder of the fresh synth', default: 'config' }),
+    markdown: flag.boolean({ help: 'print Markdown for a pull-request comment instead of plain text' }),
+  },
+  examples: [
+    { command: 'npm run diff', explain: 'what a synth of the current config would change in dist/' },
+    { command: 'npm run diff -- --base-rev origin/main --head dist --markdown', explain: 'the committed dist/ of this branch against main, as a pull-request comment' },
+    { command: 'npm run diff -- --base=/tmp/before --head=/tmp/after', explain: 'two folders of rendered manifests' },
+  ],
+  exitCodes: [
+    '0  the report was printed, changes or not (a report, not a gate)',
+    '1  an input could not be read (bad YAML, unknown revision, failed synth)',
+    '2  bad arguments',
+  ],
+});
 
 /** One side of the comparison. */
 export type DiffSide =
@@ -41,6 +58,8 @@ export interface DiffOptions {
   readonly head: DiffSide;
   /** @default 'dist' */
   readonly distDir: string;
+  /** Config folder of the fresh synth. @default 'config' */
+  readonly configDir: string;
   readonly markdown: boolean;
 }
 
@@ -49,60 +68,33 @@ export interface DiffCliDeps {
   readonly cwd: string;
   readonly write: (text: string) => void;
   readonly writeError: (text: string) => void;
-  /** Renders every environment's manifests into `outdir`; throws when synthesis fails. */
-  readonly synthesize: (outdir: string) => void;
+  /** Renders every environment of `configDir` into `outdir`; throws when synthesis fails. */
+  readonly synthesize: (outdir: string, configDir: string) => void | Promise<void>;
 }
 
-export function parseDiffArgs(argv: readonly string[]): DiffOptions {
-  let base: DiffSide | undefined;
-  let head: DiffSide | undefined;
-  let distDir = 'dist';
-  let markdown = false;
-  const setOnce = (current: DiffSide | undefined, next: DiffSide, what: string): DiffSide => {
-    if (current) throw new UsageError(`give the ${what} once: either --${what} DIR or --${what}-rev REV`);
-    return next;
+/** The options of a parsed command line (throws {@link UsageError}). */
+export function diffOptions(values: { base?: string; 'base-rev'?: string; head?: string; 'head-rev'?: string; dist: string; config: string; markdown: boolean }): DiffOptions {
+  const side = (what: 'base' | 'head', dir: string | undefined, rev: string | undefined): DiffSide | undefined => {
+    if (dir !== undefined && rev !== undefined) throw new UsageError(`give the ${what} once: either --${what} DIR or --${what}-rev REV`);
+    return dir !== undefined ? { type: 'dir', dir } : rev !== undefined ? { type: 'rev', rev } : undefined;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
-    const flag = eq > 0 ? argv[i].slice(0, eq) : argv[i];
-    const inline = eq > 0 ? argv[i].slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) {
-        throw new UsageError(`${flag} needs a value`);
-      }
-      return v;
-    };
-    switch (flag) {
-      case '--base': base = setOnce(base, { type: 'dir', dir: value() }, 'base'); break;
-      case '--base-rev': base = setOnce(base, { type: 'rev', rev: value() }, 'base'); break;
-      case '--head': head = setOnce(head, { type: 'dir', dir: value() }, 'head'); break;
-      case '--head-rev': head = setOnce(head, { type: 'rev', rev: value() }, 'head'); break;
-      case '--dist': distDir = value(); break;
-      case '--markdown': markdown = true; break;
-      default: throw new UsageError(`unknown argument "${argv[i]}"`);
-    }
-  }
-  return { base: base ?? { type: 'dir', dir: distDir, implicit: true }, head: head ?? { type: 'synth' }, distDir, markdown };
-}
-
-/** Runs `tsx src/main.ts --outdir <outdir> --quiet` in the project that holds this file. */
-export function synthesizeWithMain(projectRoot: string = path.resolve(__dirname, '..', '..')): (outdir: string) => void {
-  return (outdir) => {
-    const entry = path.join(projectRoot, 'src', 'main.ts');
-    if (!fs.existsSync(entry)) {
-      throw new Error(`${entry} does not exist, so there is nothing to synthesize; pass --head DIR to compare rendered folders`);
-    }
-    const tsx = path.join(projectRoot, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
-    const result = spawnSync(tsx, [entry, '--outdir', outdir, '--quiet'], { cwd: projectRoot, encoding: 'utf8' });
-    if (result.error) throw new Error(`could not run ${tsx}: ${result.error.message} (run npm ci first)`);
-    if (result.status !== 0) {
-      throw new Error(`synth failed (exit ${result.status}): tsx src/main.ts --outdir ${outdir} --quiet\n${result.stderr}${result.stdout}`);
-    }
+  return {
+    base: side('base', values.base, values['base-rev']) ?? { type: 'dir', dir: values.dist, implicit: true },
+    head: side('head', values.head, values['head-rev']) ?? { type: 'synth' },
+    distDir: values.dist,
+    configDir: values.config,
+    markdown: values.markdown,
   };
 }
 
-function loadSide(side: DiffSide, options: DiffOptions, deps: DiffCliDeps, tempDirs: string[]): ManifestIndex {
+/** `npm run synth` in this process, quietly, into `outdir`; throws when it does not exit 0 (its messages are on stderr). */
+export async function synthesizeInProcess(outdir: string, configDir: string): Promise<void> {
+  const { main: synth } = await import('../main');
+  const code = await synth(['--config', configDir, '--outdir', outdir, '--quiet']);
+  if (code !== 0) throw new Error(`the fresh synth of ${configDir} failed (exit ${code}; its messages are above); pass --head DIR to compare rendered folders`);
+}
+
+async function loadSide(side: DiffSide, options: DiffOptions, deps: DiffCliDeps, tempDirs: string[]): Promise<ManifestIndex> {
   switch (side.type) {
     case 'dir': {
       const dir = path.resolve(deps.cwd, side.dir);
@@ -117,7 +109,7 @@ function loadSide(side: DiffSide, options: DiffOptions, deps: DiffCliDeps, tempD
     case 'synth': {
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'langgraph-diff-'));
       tempDirs.push(outdir);
-      deps.synthesize(outdir);
+      await deps.synthesize(outdir, path.resolve(deps.cwd, options.configDir));
       return { ...loadDistDirectory(outdir), source: 'fresh synth' };
     }
   }
@@ -128,39 +120,30 @@ function relabel(index: ManifestIndex, side: DiffSide): ManifestIndex {
   return side.type === 'dir' ? { ...index, source: side.dir } : index;
 }
 
-/** Runs the command; returns the exit code. */
-export function runDiff(argv: readonly string[], deps: DiffCliDeps): number {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    deps.write(`${DIFF_USAGE}\n`);
-    return 0;
-  }
-  let options: DiffOptions;
-  try {
-    options = parseDiffArgs(argv);
-  } catch (e) {
-    deps.writeError(`diff: ${(e as Error).message}\n${DIFF_USAGE}\n`);
-    return 2;
-  }
-  const tempDirs: string[] = [];
-  try {
-    const base = relabel(loadSide(options.base, options, deps, tempDirs), options.base);
-    const head = relabel(loadSide(options.head, options, deps, tempDirs), options.head);
-    const diff = diffManifests(base, head);
-    deps.write(options.markdown ? renderMarkdownReport(diff) : renderTextReport(diff));
-    return 0;
-  } catch (e) {
-    deps.writeError(`diff: ${(e as Error).message}\n`);
-    return 1;
-  } finally {
-    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-  }
+/** Runs the command with `deps`; returns the exit code. */
+export async function runDiff(argv: readonly string[], deps: DiffCliDeps): Promise<number> {
+  const io: CommandIo = { out: deps.write, err: deps.writeError };
+  return runCommand(DIFF_COMMAND, argv, async ({ values }) => {
+    const options = diffOptions(values);
+    const tempDirs: string[] = [];
+    try {
+      const base = relabel(await loadSide(options.base, options, deps, tempDirs), options.base);
+      const head = relabel(await loadSide(options.head, options, deps, tempDirs), options.head);
+      const diff = diffManifests(base, head);
+      deps.write(options.markdown ? renderMarkdownReport(diff) : renderTextReport(diff));
+      return 0;
+    } catch (e) {
+      deps.writeError(`diff: ${(e as Error).message}\n`);
+      return 1;
+    } finally {
+      for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, io);
 }
 
-if (require.main === module) {
-  process.exitCode = runDiff(process.argv.slice(2), {
-    cwd: process.cwd(),
-    write: (t) => process.stdout.write(t),
-    writeError: (t) => process.stderr.write(t),
-    synthesize: synthesizeWithMain(),
-  });
+/** `npm run diff` with `argv`; returns the exit code. Writes to process.stdout/stderr. */
+export function main(argv: readonly string[]): Promise<number> {
+  return runDiff(argv, { cwd: process.cwd(), write: processIo.out, writeError: processIo.err, synthesize: synthesizeInProcess });
 }
+
+if (require.main === module) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

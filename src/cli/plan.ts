@@ -1,16 +1,31 @@
 /**
- * `npm run plan -- [--config DIR] [--env NAME] [--json]`: size an environment from its capacity
- * profile and print the plan. Exit codes: 0 plan printed, 2 bad arguments or config, 1 a bug.
+ * `npm run plan -- [--config DIR] [--env NAME] [--json]` (`--help` for the details): size an
+ * environment from its capacity profile and print the plan.
+ * Exit codes: 0 plan printed, 2 bad arguments or config, 1 a bug.
  */
 import { ConfigError } from '../config/errors';
 import { formatPlanJson, formatPlanTable } from '../capacity/format';
 import { loadCapacityInputs } from '../capacity/inputs';
 import { planCapacity } from '../capacity/planner';
+import { defineCommand, flag, processIo, runCommandSync } from './command';
 
-export const PLAN_USAGE = `usage: plan [--config DIR] [--env NAME] [--json]
-  --config DIR  config folder holding defaults.yaml and environments/ (default: config)
-  --env NAME    plan for environments/NAME.yaml merged over defaults.yaml (default: defaults.yaml only)
-  --json        print JSON instead of a table`;
+export const PLAN_COMMAND = defineCommand({
+  name: 'plan',
+  run: 'npm run plan --',
+  summary: 'Size an environment from its capacity profile (config `capacity:`) and print the plan: peak sessions, replicas, CPU and memory, Postgres connections, and how they compare with the configured replicas.',
+  flags: {
+    config: flag.value({ value: 'DIR', help: 'config folder holding defaults.yaml and environments/', default: 'config' }),
+    env: flag.value({ value: 'NAME', help: 'plan for environments/NAME.yaml merged over defaults.yaml', defaultText: 'defaults.yaml only' }),
+    workflow: flag.value({ value: 'NAME', help: "plan one workflow of workflows.yaml: its own capacity profile, requests and HPA targets over the environment's", defaultText: 'workflowDefaults' }),
+    json: flag.boolean({ help: 'print JSON instead of a table' }),
+  },
+  examples: [
+    { command: 'npm run plan -- --env prod', explain: 'the plan for prod' },
+    { command: 'npm run plan -- --env prod --workflow research-assistant', explain: "one workflow's plan in prod" },
+    { command: 'npm run plan -- --config=config --env=staging --json', explain: 'the same for staging, as JSON' },
+  ],
+  exitCodes: ['0  the plan was printed', '1  an internal error (printed with its stack)', '2  bad arguments, or a config problem (file, key, value and fix)'],
+});
 
 export interface PlanOptions {
   readonly configDir: string;
@@ -18,70 +33,38 @@ export interface PlanOptions {
   readonly json: boolean;
 }
 
-export class UsageError extends Error {}
-
-export function parsePlanArgs(argv: readonly string[]): PlanOptions {
-  let configDir = 'config';
-  let environment: string | undefined;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=')
-      ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)]
-      : [argv[i], undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) {
-        throw new UsageError(`${flag} needs a value`);
-      }
-      return v;
-    };
-    switch (flag) {
-      case '--config': configDir = value(); break;
-      case '--env': environment = value(); break;
-      case '--json': json = true; break;
-      default: throw new UsageError(`unknown argument "${argv[i]}"`);
-    }
-  }
-  return { configDir, environment, json };
-}
-
 /** Runs the command; returns the exit code. Output goes through `write`, errors through `writeError`. */
 export function runPlan(
   argv: readonly string[],
-  write: (text: string) => void = (t) => process.stdout.write(t),
-  writeError: (text: string) => void = (t) => process.stderr.write(t),
+  write: (text: string) => void = processIo.out,
+  writeError: (text: string) => void = processIo.err,
 ): number {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    write(`${PLAN_USAGE}\n`);
-    return 0;
-  }
-  try {
-    const options = parsePlanArgs(argv);
-    const inputs = loadCapacityInputs(options.configDir, options.environment);
-    const plan = planCapacity(inputs.capacity, inputs.podSizing);
-    const report = {
-      environment: options.environment,
-      sources: inputs.sources,
-      capacity: inputs.capacity,
-      plan,
-      configuredReplicas: inputs.configuredReplicas,
-    };
-    write(options.json ? formatPlanJson(report) : formatPlanTable(report));
-    return 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      writeError(`plan: ${e.message}\n${PLAN_USAGE}\n`);
-      return 2;
-    }
-    if (e instanceof ConfigError) {
+  return runCommandSync(PLAN_COMMAND, argv, ({ values }) => {
+    const options: PlanOptions = { configDir: values.config, environment: values.env, json: values.json };
+    try {
+      const inputs = loadCapacityInputs(options.configDir, options.environment, values.workflow);
+      const plan = planCapacity(inputs.capacity, inputs.podSizing);
+      const report = {
+        environment: options.environment,
+        workflow: values.workflow,
+        sources: inputs.sources,
+        capacity: inputs.capacity,
+        plan,
+        configuredReplicas: inputs.configuredReplicas,
+      };
+      write(options.json ? formatPlanJson(report) : formatPlanTable(report));
+      return 0;
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
       writeError(`plan: ${e.message}\n`);
       return 2;
     }
-    writeError(`plan: unexpected error (a bug, please report it): ${(e as Error).stack ?? e}\n`);
-    return 1;
-  }
+  }, { out: write, err: writeError });
 }
 
-if (require.main === module) {
-  process.exitCode = runPlan(process.argv.slice(2));
+/** `npm run plan` with `argv`; returns the exit code. Writes to process.stdout/stderr. */
+export function main(argv: readonly string[]): number {
+  return runPlan(argv);
 }
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -9,7 +9,7 @@ import { ArgoCdChart } from '../charts/argocd-chart';
 import { KubeObject, RenderedObject } from '../synth/manifest';
 import { synthChart } from '../synth/render';
 import { Footprint, footprintOf } from './footprint';
-import { ARGOCD_FOLDER } from './settings';
+import { ARGOCD_FOLDER, gitopsTargetOf } from './settings';
 
 export { ARGOCD_FOLDER } from './settings';
 
@@ -53,4 +53,33 @@ export function footprintsByEnvironment(environments: readonly ResolvedEnvironme
     if (envObjects?.length) footprints.set(e.environment.name, footprintOf(envObjects));
   }
   return footprints;
+}
+
+/**
+ * The environments an Argo CD object belongs to, among `environments`: an Application to its
+ * environment; an AppProject to every environment whose Applications it fences (several when
+ * environments share a project name). Empty for an object of no environment there.
+ * `npm run synth -- --env NAME` rewrites exactly the objects that belong to a named environment.
+ */
+export function environmentsOfArgoCdObject(object: KubeObject, environments: readonly ResolvedEnvironment[]): string[] {
+  const targets = environments.map((e) => gitopsTargetOf(e.environment));
+  switch (object.kind) {
+    case 'Application':
+      return targets.filter((t) => t.applicationName === object.metadata.name).map((t) => t.environment);
+    case 'AppProject':
+      return targets.filter((t) => t.projectName === object.metadata.name).map((t) => t.environment);
+    default:
+      return [];
+  }
+}
+
+/**
+ * Environments outside `selected` that share an AppProject with one inside it: rendering only
+ * `selected` still rewrites that project, whose allow-lists are the union of every member's
+ * footprint, so the footprints of these environments are needed too.
+ */
+export function environmentsSharingAProjectWith(selected: ReadonlySet<string>, environments: readonly ResolvedEnvironment[]): Map<string, string> {
+  const targets = environments.map((e) => gitopsTargetOf(e.environment));
+  const projects = new Set(targets.filter((t) => selected.has(t.environment)).map((t) => t.projectName));
+  return new Map(targets.filter((t) => !selected.has(t.environment) && projects.has(t.projectName)).map((t) => [t.environment, t.projectName]));
 }

@@ -11,6 +11,7 @@ import { OutputFile } from './write';
 import { GateResult, runGate } from '../validation/gate';
 import { applyWaiverAnnotations } from '../validation/waivers';
 import { applySyncWaves } from '../gitops/sync-waves';
+import { applyKeepOnDelete } from '../gitops/keep-on-delete';
 import { argoCdRenderedObjects } from '../gitops/argocd-objects';
 
 export interface SynthResult {
@@ -63,7 +64,7 @@ export function synthesizeEnvironment(resolved: ResolvedEnvironment, progress?: 
  */
 export function checkedEnvironment(resolved: ResolvedEnvironment, progress?: SynthProgress): Omit<EnvironmentSynth, 'files'> {
   // Waiver reasons and each scanner's skip annotation, from the one waivers list (before the gate checks them).
-  const objects = applySyncWaves(applyWaiverAnnotations(renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total))), [resolved]));
+  const objects = applyKeepOnDelete(applySyncWaves(applyWaiverAnnotations(renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total))), [resolved])));
   progress?.('gate', 0, objects.length);
   const gate = runGate(objects, [resolved]);
   return { objects, gate };

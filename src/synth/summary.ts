@@ -13,6 +13,11 @@ export interface SynthSummary {
   readonly environments: readonly EnvironmentSummary[];
   readonly gate: { readonly checkedObjects: number; readonly violations: number };
   readonly elapsedMs: number;
+  /**
+   * With `--env`: environments whose folders (and Argo CD objects) were in the output folder and
+   * were left as they were. Absent when every environment was rendered.
+   */
+  readonly keptEnvironments?: readonly string[];
 }
 
 export function summarize(result: SynthResult, outdir: string, elapsedMs: number): SynthSummary {
@@ -44,5 +49,8 @@ export function formatSummary(s: SynthSummary): string {
     const kinds = Object.entries(e.objectsByKind).map(([k, n]) => `${k} ${n}`).join(', ');
     return `  ${e.environment}: ${e.workflows} workflow(s), ${e.objects} objects, ${e.files} files (${kinds})`;
   });
-  return `Rendered ${s.outdir}\n${lines.join('\n')}\n  gate: ${s.gate.checkedObjects} objects checked, ${s.gate.violations} violations\n  elapsed: ${(s.elapsedMs / 1000).toFixed(2)} s\n`;
+  const kept = s.keptEnvironments === undefined
+    ? ''
+    : `  left as they were: ${s.keptEnvironments.length ? `${s.keptEnvironments.join(', ')} (and their Argo CD objects)` : 'no other environment was there'}\n`;
+  return `Rendered ${s.outdir}\n${lines.join('\n')}\n${kept}  gate: ${s.gate.checkedObjects} objects checked, ${s.gate.violations} violations\n  elapsed: ${(s.elapsedMs / 1000).toFixed(2)} s\n`;
 }

@@ -1,6 +1,7 @@
-import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { parsePlanArgs, runPlan } from '../../src/cli/plan';
+import { PLAN_COMMAND, main, runPlan } from '../../src/cli/plan';
+import { parseCommandLine } from '../../src/cli/command';
+import { capture } from '../synth/cli-harness';
 import { POD_DEFAULTS_YAML, writeConfig } from './config-fixture';
 
 function run(argv: string[]) {
@@ -16,9 +17,9 @@ describe('plan command', () => {
     'environments/prod.yaml': 'capacity:\n  profile: { name: prod-peak, dailyActiveUsers: 20000 }\n',
   });
 
-  it('parses its flags', () => {
-    expect(parsePlanArgs([])).toEqual({ configDir: 'config', environment: undefined, json: false });
-    expect(parsePlanArgs(['--config=cfg', '--env', 'prod', '--json'])).toEqual({ configDir: 'cfg', environment: 'prod', json: true });
+  it('parses its flags, as --flag value and --flag=value', () => {
+    expect(parseCommandLine(PLAN_COMMAND, [])).toEqual({ help: false, positionals: [], values: { config: 'config', json: false } });
+    expect(parseCommandLine(PLAN_COMMAND, ['--config=cfg', '--env', 'prod', '--json'])).toEqual({ help: false, positionals: [], values: { config: 'cfg', env: 'prod', json: true } });
   });
 
   it('prints a table and exits 0', () => {
@@ -46,17 +47,24 @@ describe('plan command', () => {
     expect(r.stderr).toContain('write 0.15 for 15 %');
   });
 
-  it('exits 2 with usage on an unknown flag', () => {
+  it('exits 2 with one line and the pointer to --help on an unknown flag', () => {
     const r = run(['--environment', 'prod']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown argument "--environment"\nusage: plan/);
+    expect(r.stderr).toBe('plan: unknown flag --environment; did you mean --env?\nsee `npm run plan -- --help`\n');
   });
 
-  it('sets the process exit code when run as a program', () => {
+  it('--help documents every flag with examples and exits 0', () => {
+    const r = run(['-h']);
+    expect(r.code).toBe(0);
+    for (const f of ['usage: npm run plan -- [options]', '--config DIR', '--env NAME', '--json', 'Examples:', 'npm run plan -- --env prod']) expect(r.stdout).toContain(f);
+  });
+
+  it('main(argv) writes to the process streams and returns the exit code', async () => {
     const bad = writeConfig({ 'defaults.yaml': 'capacity:\n  profile: { dailyActiveUsers: -1 }\n' });
-    const tsx = path.join(__dirname, '../../node_modules/.bin/tsx');
-    const r = spawnSync(tsx, [path.join(__dirname, '../../src/cli/plan.ts'), '--config', bad], { encoding: 'utf8' });
-    expect(r.status).toBe(2);
+    const r = await capture(() => main(['--config', bad]));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/capacity\.profile\.dailyActiveUsers \(value: -1\): must be at least 1 user/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 });

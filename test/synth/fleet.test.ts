@@ -1,15 +1,14 @@
 /**
- * Fleet behaviour: workflows are independent (adding one changes no other file), the output is
- * byte-identical whatever the number of worker threads, and progress shows only on a terminal.
+ * Fleet behaviour at small N (≤ 5 workflows; large N is `npm run bench`): workflows are
+ * independent (adding one changes no other file), the output is byte-identical whatever the
+ * number of worker threads, shared writes write every file once, and progress shows only on a
+ * terminal. Everything runs in this process (the synth CLI through its main(argv)).
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { CONFIG_DIR, PROJECT_ROOT, committed } from '../helpers';
+import { CONFIG_DIR, committed } from '../helpers';
 import { loadConfig } from '../../src/config/load';
 import { planFiles, serializeFile, synthesize, toFiles } from '../../src/synth/pipeline';
-import { listFiles } from '../../src/synth/compare-trees';
 import { runFleet } from '../../src/synth/fleet/run-fleet';
 import { StagingWriter, beginStaging, commitStaging } from '../../src/synth/fleet/staged-output';
 import { CHUNK_FILES, claimChunk, helpWrite, prepareOffer } from '../../src/synth/fleet/shared-writes';
@@ -17,20 +16,11 @@ import { FleetProgress } from '../../src/synth/fleet/environment-job';
 import { RenderedObject } from '../../src/synth/manifest';
 import { summarize } from '../../src/synth/summary';
 import { ProgressReporter, ProgressStream, progressWanted } from '../../src/synth/progress';
+import { main } from '../../src/main';
 import { cloneName, writeGeneratedConfig } from '../../scripts/bench/catalog';
+import { capture, filesOf, pick, tmp, tree } from './cli-harness';
 
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = path.join(PROJECT_ROOT, 'src', 'main.ts');
-
-function tmp(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-function tree(dir: string): Record<string, string> {
-  return Object.fromEntries(listFiles(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
-}
-function filesOf(result: { files: readonly { path: string; content: string }[] }): Record<string, string> {
-  return Object.fromEntries(result.files.map((f) => [f.path, f.content]));
-}
+const notArgoCd = (f: string) => !f.startsWith('argocd/');
 
 describe('adding a workflow', () => {
   test("leaves every other workflow's files byte-identical and adds only the new workflow's folders", () => {
@@ -40,6 +30,7 @@ describe('adding a workflow', () => {
     // The committed catalog plus one more workflow: a renamed copy of the first one (with copies of its waivers).
     const extended = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(tmp('catalog-plus-one-'), 'config'), workflows: existing.length + 1 });
     const added = cloneName(existing[0], existing.length);
+    expect(existing.length + 1).toBeLessThanOrEqual(5);
 
     const after = filesOf(synthesize(extended));
     const environments = config.environments.map((e) => e.environment.name);
@@ -55,20 +46,32 @@ describe('adding a workflow', () => {
 });
 
 describe('worker threads', () => {
-  const config = loadConfig(CONFIG_DIR);
+  const WORKFLOWS = 5;
+  let cfg: string;
+  let inline: { tree: Record<string, string>; summary: Record<string, unknown> };
+  const run = async (jobs: string) => {
+    const out = path.join(tmp(`fleet-jobs-${jobs}-`), 'dist');
+    const r = await capture(() => main(['--config', cfg, '--outdir', out, '--jobs', jobs, '--json']));
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    return { tree: tree(out), summary: { ...JSON.parse(r.stdout), elapsedMs: 0, outdir: '' } };
+  };
+  beforeAll(async () => {
+    cfg = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(tmp('fleet-config-'), 'config'), workflows: WORKFLOWS });
+    inline = await run('1');
+  });
 
-  test.each([1, 2, 3])('--jobs %i writes exactly the files of synthesize(), byte for byte', async (jobs) => {
+  test('in this thread, the fleet writes exactly the files of synthesize(), with progress for every environment', async () => {
+    const config = loadConfig(CONFIG_DIR);
     const out = path.join(tmp('fleet-'), 'dist');
     const staging = beginStaging(out);
     const progress: FleetProgress[] = [];
-    const outcomes = await runFleet(config.environments, { stagingDir: staging, jobs, onProgress: (p) => progress.push(p) });
+    const outcomes = await runFleet(config.environments, { stagingDir: staging, jobs: 1, onProgress: (p) => progress.push(p) });
     commitStaging(staging, out);
     // Argo CD's objects are rendered after the fleet, from every environment's footprint (src/main.ts).
-    const environmentFiles = Object.fromEntries(Object.entries(filesOf(committed())).filter(([f]) => !f.startsWith('argocd/')));
+    const environmentFiles = pick(filesOf(committed()), notArgoCd);
     expect(tree(out)).toEqual(environmentFiles);
     expect(outcomes.map((o) => o.environment)).toEqual(config.environments.map((e) => e.environment.name));
     expect(outcomes.every((o) => o.gate.violations.length === 0)).toBe(true);
-    expect(outcomes.reduce((n, o) => n + (o.summary?.files ?? 0), 0)).toBe(Object.keys(environmentFiles).length);
     expect(outcomes.map((o) => o.summary)).toEqual(summarize(committed(), '', 0).environments);
     for (const env of config.environments) {
       expect(progress).toContainEqual({ environment: env.environment.name, stage: 'render', done: env.workflows.length, total: env.workflows.length });
@@ -76,50 +79,35 @@ describe('worker threads', () => {
     }
   });
 
-  test('a generated fleet renders identically in this thread and in workers, through the CLI', () => {
-    const work = tmp('fleet-cli-');
-    const cfg = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(work, 'config'), workflows: 12 });
-    const run = (jobs: string, out: string) => spawnSync(TSX, [MAIN, '--config', cfg, '--outdir', out, '--jobs', jobs, '--json'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    const inline = run('1', path.join(work, 'one'));
-    const workers = run('3', path.join(work, 'three'));
-    expect(inline.status).toBe(0);
-    expect(workers.status).toBe(0);
-    const summary = (stdout: string) => ({ ...JSON.parse(stdout), elapsedMs: 0, outdir: '' });
-    expect(summary(workers.stdout)).toEqual(summary(inline.stdout));
-    expect(summary(inline.stdout).environments[0].workflows).toBe(12);
-    const one = tree(path.join(work, 'one'));
-    expect(Object.keys(one).some((f) => f.includes('-0011/'))).toBe(true);
-    expect(tree(path.join(work, 'three'))).toEqual(one);
+  test(`a generated fleet (${WORKFLOWS} workflows) renders byte-identically through the CLI with --jobs 1 and --jobs 2`, async () => {
+    expect(inline.summary.environments).toHaveLength(3);
+    expect((inline.summary.environments as { workflows: number }[]).every((e) => e.workflows === WORKFLOWS)).toBe(true);
+    expect(Object.keys(inline.tree).some((f) => f.includes(`-000${WORKFLOWS - 1}/`))).toBe(true);
+    expect(inline.tree).toEqual(filesOf(synthesize(cfg)));
+    const workers = await run('2');
+    expect(workers.summary).toEqual(inline.summary);
+    expect(workers.tree).toEqual(inline.tree);
   });
 
-  test('with writes shared between workers (forced from the first file), still exactly the files of synthesize()', async () => {
-    const work = tmp('fleet-shared-');
-    const cfg = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(work, 'config'), workflows: 20 });
-    const out = path.join(work, 'dist');
+  test('with writes shared between workers (forced from the first file), still exactly the same files', async () => {
+    const out = path.join(tmp('fleet-shared-'), 'dist');
     const staging = beginStaging(out);
     await runFleet(loadConfig(cfg).environments, { stagingDir: staging, jobs: 2, shareWritesFrom: 1 });
     commitStaging(staging, out);
-    const environmentFiles = Object.fromEntries(Object.entries(filesOf(synthesize(cfg))).filter(([f]) => !f.startsWith('argocd/')));
-    expect(tree(out)).toEqual(environmentFiles);
-  });
-
-  test('--jobs must be a whole number ≥ 1', () => {
-    const r = spawnSync(TSX, [MAIN, '--jobs', '0'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--jobs needs a whole number of worker threads ≥ 1, not "0"');
+    expect(tree(out)).toEqual(pick(inline.tree, notArgoCd));
   });
 });
 
 describe('shared writes', () => {
-  // Enough files for several chunks: one environment of a 20-workflow catalog.
+  // Enough files for several chunks without rendering more: prod's objects, copied into five workflow folders.
   let objects: RenderedObject[] = [];
   beforeAll(() => {
-    const cfg = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(tmp('shared-writes-config-'), 'config'), workflows: 20 });
-    objects = synthesize(cfg, { environments: ['prod'] }).objects.filter((o) => o.environment === 'prod');
+    const prod = committed().objects.filter((o) => o.environment === 'prod');
+    objects = [0, 1, 2, 3, 4].flatMap((k) => prod.map((o) => ({ ...o, workflow: `${o.workflow ?? '_shared'}-copy${k}` })));
   });
 
   test("a helper writes from the JSON copy exactly the owner's bytes", () => {
-    const expected = Object.fromEntries(toFiles(objects).map((f) => [f.path, f.content]));
+    const expected = filesOf({ files: toFiles(objects) });
     for (const planned of planFiles(objects)) {
       expect(serializeFile(JSON.parse(JSON.stringify(planned))).content).toBe(expected[planned.path]);
     }
@@ -145,13 +133,21 @@ describe('shared writes', () => {
     expect(claimChunk(offer.claims, 'back')).toBeUndefined();
     expect(ownerClaims).toEqual(Array.from({ length: offer.firstOffered }, (_, k) => k));
     expect(helped).toBe(chunks.slice(offer.firstOffered).flat().length);
-    expect(tree(out)).toEqual(Object.fromEntries(toFiles(objects).map((f) => [f.path, f.content])));
+    expect(tree(out)).toEqual(filesOf({ files: toFiles(objects) }));
   });
 
   test('when the owner gets there first, the helper finds nothing left', () => {
     const { offer, chunks } = prepareOffer('prod', planFiles(objects));
     for (let k = 0; k < chunks.length; k++) expect(claimChunk(offer.claims, 'front')).toBe(k);
     expect(helpWrite(offer, tmp('shared-writes-late-'))).toBe(0);
+  });
+
+  test('a writer never writes over a file (a staging folder may hold links to the live output)', () => {
+    const out = tmp('staging-writer-');
+    const writer = new StagingWriter(out);
+    writer.write({ path: 'a/b.yaml', content: 'b: 1\n' });
+    expect(() => writer.write({ path: 'a/b.yaml', content: 'b: 2\n' })).toThrow(/EEXIST/);
+    expect(fs.readFileSync(path.join(out, 'a/b.yaml'), 'utf8')).toBe('b: 1\n');
   });
 });
 
@@ -217,22 +213,29 @@ describe('progress', () => {
     expect(line.endsWith('…')).toBe(true);
   });
 
-  // A real pseudo-terminal (util-linux `script`): the CLI draws on a terminal, and never with --quiet or into a pipe.
-  const script = ['/usr/bin/script', '/bin/script'].find((p) => fs.existsSync(p));
-  (script ? test : test.skip)('the CLI shows progress on a terminal for a fleet that takes a while, and not with --quiet or into a pipe', () => {
-    const work = tmp('fleet-tty-');
-    const cfg = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(work, 'config'), workflows: 80 });
-    const args = (...extra: string[]) => [MAIN, '--config', cfg, '--outdir', path.join(work, 'out'), ...extra];
-    const onTerminal = spawnSync(script!, ['-qec', [TSX, ...args()].join(' '), '/dev/null'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    expect(onTerminal.status).toBe(0);
-    expect(onTerminal.stdout).toMatch(/\r\x1b\[2Ksynth [\d.]+ s {2}dev: /);
-    expect(onTerminal.stdout).toContain('gate: ');
-    const quiet = spawnSync(script!, ['-qec', [TSX, ...args('--quiet')].join(' '), '/dev/null'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    expect(quiet.status).toBe(0);
-    expect(quiet.stdout).not.toContain('\x1b[2K');
-    const piped = spawnSync(TSX, args(), { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    expect(piped.status).toBe(0);
-    expect(piped.stderr).not.toContain('\x1b[2K');
-    expect(piped.stdout).toContain('80 workflow(s)');
+  test('the CLI draws on a terminal (stderr), and not with --quiet or --json or into a pipe', async () => {
+    // A fake clock that moves a second per reading, so every update is past the delay: no real time involved.
+    let clock = 0;
+    const now = jest.spyOn(Date, 'now').mockImplementation(() => (clock += 1000));
+    const descriptor = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    const onTerminal = (isTTY: boolean) => Object.defineProperty(process.stderr, 'isTTY', { value: isTTY, configurable: true, writable: true });
+    const synth = (...extra: string[]) => capture(() => main(['--outdir', tmp('fleet-tty-'), '--jobs', '1', ...extra]));
+    try {
+      onTerminal(true);
+      const drawn = await synth();
+      expect(drawn.code).toBe(0);
+      expect(drawn.stderr).toMatch(/^\r\x1b\[2Ksynth [\d.]+ s {2}dev: /);
+      expect(drawn.stderr.endsWith('\r\x1b[2K')).toBe(true); // erased before the summary
+      expect(drawn.stdout).toContain('gate: ');
+      for (const flag of ['--quiet', '--json']) expect((await synth(flag)).stderr).toBe('');
+      onTerminal(false);
+      const piped = await synth();
+      expect(piped.stderr).toBe('');
+      expect(piped.stdout).toContain('3 workflow(s)');
+    } finally {
+      now.mockRestore();
+      if (descriptor) Object.defineProperty(process.stderr, 'isTTY', descriptor);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
   });
 });

@@ -3,22 +3,22 @@
  * cdk8s structure (one stock App per environment, one Chart per workflow, `App.synth()`), and
  * proof that the fast path still runs every construct validation.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CONFIG_DIR, PROJECT_ROOT } from '../helpers';
+import { CONFIG_DIR } from '../helpers';
 import { loadConfig } from '../../src/config/load';
 import { WorkflowChart } from '../../src/charts/workflow-chart';
 import * as render from '../../src/synth/render';
 import { synthesize, toFiles } from '../../src/synth/pipeline';
 import { synthesizeStraightforward } from '../../src/synth/straightforward';
 import { listFiles } from '../../src/synth/compare-trees';
+import { runFleet } from '../../src/synth/fleet/run-fleet';
+import { beginStaging, discardStaging } from '../../src/synth/fleet/staged-output';
+import { main } from '../../src/main';
+import { CliRun, capture, tmp } from './cli-harness';
 
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = path.join(PROJECT_ROOT, 'src', 'main.ts');
 const FAILURE = 'deliberately failing construct validation';
 
 const config = loadConfig(CONFIG_DIR);
@@ -87,11 +87,38 @@ describe('the fast path runs every construct validation (node.addValidation)', (
     });
   });
 
-  // The CLI, in this thread (--jobs 1) and in worker threads (--jobs 2): exit 1, the error, output untouched.
-  test.each([['in the main thread', '1'], ['in worker threads', '2']])('npm run synth fails %s and leaves the output folder untouched', (_where, jobs) => {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'construct-validation-'));
+  // The CLI in this thread: exit 1, the error, the output folder untouched, no staging folder left.
+  test('npm run synth fails and leaves the output folder untouched (in this process, --jobs 1)', async () => {
+    const work = tmp('construct-validation-');
+    const out = path.join(work, 'dist');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'keep.yaml'), 'untouched: true\n');
+    const toJson = Chart.prototype.toJson;
+    // Adds the failing validation through the construct API to one WorkflowChart, just before it is synthesized.
+    const spy = jest.spyOn(Chart.prototype, 'toJson').mockImplementation(function (this: Chart) {
+      if (this.node.id === workflow.name && !this.node.tryFindChild('FailingCheck')) {
+        new Construct(this, 'FailingCheck').node.addValidation({ validate: () => [FAILURE] });
+      }
+      return toJson.call(this);
+    });
+    let r: CliRun;
+    try {
+      r = await capture(() => main(['--outdir', out, '--jobs', '1', '--quiet']));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(r!.code).toBe(1);
+    expect(r!.stderr).toContain('synth failed');
+    expect(r!.stderr).toContain(`FailingCheck] ${FAILURE}`);
+    expect(r!.stderr).toContain(`${out} was left untouched.`);
+    expect(listFiles(out)).toEqual(['keep.yaml']);
+    expect(fs.readdirSync(work)).toEqual(['dist']); // no staging folder left behind
+  });
+
+  // The same validation in worker threads: their error reaches the caller with its message.
+  test('the fleet fails the same way in worker threads', async () => {
+    const work = tmp('construct-validation-workers-');
     const preload = path.join(work, 'failing-validation.js');
-    // Adds the failing validation through the construct API to one WorkflowChart, in every thread, just before it is synthesized.
     fs.writeFileSync(preload, `
       const { Chart } = require(${JSON.stringify(require.resolve('cdk8s'))});
       const { Construct } = require(${JSON.stringify(require.resolve('constructs'))});
@@ -103,18 +130,11 @@ describe('the fast path runs every construct validation (node.addValidation)', (
         return toJson.call(this);
       };
     `);
-    const out = path.join(work, 'dist');
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, 'keep.yaml'), 'untouched: true\n');
-    const r = spawnSync(TSX, [MAIN, '--outdir', out, '--jobs', jobs, '--quiet'], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}` },
-    });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('synth failed');
-    expect(r.stderr).toContain(`FailingCheck] ${FAILURE}`);
-    expect(listFiles(out)).toEqual(['keep.yaml']);
-    expect(fs.readdirSync(work).sort()).toEqual(['dist', 'failing-validation.js']); // no staging folder left behind
+    const staging = beginStaging(path.join(work, 'dist'));
+    try {
+      await expect(runFleet(config.environments, { stagingDir: staging, jobs: 2, workerExecArgv: ['--require', preload] })).rejects.toThrow(`FailingCheck] ${FAILURE}`);
+    } finally {
+      discardStaging(staging);
+    }
   });
 });

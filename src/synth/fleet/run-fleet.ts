@@ -30,6 +30,11 @@ export interface FleetOptions {
    * @default 2000
    */
   readonly shareWritesFrom?: number;
+  /**
+   * Node.js options of each worker thread (e.g. `['--require', 'file.js']` to preload a module).
+   * @default inherited from this process
+   */
+  readonly workerExecArgv?: readonly string[];
 }
 
 /** One worker per environment up to the number of cores, for fleets of at least {@link WORKER_MIN_RENDERS} renders. */
@@ -93,7 +98,7 @@ function runInWorkers(environments: readonly ResolvedEnvironment[], jobs: number
       }
     };
     for (let i = 0; i < jobs; i++) {
-      const worker = startWorker();
+      const worker = startWorker(options.workerExecArgv);
       worker.on('message', (m: WorkerMessage) => {
         if (settled) return;
         switch (m.type) {
@@ -131,12 +136,13 @@ function runInWorkers(environments: readonly ResolvedEnvironment[], jobs: number
 }
 
 /** The worker runs this module's sibling; from TypeScript sources (tsx, ts-jest) through tsx's require hook. */
-function startWorker(): Worker {
+function startWorker(execArgv?: readonly string[]): Worker {
   const extension = path.extname(__filename);
   const entry = path.join(__dirname, `fleet-worker${extension}`);
-  if (extension !== '.ts') return new Worker(entry);
+  const options = execArgv ? { execArgv: [...execArgv] } : {};
+  if (extension !== '.ts') return new Worker(entry, options);
   const tsx = require.resolve('tsx/cjs');
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { eval: true });
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { ...options, eval: true });
 }
 
 /** The worker's error, with its message and stack as thrown there, so both paths report the same text. */
