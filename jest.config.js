@@ -6,4 +6,7 @@ module.exports = {
   // Type checking is done once by `tsc --noEmit` in `npm test`; transpile-only keeps jest fast.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 120000,
+  // Jest's default leaves one core idle (one worker on a 2-core machine); the suites are CPU-bound
+  // and promtool runs in subprocesses, so use every core.
+  maxWorkers: '100%',
 };

@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CommandIo, EnvironmentError, UsageError, defineCommand, didYouMean, flag, processIo, runCommand, wholeNumber } from './cli/command';
+import { CommandIo, EnvironmentError, UsageError, defineCommand, didYouMean, environmentProblem, flag, processIo, runCommand, wholeNumber } from './cli/command';
 import { ConfigError } from './config/errors';
 import { loadConfig } from './config/load';
 import { ResolvedEnvironment } from './config/resolved';
@@ -79,6 +79,11 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
         return 2;
       }
       if (e instanceof UsageError) throw e;
+      const problem = environmentProblem(e);
+      if (problem !== undefined) {
+        io.err(`synth refused: ${problem}\n${outdir} was left untouched.\n`);
+        return 2;
+      }
       io.err(`synth failed: ${(e as Error).stack ?? e}\n${outdir} was left untouched.\n`);
       return 1;
     }

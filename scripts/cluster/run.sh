@@ -6,7 +6,11 @@
 #   2. server-side applies every object, first with --dry-run=server, then for real;
 #   3. server-side dry-runs a Pod built from every pod template (the Rollout's included, which
 #      Pod Security never checks on its own) and fails on any rejection or warning, e.g.
-#      "would violate PodSecurity".
+#      "would violate PodSecurity";
+#   4. proves the people RBAC (scripts/cluster/rbac-check.ts): impersonating the owner and on-call
+#      groups of every workflow namespace, runs each command docs/runbooks.md gives them (the
+#      kubectl-argo-rollouts plugin included) and proves Secrets, exec, port-forward, debug
+#      containers and anything cluster-wide are denied.
 # Each environment gets its own API server over its own etcd prefix: environments are separate
 # clusters, and one's objects must not meet another's. Pod Security defaults to `restricted`
 # for every namespace (a namespace's own labels still win), so no template escapes a check.
@@ -18,6 +22,7 @@
 #   LGP_PSA_DEFAULT     Pod Security level for namespaces without labels (default: restricted)
 #   LGP_CLUSTER_KEEP=1  keep the temp folder (logs, certs, generated pods) after the run
 #   LGP_SKIP_CLUSTER=1  skip entirely (prints why and exits 0)
+#   LGP_SKIP_RBAC=1     skip step 4 (e.g. without the kubectl-argo-rollouts plugin)
 set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -36,6 +41,11 @@ if [[ "${LGP_SKIP_CLUSTER:-}" == 1 ]]; then say "skipped (LGP_SKIP_CLUSTER=1)"; 
 for bin in etcd kube-apiserver kubectl openssl curl; do
   command -v "$bin" >/dev/null || fail "$bin is not on PATH; run: bash .ci/install-tools.sh kubernetes etcd"
 done
+# The RBAC proof runs the real `kubectl argo rollouts` plugin (built for lint by install-tools).
+if [[ "${LGP_SKIP_RBAC:-}" != 1 ]] && ! command -v kubectl-argo-rollouts >/dev/null; then
+  for d in "$CACHE"/argo-rollouts-*/bin; do [[ -x "$d/kubectl-argo-rollouts" ]] && PATH="$d:$PATH"; done
+  command -v kubectl-argo-rollouts >/dev/null || fail "kubectl-argo-rollouts is not on PATH; run: bash .ci/install-tools.sh argo-rollouts (or LGP_SKIP_RBAC=1)"
+fi
 [[ -d "$DIST" ]] || fail "$DIST is not a folder; render it first (npm run synth) or pass the folder"
 DIST="$(cd "$DIST" && pwd)"
 [[ -d "$CRDS" ]] || fail "CRD folder $CRDS not found; set LGP_CRDS_DIR"
@@ -189,7 +199,7 @@ install_crds() {
 run_env() {
   local env="$1"
   local dir="$DIST/$env" w="$WORK/$env" ok=0; mkdir -p "$w"
-  OBJECTS=0 NAMESPACES=0 PODS=0 SKIPPED=0
+  OBJECTS=0 NAMESPACES=0 PODS=0 SKIPPED=0 RBAC=-
   start_apiserver "$env" || return 1
   install_crds "$env" || return 1
   local apply=(apply --server-side --field-manager="$FIELD_MANAGER" -o name)
@@ -232,6 +242,16 @@ run_env() {
   else
     cat "$w/pods.skipped"; say "[$env] pods-from-templates.ts failed"; ok=1
   fi
+
+  # 4. People RBAC: the runbook's commands as each group, and what they must never do.
+  RBAC=skipped
+  if [[ "${LGP_SKIP_RBAC:-}" != 1 ]]; then
+    if (cd "$REPO" && npx tsx scripts/cluster/rbac-check.ts "$env" "$dir" "$WORK/kubeconfig" "$w/pods.yaml"); then
+      RBAC=pass
+    else
+      RBAC=FAIL; ok=1
+    fi
+  fi
   stop_apiserver
   return $ok
 }
@@ -245,12 +265,12 @@ ROWS=() failed=()
 for env in "${ENVS[@]}"; do
   started=$SECONDS
   if run_env "$env"; then status=PASS; else status=FAIL; failed+=("$env"); stop_apiserver; fi
-  ROWS+=("$(printf '  %-12s %-6s %8s %11s %14s %8s %6ss' "$env" "$status" "$OBJECTS" "$NAMESPACES" "$PODS" "$SKIPPED" $((SECONDS - started)))")
+  ROWS+=("$(printf '  %-12s %-6s %8s %11s %14s %8s %7s %6ss' "$env" "$status" "$OBJECTS" "$NAMESPACES" "$PODS" "$SKIPPED" "$RBAC" $((SECONDS - started)))")
 done
 
 echo
 say "results (objects applied = every rendered object accepted by server-side apply):"
-printf '  %-12s %-6s %8s %11s %14s %8s %7s\n' ENV STATUS OBJECTS NAMESPACES "PODS ADMITTED" SKIPPED TIME
+printf '  %-12s %-6s %8s %11s %14s %8s %7s %7s\n' ENV STATUS OBJECTS NAMESPACES "PODS ADMITTED" SKIPPED RBAC TIME
 printf '%s\n' "${ROWS[@]}"
-[[ ${#failed[@]} -eq 0 ]] || fail "the API server rejected objects or pod templates of: ${failed[*]}"
+[[ ${#failed[@]} -eq 0 ]] || fail "the API server rejected objects or pod templates, or the RBAC proof failed, in: ${failed[*]}"
 say "every environment accepted"

@@ -10,6 +10,8 @@ import { CapacityPlan, CostItemName } from './planner';
 export interface PlanReport {
   /** Environment whose config was read; undefined when only defaults.yaml was. */
   readonly environment?: string;
+  /** Workflow whose own profile and pod shape were planned; undefined for workflowDefaults. @default - none */
+  readonly workflow?: string;
   /** Config files read, in merge order. */
   readonly sources: readonly string[];
   /** The validated `capacity:` block, defaults filled in. */
@@ -25,6 +27,7 @@ const JSON_DECIMALS = 6;
 export function formatPlanJson(report: PlanReport): string {
   const body = {
     environment: report.environment ?? null,
+    workflow: report.workflow ?? null,
     sources: report.sources,
     configuredReplicas: report.configuredReplicas ?? null,
     capacity: report.capacity,
@@ -47,7 +50,7 @@ export function formatPlanTable(report: PlanReport): string {
   const { profile } = capacity;
   const { load, cpu, memory, storage, network, pods, monthlyCost } = plan;
   const sizing = pods.podSizing;
-  const where = report.environment ? `environment "${report.environment}"` : 'defaults only';
+  const where = `${report.workflow ? `workflow "${report.workflow}", ` : ''}${report.environment ? `environment "${report.environment}"` : 'defaults only'}`;
 
   const out: string[] = [];
   out.push(`Capacity plan for profile "${plan.profileName}" (${where}; read ${report.sources.join(', ') || 'no files: all defaults'})`);
@@ -82,7 +85,7 @@ export function formatPlanTable(report: PlanReport): string {
 
   out.push(
     `Pods at ${num(sizing.cpuRequestCores)} cores / ${num(sizing.memoryRequestMebibytes)} MiB requested, ` +
-      `HPA targets ${num(sizing.cpuTargetUtilization * 100)} % CPU / ${num(sizing.memoryTargetUtilization * 100)} % memory`,
+      `HPA target ${num(sizing.cpuTargetUtilization * 100)} % CPU; memory planned at ${num(sizing.memoryTargetUtilization * 100)} % of the request`,
   );
   const limits = (r: 'cpu' | 'memory') => (pods.limitingResource === r ? 'limiting' : '');
   const configured = report.configuredReplicas;

@@ -1,9 +1,11 @@
 /**
  * The only place the capacity planner reads files. It takes, from `<config>/defaults.yaml` and
- * `<config>/environments/<env>.yaml` (deep-merged, the environment wins):
- *   - the `capacity:` block (absent → every default), and
- *   - the pod shape: `workflowDefaults.resources.requests` and `workflowDefaults.autoscaling`
- *     targets. Per-workflow overrides in workflows.yaml are not applied: the plan is per environment.
+ * `<config>/environments/<env>.yaml` (deep-merged, the environment wins) and, for one workflow,
+ * its entry in `<config>/workflows.yaml` (`overrides`, then `environments.<env>`):
+ *   - the `capacity:` block (absent → every default), with the workflow's own `capacity:`
+ *     (profile and coefficients) merged over it, and
+ *   - the pod shape: `resources.requests` (default: LangChain's chart, as rendered) and the
+ *     `autoscaling` targets of the workflow's settings (`workflowDefaults` without a workflow).
  * Every problem is reported at once, naming the file (and line), the key, the value and the fix.
  */
 import * as fs from 'fs';
@@ -12,7 +14,8 @@ import { Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, ConfigIssue } from '../config/errors';
 import { deepMerge, getPath, isPlainObject } from '../config/merge';
-import { PodSizing } from './planner';
+import { PLANNED_MEMORY_FILL_PERCENT, PodSizing } from './planner';
+import { LANGGRAPH_SERVER_RESOURCES } from '../constructs/resources';
 import { CapacityConfig, capacitySchema } from './profile-schema';
 import { cpuCores, memoryMebibytes } from './quantity';
 
@@ -30,9 +33,8 @@ export interface ConfiguredReplicas {
   readonly maxReplicas: number;
 }
 
-/** HPA targets used when the config sets none; the same as the config schema's defaults. */
+/** HPA target used when the config sets none; the same as the config schema's default. */
 const DEFAULT_CPU_UTILIZATION_PERCENT = 70;
-const DEFAULT_MEMORY_UTILIZATION_PERCENT = 80;
 
 interface SourceFile {
   /** As shown to people: the config folder joined with the file's relative path. */
@@ -48,7 +50,7 @@ type KeyPath = readonly (string | number)[];
  * @param environment omit to plan from defaults.yaml alone.
  * @throws ConfigError listing every problem.
  */
-export function loadCapacityInputs(configDir: string, environment?: string): CapacityInputs {
+export function loadCapacityInputs(configDir: string, environment?: string, workflow?: string): CapacityInputs {
   const issues: ConfigIssue[] = [];
   if (!fs.existsSync(configDir) || !fs.statSync(configDir).isDirectory()) {
     throw new ConfigError([{ file: configDir, key: '', message: 'config folder not found; pass --config DIR (the folder holding defaults.yaml and environments/)' }]);
@@ -70,12 +72,13 @@ export function loadCapacityInputs(configDir: string, environment?: string): Cap
   } else if (!defaults) {
     issues.push({ file: path.join(configDir, 'defaults.yaml'), key: '', message: 'not found; pass --env NAME to read environments/NAME.yaml' });
   }
+  if (workflow !== undefined) layers.push(...workflowLayers(configDir, environment, workflow, issues));
   if (issues.length) throw new ConfigError(issues);
 
   const capacity = parseCapacity(layers, issues);
   const podSizing = readPodSizing(layers, issues);
   if (issues.length || !capacity || !podSizing) throw new ConfigError(issues);
-  return { capacity, podSizing, sources: layers.map((l) => l.file), configuredReplicas: readConfiguredReplicas(layers) };
+  return { capacity, podSizing, sources: [...new Set(layers.map((l) => l.file))], configuredReplicas: readConfiguredReplicas(layers) };
 }
 
 /** Shown for comparison only; the config loader validates these, so anything odd is just left out. */
@@ -89,7 +92,11 @@ function readConfiguredReplicas(layers: readonly SourceFile[]): ConfiguredReplic
 }
 
 function parseCapacity(layers: readonly SourceFile[], issues: ConfigIssue[]): CapacityConfig | undefined {
-  const merged = deepMerge(...layers.map((l) => getPath(l.data, ['capacity'])));
+  // The environment's block, then a workflow's own `capacity:` (in its settings) over it.
+  const merged = deepMerge(
+    ...layers.map((l) => getPath(l.data, ['capacity'])),
+    ...layers.map((l) => getPath(l.data, ['workflowDefaults', 'capacity'])),
+  );
   const result = capacitySchema.safeParse(merged ?? {});
   if (result.success) return result.data;
   for (const zi of result.error.issues) {
@@ -109,6 +116,33 @@ function parseCapacity(layers: readonly SourceFile[], issues: ConfigIssue[]): Ca
   return undefined;
 }
 
+/** What the renderer uses when the config sets no requests: LangChain's chart's (src/constructs/resources.ts). */
+function fallback(keys: readonly string[]): string {
+  const amount = keys[keys.length - 1] as 'cpu' | 'memory';
+  return LANGGRAPH_SERVER_RESOURCES.requests[amount];
+}
+
+/**
+ * A workflow's catalog entry as layers over workflowDefaults: its `overrides`, then its
+ * `environments.<env>` (as the config loader merges them).
+ */
+function workflowLayers(configDir: string, environment: string | undefined, workflow: string, issues: ConfigIssue[]): SourceFile[] {
+  const catalog = readYaml(configDir, 'workflows.yaml', issues);
+  if (!catalog) {
+    if (!issues.length) issues.push({ file: path.join(configDir, 'workflows.yaml'), key: '', message: 'not found; --workflow needs the workflow catalog' });
+    return [];
+  }
+  const entries = getPath(catalog.data, ['workflows']);
+  const entry = Array.isArray(entries) ? entries.find((e) => getPath(e, ['name']) === workflow) : undefined;
+  if (!entry) {
+    const names = Array.isArray(entries) ? entries.map((e) => getPath(e, ['name'])).filter((n) => typeof n === 'string') : [];
+    issues.push({ file: catalog.file, key: 'workflows', value: workflow, message: `no such workflow; pass --workflow with one of: ${names.join(', ') || '(none)'}` });
+    return [];
+  }
+  const mounted = (data: unknown): SourceFile => ({ ...catalog, data: { workflowDefaults: data ?? {} } });
+  return [mounted(getPath(entry, ['overrides'])), ...(environment !== undefined ? [mounted(getPath(entry, ['environments', environment]))] : [])];
+}
+
 function readPodSizing(layers: readonly SourceFile[], issues: ConfigIssue[]): PodSizing | undefined {
   const merged = deepMerge(...layers.map((l) => getPath(l.data, ['workflowDefaults'])));
   const at = (...keys: string[]) => ({ key: ['workflowDefaults', ...keys], value: getPath(merged, keys) });
@@ -116,10 +150,7 @@ function readPodSizing(layers: readonly SourceFile[], issues: ConfigIssue[]): Po
 
   const quantity = (keys: string[], parse: (q: string) => number, example: string): number => {
     const { key, value } = at(...keys);
-    if (value === undefined) {
-      issues.push(issueAt(layers, key, value, `is required to size pods; set it in defaults.yaml or the environment file, e.g. ${example}`));
-      return NaN;
-    }
+    if (value === undefined) return parse(fallback(keys));
     try {
       if (typeof value !== 'string') throw new Error(`expected a string such as "${example}"`);
       const amount = parse(value);
@@ -144,7 +175,8 @@ function readPodSizing(layers: readonly SourceFile[], issues: ConfigIssue[]): Po
     cpuRequestCores: quantity(['resources', 'requests', 'cpu'], cpuCores, '250m'),
     memoryRequestMebibytes: quantity(['resources', 'requests', 'memory'], memoryMebibytes, '256Mi'),
     cpuTargetUtilization: percent(['autoscaling', 'cpuUtilization'], DEFAULT_CPU_UTILIZATION_PERCENT),
-    memoryTargetUtilization: percent(['autoscaling', 'memoryUtilization'], DEFAULT_MEMORY_UTILIZATION_PERCENT),
+    // No memory target (the default): the plan fills requests to PLANNED_MEMORY_FILL_PERCENT.
+    memoryTargetUtilization: percent(['autoscaling', 'memoryUtilization'], PLANNED_MEMORY_FILL_PERCENT),
   };
   return issues.length === before ? sizing : undefined;
 }

@@ -125,6 +125,12 @@ export interface CapacityPlan {
   readonly assumptions: readonly string[];
 }
 
+/**
+ * Share of a pod's memory request the plan fills when the HPA has no memory target (the default:
+ * a Python server's memory does not fall with load, so it is sized for, not scaled on).
+ */
+export const PLANNED_MEMORY_FILL_PERCENT = 80;
+
 const SECONDS_PER_HOUR = 3600;
 const SECONDS_PER_DAY = 86_400;
 const MEBIBYTES_PER_GIBIBYTE = 1024;
@@ -132,8 +138,8 @@ const BITS_PER_BYTE = 8;
 const MEGABYTES_PER_GIGABYTE = 1000;
 
 export const COST_BASIS: Readonly<Record<CostItemName, string>> = {
-  compute: 'peak: required cores (with headroom) rounded up, held all month',
-  memory: 'peak: required GiB (with headroom) rounded up, held all month',
+  compute: 'pods: recommended HPA max × cpu request, held all month (what the scheduler reserves)',
+  memory: 'pods: recommended HPA max × memory request, held all month (what the scheduler reserves)',
   storage: 'retention: GiB held once retentionDays of data accumulate, rounded up',
   transfer: 'average: average request rate × MB/request over the month; all of it priced as billable transfer',
   managedServices: 'flat: managed Postgres, Redis, monitoring…',
@@ -144,7 +150,7 @@ export const PLAN_ASSUMPTIONS: readonly string[] = [
   'average load = DAU × requestsPerUserPerDay / 86,400 s; requestsPerUserPerDay defaults to requestsPerUserPeakHour',
   'in-flight payload = payload MiB × requests/s × workflow seconds (Little\'s law)',
   'memory and storage in binary units (MiB, GiB); network in decimal units (MB, Mbit/s, GB)',
-  'pod counts use unrounded demand; costs use rounded-up cores, memory and storage',
+  'pod counts use unrounded demand; compute and memory are priced as the pods request them at the HPA maximum (so sizing and cost agree); storage is rounded up',
 ];
 
 export function planCapacity(capacity: CapacityConfig, podSizing: PodSizing): CapacityPlan {
@@ -208,8 +214,13 @@ export function planCapacity(capacity: CapacityConfig, podSizing: PodSizing): Ca
     monthlyGigabytesTransferred,
   };
 
+  // What is priced is what the pods reserve: the HPA maximum at the pod's requests, not the demand.
+  const reserved = {
+    cores: recommendedMaxReplicas * podSizing.cpuRequestCores,
+    gibibytes: (recommendedMaxReplicas * podSizing.memoryRequestMebibytes) / MEBIBYTES_PER_GIBIBYTE,
+  };
   const providers = Object.fromEntries(
-    PROVIDERS.map((p) => [p, providerCost(prices[p], cpu, memory, storage, network, prices)]),
+    PROVIDERS.map((p) => [p, providerCost(prices[p], reserved, storage, network, prices)]),
   ) as Record<Provider, ProviderMonthlyCost>;
 
   return {
@@ -244,8 +255,7 @@ export function planCapacity(capacity: CapacityConfig, podSizing: PodSizing): Ca
 
 function providerCost(
   rates: ProviderPrices,
-  cpu: CpuDemand,
-  memory: MemoryDemand,
+  reserved: { readonly cores: number; readonly gibibytes: number },
   storage: StorageDemand,
   network: NetworkDemand,
   prices: CapacityConfig['prices'],
@@ -258,8 +268,8 @@ function providerCost(
     basis: COST_BASIS[name],
   });
   const items: Record<CostItemName, CostItem> = {
-    compute: item('compute', cpu.requiredCoresRoundedUp * prices.hoursPerMonth, 'core-hour', rates.perCoreHour),
-    memory: item('memory', memory.requiredGibibytesRoundedUp * prices.hoursPerMonth, 'GiB-hour', rates.perGibibyteMemoryHour),
+    compute: item('compute', reserved.cores * prices.hoursPerMonth, 'core-hour', rates.perCoreHour),
+    memory: item('memory', reserved.gibibytes * prices.hoursPerMonth, 'GiB-hour', rates.perGibibyteMemoryHour),
     storage: item('storage', storage.requiredGibibytesRoundedUp, 'GiB-month', rates.perGibibyteStorageMonth),
     transfer: item('transfer', network.monthlyGigabytesTransferred, 'GB', rates.perGigabyteTransferred),
     managedServices: item('managedServices', 1, 'month', prices.managedServicesPerMonth),

@@ -140,6 +140,29 @@ export const capacitySchema = z.strictObject({
   applyToEnvironment: z.boolean().default(false),
 });
 
+/**
+ * A workflow's own workload profile and coefficients (`capacity:` in its settings: workflows.yaml
+ * `overrides` or `environments.<env>`, or an environment's workflowDefaults), merged key by key over
+ * the environment's `capacity` block and validated with it (capacitySchema).
+ */
+export const workflowCapacitySchema = z
+  .strictObject({
+    profile: z.record(z.string(), z.unknown()).optional(),
+    coefficients: z.record(z.string(), z.unknown()).optional(),
+  })
+  .optional();
+export type WorkflowCapacityOverride = z.infer<typeof workflowCapacitySchema>;
+
+/** The environment's capacity block with a workflow's override merged in, validated. */
+export function workflowCapacity(environmentCapacity: CapacityConfigInput | undefined, override: WorkflowCapacityOverride): ReturnType<typeof capacitySchema.safeParse> {
+  const base = environmentCapacity ?? {};
+  return capacitySchema.safeParse({
+    ...base,
+    profile: { ...(base.profile ?? {}), ...(override?.profile ?? {}) },
+    coefficients: { ...(base.coefficients ?? {}), ...(override?.coefficients ?? {}) },
+  });
+}
+
 /** The validated block, defaults filled in. */
 export type CapacityConfig = z.infer<typeof capacitySchema>;
 /** What a config file may hold (every field optional). */

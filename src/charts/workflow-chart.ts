@@ -17,7 +17,8 @@ import { ApiVirtualService } from '../constructs/api-virtual-service';
 import { ApiIngress } from '../constructs/ingress';
 import { CanaryRollout } from '../constructs/canary-rollout';
 import { CanaryAnalysisTemplate } from '../constructs/analysis-template';
-import { canaryAnalysisQueries } from '../observability/canary-queries';
+import { CANARY_HASH_ARG, canaryAnalysisQueries } from '../observability/canary-queries';
+import { SERVER_METRICS_ENV } from '../observability/metric-catalog/langgraph-server';
 import { ApiPodMonitor } from '../constructs/pod-monitor';
 import { WorkflowRules } from '../constructs/prometheus-rules';
 import { GrafanaDashboard } from '../constructs/grafana-dashboard';
@@ -25,14 +26,14 @@ import { alertRuleGroups, LlmFailureSource } from '../observability/alert-rules'
 import { sloRuleGroups } from '../observability/slo-rules';
 import { dashboardModel } from '../observability/dashboard';
 import { addMeshSecurity } from './features/mesh-security';
-import { addMeshEgress } from './features/mesh-egress';
+import { addMeshEgress, llmBaseUrlEnv } from './features/mesh-egress';
 import { addExternalSecret } from './features/external-secret';
 import { addVpa } from './features/vpa';
 import { addRateLimit } from './features/rate-limit';
-import { addQueueWorkers, apiEnvWhenWorkers } from './features/queue-workers';
+import { addQueueWorkers, apiEnvWhenWorkers, workerIdentity, workerName } from './features/queue-workers';
 import { secretEnvFor } from './credentials';
 import { addDataStores, dataStoreEgressPeers, dataStoreEnv, exporterJobs, withDataStoreEnv } from './features/data-stores';
-import { AllowPolicies, PeerSpec, CLOUD_METADATA_CIDR, DNS_PORT, DefaultDenyPolicy, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, namespacePeer } from '../constructs/network-policy';
+import { AllowPolicies, PeerSpec, DNS_PORT, DefaultDenyPolicy, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, dnsPeers, httpsPeers, namespacePeer } from '../constructs/network-policy';
 
 export interface WorkflowChartProps {
   readonly environment: Environment;
@@ -56,6 +57,7 @@ export class WorkflowChart extends Chart {
     const identity = new AppServiceAccount(this, 'ServiceAccount', { name: apiName, namespace, metadata, apiAccess: s.apiAccess });
     new PeopleAccess(this, 'PeopleAccess', {
       workflow: wf.name, namespace, metadata, ownerGroup: wf.owner.group, oncallGroup: env.rbac.oncallGroup,
+      strategy: s.delivery.strategy === 'canary' ? 'canary' : 'rolling', apiName,
     });
     const config = new AppConfig(this, 'AppConfig', { name: `${wf.name}-config`, namespace, metadata, data: s.appConfig });
 
@@ -72,14 +74,17 @@ export class WorkflowChart extends Chart {
       limits: s.resources.limits,
       probes: s.probes,
       terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
+      shutdownMarginSeconds: s.shutdownMarginSeconds,
+      postgresPoolMaxSize: s.database.poolMaxSize,
       rollingUpdate: s.rollingUpdate,
       // Credentials by reference; in-cluster dev stores replace the URIs, workers take the queue.
-      ...withDataStoreEnv({ secretEnv: secretEnvFor(ctx), env: { ...s.env, ...apiEnvWhenWorkers(s.workers) } }, dataStoreEnv(ctx, env.dataStores)),
+      ...withDataStoreEnv({ secretEnv: secretEnvFor(ctx), env: { ...llmBaseUrlEnv(env), ...s.env, ...SERVER_METRICS_ENV, ...apiEnvWhenWorkers(s.workers) } }, dataStoreEnv(ctx, env.dataStores)),
       mesh: env.mesh.enabled ? { terminationDrainSeconds: env.mesh.terminationDrainSeconds } : undefined,
       scheduling: s.scheduling,
       extras: s.pod,
-      // With a canary the Rollout runs these pods (workloadRef); the Deployment keeps none.
-      replicas: canary ? 0 : undefined,
+      // With a canary the Rollout runs these pods (workloadRef); the Deployment keeps none, except
+      // during a hand-over from rolling, when it keeps its live count until the Rollout scales it down.
+      replicas: canary && !canary.handOver ? 0 : undefined,
     });
 
     new ApiService(this, 'Service', { name: apiName, namespace, metadata, identity: api, selector: workload.selector });
@@ -102,19 +107,22 @@ export class WorkflowChart extends Chart {
       if (canary) {
         new ApiService(this, 'StableService', { name: stableService, namespace, metadata, identity: api, selector: workload.selector });
         new ApiService(this, 'CanaryService', { name: canaryService, namespace, metadata, identity: api, selector: workload.selector });
-        const queries = canaryAnalysisQueries(env.sli, canary.analysis, { namespace, canaryService });
+        // The canary is told apart by its pod-template hash (relabelled by the PodMonitor), never by Service.
+        const queries = canaryAnalysisQueries(env.sli, s.slo, canary.analysis, { namespace, apiRunsJobs: !s.workers.enabled });
         const templates = [
-          { id: 'SuccessRateAnalysis', name: `${wf.name}-success-rate`, metric: { name: 'success-rate', ...queries.successRate } },
-          { id: 'LatencyAnalysis', name: `${wf.name}-latency-p95`, metric: { name: 'latency-p95', ...queries.p95Latency } },
+          { id: 'SuccessRateAnalysis', name: `${wf.name}-success-rate`, metrics: queries.successRate },
+          { id: 'LatencyAnalysis', name: `${wf.name}-latency`, metrics: queries.latency },
         ].map((t) => new CanaryAnalysisTemplate(this, t.id, {
-          name: t.name, namespace, metadata, prometheusAddress: env.monitoring.prometheusAddress, metric: t.metric,
+          name: t.name, namespace, metadata, prometheusAddress: env.monitoring.prometheusAddress, metrics: t.metrics, args: [CANARY_HASH_ARG],
           intervalSeconds: canary.analysis.intervalSeconds, failureLimit: canary.analysis.failureLimit,
-          consecutiveErrorLimit: canary.analysis.consecutiveErrorLimit,
+          consecutiveErrorLimit: canary.analysis.consecutiveErrorLimit, inconclusiveLimit: canary.analysis.inconclusiveLimit,
         }));
         const rollout = new CanaryRollout(this, 'Rollout', {
           name: apiName, namespace, metadata, identity: api, deploymentName: workload.name, selector: workload.selector,
           stableService, canaryService, virtualService: virtualService.name, routeName,
           steps: canary.steps, analysisTemplates: templates.map((t) => t.name), maxSurge: s.rollingUpdate.maxSurge || 1,
+          podTemplateHashArgs: { [CANARY_HASH_ARG]: 'Latest' },
+          scaleDown: canary.handOver ? 'progressively' : 'never',
         });
         // The HPA scales the Rollout (scale subresource), never the Deployment it manages.
         scaleTarget = { apiVersion: CanaryRollout.API_VERSION, kind: CanaryRollout.KIND, name: rollout.name };
@@ -139,7 +147,6 @@ export class WorkflowChart extends Chart {
       memoryUtilization: a.memoryUtilization,
       scaleUp: a.scaleUp,
       scaleDown: a.scaleDown,
-      runningRunsPerPod: a.runningRunsPerPod,
       queueDepth: a.queueDepth,
     });
     new DisruptionBudget(this, 'DisruptionBudget', { name: apiName, namespace, metadata, identity: api, selector: workload.selector });
@@ -149,16 +156,16 @@ export class WorkflowChart extends Chart {
       name: apiName, namespace, metadata, selector: workload.selector, discoveryLabels: env.monitoring.selectorLabels,
       interval: env.monitoring.scrapeInterval, meshMetricsMerging: env.mesh.enabled,
     });
-    const apiServices = canary ? [apiName, `${apiName}-stable`, `${apiName}-canary`] : [apiName];
-    const observed = { workflow: wf.name, namespace, sli: env.sli, apiServices, workloadName: apiName, containerName: api.component };
+    const observed = { workflow: wf.name, namespace, sli: env.sli, scrapeJob: monitor.job, workloadName: apiName, containerName: api.component };
     new WorkflowRules(this, 'Rules', {
       name: apiName, namespace, metadata, discoveryLabels: env.monitoring.selectorLabels,
       groups: [
         ...alertRuleGroups({
-          ...observed, thresholds: s.alerts, runbookBaseUrl: env.monitoring.runbookBaseUrl, scrapeJob: monitor.job,
+          ...observed, thresholds: s.alerts, runbookBaseUrl: env.monitoring.runbookBaseUrl,
+          workers: s.workers.enabled ? { workloadName: workerName(ctx), containerName: workerIdentity(ctx).component } : undefined,
           hpaName: apiName, exporterJobs: { ...env.monitoring.exporters, ...exporterJobs(ctx, env.dataStores) }, llmFailures: llmFailureSource(env),
         }),
-        ...sloRuleGroups({ ...observed, slo: s.slo, runbookBaseUrl: env.monitoring.runbookBaseUrl, latencyBuckets: env.sli.latencyBuckets }),
+        ...sloRuleGroups({ ...observed, slo: s.slo, runbookBaseUrl: env.monitoring.runbookBaseUrl }),
       ],
     });
     new GrafanaDashboard(this, 'Dashboard', {
@@ -215,12 +222,12 @@ function apiIngress(env: Environment): IngressAllow[] {
 interface EgressTargets {
   readonly postgres: { readonly port: number; readonly to: readonly PeerSpec[] };
   readonly redis: { readonly port: number; readonly to: readonly PeerSpec[] };
-  readonly https: { readonly port: number; readonly exceptCidrs: readonly string[] };
+  readonly https: { readonly port: number; readonly exceptCidrs: readonly string[]; readonly cidrs: readonly string[]; readonly hostCidrs: Readonly<Record<string, readonly string[]>> };
 }
 
 function apiEgress(env: Environment, egress: EgressTargets): EgressAllow[] {
   const allows: EgressAllow[] = [
-    { name: 'dns', to: [namespacePeer(env.namespaces.dns, { 'k8s-app': 'kube-dns' })], ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] },
+    { name: 'dns', to: dnsPeers(env.egress.dns, env.namespaces.dns), ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] },
   ];
   if (env.mesh.enabled) {
     allows.push({ name: 'istiod', to: [namespacePeer(env.namespaces.istio, { app: 'istiod' })], ports: [{ port: ISTIOD_XDS_PORT }] });
@@ -230,9 +237,7 @@ function apiEgress(env: Environment, egress: EgressTargets): EgressAllow[] {
     { name: 'redis', to: egress.redis.to, ports: [{ port: egress.redis.port }] },
     {
       name: 'https',
-      to: [
-        { cidr: '0.0.0.0/0', except: [CLOUD_METADATA_CIDR, ...egress.https.exceptCidrs] },
-      ],
+      to: httpsPeers(egress.https),
       ports: [{ port: egress.https.port }],
     },
   );

@@ -10,6 +10,7 @@
  * line without a stack.
  */
 import { parseArgs as tokenize } from 'node:util';
+import { isSchemaSourceError } from '../validation/schema-sources';
 
 /** A mistake in the command line. Printed as one line plus "see --help"; exit 2. */
 export class UsageError extends Error {}
@@ -346,6 +347,8 @@ const SURROUNDINGS_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTD
 /** One line for a problem with the surroundings ({@link EnvironmentError}, or a file system error); undefined for anything else. */
 export function environmentProblem(e: unknown): string | undefined {
   if (e instanceof EnvironmentError) return e.message;
+  // A missing or damaged schemas/ folder (the gate's data) is the surroundings too, not a bug.
+  if (isSchemaSourceError(e)) return e.message;
   if (isSystemError(e)) return e.message;
   return undefined;
 }

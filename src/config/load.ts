@@ -23,8 +23,10 @@ import { describeZodIssues, parseForConfig } from './zod-issues';
 import { PlatformConfig, ResolvedEnvironment, ResolvedWorkflow } from './resolved';
 import { checkEnvironment, checkWorkflowSettings, checkCatalog } from './semantic-checks';
 import { planCapacity } from '../capacity/planner';
+import { workflowCapacity } from '../capacity/profile-schema';
 import { plannedScaling } from '../capacity/apply';
 import { cpuCores, memoryMebibytes } from '../capacity/quantity';
+import { PLANNED_MEMORY_FILL_PERCENT } from '../capacity/planner';
 
 interface SourceFile {
   readonly file: string; // relative to the config folder
@@ -200,11 +202,14 @@ function resolveWorkflow(wf: Workflow, settings: ResolvedWorkflow['settings']): 
 function applyCapacityPlan(env: Environment, wf: ResolvedWorkflow): ResolvedWorkflow {
   if (!env.capacity?.applyToEnvironment) return wf;
   const s = wf.settings;
-  const plan = planCapacity(env.capacity, {
+  // The workflow's own profile over the environment's (checked by checkServerSizing).
+  const merged = workflowCapacity(env.capacity, s.capacity);
+  const capacity = merged.success ? merged.data : env.capacity;
+  const plan = planCapacity(capacity, {
     cpuRequestCores: cpuCores(s.resources.requests.cpu),
     memoryRequestMebibytes: memoryMebibytes(s.resources.requests.memory),
     cpuTargetUtilization: s.autoscaling.cpuUtilization / 100,
-    memoryTargetUtilization: s.autoscaling.memoryUtilization / 100,
+    memoryTargetUtilization: (s.autoscaling.memoryUtilization ?? PLANNED_MEMORY_FILL_PERCENT) / 100,
   });
   const scaling = plannedScaling(env.capacity, plan)!;
   return {

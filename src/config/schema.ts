@@ -7,17 +7,21 @@
  *   Environment.workflowDefaults ⊕ workflow.overrides ⊕ workflow.environments[env] → WorkflowSettings
  */
 import { z } from 'zod';
+import { LONG_LIVED_ROUTES, REQUEST_LATENCY, REQUESTS_TOTAL, RUN_FAILED_TOTAL, RUN_SUCCESS_TOTAL, SERVER_LATENCY_BUCKETS_MS } from '../observability/metric-catalog/langgraph-server';
 import { gitopsSchema } from './features/gitops';
 import { podExtrasSchema, schedulingSchema } from './features/pod';
 import { meshCallersSchema, meshSecuritySchema } from './features/mesh-security';
 import { meshEgressSchema } from './features/mesh-egress';
+import { dnsEgressSchema, httpsEgressSchema } from './features/network-egress';
 import { externalSecretSchema } from './features/external-secret';
 import { vpaSchema } from './features/vpa';
 import { rateLimitSchema } from './features/rate-limit';
 import { queueWorkersSchema } from './features/queue-workers';
 import { kedaSchema } from './features/keda';
 import { dataStoresSchema } from './features/data-stores';
-import { capacitySchema } from '../capacity/profile-schema';
+import { capacitySchema, workflowCapacitySchema } from '../capacity/profile-schema';
+import { databaseSchema, LANGGRAPH_SERVER_RESOURCES } from './features/database';
+import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, MIN_SHUTDOWN_MARGIN_SECONDS } from '../constructs/shutdown';
 
 // ---------------------------------------------------------------- primitives
 
@@ -81,14 +85,23 @@ const autoscaling = z.strictObject({
   minReplicas: positiveInt,
   maxReplicas: positiveInt,
   cpuUtilization: percent.default(70),
-  memoryUtilization: percent.default(80),
+  /**
+   * Memory target, off unless configured on purpose: a Python server keeps its heap after load
+   * falls, so a memory target only ever scales up (and pins replicas at the maximum). Requires
+   * `memoryUtilizationReason`. @default - no memory target
+   */
+  memoryUtilization: percent.optional(),
+  /** Why this workflow's memory does track load (required with memoryUtilization). */
+  memoryUtilizationReason: z.string().min(20, 'say why in a sentence (at least 20 characters)').optional(),
   scaleUp: scalingRule.default({ stabilizationWindowSeconds: 60, percent: 100, periodSeconds: 15 }),
   scaleDown: scalingRule.default({ stabilizationWindowSeconds: 300, percent: 10, periodSeconds: 60 }),
-  /** Pods metric on the server's running-runs gauge. Needs a custom-metrics adapter; off by default. */
-  runningRunsPerPod: z
-    .strictObject({ metric: z.string().default('lg_api_num_running_runs'), averageValue: positiveInt })
-    .optional(),
-  /** External queue-depth metric. Needs an external-metrics adapter; off by default. */
+  /**
+   * External metric on the run queue (e.g. lg_api_num_pending_runs), served by an external-metrics
+   * adapter that aggregates it with `max` across pods (every pod reports the same queue-wide value;
+   * docs/observability.md has the adapter rule). The HPA divides it by the replica count. Off by
+   * default. (A `Pods` metric on a queue-wide gauge averages it per pod and scales to the maximum:
+   * the gate refuses one.)
+   */
   queueDepth: z
     .strictObject({ metric: z.string(), selector: labelMap.default({}), averageValue: positiveInt })
     .optional(),
@@ -102,8 +115,12 @@ const secretRefs = z.strictObject({
     .strictObject({
       databaseUri: secretKey.default('database-uri'),
       redisUri: secretKey.default('redis-uri'),
-      /** Exactly one of these two is rendered. */
+      /** LangSmith tracing (and, for the Lite server, its licence check at start). */
       langsmithApiKey: secretKey.optional(),
+      /**
+       * LANGGRAPH_CLOUD_LICENSE_KEY, which the server reads at start (langgraph_api/config/__init__.py
+       * of 0.16.7, line 536); required in production-tier environments.
+       */
       licenseKey: secretKey.optional(),
       /** Further env vars from the same Secret, e.g. LLM provider keys: `{ OPENAI_API_KEY: openai-api-key }`. */
       extra: z.record(envVarName, secretKey).default({}),
@@ -124,23 +141,32 @@ const delivery = z.strictObject({
       steps: z.array(canaryStep).min(1),
       /** Name of the VirtualService HTTP route that Argo Rollouts rewrites. */
       routeName: dnsLabel.default('primary'),
+      /**
+       * Switching a live workflow from rolling to canary: `true` for the release that switches, so
+       * the serving Deployment keeps its pods and the Rollout scales it down only as its own pods
+       * become ready (`workloadRef.scaleDown: progressively`); back to `false` once the Rollout is
+       * Healthy. docs/delivery.md "Switching strategy". @default false
+       */
+      handOver: z.boolean().default(false),
       analysis: z
         .strictObject({
           intervalSeconds: positiveInt.default(60),
           failureLimit: z.number().int().min(0).default(3),
           consecutiveErrorLimit: z.number().int().min(0).default(4),
-          /** Minimum success ratio (0–1) of canary requests. */
-          minSuccessRate: z.number().gt(0).lte(1).default(0.95),
-          /** Maximum p95 latency of canary requests, in seconds. */
-          maxP95LatencySeconds: z.number().positive().default(2),
-          /** Below this many requests in the window the measurement passes (quiet canary). */
-          minRequestCount: z.number().int().min(0).default(10),
+          // The thresholds are the workflow's `slo` (availability, latency share under
+          // latencyThresholdSeconds), never a second constant here.
+          /**
+           * Inconclusive measurements (a quiet canary: fewer than minRequestCount requests or runs in
+           * the window) tolerated; one more makes the AnalysisRun Inconclusive, which pauses the Rollout.
+           */
+          inconclusiveLimit: z.number().int().min(0).default(2),
+          /** Below this many requests (runs, for the run metric) in the window a measurement is inconclusive, never a pass. */
+          minRequestCount: z.number().int().min(1).default(10),
           /** Query window, e.g. 2m (a PromQL duration). */
           window: z.string().regex(/^\d+[smh]$/, 'a PromQL duration such as "2m"').default('2m'),
         })
         .default({
-          intervalSeconds: 60, failureLimit: 3, consecutiveErrorLimit: 4, minSuccessRate: 0.95,
-          maxP95LatencySeconds: 2, minRequestCount: 10, window: '2m',
+          intervalSeconds: 60, failureLimit: 3, consecutiveErrorLimit: 4, inconclusiveLimit: 2, minRequestCount: 10, window: '2m',
         }),
     })
     .optional(),
@@ -182,7 +208,8 @@ export const workflowSettingsSchema = z.strictObject({
   /** External hostname. @default `<workflow>.<entry.domain>` */
   hostname: hostname.optional(),
   autoscaling,
-  resources: z.strictObject({ requests: resourceAmounts, limits: resourceAmounts }),
+  /** Requests and limits of the server container. @default LangChain's chart: 1 cpu / 2Gi requested, 2 cpu / 4Gi limit */
+  resources: z.strictObject({ requests: resourceAmounts, limits: resourceAmounts }).default(LANGGRAPH_SERVER_RESOURCES),
   probes: z
     .strictObject({
       startup: probe.default({ handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 }),
@@ -198,6 +225,16 @@ export const workflowSettingsSchema = z.strictObject({
     }),
   /** Long enough for the server to finish in-flight runs after SIGTERM. */
   terminationGracePeriodSeconds: z.number().int().min(30).max(3600).default(180),
+  /**
+   * Seconds of the grace period kept back from the server's run drain
+   * (BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS = grace − margin) for SIGTERM delivery, cancelling and
+   * re-queueing unfinished runs, closing pools; the sidecar stays up through it (src/constructs/shutdown.ts).
+   */
+  shutdownMarginSeconds: z.number().int().min(MIN_SHUTDOWN_MARGIN_SECONDS).max(600).default(DEFAULT_SHUTDOWN_MARGIN_SECONDS),
+  /** Postgres connection pool per server process and this workflow's share of max_connections. */
+  database: databaseSchema,
+  /** This workflow's workload profile and coefficients for `npm run plan`, over the environment's `capacity`. */
+  capacity: workflowCapacitySchema,
   rollingUpdate: z
     .strictObject({ maxSurge: z.number().int().min(0), maxUnavailable: z.number().int().min(0) })
     .default({ maxSurge: 1, maxUnavailable: 0 }),
@@ -256,28 +293,55 @@ const egressTarget = z.strictObject({
   to: z.array(peer).min(1),
 });
 
-/** The one SLI contract shared by canary analysis, alerts, SLOs and dashboard. */
+/**
+ * The one SLI contract shared by canary analysis, alerts, SLOs and dashboard. Defaults to the
+ * LangGraph server's own per-pod metrics (src/observability/metric-catalog/langgraph-server.ts),
+ * which exist with and without the mesh. Every selector is scoped by the scrape's `namespace`
+ * (and `job` or the canary's `rollouts_pod_template_hash`), never by a Service label.
+ */
+const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a Prometheus metric name such as lg_api_http_requests_total');
+const promLabelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name such as path');
+export const SLI_DEFAULTS = {
+  requestMetric: REQUESTS_TOTAL,
+  latencyHistogram: `${REQUEST_LATENCY}_bucket`,
+  latencyUnit: 'milliseconds' as const,
+  latencyBuckets: [...SERVER_LATENCY_BUCKETS_MS],
+  statusCodeLabel: 'status',
+  routeLabel: 'path',
+  longLivedRoutes: [...LONG_LIVED_ROUTES],
+  matchers: {} as Record<string, string>,
+  runOutcomes: { enabled: true, succeededMetric: RUN_SUCCESS_TOTAL, failedMetric: RUN_FAILED_TOTAL },
+};
 const sli = z.strictObject({
-  /** Counter of requests, e.g. istio_requests_total. */
-  requestMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a Prometheus metric name such as istio_requests_total'),
+  /** Counter of HTTP requests with a status label. */
+  requestMetric: metricName.default(SLI_DEFAULTS.requestMetric),
   /** Histogram (the `_bucket` series) of request durations. */
-  latencyHistogram: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*_bucket$/, 'the _bucket series of a histogram'),
-  latencyUnit: z.enum(['milliseconds', 'seconds']),
-  /**
-   * Finite `le` boundaries of the histogram, in its unit (the latency SLO counts requests per bucket).
-   * @default Istio's defaults (milliseconds) — required for any other histogram
-   */
-  latencyBuckets: z.array(z.number().positive()).min(1).optional(),
+  latencyHistogram: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*_bucket$/, 'the _bucket series of a histogram').default(SLI_DEFAULTS.latencyHistogram),
+  latencyUnit: z.enum(['milliseconds', 'seconds']).default('milliseconds'),
+  /** Finite `le` boundaries of the histogram, in its unit (the latency SLO counts requests per bucket). */
+  latencyBuckets: z.array(z.number().positive()).min(1).default(SLI_DEFAULTS.latencyBuckets),
   /** Label holding the HTTP status code. */
-  statusCodeLabel: z.string(),
-  /** Label holding the Service name (host-level split: tells canary from stable). */
-  serviceLabel: z.string(),
-  /** Label holding the namespace. */
-  namespaceLabel: z.string(),
-  /** Extra fixed matchers, e.g. { reporter: destination }. */
+  statusCodeLabel: promLabelName.default('status'),
+  /** Label holding the route template; `longLivedRoutes` are matched on it (set `longLivedRoutes: []` for metrics without one). */
+  routeLabel: promLabelName.default('path'),
+  /**
+   * Routes excluded from the latency SLI because their response stays open while a run executes.
+   * @default the server's always-long-lived routes (test/fixtures/signals/streaming-routes.json)
+   */
+  longLivedRoutes: z.array(z.string().min(1)).default(SLI_DEFAULTS.longLivedRoutes),
+  /** Extra fixed matchers, e.g. { reporter: destination } for an Istio view. */
   matchers: labelMap.default({}),
-  /** How the Service label's value is formed: `name` or `fqdn` (`<svc>.<ns>.svc.cluster.local`). */
-  serviceValue: z.enum(['name', 'fqdn']).default('name'),
+  /**
+   * Run outcomes: a failed run answers HTTP 200, so the success SLI also counts failed runs.
+   * The server publishes these with EXPOSE_INTERNAL_METRICS_PROMETHEUS=true, which is rendered.
+   */
+  runOutcomes: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      succeededMetric: metricName.default(RUN_SUCCESS_TOTAL),
+      failedMetric: metricName.default(RUN_FAILED_TOTAL),
+    })
+    .default(SLI_DEFAULTS.runOutcomes),
 });
 export type Sli = z.infer<typeof sli>;
 
@@ -305,10 +369,29 @@ export const environmentSchema = z.strictObject({
     /** API server URL of this environment's cluster (Argo CD destination). */
     server: url,
   }),
+  /**
+   * `development`: hand-made Secrets and no licence key are accepted. `production` (every other
+   * environment): the gate requires each referenced Secret to come from an ExternalSecret or from
+   * `existingSecrets`, and the licence key on every server container.
+   */
+  tier: z.enum(['development', 'production']).default('production'),
+  /**
+   * Secrets created outside this repository that pods may reference in a production-tier
+   * environment; `<workflow>` in a name is replaced by each workflow's name.
+   */
+  existingSecrets: z
+    .array(z.strictObject({
+      name: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>.]*[a-z0-9<>])?$/, 'a Secret name (may contain <workflow>)'),
+      managedBy: z.string().min(10, 'name who creates and rotates it (at least 10 characters)'),
+    }))
+    .default([]),
   mesh: z.strictObject({
     enabled: z.boolean(),
-    /** Seconds the sidecar keeps serving after SIGTERM; should cover the app's drain. */
-    terminationDrainSeconds: positiveInt.default(170),
+    /**
+     * Seconds the sidecar keeps serving after SIGTERM, for every pod of the environment.
+     * @default - derived per pod from its grace period, so it outlives the server's drain (src/constructs/shutdown.ts)
+     */
+    terminationDrainSeconds: positiveInt.optional(),
   }),
   namespaces: z
     .strictObject({
@@ -331,13 +414,10 @@ export const environmentSchema = z.strictObject({
     redis: egressTarget,
     /** LLM provider API hosts; with the mesh, failed calls to them raise an alert. */
     llmHosts: z.array(hostname).default([]),
-    /** External HTTPS APIs (LLM providers, LangSmith). The cloud metadata address is always excluded. */
-    https: z
-      .strictObject({
-        port: z.number().int().min(1).max(65535).default(443),
-        exceptCidrs: z.array(cidr).default([]),
-      })
-      .default({ port: 443, exceptCidrs: [] }),
+    /** External HTTPS APIs (LLM providers, LangSmith): port, excluded ranges, optional narrowing to CIDRs. */
+    https: httpsEgressSchema,
+    /** DNS resolvers the pods may reach (kube-dns pods, NodeLocal DNSCache, explicit CIDRs). */
+    dns: dnsEgressSchema,
   }),
   /** How external traffic enters: an Istio Gateway with the mesh, an Ingress without it. */
   entry: z.strictObject({
@@ -383,7 +463,8 @@ export const environmentSchema = z.strictObject({
      */
     llmFailureCounter: z.strictObject({ metric: z.string().min(1), matchers: labelMap.default({}) }).optional(),
   }),
-  sli,
+  /** @default the LangGraph server's own metrics (SLI_DEFAULTS) */
+  sli: sli.default(SLI_DEFAULTS),
   /**
    * Per-workflow knobs (the shape of workflowSettingsSchema, partially); each catalog entry may
    * override any of them. Checked after merging, per workflow, so errors name the workflow.

@@ -6,7 +6,9 @@ import { bytes, cpuMillicores } from './quantity';
 import { Environment, Workflow, WorkflowSettings } from './schema';
 import { checkMeshSecurity } from './features/mesh-security';
 import { checkMeshEgress } from './features/mesh-egress';
+import { checkNetworkEgress } from './features/network-egress';
 import { checkExternalSecret } from './features/external-secret';
+import { checkServerSizing } from './features/server-sizing';
 import { checkVpa } from './features/vpa';
 import { checkRateLimit } from './features/rate-limit';
 import { checkDataStores } from './features/data-stores';
@@ -30,7 +32,7 @@ export function checkEnvironment(env: Environment): SemanticIssue[] {
   if (env.entry.type === 'gateway' && !env.mesh.enabled) {
     issues.push({ path: ['entry', 'type'], value: 'gateway', message: `an Istio Gateway needs the mesh, but mesh.enabled is false in "${env.name}"; use entry.type "ingress"` });
   }
-  issues.push(...checkMeshSecurity(env), ...checkMeshEgress(env), ...checkDataStores(env));
+  issues.push(...checkMeshSecurity(env), ...checkMeshEgress(env), ...checkNetworkEgress(env), ...checkDataStores(env));
   return issues;
 }
 
@@ -82,8 +84,14 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
   }
 
   const keys = s.secret.keys;
-  if (!!keys.langsmithApiKey === !!keys.licenseKey) {
-    add(['secret', 'keys', 'langsmithApiKey'], keys.langsmithApiKey, 'set exactly one of secret.keys.langsmithApiKey and secret.keys.licenseKey (the server needs one licence credential)');
+  // The server reads LANGGRAPH_CLOUD_LICENSE_KEY at start (langgraph_api/config/__init__.py of
+  // 0.16.7, line 536); LangSmith's key alone is for development ("For local dev, requires
+  // LANGSMITH_API_KEY …; for production use, requires a license key in LANGGRAPH_CLOUD_LICENSE_KEY",
+  // langgraph_cli/cli.py lines 297–298).
+  if (env.tier === 'production' && !keys.licenseKey) {
+    add(['secret', 'keys', 'licenseKey'], undefined, `is required in "${env.name}" (a production-tier environment): set secret.keys.licenseKey to the Secret key holding the LangGraph licence, e.g. secret.keys.licenseKey: langgraph-license-key`);
+  } else if (!keys.langsmithApiKey && !keys.licenseKey) {
+    add(['secret', 'keys', 'licenseKey'], undefined, 'set secret.keys.licenseKey (or, in development, secret.keys.langsmithApiKey): the server needs a licence credential');
   }
 
   for (const name of Object.keys(s.env)) {
@@ -114,10 +122,8 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
     if (rule.resources.includes('secrets')) add(['apiAccess', i, 'resources'], rule.resources, 'the app must not read Secrets through the API; mount the keys it needs by reference (secret.keys.extra)');
   });
 
-  issues.push(...checkExternalSecret(s), ...checkVpa(s), ...checkRateLimit(s, env));
+  issues.push(...checkExternalSecret(s, env), ...checkVpa(s), ...checkRateLimit(s, env));
 
-  if (env.mesh.enabled && env.mesh.terminationDrainSeconds >= s.terminationGracePeriodSeconds) {
-    add(['terminationGracePeriodSeconds'], s.terminationGracePeriodSeconds, `must exceed mesh.terminationDrainSeconds (${env.mesh.terminationDrainSeconds}) so the kubelet does not kill the sidecar mid-drain; raise it above ${env.mesh.terminationDrainSeconds} or lower mesh.terminationDrainSeconds`);
-  }
+  issues.push(...checkServerSizing(s, env));
   return issues;
 }

@@ -24,16 +24,18 @@ export interface AutoscalerProps {
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly cpuUtilization: number;
-  readonly memoryUtilization: number;
+  /**
+   * Memory target: only where configured on purpose, since a Python server's memory does not
+   * fall with load and the target would pin replicas at the maximum. @default - none
+   */
+  readonly memoryUtilization?: number;
   readonly scaleUp: ScalingRule;
   readonly scaleDown: ScalingRule;
   /**
-   * Scale on the server's running-runs gauge (Pods metric). Needs a custom-metrics adapter.
-   * @default - not used
-   */
-  readonly runningRunsPerPod?: { readonly metric: string; readonly averageValue: number };
-  /**
-   * Scale on an external queue-depth metric. Needs an external-metrics adapter.
+   * Scale on an external queue-depth metric (e.g. lg_api_num_pending_runs, which the adapter must
+   * aggregate with `max` across pods: every pod reports the same queue-wide value). The HPA
+   * divides it by the replica count. Needs an external-metrics adapter. No `Pods` metric is
+   * offered: averaging a queue-wide gauge per pod scales to the maximum.
    * @default - not used
    */
   readonly queueDepth?: { readonly metric: string; readonly selector: Readonly<Record<string, string>>; readonly averageValue: number };
@@ -51,16 +53,9 @@ export class Autoscaler extends Construct {
     if (props.minReplicas > props.maxReplicas) throw new Error(`HPA ${props.name}: minReplicas ${props.minReplicas} exceeds maxReplicas ${props.maxReplicas}`);
     const metrics: k8s.MetricSpecV2[] = [
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.cpuUtilization } } },
-      { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: props.memoryUtilization } } },
     ];
-    if (props.runningRunsPerPod) {
-      metrics.push({
-        type: 'Pods',
-        pods: {
-          metric: { name: props.runningRunsPerPod.metric },
-          target: { type: 'AverageValue', averageValue: k8s.Quantity.fromNumber(props.runningRunsPerPod.averageValue) },
-        },
-      });
+    if (props.memoryUtilization !== undefined) {
+      metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: props.memoryUtilization } } });
     }
     if (props.queueDepth) {
       metrics.push({

@@ -22,6 +22,13 @@ export interface CanaryRolloutProps {
   readonly identity: ComponentIdentity;
   /** The Deployment whose pod template the Rollout runs (rendered with `replicas: 0`). */
   readonly deploymentName: string;
+  /**
+   * How the controller scales the Deployment down: `never` (it is rendered with `replicas: 0`) or
+   * `progressively` (a hand-over from a serving Deployment: scaled down as the Rollout's pods
+   * become ready, back up if the Rollout fails; Argo Rollouts acts on revision 1 only).
+   * @default 'never'
+   */
+  readonly scaleDown?: 'never' | 'progressively';
   readonly selector: Readonly<Record<string, string>>;
   readonly stableService: string;
   readonly canaryService: string;
@@ -29,8 +36,13 @@ export interface CanaryRolloutProps {
   readonly virtualService: string;
   readonly routeName: string;
   readonly steps: readonly CanaryStep[];
-  /** AnalysisTemplates run in the background from the first step; a failure aborts. */
+  /** AnalysisTemplates run in the background from the first step; a failure aborts, an inconclusive run pauses. */
   readonly analysisTemplates: readonly string[];
+  /**
+   * Analysis arguments filled with a pod-template hash: `Latest` is the canary's, `Stable` the
+   * stable pods'. E.g. `{ 'canary-hash': 'Latest' }`. @default none
+   */
+  readonly podTemplateHashArgs?: Readonly<Record<string, 'Latest' | 'Stable'>>;
   /** Extra pods during an update; with traffic routing no stable pod is taken down early. @default 1 */
   readonly maxSurge?: number;
 }
@@ -67,8 +79,9 @@ export class CanaryRollout extends Construct {
       spec: {
         // No `replicas`: the HPA scales the Rollout through its scale subresource.
         selector: { matchLabels: { ...props.selector } },
-        // `never`: dist/ already renders the Deployment with replicas 0, and Git owns that field.
-        workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.deploymentName, scaleDown: 'never' },
+        // `never`: dist/ renders the Deployment with replicas 0 and Git owns that field; `progressively`
+        // only for a hand-over from rolling (the Deployment then has no replicas in Git).
+        workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.deploymentName, scaleDown: props.scaleDown ?? 'never' },
         revisionHistoryLimit: 5,
         strategy: {
           canary: {
@@ -79,7 +92,12 @@ export class CanaryRollout extends Construct {
             trafficRouting: {
               istio: { virtualService: { name: props.virtualService, routes: [props.routeName] } },
             },
-            analysis: { templates: props.analysisTemplates.map((templateName) => ({ templateName })) },
+            analysis: {
+              templates: props.analysisTemplates.map((templateName) => ({ templateName })),
+              ...(props.podTemplateHashArgs && Object.keys(props.podTemplateHashArgs).length
+                ? { args: Object.entries(props.podTemplateHashArgs).map(([name, which]) => ({ name, valueFrom: { podTemplateHashValue: which } })) }
+                : {}),
+            },
             steps,
           },
         },

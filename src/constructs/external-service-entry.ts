@@ -35,11 +35,13 @@ export interface ExternalServiceEntryProps {
  */
 export class ExternalServiceEntry extends Construct {
   public readonly name: string;
+  public readonly hosts: readonly string[];
   public readonly resolution: ServiceEntrySpecResolution;
 
   constructor(scope: Construct, id: string, props: ExternalServiceEntryProps) {
     super(scope, id);
     this.name = props.name;
+    this.hosts = [...props.hosts];
     if (props.hosts.length === 0) throw new Error(`ServiceEntry ${props.name}: no hosts; list the external hostnames`);
     if (props.ports.length === 0) throw new Error(`ServiceEntry ${props.name}: no ports; list the ports the workload connects to`);
     const numbers = props.ports.map((p) => p.number);

@@ -3,7 +3,6 @@
 export const API_PORT = 8000;
 export const API_PORT_NAME = 'http';
 export const METRICS_PATH = '/metrics';
-export const LOGS_PATH = '/var/log/langgraph';
 /** Non-root identity (≥ 10000, so it never collides with a host user). */
 export const RUN_AS_USER = 10001;
 export const RUN_AS_GROUP = 10001;
@@ -28,6 +27,9 @@ export interface SecretEnvRef {
 }
 
 export interface MeshSidecarOptions {
-  /** How long the sidecar keeps serving after SIGTERM, while the server drains runs. */
-  readonly terminationDrainSeconds: number;
+  /**
+   * How long the sidecar keeps serving after SIGTERM, while the server drains runs.
+   * @default - grace period − 5 s (see ./shutdown.ts)
+   */
+  readonly terminationDrainSeconds?: number;
 }

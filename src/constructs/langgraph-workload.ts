@@ -7,10 +7,11 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { componentLabels, selectorLabels, workflowAnnotations } from './labels';
 import { hardenPodTemplate } from './pod-hardening';
-import { containerResources, cpu, size } from './resources';
+import { LANGGRAPH_SERVER_RESOURCES, containerResources, cpu, size } from './resources';
+import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, SHUTDOWN_GRACE_ENV, ShutdownTiming, shutdownTiming } from './shutdown';
 import { APP_CONFIG_MOUNT_PATH } from './app-config';
 import { podScheduling } from './scheduling';
-import { API_PORT, API_PORT_NAME, LOGS_PATH, METRICS_PATH, MeshSidecarOptions, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER, SecretEnvRef } from './langgraph-server';
+import { API_PORT, API_PORT_NAME, METRICS_PATH, MeshSidecarOptions, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER, SecretEnvRef } from './langgraph-server';
 import { ResourceAmounts } from './resources';
 import { ComponentIdentity, WorkflowMetadata } from './labels';
 import type { ExtraContainer, PodExtras, Scheduling } from '../config/features/pod';
@@ -24,11 +25,23 @@ export interface LangGraphWorkloadProps {
   readonly image: string;
   readonly serviceAccount: kplus.IServiceAccount;
   readonly configMap: kplus.IConfigMap;
-  readonly requests: ResourceAmounts;
-  readonly limits: ResourceAmounts;
+  /** @default LANGGRAPH_SERVER_RESOURCES.requests (LangChain's chart: 1 cpu, 2Gi) */
+  readonly requests?: ResourceAmounts;
+  /** @default LANGGRAPH_SERVER_RESOURCES.limits (LangChain's chart: 2 cpu, 4Gi) */
+  readonly limits?: ResourceAmounts;
   readonly probes: { readonly startup: ProbeTiming; readonly readiness: ProbeTiming; readonly liveness: ProbeTiming };
   /** Long enough for the server to finish in-flight runs. */
   readonly terminationGracePeriodSeconds: number;
+  /**
+   * Part of the grace period kept back from the server's run drain: BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS
+   * is rendered as grace − margin (see ./shutdown.ts). @default 30
+   */
+  readonly shutdownMarginSeconds?: number;
+  /**
+   * LANGGRAPH_POSTGRES_POOL_MAX_SIZE of the server process (the server's own default is 150).
+   * @default - not rendered (the server's default)
+   */
+  readonly postgresPoolMaxSize?: number;
   readonly rollingUpdate: { readonly maxSurge: number; readonly maxUnavailable: number };
   /** Env vars read from Secrets (never literal values). */
   readonly secretEnv: Readonly<Record<string, SecretEnvRef>>;
@@ -43,8 +56,6 @@ export interface LangGraphWorkloadProps {
   readonly mesh?: MeshSidecarOptions;
   /** Size limit of the writable /tmp. @default 256Mi */
   readonly tmpSizeLimit?: Size;
-  /** Size limit of the writable log folder. @default 128Mi */
-  readonly logsSizeLimit?: Size;
   /** Priority class and spot-friendly placement. @default - spread over zones and nodes only */
   readonly scheduling?: Scheduling;
   /** envFrom, init containers, sidecars and extra volumes. @default - none */
@@ -55,6 +66,9 @@ export interface LangGraphWorkloadProps {
    */
   readonly command?: readonly string[];
 }
+
+/** The server's Postgres pool size per process (langgraph_api/config/__init__.py of 0.16.7, line 58; default 150). */
+export const POOL_MAX_SIZE_ENV = 'LANGGRAPH_POSTGRES_POOL_MAX_SIZE';
 
 /** `$(NAME)` references, which Kubernetes expands only from variables defined earlier in the list. */
 const VARIABLE_REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g;
@@ -90,6 +104,7 @@ export class LangGraphWorkload extends Construct {
   public readonly name: string;
   public readonly selector: Record<string, string>;
   public readonly podLabels: Record<string, string>;
+  public readonly shutdown: ShutdownTiming;
 
   constructor(scope: Construct, id: string, props: LangGraphWorkloadProps) {
     super(scope, id);
@@ -97,6 +112,8 @@ export class LangGraphWorkload extends Construct {
     this.selector = selectorLabels(props.identity);
     this.podLabels = componentLabels(props.metadata, props.identity);
     const labels = this.podLabels;
+    // The grace period, the server's run drain and the sidecar's drain, derived together.
+    this.shutdown = shutdownTiming(props.terminationGracePeriodSeconds, props.shutdownMarginSeconds ?? DEFAULT_SHUTDOWN_MARGIN_SECONDS, props.mesh?.terminationDrainSeconds);
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels, annotations: workflowAnnotations(props.metadata) },
@@ -105,7 +122,7 @@ export class LangGraphWorkload extends Construct {
       replicas: props.replicas,
       serviceAccount: props.serviceAccount,
       automountServiceAccountToken: false,
-      podMetadata: { labels, annotations: podAnnotations(props) },
+      podMetadata: { labels, annotations: podAnnotations(props, this.shutdown) },
       securityContext: { ensureNonRoot: true, user: RUN_AS_USER, group: RUN_AS_GROUP, fsGroup: RUN_AS_GROUP },
       terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds),
       strategy: kplus.DeploymentStrategy.rollingUpdate({
@@ -121,7 +138,7 @@ export class LangGraphWorkload extends Construct {
       image: props.image,
       ...(props.command ? { command: [...props.command] } : {}),
       ports: [{ name: API_PORT_NAME, number: API_PORT }],
-      resources: containerResources(props.requests, props.limits),
+      resources: containerResources(props.requests ?? LANGGRAPH_SERVER_RESOURCES.requests, props.limits ?? LANGGRAPH_SERVER_RESOURCES.limits),
       startup: probe(props.probes.startup),
       readiness: probe(props.probes.readiness),
       liveness: probe(props.probes.liveness),
@@ -134,7 +151,11 @@ export class LangGraphWorkload extends Construct {
         privileged: false,
       },
     });
-    const env = props.env ?? {};
+    const env: Record<string, string> = { ...(props.env ?? {}) };
+    for (const [name, value] of serverEnv(props, this.shutdown)) {
+      if (name in env || name in props.secretEnv) throw new Error(`${props.name}: env ${name} is set by the workload (${value}); remove it from env`);
+      env[name] = value;
+    }
     for (const name of renderedEnvOrder(props.secretEnv, env, `${props.name}`)) {
       const ref = props.secretEnv[name];
       if (ref) {
@@ -146,9 +167,9 @@ export class LangGraphWorkload extends Construct {
     }
 
     container.mount(APP_CONFIG_MOUNT_PATH, kplus.Volume.fromConfigMap(this, 'ConfigVolume', props.configMap, { name: 'config' }), { readOnly: true });
-    // The root filesystem is read-only; these are the only writable paths, each size-limited.
+    // The root filesystem is read-only; /tmp is the only writable path, size-limited. Logs go to
+    // stdout (the server writes no log files), where the kubelet and the log shipper collect them.
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: props.tmpSizeLimit ?? Size.mebibytes(256) }));
-    container.mount(LOGS_PATH, kplus.Volume.fromEmptyDir(this, 'LogsVolume', 'logs', { sizeLimit: props.logsSizeLimit ?? Size.mebibytes(128) }));
 
     const extras = props.extras;
     const volumes = new Map<string, kplus.Volume>();
@@ -192,13 +213,21 @@ function probe(t: ProbeTiming): kplus.Probe {
   return t.handler === 'tcp' ? kplus.Probe.fromTcpSocket(timing) : kplus.Probe.fromHttpGet(t.path, timing);
 }
 
-function podAnnotations(props: LangGraphWorkloadProps): Record<string, string> {
+/** Env the workload sets itself: the run drain and, when given, the Postgres pool size. */
+function serverEnv(props: LangGraphWorkloadProps, shutdown: ShutdownTiming): [string, string][] {
+  const env: [string, string][] = [[SHUTDOWN_GRACE_ENV, String(shutdown.runDrainSeconds)]];
+  if (props.postgresPoolMaxSize !== undefined) env.push([POOL_MAX_SIZE_ENV, String(props.postgresPoolMaxSize)]);
+  return env;
+}
+
+function podAnnotations(props: LangGraphWorkloadProps, shutdown: ShutdownTiming): Record<string, string> {
   const annotations: Record<string, string> = { 'kubectl.kubernetes.io/default-container': props.identity.component };
   if (props.mesh) {
-    // Start the sidecar before the server (outbound calls at boot) and keep it up while runs drain.
+    // Start the sidecar before the server (outbound calls at boot) and keep it up while runs
+    // drain and through the margin in which the server re-queues what it could not finish.
     annotations['proxy.istio.io/config'] = JSON.stringify({
       holdApplicationUntilProxyStarts: true,
-      terminationDrainDuration: `${props.mesh.terminationDrainSeconds}s`,
+      terminationDrainDuration: `${shutdown.sidecarDrainSeconds}s`,
     });
     // Istio metrics merging: the sidecar scrapes the server's /metrics and serves both on :15020.
     annotations['prometheus.io/scrape'] = 'true';

@@ -74,6 +74,83 @@ export class AllowPolicies extends Construct {
   }
 }
 
+/** How pods reach DNS (the shape of `egress.dns`). */
+export interface DnsResolvers {
+  /**
+   * `kube-dns`: the cluster DNS pods. `node-local`: NodeLocal DNSCache's link-local address plus
+   * the kube-dns pods as fallback. `cidrs`: only `cidrs`.
+   */
+  readonly mode: 'kube-dns' | 'node-local' | 'cidrs';
+  /** Labels of the cluster DNS pods in the DNS namespace. */
+  readonly podSelector: Readonly<Record<string, string>>;
+  /** NodeLocal DNSCache's address (169.254.20.10 by default). */
+  readonly nodeLocalAddress: string;
+  /** Further resolver addresses, allowed in every mode. */
+  readonly cidrs: readonly string[];
+}
+
+/**
+ * The DNS peers of an egress allow. NodeLocal DNSCache answers from a hostNetwork pod on a
+ * link-local address, which no pod selector can match (policies that select only the kube-dns
+ * pods break resolution there), so `node-local` adds an ipBlock for it and keeps the kube-dns pods
+ * for clusters without the cache; see `egress.dns` in src/config/features/network-egress.ts.
+ */
+export function dnsPeers(dns: DnsResolvers, dnsNamespace: string): PeerSpec[] {
+  const pods = namespacePeer(dnsNamespace, dns.podSelector);
+  const blocks = dns.cidrs.map((cidr): PeerSpec => ({ cidr }));
+  switch (dns.mode) {
+    case 'kube-dns': return [pods, ...blocks];
+    case 'node-local': return [{ cidr: `${dns.nodeLocalAddress}/32` }, pods, ...blocks];
+    case 'cidrs':
+      if (blocks.length === 0) throw new Error('DNS egress mode "cidrs" with no cidrs would block every name lookup; list the resolver addresses');
+      return blocks;
+  }
+}
+
+/** Where HTTPS may go (the shape of `egress.https`). */
+export interface HttpsDestinations {
+  /** Ranges every HTTPS call may go to. @default [] */
+  readonly cidrs?: readonly string[];
+  /** Published ranges per host; allowed together with `cidrs`. @default {} */
+  readonly hostCidrs?: Readonly<Record<string, readonly string[]>>;
+  /** Never allowed, on top of the cloud metadata address. @default [] */
+  readonly exceptCidrs?: readonly string[];
+}
+
+/**
+ * HTTPS peers: the union of the configured ranges, else 0.0.0.0/0 (a NetworkPolicy cannot name hosts; with the
+ * mesh, the Sidecar's REGISTRY_ONLY policy limits the hosts). The metadata address and the
+ * configured exceptions are cut out of every block that contains them (an `except` outside its
+ * block is invalid).
+ */
+export function httpsPeers(https: HttpsDestinations): PeerSpec[] {
+  const excluded = [CLOUD_METADATA_CIDR, ...(https.exceptCidrs ?? [])];
+  const given = [...(https.cidrs ?? []), ...Object.values(https.hostCidrs ?? {}).flat()];
+  const blocks = given.length ? [...new Set(given)] : ['0.0.0.0/0'];
+  return blocks.map((cidr) => {
+    const except = excluded.filter((e) => ipv4StrictlyContains(cidr, e));
+    return except.length ? { cidr, except } : { cidr };
+  });
+}
+
+/** Is IPv4 CIDR `inner` a strict subset of `outer`? False for IPv6 or malformed input. */
+export function ipv4StrictlyContains(outer: string, inner: string): boolean {
+  const a = parseIpv4Cidr(outer);
+  const b = parseIpv4Cidr(inner);
+  if (!a || !b || b.bits <= a.bits) return false;
+  const mask = a.bits === 0 ? 0 : (~0 << (32 - a.bits)) >>> 0;
+  return ((a.address & mask) >>> 0) === ((b.address & mask) >>> 0);
+}
+
+function parseIpv4Cidr(cidr: string): { address: number; bits: number } | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const bits = m[5] === undefined ? 32 : Number(m[5]);
+  if (octets.some((o) => o > 255) || bits > 32) return undefined;
+  return { address: octets.reduce((acc, o) => ((acc << 8) | o) >>> 0, 0), bits };
+}
+
 /** Selects a namespace by name through the label every namespace carries. */
 export function namespacePeer(namespace: string, podSelector?: Readonly<Record<string, string>>): PeerSpec {
   return { namespaceSelector: { [NAMESPACE_NAME_LABEL]: namespace }, ...(podSelector ? { podSelector } : {}) };

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpoints, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/prom-podmonitor-monitoring.coreos.com';
 import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
+import { ROLLOUT_HASH_LABEL, VERSION_LABEL } from '../observability/metric-catalog/scrape-labels';
 import { API_PORT_NAME, ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, METRICS_PATH } from './langgraph-server';
 
 /** The injected sidecar's container name; its declared port anchors one target per pod. */
@@ -48,9 +49,10 @@ export class ApiPodMonitor extends Construct {
           // (never 15090 as well, which would count istio_* twice).
           { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.KEEP, sourceLabels: ['__meta_kubernetes_pod_container_name'], regex: ISTIO_PROXY_CONTAINER },
           { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_ip'], regex: '(.+)', replacement: `$1:${ISTIO_MERGED_METRICS_PORT}`, targetLabel: '__address__' },
+          ...podLabelRelabelings(),
         ],
       }
-      : { port: API_PORT_NAME, path: METRICS_PATH, interval: props.interval };
+      : { port: API_PORT_NAME, path: METRICS_PATH, interval: props.interval, relabelings: podLabelRelabelings() };
     new PodMonitor(this, 'Resource', {
       metadata: {
         name: props.name,
@@ -64,4 +66,24 @@ export class ApiPodMonitor extends Construct {
       },
     });
   }
+}
+
+/** Pod labels copied onto every scraped series (absent pod labels add nothing). */
+export const RELABELLED_POD_LABELS: Readonly<Record<string, string>> = {
+  // Argo Rollouts' pod label: the canary analysis selects the canary's pods by it.
+  'rollouts-pod-template-hash': ROLLOUT_HASH_LABEL,
+  'app.kubernetes.io/version': VERSION_LABEL,
+};
+
+/** `__meta_kubernetes_pod_label_<name>` with every character outside [a-zA-Z0-9_] as `_`, as Prometheus builds it. */
+export function podLabelMeta(label: string): string {
+  return `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+
+function podLabelRelabelings() {
+  return Object.entries(RELABELLED_POD_LABELS).map(([podLabel, target]) => ({
+    action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
+    sourceLabels: [podLabelMeta(podLabel)],
+    targetLabel: target,
+  }));
 }

@@ -22,6 +22,22 @@ export const POSTGRES_SOCKET_DIR = '/var/run/postgresql';
 /** How long the preStop hook waits for a fast shutdown. */
 const PRESTOP_TIMEOUT_SECONDS = 50;
 
+/**
+ * The apps reach this store through `postgres://user:$(POSTGRES_PASSWORD)@…`: Kubernetes expands
+ * the password into the URI verbatim, and the server (and KEDA, which reads the same variable)
+ * cannot be told the password separately, so a password with `@`, `:`, `/`, `%`, `#`, `?` or a
+ * space would break the URI. The store refuses to start with such a password (this POSIX sh
+ * script, run as an init container), so the cause is one `kubectl logs` away instead of an
+ * authentication error in every app pod. Generate one with `openssl rand -hex 24`.
+ */
+export const URL_SAFE_PASSWORD_CHECK = [
+  'case "$POSTGRES_PASSWORD" in',
+  '  "") echo "POSTGRES_PASSWORD is empty; set a URL-safe password (openssl rand -hex 24)" >&2; exit 1 ;;',
+  '  *[!A-Za-z0-9._~-]*) echo "POSTGRES_PASSWORD contains characters that are not URL-safe (allowed: A-Z a-z 0-9 . _ ~ -); it is written into DATABASE_URI unescaped. Generate one with: openssl rand -hex 24" >&2; exit 1 ;;',
+  'esac',
+  'echo "POSTGRES_PASSWORD is URL-safe"',
+].join('\n');
+
 export interface PostgresStoreProps {
   readonly name: string;
   readonly namespace: string;
@@ -94,6 +110,15 @@ export class PostgresStore extends Construct {
             terminationGracePeriodSeconds: PRESTOP_TIMEOUT_SECONDS + 10,
             topologySpreadConstraints: scheduling.topologySpreadConstraints as unknown as k8s.TopologySpreadConstraint[],
             affinity: scheduling.affinity as unknown as k8s.Affinity,
+            initContainers: [{
+              name: 'check-password',
+              image: props.image,
+              imagePullPolicy: 'Always',
+              command: ['/bin/sh', '-c', URL_SAFE_PASSWORD_CHECK],
+              env: [secretEnvVar('POSTGRES_PASSWORD', props.password)],
+              resources: containerResources(props.exporterResources),
+              securityContext: hardenedContainerSecurityContext(),
+            }],
             containers: [
               {
                 name: container,

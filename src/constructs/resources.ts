@@ -8,6 +8,20 @@ export interface ResourceAmounts {
   readonly ephemeralStorage: string;
 }
 
+/**
+ * Default requests and limits of a LangGraph server container (API and queue worker alike), from
+ * LangChain's Helm chart for the self-hosted server: `apiServer.deployment.resources` and
+ * `queue.deployment.resources` request 1000m / 2Gi with limits 2000m / 4Gi,
+ * https://github.com/langchain-ai/helm/blob/main/charts/langgraph-cloud/values.yaml. That chart's
+ * autoscalers target cpu only (`targetCPUUtilizationPercentage: 80`, no memory target) and it
+ * recommends KEDA for the queue. Ephemeral storage is ours (the chart sets none): 1Gi requested,
+ * 2Gi limit, for /tmp and the container's stdout log files kept by the kubelet.
+ */
+export const LANGGRAPH_SERVER_RESOURCES: { readonly requests: ResourceAmounts; readonly limits: ResourceAmounts } = {
+  requests: { cpu: '1', memory: '2Gi', ephemeralStorage: '1Gi' },
+  limits: { cpu: '2', memory: '4Gi', ephemeralStorage: '2Gi' },
+};
+
 export function containerResources(requests: ResourceAmounts, limits: ResourceAmounts): kplus.ContainerResources {
   return {
     cpu: { request: cpu(requests.cpu), limit: cpu(limits.cpu) },

@@ -1,71 +1,104 @@
 /**
- * The Prometheus queries and conditions of the canary AnalysisTemplates, built from the same
- * SLI expressions as the alerts (promql.ts).
+ * The Prometheus queries and conditions of the canary AnalysisTemplates, built from the same SLI
+ * expressions as the alerts (promql.ts).
  *
- * Decision: the namespace and canary Service are rendered into the query as concrete values,
- * not as Argo `{{args.*}}` placeholders. Each workflow gets its own AnalysisTemplate in its own
- * namespace and its canary Service name is fixed (`<workflow>-api-canary`), so arguments would add
- * a second place to get a name wrong and make the tested query differ from the rendered one.
- * The string returned here is exactly what lands in dist/ and exactly what promtool tests.
+ * Seeing the canary: the PodMonitor relabels each pod's `rollouts-pod-template-hash` onto every
+ * series it scrapes (`rollouts_pod_template_hash`), and the Rollout passes the canary's hash to the
+ * templates (`args: canary-hash`, `valueFrom.podTemplateHashValue: Latest`), so each query selects
+ * exactly the canary's pods in the workflow's namespace, whatever Service or mesh carried the
+ * request. Service labels cannot do this: the main, stable and canary Services select the same pods
+ * and Istio labels a pod's metrics with one of them only (istio#45555).
  *
- * Both queries always return one sample. Argo records an empty result as an error (and aborts
- * after `consecutiveErrorLimit` of them), so below `minRequestCount` requests in the window, with
- * no canary series at all included, each query yields a passing value: 1 for the success ratio,
- * 0 s for the latency.
+ * Thresholds are the workflow's SLO, never a second constant: the HTTP and run success ratios
+ * must reach `slo.availability`, and the share of (non-long-lived) requests answered within
+ * `slo.latencyThresholdSeconds` must reach `slo.latency`.
+ *
+ * A quiet canary is inconclusive, never a pass: below `minRequestCount` requests (or ended runs)
+ * in the window each query yields {@link INCONCLUSIVE}, which neither `successCondition` nor
+ * `failureCondition` accepts, and Argo records the measurement as Inconclusive; after
+ * `inconclusiveLimit` of them the AnalysisRun is Inconclusive and the Rollout pauses
+ * (docs/delivery.md). Every query returns exactly one sample, since Argo records an empty result
+ * as an error.
  */
 import type { Sli, WorkflowSettings } from '../config/schema';
-import { latencyObservationCount, latencyQuantileSeconds, promNumber, requestCount, successRatio, type SliScope } from './promql';
+import {
+  fastRequestRatio,
+  latencyBuckets,
+  latencyObservationCount,
+  promNumber,
+  requestCount,
+  runCount,
+  runOutcomeMetrics,
+  runSuccessRatio,
+  successRatio,
+  type SliScope,
+} from './promql';
 
 export type CanaryAnalysisSettings = NonNullable<WorkflowSettings['delivery']['canary']>['analysis'];
+export type SloSettings = WorkflowSettings['slo'];
+
+/** The AnalysisTemplate argument holding the canary's pod-template hash. */
+export const CANARY_HASH_ARG = 'canary-hash';
+/** Where Argo substitutes the argument into the query. */
+export const CANARY_HASH_PLACEHOLDER = `{{args.${CANARY_HASH_ARG}}}`;
+/** What a query yields when the canary had too little traffic to judge: no condition accepts it. */
+export const INCONCLUSIVE = -1;
 
 export interface CanaryTarget {
-  /** The workflow's namespace, where the canary Service lives. */
+  /** The workflow's namespace. */
   readonly namespace: string;
-  /** The canary Service, `<workflow>-api-canary`. */
-  readonly canaryService: string;
+  /**
+   * Whether the canary's own pods execute runs (no queue workers). With queue workers the runs of
+   * canary requests execute on the worker pods, which are not part of the canary, so no
+   * run-outcome metric can judge it.
+   */
+  readonly apiRunsJobs: boolean;
 }
 
 export interface CanaryMetricQuery {
-  /** PromQL with concrete values; returns exactly one sample. */
+  /** Metric name inside the AnalysisTemplate. */
+  readonly name: string;
+  /** PromQL with the `{{args.canary-hash}}` placeholder; returns exactly one sample. */
   readonly query: string;
-  /** Argo expression over `result`; when it is false the measurement counts as failed. */
+  /** Argo expression over `result`: true → the measurement passes. */
   readonly successCondition: string;
+  /** Argo expression over `result`: true → the measurement fails. Neither → inconclusive. */
+  readonly failureCondition: string;
+  /** The SLO value the result is compared with. */
+  readonly threshold: number;
 }
 
 export interface CanaryAnalysisQueries {
-  readonly successRate: CanaryMetricQuery;
-  readonly p95Latency: CanaryMetricQuery;
+  /** Success: HTTP non-5xx, plus run outcomes where the canary executes runs. */
+  readonly successRate: readonly CanaryMetricQuery[];
+  /** Latency: share of non-long-lived requests within the SLO threshold. */
+  readonly latency: readonly CanaryMetricQuery[];
 }
 
-/** Value the success-rate query yields when the canary has too little traffic to judge. */
-export const QUIET_SUCCESS_RATE = 1;
-/** Value the latency query yields when the canary has too little traffic to judge. */
-export const QUIET_P95_LATENCY_SECONDS = 0;
+export function canaryAnalysisQueries(sli: Sli, slo: SloSettings, analysis: CanaryAnalysisSettings, target: CanaryTarget): CanaryAnalysisQueries {
+  const scope: SliScope = { namespace: target.namespace, podTemplateHash: CANARY_HASH_PLACEHOLDER };
+  const w = analysis.window;
+  const min = analysis.minRequestCount;
 
-const P95 = 0.95;
+  const httpSuccess = judged('http-success-rate', successRatio(sli, scope, w), requestCount(sli, scope, w), min, slo.availability);
+  const successRate = [httpSuccess];
+  if (target.apiRunsJobs && runOutcomeMetrics(sli)) {
+    successRate.push(judged('run-success-rate', runSuccessRatio(sli, scope, w), runCount(sli, scope, w), min, slo.availability));
+  }
+  const withinThreshold = fastRequestRatio(sli, scope, slo.latencyThresholdSeconds, w, latencyBuckets(sli));
+  const latency = [judged('latency-within-slo', withinThreshold, latencyObservationCount(sli, scope, w), min, slo.latency)];
+  return { successRate, latency };
+}
 
-export function canaryAnalysisQueries(sli: Sli, analysis: CanaryAnalysisSettings, target: CanaryTarget): CanaryAnalysisQueries {
-  const scope: SliScope = { namespace: target.namespace, services: [target.canaryService] };
-  const window = analysis.window;
-
-  const successQuery =
-    `(${successRatio(sli, scope, window)} and ${enoughTraffic(requestCount(sli, scope, window), analysis.minRequestCount)})` +
-    ` or vector(${QUIET_SUCCESS_RATE})`;
-  const latencyQuery =
-    `(${latencyQuantileSeconds(sli, scope, P95, window)} and ` +
-    `${enoughTraffic(latencyObservationCount(sli, scope, window), analysis.minRequestCount)})` +
-    ` or vector(${QUIET_P95_LATENCY_SECONDS})`;
-
+/** `value` when at least `min` events happened in the window, else {@link INCONCLUSIVE}. */
+function judged(name: string, value: string, count: string, min: number, threshold: number): CanaryMetricQuery {
+  if (!Number.isInteger(min) || min < 1) throw new Error(`minRequestCount ${min} must be a whole number ≥ 1: a ratio over no requests judges nothing`);
+  const t = promNumber(threshold);
   return {
-    successRate: { query: successQuery, successCondition: `result[0] >= ${promNumber(analysis.minSuccessRate)}` },
-    p95Latency: { query: latencyQuery, successCondition: `result[0] < ${promNumber(analysis.maxP95LatencySeconds)}` },
+    name,
+    query: `(${value} and (${count} >= ${min})) or vector(${INCONCLUSIVE})`,
+    successCondition: `result[0] >= ${t}`,
+    failureCondition: `result[0] >= 0 && result[0] < ${t}`,
+    threshold,
   };
-}
-
-/**
- * Non-empty only with at least `min` requests. With `min` 0 it still demands some traffic, since
- * a ratio over zero requests is NaN, which fails every condition.
- */
-function enoughTraffic(count: string, min: number): string {
-  return min > 0 ? `(${count} >= ${min})` : `(${count} > 0)`;
 }

@@ -3,7 +3,8 @@
  * recorded SLO series as the alerts, so a panel and the alert that pages on it agree.
  */
 import type { Sli, WorkflowSettings } from '../config/schema';
-import { eq, errorRatio, latencyQuantileSeconds, matchesRegex, escapeRegex, requestSelector, selector, promNumber, type SliScope } from './promql';
+import { eq, errorRatio, latencyQuantileSeconds, matchesRegex, escapeRegex, requestSelector, runOutcomeMetrics, selector, promNumber, POD_TEMPLATE_HASH_LABEL, type SliScope } from './promql';
+import { PENDING_RUNS, RUNNING_RUNS } from './metric-catalog/langgraph-server';
 import { sloErrorRatioRecord } from './slo-rules';
 
 export interface DashboardInput {
@@ -11,36 +12,56 @@ export interface DashboardInput {
   readonly namespace: string;
   readonly sli: Sli;
   readonly slo: WorkflowSettings['slo'];
-  readonly apiServices: readonly string[];
+  /** The `job` label of the API's scrape targets. */
+  readonly scrapeJob: string;
   readonly workloadName: string;
   readonly containerName: string;
 }
 
 interface Panel {
   readonly title: string;
-  readonly type: 'timeseries' | 'stat' | 'piechart';
+  readonly type: 'timeseries' | 'stat';
   readonly unit?: string;
   readonly targets: readonly { readonly expr: string; readonly legendFormat: string }[];
   readonly width?: number;
 }
 
-/** Counter of workflow runs by status (the playbook's business metric). */
-export const WORKFLOW_EXECUTIONS_METRIC = 'langgraph_workflow_executions_total';
 const WINDOW = '5m';
 
 export function dashboardModel(input: DashboardInput): Record<string, unknown> {
-  const scope: SliScope = { namespace: input.namespace, services: input.apiServices };
+  const scope: SliScope = { namespace: input.namespace, jobs: [input.scrapeJob] };
   const ns = eq('namespace', input.namespace);
   const pods = matchesRegex('pod', `${escapeRegex(input.workloadName)}-.+`);
   const container = [ns, pods, eq('container', input.containerName)];
   const slo = (kind: string, window: string) => selector(sloErrorRatioRecord(window), [ns, eq('workflow', input.workflow), eq('slo', kind)]);
   const budget = (kind: 'availability' | 'latency') => promNumber(1 - (kind === 'availability' ? input.slo.availability : input.slo.latency));
+  const runs = runOutcomeMetrics(input.sli);
+  const server = (metric: string) => selector(metric, [ns]);
 
   const panels: Panel[] = [
-    { title: 'Request rate by Service (stable / canary)', type: 'timeseries', unit: 'reqps', targets: [{ expr: `sum by (${input.sli.serviceLabel}) (rate(${requestSelector(input.sli, scope)}[${WINDOW}]))`, legendFormat: `{{${input.sli.serviceLabel}}}` }] },
+    // Stable and canary pods differ by their relabelled pod-template hash, not by Service.
+    { title: 'Request rate by pod template (stable / canary)', type: 'timeseries', unit: 'reqps', targets: [{ expr: `sum by (${POD_TEMPLATE_HASH_LABEL}) (rate(${requestSelector(input.sli, scope)}[${WINDOW}]))`, legendFormat: `{{${POD_TEMPLATE_HASH_LABEL}}}` }] },
     { title: 'Error ratio (5xx)', type: 'timeseries', unit: 'percentunit', targets: [{ expr: errorRatio(input.sli, scope, WINDOW), legendFormat: 'error ratio' }] },
-    { title: 'p95 latency', type: 'timeseries', unit: 's', targets: [{ expr: latencyQuantileSeconds(input.sli, scope, 0.95, WINDOW), legendFormat: 'p95' }] },
-    { title: 'Workflow executions by status', type: 'piechart', targets: [{ expr: `sum by (status) (increase(${selector(WORKFLOW_EXECUTIONS_METRIC, [ns])}[1h]))`, legendFormat: '{{status}}' }] },
+    { title: 'p95 latency (long-lived routes excluded)', type: 'timeseries', unit: 's', targets: [{ expr: latencyQuantileSeconds(input.sli, scope, 0.95, WINDOW), legendFormat: 'p95' }] },
+    ...(runs
+      ? [{
+        title: 'Runs ended per second by outcome',
+        type: 'timeseries' as const,
+        unit: 'ops',
+        targets: [
+          { expr: `sum(rate(${server(runs.succeeded)}[${WINDOW}]))`, legendFormat: 'succeeded' },
+          { expr: `sum(rate(${server(runs.failed)}[${WINDOW}]))`, legendFormat: 'failed' },
+        ],
+      }]
+      : []),
+    // Queue-wide gauges: every server pod reports the same value, so max, never sum.
+    { title: 'Run queue', type: 'timeseries', unit: 'none', targets: [
+      { expr: `max(${server(PENDING_RUNS)})`, legendFormat: 'pending' },
+      { expr: `max(${server(RUNNING_RUNS)})`, legendFormat: 'running' },
+    ] },
+    // Per-process gauges: each pod's own worker slots, summed.
+    { title: 'Worker slots', type: 'timeseries', unit: 'none', targets: ['available', 'active', 'max'].map((k) => ({ expr: `sum(${server(`lg_api_workers_${k}`)})`, legendFormat: k })) },
+    { title: 'Postgres pool connections available by pod', type: 'timeseries', unit: 'none', targets: [{ expr: `max by (pod) (${server('lg_api_pg_pool_available')})`, legendFormat: '{{pod}}' }] },
     { title: 'CPU (cores)', type: 'timeseries', unit: 'none', targets: [{ expr: `sum by (pod) (rate(${selector('container_cpu_usage_seconds_total', container)}[${WINDOW}]))`, legendFormat: '{{pod}}' }] },
     { title: 'Memory working set', type: 'timeseries', unit: 'bytes', targets: [{ expr: `sum by (pod) (${selector('container_memory_working_set_bytes', container)})`, legendFormat: '{{pod}}' }] },
     ...(['availability', 'latency'] as const).map((kind): Panel => ({

@@ -1,8 +1,9 @@
 /**
- * PromQL building blocks over the config's one SLI contract (`sli` in schema.ts).
+ * PromQL building blocks over the config's one SLI contract (`sli` in schema.ts): by default the
+ * LangGraph server's own per-pod request, latency and run-outcome metrics.
  *
  * Canary analysis, alerts and SLO rules all build their request and latency expressions here,
- * so they can never measure different things. Every selector is scoped to a namespace; pure
+ * so they can never measure different things. Every selector is scoped to a namespace (and jobs or a pod-template hash); pure
  * functions over plain data, no cdk8s.
  */
 import type { Sli } from '../config/schema';
@@ -15,26 +16,29 @@ export interface LabelMatcher {
   readonly value: string;
 }
 
-/** Where a request expression looks: one namespace, optionally only some Services in it. */
+/**
+ * Where an SLI expression looks: the scraped pods of one namespace (Prometheus's `namespace`
+ * target label), optionally only some scrape jobs and only the pods of one pod-template hash.
+ * Never a Service label: the stable, canary and main Services select the same pods, and Istio
+ * labels a pod's metrics with only one of them (istio#45555).
+ */
 export interface SliScope {
   readonly namespace: string;
   /**
-   * Service names whose requests count, e.g. `[shop-api, shop-api-stable, shop-api-canary]`
-   * (during a canary the mesh reports traffic under the stable and canary hosts, not `shop-api`).
-   * @default every Service in the namespace
+   * Scrape jobs whose series count, e.g. `[shop/shop-api]` (a PodMonitor's job is `<namespace>/<name>`).
+   * @default every job in the namespace
    */
-  readonly services?: readonly string[];
+  readonly jobs?: readonly string[];
+  /**
+   * Only the pods of this `rollouts-pod-template-hash` (relabelled onto every series by the
+   * PodMonitor), e.g. the AnalysisTemplate argument `{{args.canary-hash}}`.
+   * @default pods of every hash
+   */
+  readonly podTemplateHash?: string;
 }
 
-/** Istio's default buckets for `istio_request_duration_milliseconds` (milliseconds). */
-export const ISTIO_DURATION_BUCKETS_MS: readonly number[] = [
-  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000,
-];
-
-/** Bucket boundaries of histograms whose defaults are well known, in the histogram's own unit. */
-const KNOWN_BUCKETS: Readonly<Record<string, readonly number[]>> = {
-  istio_request_duration_milliseconds_bucket: ISTIO_DURATION_BUCKETS_MS,
-};
+/** The label the PodMonitor relabels the pod's `rollouts-pod-template-hash` onto. */
+export const POD_TEMPLATE_HASH_LABEL = 'rollouts_pod_template_hash';
 
 const SERVER_ERROR_CODES = '5..';
 const DURATION = /^\d+[smhdwy]$/;
@@ -97,17 +101,11 @@ export function promNumber(value: number): string {
 
 // ---------------------------------------------------------------- SLI selectors
 
-/** The value of the SLI's service label for a Service name (`name` or its cluster FQDN). */
-export function serviceLabelValue(sli: Sli, namespace: string, service: string): string {
-  return sli.serviceValue === 'fqdn' ? `${service}.${namespace}.svc.cluster.local` : service;
-}
-
-/** Namespace first, then services, then the SLI's fixed matchers (sorted, so output is stable). */
+/** Namespace, jobs and hash first, then the SLI's fixed matchers (sorted, so output is stable). */
 export function sliMatchers(sli: Sli, scope: SliScope): LabelMatcher[] {
-  const matchers = [eq(sli.namespaceLabel, scope.namespace)];
-  if (scope.services !== undefined) {
-    matchers.push(oneOf(sli.serviceLabel, scope.services.map((s) => serviceLabelValue(sli, scope.namespace, s))));
-  }
+  const matchers = [eq('namespace', scope.namespace)];
+  if (scope.jobs !== undefined) matchers.push(oneOf('job', scope.jobs));
+  if (scope.podTemplateHash !== undefined) matchers.push(eq(POD_TEMPLATE_HASH_LABEL, scope.podTemplateHash));
   for (const [label, value] of Object.entries(sli.matchers).sort(([a], [b]) => a.localeCompare(b))) {
     matchers.push(eq(label, value));
   }
@@ -118,8 +116,17 @@ export function requestSelector(sli: Sli, scope: SliScope, extra: readonly Label
   return selector(sli.requestMetric, [...sliMatchers(sli, scope), ...extra]);
 }
 
+/**
+ * Requests whose response stays open while a run executes are left out of the latency SLI:
+ * their duration is the run's, not the server's.
+ */
+export function longLivedRouteMatchers(sli: Sli): LabelMatcher[] {
+  return sli.longLivedRoutes.length ? [notMatchesRegex(sli.routeLabel, sli.longLivedRoutes.map(escapeRegex).join('|'))] : [];
+}
+
+/** A bucket series of the latency histogram, long-lived routes excluded. */
 export function latencyBucketSelector(sli: Sli, scope: SliScope, extra: readonly LabelMatcher[] = []): string {
-  return selector(sli.latencyHistogram, [...sliMatchers(sli, scope), ...extra]);
+  return selector(sli.latencyHistogram, [...sliMatchers(sli, scope), ...longLivedRouteMatchers(sli), ...extra]);
 }
 
 export function serverErrorMatcher(sli: Sli): LabelMatcher {
@@ -156,6 +163,46 @@ export function successRatio(sli: Sli, scope: SliScope, window: string): string 
   return `(1 - ${errorRatio(sli, scope, window)})`;
 }
 
+// ---------------------------------------------------------------- run outcomes
+
+/**
+ * The run-outcome counters of the SLI, or undefined when switched off. A run that fails answers
+ * HTTP 200 (`/runs/wait` with `__error__`, `/runs/stream` with an SSE error event), so only these
+ * counters see it.
+ */
+export function runOutcomeMetrics(sli: Sli): { readonly succeeded: string; readonly failed: string } | undefined {
+  return sli.runOutcomes.enabled ? { succeeded: sli.runOutcomes.succeededMetric, failed: sli.runOutcomes.failedMetric } : undefined;
+}
+
+function runOutcomes(sli: Sli): { readonly succeeded: string; readonly failed: string } {
+  const m = runOutcomeMetrics(sli);
+  if (!m) throw new Error('sli.runOutcomes.enabled is false: no run-outcome expression can be built');
+  return m;
+}
+
+/** Counter `fn` over the window, 0 when the series does not exist yet. */
+function counterSum(fn: 'rate' | 'increase', metric: string, sli: Sli, scope: SliScope, window: string): string {
+  return `(sum(${fn}(${selector(metric, sliMatchers(sli, scope))}${rangeWindow(window)})) or vector(0))`;
+}
+
+/** Runs that ended (succeeded or failed after retries) in the window. */
+export function runCount(sli: Sli, scope: SliScope, window: string): string {
+  const m = runOutcomes(sli);
+  return `(${counterSum('increase', m.succeeded, sli, scope, window)} + ${counterSum('increase', m.failed, sli, scope, window)})`;
+}
+
+/** Share of ended runs that failed; NaN without runs (compares false, so nothing fires). */
+export function runFailureRatio(sli: Sli, scope: SliScope, window: string): string {
+  const m = runOutcomes(sli);
+  const failed = counterSum('rate', m.failed, sli, scope, window);
+  return `(${failed} / (${failed} + ${counterSum('rate', m.succeeded, sli, scope, window)}))`;
+}
+
+/** Share of ended runs that succeeded; NaN without runs. */
+export function runSuccessRatio(sli: Sli, scope: SliScope, window: string): string {
+  return `(1 - ${runFailureRatio(sli, scope, window)})`;
+}
+
 // ---------------------------------------------------------------- latency expressions
 
 /** Seconds expressed in the histogram's unit (2 s → 2000 for a milliseconds histogram). */
@@ -189,27 +236,32 @@ export function latencyObservationCount(sli: Sli, scope: SliScope, window: strin
   return `sum(increase(${latencyBucketSelector(sli, scope, [eq('le', '+Inf')])}${rangeWindow(window)}))`;
 }
 
-/** The histogram's bucket boundaries: given ones first, then the known defaults of its metric. */
+/** The histogram's bucket boundaries (the SLI's, or given), checked ascending. */
 export function latencyBuckets(sli: Sli, given?: readonly number[]): readonly number[] {
-  const buckets = given ?? KNOWN_BUCKETS[sli.latencyHistogram];
-  if (buckets === undefined) {
-    throw new Error(
-      `the bucket boundaries of ${sli.latencyHistogram} are unknown; pass latencyBuckets ` +
-        `(the histogram's finite "le" values in ${sli.latencyUnit}, ascending)`,
-    );
-  }
+  const buckets = given ?? sli.latencyBuckets;
   for (let i = 1; i < buckets.length; i++) {
     if (!(buckets[i] > buckets[i - 1])) throw new Error(`latencyBuckets must be strictly ascending; got [${buckets.join(', ')}]`);
   }
   return buckets;
 }
 
+/** Share of requests slower than `thresholdSeconds` (see {@link fastRequestRatio}); empty without traffic. */
+export function slowRequestRatio(
+  sli: Sli,
+  scope: SliScope,
+  thresholdSeconds: number,
+  window: string,
+  buckets: readonly number[],
+): string {
+  return `(1 - ${fastRequestRatio(sli, scope, thresholdSeconds, window, buckets)})`;
+}
+
 /**
- * Share of requests slower than `thresholdSeconds`. On a bucket boundary this is exact; between
+ * Share of requests answered within `thresholdSeconds`. On a bucket boundary this is exact; between
  * two boundaries the count below the threshold is interpolated linearly inside the bucket, the
  * same assumption `histogram_quantile` makes. Empty without traffic.
  */
-export function slowRequestRatio(
+export function fastRequestRatio(
   sli: Sli,
   scope: SliScope,
   thresholdSeconds: number,
@@ -241,5 +293,5 @@ export function slowRequestRatio(
         ? `(${upperRate} * ${fraction})`
         : `(${bucketRate(bucketMatcher(lower))} + (${upperRate} - ${bucketRate(bucketMatcher(lower))}) * ${fraction})`;
   }
-  return `(1 - ${fast} / ${total})`;
+  return `(${fast} / ${total})`;
 }

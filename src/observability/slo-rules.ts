@@ -20,13 +20,8 @@ export interface SloRulesInput {
   readonly slo: SloSettings;
   /** URL of docs/runbooks.md, without a fragment. */
   readonly runbookBaseUrl: string;
-  /** Services whose requests count (see AlertRulesInput.apiServices). */
-  readonly apiServices: readonly string[];
-  /**
-   * Finite bucket boundaries of `sli.latencyHistogram`, in its unit.
-   * @default Istio's defaults for istio_request_duration_milliseconds_bucket; required otherwise
-   */
-  readonly latencyBuckets?: readonly number[];
+  /** The `job` label of the API's scrape targets (see AlertRulesInput.scrapeJob). */
+  readonly scrapeJob: string;
 }
 
 export interface BurnRateAlert {
@@ -65,8 +60,8 @@ export const SLO_RUNBOOK_ANCHORS: Readonly<Record<SloKind, string>> = {
 };
 
 export function sloRuleGroups(input: SloRulesInput): RuleGroup[] {
-  const scope: SliScope = { namespace: input.namespace, services: input.apiServices };
-  const buckets = latencyBuckets(input.sli, input.latencyBuckets);
+  const scope: SliScope = { namespace: input.namespace, jobs: [input.scrapeJob] };
+  const buckets = latencyBuckets(input.sli);
   const objectives: Record<SloKind, { target: number; errorRatio: (window: string) => string; meaning: string }> = {
     availability: {
       target: input.slo.availability,
@@ -76,7 +71,7 @@ export function sloRuleGroups(input: SloRulesInput): RuleGroup[] {
     latency: {
       target: input.slo.latency,
       errorRatio: (w) => slowRequestRatio(input.sli, scope, input.slo.latencyThresholdSeconds, w, buckets),
-      meaning: `requests answered within ${input.slo.latencyThresholdSeconds}s`,
+      meaning: `requests answered within ${input.slo.latencyThresholdSeconds}s (long-lived streaming and waiting routes excluded)`,
     },
   };
 

@@ -193,6 +193,7 @@ export function renderTextReport(diff: ManifestDiff, options: ReportOptions = {}
       // Whole-object flags fit on one line, so a deleted workflow reads as a list, not a wall.
       if (risk.field) out.push(head, `      ${describeField(risk.field, opts.maxValueLength)}`);
       else out.push(`${head} (object ${risk.object.kind})`);
+      if (risk.note) out.push(`      why: ${risk.note}`);
     }
     out.push('');
   }
@@ -288,7 +289,8 @@ export function renderMarkdownReport(diff: ManifestDiff, options: ReportOptions 
     out.push(`### ⚠️ Risky changes (${diff.risks.length})`, '');
     const rows = ['| Environment | Object | Why | Field | Change | Before | After |', '|---|---|---|---|---|---|---|'];
     for (const risk of diff.risks) {
-      const where = [cellText(risk.env), cellCode(risk.object.label), cellText(risk.reasons.join(', '))];
+      const why = risk.note ? `${risk.reasons.join(', ')}: ${risk.note}` : risk.reasons.join(', ');
+      const where = [cellText(risk.env), cellCode(risk.object.label), cellText(why)];
       const what = risk.field ? fieldCells(risk.field, opts.maxValueLength) : ['', `object ${risk.object.kind}`, '', ''];
       rows.push(tableRow([...where, ...what]));
     }

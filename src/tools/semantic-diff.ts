@@ -23,7 +23,9 @@
  * (including a container added or removed); `replicas`; HPA/ScaledObject min/max bounds; any
  * `securityContext` field; any change to a Role, RoleBinding, ClusterRole, ClusterRoleBinding,
  * ServiceAccount, NetworkPolicy, PeerAuthentication or AuthorizationPolicy — added, removed or
- * changed — except in its labels and annotations (see {@link isInertMetadata}).
+ * changed — except in its labels and annotations (see {@link isInertMetadata}); a switch of a
+ * workload between rolling (a Deployment) and canary (a Rollout over it), with why it can cut
+ * capacity (see {@link strategySwitches}).
  */
 import { compareObjectIds, IndexedObject, ManifestIndex, ObjectId, objectLabel } from './manifest-index';
 
@@ -53,7 +55,8 @@ export type RiskReason =
   | 'RBAC'
   | 'NetworkPolicy'
   | 'mesh policy'
-  | 'securityContext';
+  | 'securityContext'
+  | 'delivery strategy switch';
 
 export interface ObjectChange {
   readonly kind: 'added' | 'removed' | 'changed';
@@ -79,6 +82,8 @@ export interface RiskFlag {
   readonly reasons: readonly RiskReason[];
   /** The field that triggered the flag; absent for whole-object flags (added/removed). */
   readonly field?: FieldChange;
+  /** Why the change is risky and what to do, when the reason alone does not say it. */
+  readonly note?: string;
 }
 
 export interface ManifestDiff {
@@ -263,6 +268,42 @@ function objectRiskReasons(change: ObjectChange): RiskReason[] {
   return [...reasons, ...kindReasons(change.id.kind)];
 }
 
+const TRANSITION_DOC = 'docs/delivery.md "Switching strategy"';
+
+/**
+ * A Rollout added over a Deployment that already served (rolling → canary), or removed while its
+ * Deployment stays (canary → rolling). Both move the pods from one controller to the other; done
+ * in one sync without a hand-over, the serving pods go before the new ones are ready.
+ */
+function strategySwitches(env: string, before: ReadonlyMap<string, IndexedObject>, after: ReadonlyMap<string, IndexedObject>, added: readonly ObjectChange[], removed: readonly ObjectChange[]): RiskFlag[] {
+  const deploymentIn = (objects: ReadonlyMap<string, IndexedObject>, namespace: string, name: string) =>
+    [...objects.values()].find((o) => o.id.kind === 'Deployment' && o.id.group === 'apps' && o.id.namespace === namespace && o.id.name === name);
+  const flags: RiskFlag[] = [];
+  for (const change of [...added, ...removed]) {
+    if (change.id.kind !== 'Rollout' || change.id.group !== 'argoproj.io') continue;
+    const rollout = (change.after ?? change.before)!.body as any;
+    const ref = rollout.spec?.workloadRef;
+    if (ref?.kind !== 'Deployment' || typeof ref.name !== 'string') continue;
+    const ns = change.id.namespace;
+    const wasServing = deploymentIn(before, ns, ref.name);
+    const stays = deploymentIn(after, ns, ref.name);
+    if (change.kind === 'added' && wasServing && stays) {
+      const replicasBefore = (wasServing.body as any).spec?.replicas;
+      if (replicasBefore === 0) continue; // already a template of an earlier Rollout
+      const replicas = (stays.body as any).spec?.replicas;
+      const safe = ref.scaleDown === 'progressively' && replicas === undefined;
+      const note = safe
+        ? `rolling → canary with a hand-over: Deployment ${ref.name} keeps its pods (no replicas in Git) and the Rollout scales it down as its own pods become ready (workloadRef.scaleDown: progressively); set delivery.canary.handOver back to false once the Rollout is Healthy (${TRANSITION_DOC})`
+        : `rolling → canary WITHOUT a hand-over: Deployment ${ref.name} is set to replicas ${replicas ?? '(unset)'} with workloadRef.scaleDown ${ref.scaleDown ?? 'never'}, so its serving pods stop before the Rollout has ready ones (an outage); set delivery.canary.handOver: true for this release (${TRANSITION_DOC})`;
+      flags.push({ env, object: change, reasons: ['delivery strategy switch'], note });
+    } else if (change.kind === 'removed' && stays) {
+      const note = `canary → rolling: the Rollout's pods are deleted with it while Deployment ${ref.name} holds ${(stays.body as any).spec?.replicas === undefined ? 'only what it had (0 after a canary period: the HPA does not scale from 0)' : `replicas ${(stays.body as any).spec.replicas}`}; follow the two-step hand-back (${TRANSITION_DOC})`;
+      flags.push({ env, object: change, reasons: ['delivery strategy switch'], note });
+    }
+  }
+  return flags;
+}
+
 function sortChanges(changes: ObjectChange[]): ObjectChange[] {
   return changes.sort((a, b) => compareObjectIds(a.id, b.id));
 }
@@ -293,6 +334,7 @@ export function diffManifests(base: ManifestIndex, head: ManifestIndex): Manifes
     if (added.length + removed.length + changed.length === 0) continue;
     const envDiff: EnvironmentDiff = { env, added: sortChanges(added), removed: sortChanges(removed), changed: sortChanges(changed) };
     environments.push(envDiff);
+    risks.push(...strategySwitches(env, before, after, envDiff.added, envDiff.removed));
     for (const change of [...envDiff.removed, ...envDiff.added]) {
       const reasons = objectRiskReasons(change);
       if (reasons.length > 0) risks.push({ env, object: change, reasons });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { CONFIG_DIR, committed } from '../helpers';
 import { synthesize } from '../../src/synth/pipeline';
-import { planCapacity } from '../../src/capacity/planner';
+import { PLANNED_MEMORY_FILL_PERCENT, planCapacity } from '../../src/capacity/planner';
 import { capacitySchema } from '../../src/capacity/profile-schema';
 import { CAPACITY_PROFILE_ANNOTATION } from '../../src/constructs/labels';
 
@@ -29,7 +29,7 @@ test('an environment that opts in takes each workflow\'s HPA bounds from the pla
       cpuRequestCores: parseInt(s.resources.requests.cpu, 10) / (s.resources.requests.cpu.endsWith('m') ? 1000 : 1),
       memoryRequestMebibytes: parseInt(s.resources.requests.memory, 10) * (s.resources.requests.memory.endsWith('Gi') ? 1024 : 1),
       cpuTargetUtilization: s.autoscaling.cpuUtilization / 100,
-      memoryTargetUtilization: s.autoscaling.memoryUtilization / 100,
+      memoryTargetUtilization: (s.autoscaling.memoryUtilization ?? PLANNED_MEMORY_FILL_PERCENT) / 100,
     });
     const hpa = result.objects.find((o) => o.workflow === wf.name && o.object.kind === 'HorizontalPodAutoscaler' && o.object.metadata.name === `${wf.name}-api`)!.object as any;
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([plan.pods.recommendedMinReplicas, plan.pods.recommendedMaxReplicas]);

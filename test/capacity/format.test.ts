@@ -10,7 +10,7 @@ describe('formatPlanJson', () => {
   const parsed = JSON.parse(formatPlanJson(report));
 
   it('has the inputs and every plan section, units in the names', () => {
-    expect(Object.keys(parsed)).toEqual(['environment', 'sources', 'configuredReplicas', 'capacity', 'plan']);
+    expect(Object.keys(parsed)).toEqual(['environment', 'workflow', 'sources', 'configuredReplicas', 'capacity', 'plan']);
     expect(parsed.environment).toBe('prod');
     expect(Object.keys(parsed.plan)).toEqual(['profileName', 'load', 'cpu', 'memory', 'storage', 'network', 'pods', 'monthlyCost', 'assumptions']);
     expect(parsed.plan.cpu).toEqual({ requiredCores: 3.125, requiredCoresRoundedUp: 4, averageLoadCores: expect.any(Number) });
@@ -52,9 +52,9 @@ describe('formatPlanTable', () => {
   });
 
   it('itemizes each provider with a basis and a total', () => {
-    expect(text).toMatch(/compute\s+2,880 core-hour\s+144\.00\s+138\.24\s+135\.36\s+peak:/);
+    expect(text).toMatch(/compute\s+85,860 core-hour\s+4,293\.00\s+4,121\.28\s+4,035\.42\s+pods:/);
     expect(text).toMatch(/transfer\s+30,000 GB\s+2,700\.00\s+2,610\.00\s+2,550\.00\s+average:/);
-    expect(text).toMatch(/total\s+4,328\.20\s+4,186\.16\s+4,128\.09/);
+    expect(text).toMatch(/total\s+8,644\.60\s+8,328\.23\s+8,185\.50/);
   });
 
   it('aligns columns: every row of the cost table is as wide as its header or narrower', () => {

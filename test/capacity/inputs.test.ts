@@ -88,14 +88,13 @@ describe('loadCapacityInputs', () => {
     expect(issue.message).toMatch(/^unknown key "dailyActiveUser"; check the spelling \(allowed here: name, dailyActiveUsers, /);
   });
 
-  it('requires pod requests and checks quantities and targets', () => {
+  it('checks quantities and targets; an unset request is the rendered default (LangChain\'s chart)', () => {
     const dir = writeConfig({
       'defaults.yaml': 'workflowDefaults:\n  resources: { requests: { cpu: 250 millicores } }\n  autoscaling: { cpuUtilization: 0.7 }\n',
     });
     const issues = issuesOf(() => loadCapacityInputs(dir));
     expect(issues.map((i) => [i.key, i.value, i.message])).toEqual([
       ['workflowDefaults.resources.requests.cpu', '250 millicores', '"250 millicores" is not a cpu quantity such as "250m" or "1.5"'],
-      ['workflowDefaults.resources.requests.memory', undefined, 'is required to size pods; set it in defaults.yaml or the environment file, e.g. 256Mi'],
       ['workflowDefaults.autoscaling.cpuUtilization', 0.7, 'must be a whole percentage from 1 to 100, e.g. 70'],
     ]);
   });

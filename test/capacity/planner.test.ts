@@ -60,24 +60,35 @@ describe('the playbook example profile (10,000 DAU, 15 %, 50 requests/user/peak 
     expect(p.pods.requestedCoresAtMaxReplicas).toBeCloseTo(477 * 0.25, 10);
   });
 
+  it('prices what the pods reserve: pods × requested cores = priced cores (not the 4 cores of demand)', () => {
+    // The defect: 133–477 pods of 0.25 cores were sized while 4 cores were priced.
+    const aws = p.monthlyCost.providers.aws;
+    const pricedCores = aws.items.compute.billedQuantity / p.monthlyCost.hoursPerMonth;
+    const pricedGibibytes = aws.items.memory.billedQuantity / p.monthlyCost.hoursPerMonth;
+    expect(pricedCores).toBeCloseTo(p.pods.recommendedMaxReplicas * p.pods.podSizing.cpuRequestCores, 10); // 477 × 0.25 = 119.25
+    expect(pricedGibibytes).toBeCloseTo((p.pods.recommendedMaxReplicas * p.pods.podSizing.memoryRequestMebibytes) / 1024, 10);
+    expect(pricedCores).toBeCloseTo(p.pods.requestedCoresAtMaxReplicas, 10);
+    expect(pricedCores).toBeGreaterThan(p.cpu.requiredCores);
+  });
+
   it('itemizes the AWS month with stated bases', () => {
     const aws = p.monthlyCost.providers.aws;
-    expect(aws.items.compute.cost).toBeCloseTo(4 * 720 * 0.05, 6); // 144
-    expect(aws.items.memory.cost).toBeCloseTo(96 * 720 * 0.01, 6); // 691.20
+    expect(aws.items.compute.cost).toBeCloseTo(119.25 * 720 * 0.05, 6); // 4,293
+    expect(aws.items.memory.cost).toBeCloseTo(119.25 * 720 * 0.01, 6); // 858.60
     expect(aws.items.storage.cost).toBeCloseTo(2930 * 0.1, 6); // 293
     expect(aws.items.transfer.cost).toBeCloseTo(30_000 * 0.09, 6); // 2,700
     expect(aws.items.managedServices.cost).toBe(500);
-    expect(aws.total).toBeCloseTo(144 + 691.2 + 293 + 2700 + 500, 6); // 4,328.20
-    expect(aws.items.compute.basis).toMatch(/^peak/);
+    expect(aws.total).toBeCloseTo(4293 + 858.6 + 293 + 2700 + 500, 6);
+    expect(aws.items.compute.basis).toMatch(/^pods: recommended HPA max × cpu request/);
     expect(aws.items.transfer.basis).toMatch(/^average/);
     expect(aws.items.memory.billedUnit).toBe('GiB-hour');
   });
 
   it('prices GCP and Azure with their own rates', () => {
-    // GCP: 4×720×0.047 + 96×720×0.0094 + 2930×0.10 + 30,000×0.085 + 500
-    expect(p.monthlyCost.providers.gcp.total).toBeCloseTo(135.36 + 649.728 + 293 + 2550 + 500, 6);
-    // Azure: 4×720×0.048 + 96×720×0.0095 + 2930×0.096 + 30,000×0.087 + 500
-    expect(p.monthlyCost.providers.azure.total).toBeCloseTo(138.24 + 656.64 + 281.28 + 2610 + 500, 6);
+    // GCP: 119.25×720×0.047 + 119.25×720×0.0094 + 2930×0.10 + 30,000×0.085 + 500
+    expect(p.monthlyCost.providers.gcp.total).toBeCloseTo(4035.42 + 807.084 + 293 + 2550 + 500, 6);
+    // Azure: 119.25×720×0.048 + 119.25×720×0.0095 + 2930×0.096 + 30,000×0.087 + 500
+    expect(p.monthlyCost.providers.azure.total).toBeCloseTo(4121.28 + 815.67 + 281.28 + 2610 + 500, 6);
   });
 });
 

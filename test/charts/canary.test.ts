@@ -42,22 +42,44 @@ describe.each(['staging', 'prod'])('%s canary', (env) => {
 
   test('every referenced AnalysisTemplate is rendered, with conditions on its metrics', () => {
     const names = canary.analysis.templates.map((t: any) => t.templateName);
-    expect(names.length).toBeGreaterThanOrEqual(2);
+    expect(names).toEqual(['support-agent-success-rate', 'support-agent-latency']);
+    const slo = committed().config.environments.find((e) => e.environment.name === env)!.workflows.find((w) => w.name === 'support-agent')!.settings.slo;
     for (const name of names) {
       const at = find(objects, 'AnalysisTemplate', name);
+      expect(at.spec.args).toEqual([{ name: 'canary-hash' }]);
       for (const m of at.spec.metrics) {
-        expect(m.successCondition).toMatch(/^result\[0\] (>=|<) [\d.]+$/);
+        // Thresholds are the workflow's SLO; a value meeting neither condition (a quiet canary) is Inconclusive.
+        const threshold = m.name === 'latency-within-slo' ? slo.latency : slo.availability;
+        expect(m.successCondition).toBe(`result[0] >= ${threshold}`);
+        expect(m.failureCondition).toBe(`result[0] >= 0 && result[0] < ${threshold}`);
+        expect(m.inconclusiveLimit).toBe(2);
         expect(m.interval).toBe('60s');
         expect(m.failureLimit).toBe(3);
-        expect(m.provider.prometheus.query).toContain('destination_service_name="support-agent-api-canary"');
-        expect(m.provider.prometheus.query).toContain('destination_service_namespace="support-agent"');
+        expect(m.provider.prometheus.query).toContain('rollouts_pod_template_hash="{{args.canary-hash}}"');
+        expect(m.provider.prometheus.query).toContain('namespace="support-agent"');
+        expect(m.provider.prometheus.query).not.toMatch(/destination_service|or vector\(1\)/);
+        expect(m.provider.prometheus.query).toMatch(/or vector\(-1\)$/);
         expect(m.provider.prometheus.address).toMatch(/^http/);
       }
     }
+    // support-agent's API executes its runs (no queue workers): its run outcomes are judged too.
+    expect(find(objects, 'AnalysisTemplate', 'support-agent-success-rate').spec.metrics.map((m: any) => m.name)).toEqual(['http-success-rate', 'run-success-rate']);
+    // The Rollout passes the canary's pod-template hash, which the PodMonitor relabels onto every series.
+    expect(canary.analysis.args).toEqual([{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }]);
+    const relabel = find(objects, 'PodMonitor', 'support-agent-api').spec.podMetricsEndpoints[0].relabelings;
+    expect(relabel).toContainEqual({ action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: 'rollouts_pod_template_hash' });
     // Background analysis from the first step: no startingStep.
     expect(canary.analysis.startingStep).toBeUndefined();
     // The playbook's mistake: conditions do not belong on the Rollout.
     expect(JSON.stringify(rollout)).not.toMatch(/successCondition|failureLimit/);
+  });
+
+  test('with queue workers (research-assistant) the canary is judged on HTTP success and latency only', () => {
+    const at = find(objectsOf(env, 'research-assistant'), 'AnalysisTemplate', 'research-assistant-success-rate');
+    expect(at.spec.metrics.map((m: any) => m.name)).toEqual(['http-success-rate']);
+    const latency = find(objectsOf(env, 'research-assistant'), 'AnalysisTemplate', 'research-assistant-latency');
+    // research-assistant's SLO threshold is 10 s: between the server's 5000 and 15000 ms buckets.
+    expect(latency.spec.metrics[0].provider.prometheus.query).toContain('le=~"15000(\\\\.0)?"');
   });
 
   test('steps follow 10 → 25 → 50 → 75 with pauses of 5, 5, 10 and 5 minutes', () => {

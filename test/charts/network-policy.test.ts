@@ -1,5 +1,6 @@
 import { ENVIRONMENTS, committed, objectsOf, ofKind } from '../helpers';
 import { CLOUD_METADATA_CIDR } from '../../src/constructs/network-policy';
+import { NODE_LOCAL_DNS_ADDRESS, checkNetworkEgress, dnsEgressSchema, httpsEgressSchema } from '../../src/config/features/network-egress';
 
 const WF = 'support-agent';
 const envConfig = (env: string) => committed().config.environments.find((e) => e.environment.name === env)!.environment;
@@ -25,17 +26,30 @@ describe.each(ENVIRONMENTS)('%s NetworkPolicy', (env) => {
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
-  test('DNS egress to kube-dns on 53 over UDP and TCP (the playbook forgot it)', () => {
+  test('DNS egress on 53 over UDP and TCP to NodeLocal DNSCache and the kube-dns pods (works with and without the cache)', () => {
+    expect(envConfig(env).egress.dns.mode).toBe('node-local');
     const dns = egressRules(env).filter((r) => r.port === 53);
     expect(dns.map((r) => r.protocol).sort()).toEqual(['TCP', 'UDP']);
-    for (const r of dns) expect(r.to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('kube-system');
+    for (const r of dns) {
+      expect(r.to).toEqual([
+        { ipBlock: { cidr: `${NODE_LOCAL_DNS_ADDRESS}/32` } },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+      ]);
+    }
   });
 
-  test('Postgres, Redis and HTTPS egress; the cloud metadata address is excluded', () => {
+  test('every DNS allow in the namespace (API, workers, dev stores) uses the same resolvers', () => {
+    const all = ofKind(objectsOf(env), 'NetworkPolicy').filter((p: any) => (p.spec.egress ?? []).some((r: any) => (r.ports ?? []).some((x: any) => x.port === 53)));
+    expect(all.length).toBeGreaterThan(0);
+    for (const p of all) expect(p.spec.egress[0].to[0]).toEqual({ ipBlock: { cidr: `${NODE_LOCAL_DNS_ADDRESS}/32` } });
+  });
+
+  test('Postgres, Redis and HTTPS egress; HTTPS open (no CIDRs configured) except the cloud metadata address', () => {
     const ports = egressRules(env).map((r) => r.port);
     expect(ports).toEqual(expect.arrayContaining([5432, 6379, 443]));
     const https = egressRules(env).filter((r) => r.port === 443);
-    for (const r of https) for (const peer of r.to) expect(peer.ipBlock.except).toContain(CLOUD_METADATA_CIDR);
+    expect(https.length).toBeGreaterThan(0);
+    for (const r of https) expect(r.to).toEqual([{ ipBlock: { cidr: '0.0.0.0/0', except: [CLOUD_METADATA_CIDR] } }]);
   });
 
   test('istiod egress exactly when the mesh is on', () => {
@@ -52,5 +66,29 @@ describe.each(ENVIRONMENTS)('%s NetworkPolicy', (env) => {
     const ingressNs = envConfig(env).namespaces.ingress;
     expect(http.some((r) => r.from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'] === ingressNs)).toBe(true);
     expect(http.some((r) => r.from[0].namespaceSelector.matchLabels['istio-injection'] === 'enabled')).toBe(mesh);
+  });
+});
+
+describe('checkNetworkEgress (config time)', () => {
+  const prod = envConfig('prod');
+  const withEgress = (egress: object) => ({ ...prod, egress: { ...prod.egress, ...egress } });
+
+  test('the committed config passes', () => {
+    for (const env of ENVIRONMENTS) expect(checkNetworkEgress(envConfig(env))).toEqual([]);
+  });
+
+  test('mode cidrs without addresses is refused (every lookup would fail)', () => {
+    const issues = checkNetworkEgress(withEgress({ dns: dnsEgressSchema.parse({ mode: 'cidrs' }) }));
+    expect(issues.map((i) => i.path)).toEqual([['egress', 'dns', 'cidrs']]);
+    expect(checkNetworkEgress(withEgress({ dns: dnsEgressSchema.parse({ mode: 'cidrs', cidrs: ['10.96.0.10/32'] }) }))).toEqual([]);
+  });
+
+  test('per-host ranges must cover every host the workloads call, unless a shared range is given', () => {
+    const partial = httpsEgressSchema.parse({ hostCidrs: { 'api.anthropic.com': ['160.79.104.0/23'] } });
+    const [issue] = checkNetworkEgress(withEgress({ https: partial }));
+    expect(issue.path).toEqual(['egress', 'https', 'hostCidrs']);
+    expect(issue.message).toContain('api.openai.com');
+    expect(issue.message).toContain('beacon.langchain.com'); // LangSmith licence checks go out over HTTPS too
+    expect(checkNetworkEgress(withEgress({ https: { ...partial, cidrs: ['10.50.0.0/24'] } }))).toEqual([]);
   });
 });

@@ -37,6 +37,25 @@ describe.each(ENVIRONMENTS)('%s observability', (env) => {
       expect(endpoint[0]).toMatchObject({ port: 'http', path: '/metrics' });
       expect(allow.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
     }
+    // Canary pods are told apart by their pod-template hash, relabelled onto every series (with or without the mesh).
+    for (const [source, target] of [['rollouts_pod_template_hash', 'rollouts_pod_template_hash'], ['app_kubernetes_io_version', 'version']]) {
+      expect(endpoint[0].relabelings).toContainEqual({ action: 'replace', sourceLabels: [`__meta_kubernetes_pod_label_${source}`], targetLabel: target });
+    }
+  });
+
+  test('every server container publishes the run-outcome metrics the SLI reads', () => {
+    const servers = objectsOf(env).filter((o: any) => o.kind === 'Deployment' && /-(api|worker)$/.test(o.metadata.name));
+    expect(servers.length).toBeGreaterThanOrEqual(4);
+    for (const d of servers as any[]) {
+      const c = d.spec.template.spec.containers.find((x: any) => x.name === d.metadata.labels['app.kubernetes.io/component']);
+      expect({ deployment: d.metadata.name, env: c.env.find((v: any) => v.name === 'EXPOSE_INTERNAL_METRICS_PROMETHEUS')?.value }).toEqual({ deployment: d.metadata.name, env: 'true' });
+    }
+  });
+
+  test('no HPA averages a queue-wide gauge per pod', () => {
+    for (const hpa of ofKind(objectsOf(env), 'HorizontalPodAutoscaler')) {
+      expect((hpa.spec.metrics ?? []).filter((m: any) => m.type === 'Pods')).toEqual([]);
+    }
   });
 
   const rule = find(objects, 'PrometheusRule', `${WF}-api`);
@@ -45,7 +64,13 @@ describe.each(ENVIRONMENTS)('%s observability', (env) => {
   test('the PrometheusRule carries the playbook alerts, the runbook alerts and the burn-rate pairs', () => {
     for (const [k, v] of Object.entries(e.monitoring.selectorLabels)) expect(rule.metadata.labels[k]).toBe(v);
     const names = alerts.map((a: any) => a.alert);
-    for (const n of ['LangGraphApiDown', 'LangGraphHighErrorRate', 'LangGraphHighLatency', 'LangGraphHighMemory', 'LangGraphHpaAtMaxReplicas', 'LangGraphMemoryLeak']) expect(names).toContain(n);
+    for (const n of ['LangGraphApiDown', 'LangGraphHighErrorRate', 'LangGraphRunFailures', 'LangGraphHighLatency', 'LangGraphHighMemory', 'LangGraphHpaAtMaxReplicas', 'LangGraphMemoryLeak', 'LangGraphCrashLooping']) expect(names).toContain(n);
+    // The run queue and the server's own pools, in every environment (from the server's metrics, not exporters).
+    for (const n of ['LangGraphRunsPilingUp', 'LangGraphNoAvailableWorkers', 'LangGraphServerPostgresPoolExhausted', 'LangGraphServerPostgresPoolErrors', 'LangGraphServerRedisPoolExhausted']) expect(names).toContain(n);
+    // Worker alerts only where the workflow runs queue workers (support-agent does not).
+    expect(names).not.toContain('LangGraphWorkersDown');
+    const workerAlerts = find(objectsOf(env, 'research-assistant'), 'PrometheusRule', 'research-assistant-api').spec.groups.flatMap((g: any) => g.rules).map((r: any) => r.alert);
+    for (const n of ['LangGraphWorkersDown', 'LangGraphWorkersNotReady', 'LangGraphWorkerHighMemory']) expect(workerAlerts).toContain(n);
     for (const kind of ['Availability', 'Latency']) for (const w of ['Page1h', 'Page6h', 'Ticket1d', 'Ticket3d']) expect(names).toContain(`LangGraph${kind}BudgetBurn${w}`);
     // Database alerts exist only where an exporter runs: named in monitoring.exporters, or the dev stores' sidecars.
     expect(names.includes('LangGraphPostgresDown')).toBe(!!e.monitoring.exporters.postgres || e.dataStores.postgres.enabled);
@@ -65,10 +90,11 @@ describe.each(ENVIRONMENTS)('%s observability', (env) => {
 
   test('request alerts read the environment\'s SLI contract (same metric as the canary analysis)', () => {
     const errorRate = alerts.find((a: any) => a.alert === 'LangGraphHighErrorRate');
+    expect(e.sli.requestMetric).toBe('lg_api_http_requests_total');
     expect(errorRate.expr).toContain(e.sli.requestMetric);
-    expect(errorRate.expr).toContain(`${e.sli.namespaceLabel}="${WF}"`);
+    expect(errorRate.expr).toContain(`namespace="${WF}",job="${WF}/${WF}-api"`);
     for (const at of ofKind(objects, 'AnalysisTemplate')) {
-      expect(at.spec.metrics[0].provider.prometheus.query).toMatch(new RegExp(`${e.sli.requestMetric}|${e.sli.latencyHistogram}`));
+      for (const m of at.spec.metrics) expect(m.provider.prometheus.query).toMatch(new RegExp(`${e.sli.requestMetric}|${e.sli.latencyHistogram}|${e.sli.runOutcomes.succeededMetric}`));
     }
   });
 
@@ -78,9 +104,14 @@ describe.each(ENVIRONMENTS)('%s observability', (env) => {
     expect(cm.metadata.labels.grafana_dashboard).toBe('1');
     const dashboard = JSON.parse(cm.data[`${WF}.json`]);
     const titles = dashboard.panels.map((p: any) => p.title);
-    expect(titles).toEqual(expect.arrayContaining([expect.stringMatching(/Request rate/), 'Workflow executions by status', 'CPU (cores)', 'Memory working set', expect.stringMatching(/error budget remaining/)]));
+    expect(titles).toEqual(expect.arrayContaining([expect.stringMatching(/Request rate/), 'Runs ended per second by outcome', 'Run queue', 'Worker slots', 'CPU (cores)', 'Memory working set', expect.stringMatching(/error budget remaining/)]));
     const exprs = dashboard.panels.flatMap((p: any) => p.targets.map((t: any) => t.expr)).join('\n');
     expect(exprs).toContain(e.sli.requestMetric);
+    // The server never emitted it: the old panel was dead.
+    expect(exprs).not.toContain('langgraph_workflow_executions_total');
+    // Queue-wide gauges are read with max, never summed.
+    expect(exprs).toContain('max(lg_api_num_pending_runs{');
+    expect(exprs).not.toMatch(/sum[^\n]*lg_api_num_(pending|running)_runs/);
     // The budget panels read the very series the burn-rate alerts record.
     const recorded = rule.spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.record).map((r: any) => r.record);
     expect(recorded.some((r: string) => exprs.includes(r))).toBe(true);

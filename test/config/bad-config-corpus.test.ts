@@ -55,12 +55,12 @@ const CASES: Case[] = [
   { name: 'canary weights not increasing', edit: set('environments/prod.yaml', ['workflowDefaults', 'delivery', 'canary'], { steps: [{ setWeight: 50 }, { setWeight: 25 }] }), expect: ['prod.yaml', 'delivery.canary.steps.1.setWeight', '25', 'increase strictly (previous step: 50)'] },
   { name: 'canary weight above 100', edit: set('environments/prod.yaml', ['workflowDefaults', 'delivery', 'canary', 'steps'], [{ setWeight: 10 }, { setWeight: 150 }]), expect: ['prod.yaml', 'steps.1.setWeight', '150', 'within 1–100'] },
   { name: 'negative pause', edit: set('environments/staging.yaml', ['workflowDefaults', 'delivery', 'canary', 'steps'], [{ setWeight: 10, pauseSeconds: -5 }]), expect: ['staging.yaml', 'pauseSeconds', '-5', '≥ 0 seconds'] },
-  { name: 'success threshold out of range', edit: set('environments/prod.yaml', ['workflowDefaults', 'delivery', 'canary', 'analysis', 'minSuccessRate'], 95), expect: ['prod.yaml', 'analysis.minSuccessRate', '95', 'use a number greater than 0 and at most 1'] },
+  { name: 'success threshold out of range', edit: set('environments/prod.yaml', ['workflowDefaults', 'slo', 'availability'], 99.9), expect: ['prod.yaml', 'slo.availability', '99.9', 'less than 1'] },
   { name: 'canary without the mesh', edit: set('environments/dev.yaml', ['workflowDefaults', 'delivery', 'strategy'], 'canary'), expect: ['dev.yaml', 'delivery.strategy', '"canary"', 'needs Istio traffic routing', 'mesh.enabled is false'] },
   { name: 'unknown strategy', edit: set('environments/dev.yaml', ['workflowDefaults', 'delivery', 'strategy'], 'bluegreen'), expect: ['dev.yaml', 'delivery.strategy', '"bluegreen"', 'use one of: "rolling", "canary"'] },
   { name: 'secret-like literal env', edit: set('environments/dev.yaml', ['workflowDefaults', 'env', 'OPENAI_API_KEY'], 'sk-123'), expect: ['dev.yaml', 'env.OPENAI_API_KEY', 'credential', 'secret.keys.extra'] },
   { name: 'reserved env set literally', edit: set('environments/dev.yaml', ['workflowDefaults', 'env', 'DATABASE_URI'], 'postgres://x'), expect: ['dev.yaml', 'env.DATABASE_URI', 'set by the platform from the Secret'] },
-  { name: 'both licence credentials', edit: set('defaults.yaml', ['workflowDefaults', 'secret', 'keys', 'licenseKey'], 'license'), expect: ['defaults.yaml', 'secret.keys.langsmithApiKey', 'exactly one'] },
+  { name: 'no licence key in a production-tier environment', edit: set('environments/staging.yaml', ['workflowDefaults', 'secret', 'keys', 'licenseKey'], null), expect: ['staging.yaml', 'secret.keys.licenseKey', 'is required in "staging"', 'secret.keys.licenseKey: langgraph-license-key'] },
   { name: 'bad CIDR', edit: set('defaults.yaml', ['egress', 'postgres', 'to'], [{ cidr: '10.0.0.0/33x' }]), expect: ['defaults.yaml', 'egress.postgres.to.0.cidr', 'use a CIDR such as "10.0.0.0/16" (got "10.0.0.0/33x")', 'environments dev, prod, staging'] },
   { name: 'YAML syntax error', edit: append('environments/staging.yaml', 'mesh: [\n'), expect: ['environments/staging.yaml:', 'YAML syntax error'] },
   { name: 'duplicate workflow names', edit: (dir) => {
@@ -73,7 +73,10 @@ const CASES: Case[] = [
   { name: 'override for an unknown environment', edit: set('workflows.yaml', [...WF, 'environments', 'qa'], { autoscaling: { minReplicas: 1 } }), expect: ['workflows.yaml', 'environments.qa', 'no such environment', 'dev, prod, staging'] },
   { name: 'environment name differs from its file', edit: set('environments/staging.yaml', ['name'], 'stage'), expect: ['staging.yaml', 'name', '"stage"', 'must equal the file name "staging"'] },
   { name: 'missing required block', edit: write('environments/qa.yaml', 'name: qa\nmesh: { enabled: false }\n'), expect: ['environments/qa.yaml', 'cluster', 'is required (expected a mapping (key: value pairs)); add `cluster` to environments/qa.yaml or defaults.yaml'] },
-  { name: 'grace period shorter than the sidecar drain', edit: set('environments/prod.yaml', ['workflowDefaults', 'terminationGracePeriodSeconds'], 60), expect: ['prod.yaml', 'terminationGracePeriodSeconds', '60', 'must exceed mesh.terminationDrainSeconds (170)'] },
+  { name: 'grace period shorter than a fixed sidecar drain', edit: (dir) => {
+    set('environments/prod.yaml', ['mesh', 'terminationDrainSeconds'], 170)(dir);
+    set('environments/prod.yaml', ['workflowDefaults', 'terminationGracePeriodSeconds'], 60)(dir);
+  }, expect: ['prod.yaml', 'terminationGracePeriodSeconds', '(value: 60)', 'sidecar drain 170s must cover the server\'s run drain (30s = grace 60s − margin 30s)', 'set mesh.terminationDrainSeconds between 30 and 60'] },
   { name: 'waiver without a reason', edit: set('waivers.yaml', ['waivers', 0, 'reason'], 'because'), expect: ['waivers.yaml', 'waivers.0.reason', '"because"', 'say why in a sentence'] },
   { name: 'waivers in an environment file', edit: set('environments/dev.yaml', ['waivers'], [{ rule: 'policy/single-replica', kind: 'Deployment', name: 'x' }]), expect: ['environments/dev.yaml', 'waivers', 'waivers live in config/waivers.yaml: move them there'] },
   { name: 'waiver for an unknown environment', edit: set('waivers.yaml', ['waivers', 0, 'environments'], ['dve']), expect: ['waivers.yaml', 'waivers.0.environments', '"dve"', 'no such environment; use one of: dev, prod, staging'] },

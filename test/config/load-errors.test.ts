@@ -106,11 +106,16 @@ describe('one run reports every problem', () => {
   test('semantic checks still run beside a schema error in the same environment and workflow', () => {
     const dir = configWith(
       set('environments/prod.yaml', ['workflowDefaults', 'autoscaling', 'cpuUtilization'], 170),
+      // A fixed sidecar drain longer than the grace period: a semantic (cross-field) problem.
+      set('environments/prod.yaml', ['mesh', 'terminationDrainSeconds'], 170),
       set('environments/prod.yaml', ['workflowDefaults', 'terminationGracePeriodSeconds'], 60),
     );
     expect(errorOf(dir).issues.map((i) => i.key)).toEqual([
       'workflowDefaults.autoscaling.cpuUtilization',
       'workflowDefaults.terminationGracePeriodSeconds',
+      // research-assistant's own 600 s grace period (API and workers) outlives the fixed 170 s drain.
+      'workflows.1.overrides.terminationGracePeriodSeconds',
+      'workflows.1.overrides.workers.terminationGracePeriodSeconds',
     ]);
   });
 
@@ -189,7 +194,7 @@ describe('did you mean', () => {
   test('with nothing close, the allowed keys are listed', () => {
     const issues = errorOf(configWith(set('environments/prod.yaml', ['workflowDefaults', 'autoscaling', 'replicas'], 3))).issues;
     expect(issues).toHaveLength(1);
-    expect(issues[0].message).toBe('unknown key `replicas`; remove it or use one of the keys allowed here: minReplicas, maxReplicas, cpuUtilization, memoryUtilization, scaleUp, scaleDown, runningRunsPerPod, queueDepth');
+    expect(issues[0].message).toBe('unknown key `replicas`; remove it or use one of the keys allowed here: minReplicas, maxReplicas, cpuUtilization, memoryUtilization, memoryUtilizationReason, scaleUp, scaleDown, queueDepth');
   });
 
   test('a key misspelt inside a feature block suggests from that block', () => {

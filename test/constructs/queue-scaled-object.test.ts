@@ -27,12 +27,20 @@ describe('QueueScaledObject', () => {
     expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'wf-worker', envSourceContainerName: 'worker' });
   });
 
-  test('one postgresql trigger: the pending-runs query, POSTGRES_URI from the container, target = jobs per worker', () => {
+  test('one postgresql trigger: pending plus running runs, POSTGRES_URI from the container, target = jobs per worker', () => {
+    // Busy workers with an empty queue are not scaled down mid-run: running runs count against capacity.
     expect(so.spec.triggers).toEqual([{
       type: 'postgresql',
       metricType: 'AverageValue',
-      metadata: { connectionFromEnv: 'POSTGRES_URI', query: "SELECT COUNT(*) FROM run WHERE status='pending'", targetQueryValue: '7' },
+      metadata: { connectionFromEnv: 'POSTGRES_URI', query: "SELECT COUNT(*) FROM run WHERE status IN ('pending', 'running')", targetQueryValue: '7' },
     }]);
+  });
+
+  test('scale-down removes one pod per period after a long stabilisation window', () => {
+    expect(so.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown).toEqual({
+      stabilizationWindowSeconds: 600, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
+    });
+    expect(() => render({ ...props, scaleDown: { ...props.scaleDown, stabilizationWindowSeconds: 60 } })).toThrow(/stabilizationWindowSeconds 60 is too short; use at least 300/);
   });
 
   test('never zero: minReplicaCount is set (KEDA defaults to 0) and no idleReplicaCount', () => {

@@ -1,6 +1,7 @@
 /**
  * promtool unit tests of the workflow alerts: each alert fires on a synthetic incident and stays
- * silent on a healthy, below-threshold or neighbouring-namespace case.
+ * silent on a healthy, below-threshold, draining-pod or neighbouring-namespace case. Server series
+ * carry the exact names and labels recorded from the real server (fixtures.ts: serverSeries).
  */
 import { alertRuleGroups, RUNBOOK_ANCHORS } from '../../src/observability/alert-rules';
 import { testRules, type AlertRuleTest, type InputSeries } from '../../src/observability/promtool';
@@ -9,9 +10,14 @@ import {
   PROMTOOL,
   firing,
   histogram,
-  istioBucket,
-  istioRequests,
+  latencyBucket,
   perSecond,
+  postgresRuntimeSeries,
+  requests,
+  runFailed,
+  runSucceeded,
+  serverSeries,
+  WORKER_JOB,
   promtoolTest,
   ruleNamed,
   alertingRules,
@@ -43,6 +49,13 @@ const egress = (host: string, code: string, namespace = 'shop') =>
 const hpa = (metric: string) => `kube_horizontalpodautoscaler_${metric}{namespace="shop",horizontalpodautoscaler="shop-api"}`;
 
 const healthyPods = ['a1b2c', 'd3e4f', 'g5h6i'].map(pod);
+const workerPod = (name: string) => `shop-worker-5f6a7b8c9-${name}`;
+const workerPods = ['k1l2m', 'n3o4p', 'q5r6s'].map(workerPod);
+const workerReady = (p: string, condition: 'true' | 'false') => `kube_pod_status_ready{namespace="shop",pod="${p}",uid="u-${p}",condition="${condition}"}`;
+const deleting = (p: string) => `kube_pod_deletion_timestamp{namespace="shop",pod="${p}",uid="u-${p}"}`;
+const waiting = (p: string, container: string, reason: string) =>
+  `kube_pod_container_status_waiting_reason{namespace="shop",pod="${p}",uid="u-${p}",container="${container}",reason="${reason}"}`;
+const onWorker = (p: string) => ({ job: WORKER_JOB, pod: p });
 const silent = (alertname: string, eval_time: string): AlertRuleTest => ({ alertname, eval_time, exp_alerts: [] });
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -92,52 +105,71 @@ export const SCENARIOS: readonly Scenario[] = [
     checks: [silent('LangGraphApiDown', '5m')],
   },
 
-  // ------------------------------------------------------------ error rate
+  // ------------------------------------------------------------ error rate (server's own requests counter)
   {
-    // 9/s ok on stable, 1/s 5xx on canary: stable and canary traffic both count → 10 %.
-    name: 'error rate: 10 % 5xx across stable and canary fires after 2m',
-    series: [perSecond(istioRequests('200', 'shop-api-stable'), 9, 15), perSecond(istioRequests('503', 'shop-api-canary'), 1, 15)],
+    // 9/s ok on one pod, 1/s 500 on another (e.g. the canary): all API pods count → 10 %.
+    name: 'error rate: 10 % 5xx across the API pods fires after 2m',
+    series: [perSecond(requests('200', { pod: healthyPods[0] }), 9, 15), perSecond(requests('500', { pod: healthyPods[1], hash: 'c4n4ry' }), 1, 15)],
     checks: [
       silent('LangGraphHighErrorRate', '2m'),
       { alertname: 'LangGraphHighErrorRate', eval_time: '15m', exp_alerts: [firing(rule('LangGraphHighErrorRate'), {}, '10%')] },
     ],
   },
   {
-    name: 'error rate: 4 % (1 of 25 per second) stays silent',
-    series: [perSecond(istioRequests('200'), 24, 15), perSecond(istioRequests('500'), 1, 15)],
+    name: 'error rate: 4 % (1 of 25 per second) stays silent, and 404s are not errors',
+    series: [perSecond(requests('200'), 24, 15), perSecond(requests('500'), 1, 15), perSecond(requests('404', {}, ''), 20, 15)],
     checks: [silent('LangGraphHighErrorRate', '15m')],
   },
   {
     name: 'error rate: a neighbour namespace at 50 % 5xx stays silent here',
     series: [
-      perSecond(istioRequests('200'), 10, 15),
-      perSecond(istioRequests('200', 'shop-api', 'other'), 5, 15),
-      perSecond(istioRequests('500', 'shop-api', 'other'), 5, 15),
+      perSecond(requests('200'), 10, 15),
+      perSecond(requests('200', { namespace: 'other', job: 'other/other-api' }), 5, 15),
+      perSecond(requests('500', { namespace: 'other', job: 'other/other-api' }), 5, 15),
     ],
     checks: [silent('LangGraphHighErrorRate', '15m')],
   },
 
-  // ------------------------------------------------------------ p95 latency
+  // ------------------------------------------------------------ run failures (HTTP 200, failed run)
   {
-    // 20/s: 12 in (1000, 2500] ms, 8 in (2500, 5000] → p95 = 2500 + 2500·7/8 = 4687.5 ms.
-    name: 'latency: p95 4.6875 s fires after 3m',
-    series: histogram(istioBucket, { '500': 0, '1000': 0, '2500': 12, '5000': 20, '+Inf': 20 }, 15),
+    // Runs execute on the workers: 3/s succeed, 1/s fails after retries → 25 %.
+    name: 'run failures: 25 % of runs failing on the workers fires after 5m',
+    series: [perSecond(runSucceeded(onWorker(workerPods[0])), 3, 15), perSecond(runFailed(onWorker(workerPods[1])), 1, 15)],
     checks: [
-      silent('LangGraphHighLatency', '3m'),
-      { alertname: 'LangGraphHighLatency', eval_time: '15m', exp_alerts: [firing(rule('LangGraphHighLatency'), {}, '4.688s')] },
+      silent('LangGraphRunFailures', '4m'),
+      { alertname: 'LangGraphRunFailures', eval_time: '15m', exp_alerts: [firing(rule('LangGraphRunFailures'), {}, '25%')] },
     ],
   },
   {
-    // 18 of 20/s ≤ 500 ms, 2 in (500, 1000] → p95 = 500 + 500·1/2 = 750 ms.
-    name: 'latency: p95 0.75 s stays silent',
-    series: histogram(istioBucket, { '500': 18, '1000': 20, '2500': 20, '5000': 20, '+Inf': 20 }, 15),
+    name: 'run failures: 1 of 50 runs failing, or no runs at all, stays silent',
+    series: [perSecond(runSucceeded(onWorker(workerPods[0])), 49, 15), perSecond(runFailed(onWorker(workerPods[0])), 1, 15)],
+    checks: [silent('LangGraphRunFailures', '15m')],
+  },
+
+  // ------------------------------------------------------------ p95 latency (server histogram, ms)
+  {
+    // 20/s: 12 in (1000, 5000] ms, 8 in (5000, 15000] → p95 = 5000 + 10000·7/8 = 13750 ms.
+    name: 'latency: p95 13.75 s on a short route fires after 3m',
+    series: histogram(latencyBucket(), { '500.0': 0, '1000': 0, '5000': 12, '15000': 20, '+Inf': 20 }, 15),
+    checks: [
+      silent('LangGraphHighLatency', '3m'),
+      { alertname: 'LangGraphHighLatency', eval_time: '15m', exp_alerts: [firing(rule('LangGraphHighLatency'), {}, '13.75s')] },
+    ],
+  },
+  {
+    // 18 of 20/s ≤ 500 ms, 2 in (500, 1000] → p95 = 750 ms; the stream (60 s each) does not count.
+    name: 'latency: p95 0.75 s stays silent although /runs/stream responses last a minute',
+    series: [
+      ...histogram(latencyBucket(), { '500.0': 18, '1000': 20, '5000': 20, '+Inf': 20 }, 15),
+      ...histogram(latencyBucket({}, '/runs/stream', 'POST'), { '500.0': 0, '1000': 0, '5000': 0, '60000': 20, '+Inf': 20 }, 15),
+    ],
     checks: [silent('LangGraphHighLatency', '15m')],
   },
   {
     name: 'latency: a slow neighbour namespace stays silent here',
     series: [
-      ...histogram(istioBucket, { '500': 18, '1000': 20, '2500': 20, '5000': 20, '+Inf': 20 }, 15),
-      ...histogram((le) => istioBucket(le, 'shop-api', 'other'), { '500': 0, '1000': 0, '2500': 0, '5000': 20, '+Inf': 20 }, 15),
+      ...histogram(latencyBucket(), { '500.0': 18, '1000': 20, '5000': 20, '+Inf': 20 }, 15),
+      ...histogram(latencyBucket({ namespace: 'other', job: 'other/other-api' }), { '500.0': 0, '1000': 0, '5000': 0, '15000': 20, '+Inf': 20 }, 15),
     ],
     checks: [silent('LangGraphHighLatency', '15m')],
   },
@@ -214,6 +246,158 @@ export const SCENARIOS: readonly Scenario[] = [
       { series: memLimit(healthyPods[1]), values: `${GiB}x40` },
     ],
     checks: [silent('LangGraphMemoryLeak', '30m')],
+  },
+
+  // ------------------------------------------------------------ crash loops
+  {
+    name: 'crash loop: a worker container in CrashLoopBackOff for 5m fires',
+    series: [{ series: waiting(workerPods[0], 'worker', 'CrashLoopBackOff'), values: '1x10' }],
+    checks: [
+      silent('LangGraphCrashLooping', '4m'),
+      { alertname: 'LangGraphCrashLooping', eval_time: '10m', exp_alerts: [firing(rule('LangGraphCrashLooping'), { pod: workerPods[0], container: 'worker' })] },
+    ],
+  },
+  {
+    name: 'crash loop: an image pull wait, or a loop in another namespace, stays silent',
+    series: [
+      { series: waiting(workerPods[0], 'worker', 'ContainerCreating'), values: '1x10' },
+      { series: 'kube_pod_container_status_waiting_reason{namespace="other",pod="x-1",uid="u",container="api",reason="CrashLoopBackOff"}', values: '1x10' },
+    ],
+    checks: [silent('LangGraphCrashLooping', '10m')],
+  },
+
+  // ------------------------------------------------------------ queue workers
+  {
+    name: 'workers: none Ready pages after 5m',
+    series: workerPods.flatMap((p) => [{ series: workerReady(p, 'true'), values: '1x3 0x10' }, { series: workerReady(p, 'false'), values: '0x3 1x10' }]),
+    checks: [
+      silent('LangGraphWorkersDown', '6m'),
+      { alertname: 'LangGraphWorkersDown', eval_time: '13m', exp_alerts: [firing(rule('LangGraphWorkersDown'))] },
+    ],
+  },
+  {
+    // One worker draining its runs for 10 minutes (deletion timestamp set, not Ready).
+    name: 'workers: one draining worker pages nothing and raises no ticket',
+    series: [
+      ...workerPods.slice(0, 2).flatMap((p) => [{ series: workerReady(p, 'true'), values: '1x30' }, { series: workerReady(p, 'false'), values: '0x30' }]),
+      { series: workerReady(workerPods[2], 'true'), values: '1x5 0x20' },
+      { series: workerReady(workerPods[2], 'false'), values: '0x5 1x20' },
+      { series: deleting(workerPods[2]), values: '_x5 1.7e9x20' },
+    ],
+    checks: [silent('LangGraphWorkersDown', '25m'), silent('LangGraphWorkersNotReady', '25m')],
+  },
+  {
+    name: 'workers: one worker not Ready (not being deleted) for 15m raises a ticket',
+    series: [
+      ...workerPods.slice(0, 2).flatMap((p) => [{ series: workerReady(p, 'true'), values: '1x30' }, { series: workerReady(p, 'false'), values: '0x30' }]),
+      { series: workerReady(workerPods[2], 'true'), values: '1x5 0x25' },
+      { series: workerReady(workerPods[2], 'false'), values: '0x5 1x25' },
+    ],
+    checks: [
+      silent('LangGraphWorkersNotReady', '15m'),
+      silent('LangGraphWorkersDown', '30m'),
+      { alertname: 'LangGraphWorkersNotReady', eval_time: '25m', exp_alerts: [firing(rule('LangGraphWorkersNotReady'), {}, '1')] },
+    ],
+  },
+  {
+    name: 'worker memory: 950Mi of a 1Gi limit fires after 5m; the API container is not read as a worker',
+    series: [
+      { series: workingSet(workerPods[0], 'worker'), values: `${950 * MiB}x10` },
+      { series: memLimit(workerPods[0], 'worker'), values: `${GiB}x10` },
+      { series: workingSet(workerPods[1], 'worker'), values: `${500 * MiB}x10` },
+      { series: memLimit(workerPods[1], 'worker'), values: `${GiB}x10` },
+    ],
+    checks: [
+      silent('LangGraphWorkerHighMemory', '4m'),
+      { alertname: 'LangGraphWorkerHighMemory', eval_time: '10m', exp_alerts: [firing(rule('LangGraphWorkerHighMemory'), { pod: workerPods[0] }, '92.77%')] },
+    ],
+  },
+  {
+    name: 'worker memory: 500Mi of 1Gi stays silent',
+    series: [{ series: workingSet(workerPods[1], 'worker'), values: `${500 * MiB}x10` }, { series: memLimit(workerPods[1], 'worker'), values: `${GiB}x10` }],
+    checks: [silent('LangGraphWorkerHighMemory', '10m')],
+  },
+
+  // ------------------------------------------------------------ run queue (queue-wide gauges, every pod reports them)
+  {
+    // Every pod (API and workers) reports the same queue-wide value: max, never sum.
+    name: 'runs piling up: pending above zero and rising fires after 10m',
+    series: [healthyPods[0], workerPods[0], workerPods[1]].map((p) => ({
+      series: postgresRuntimeSeries('lg_api_num_pending_runs', { pod: p, job: p.startsWith('shop-worker') ? WORKER_JOB : undefined }),
+      values: '1+2x40',
+    })),
+    checks: [
+      silent('LangGraphRunsPilingUp', '5m'),
+      { alertname: 'LangGraphRunsPilingUp', eval_time: '35m', exp_alerts: [firing(rule('LangGraphRunsPilingUp'))] },
+    ],
+  },
+  {
+    name: 'runs piling up: a steady or draining queue stays silent',
+    series: [
+      { series: postgresRuntimeSeries('lg_api_num_pending_runs', { pod: healthyPods[0] }), values: '20x40' },
+      { series: postgresRuntimeSeries('lg_api_num_pending_runs', onWorker(workerPods[0])), values: '20x40' },
+      { series: postgresRuntimeSeries('lg_api_num_pending_runs', { namespace: 'other', job: 'other/other-api' }), values: '1+5x40' },
+    ],
+    checks: [silent('LangGraphRunsPilingUp', '40m')],
+  },
+  {
+    // Two workers with 10 slots each, all busy; every pod sees the same 7 pending runs.
+    name: 'no available workers: runs pending and every slot busy pages after 5m',
+    series: [
+      ...workerPods.slice(0, 2).flatMap((p) => [
+        { series: postgresRuntimeSeries('lg_api_num_pending_runs', onWorker(p)), values: '7x15' },
+        { series: serverSeries('lg_api_workers_available', onWorker(p)), values: '0x15' },
+      ]),
+      { series: postgresRuntimeSeries('lg_api_num_pending_runs', { pod: healthyPods[0] }), values: '7x15' },
+    ],
+    checks: [
+      silent('LangGraphNoAvailableWorkers', '4m'),
+      { alertname: 'LangGraphNoAvailableWorkers', eval_time: '10m', exp_alerts: [firing(rule('LangGraphNoAvailableWorkers'), {}, '7')] },
+    ],
+  },
+  {
+    name: 'no available workers: pending runs with a free slot somewhere, or no pending runs, stay silent',
+    series: [
+      { series: postgresRuntimeSeries('lg_api_num_pending_runs', onWorker(workerPods[0])), values: '7x15' },
+      { series: serverSeries('lg_api_workers_available', onWorker(workerPods[0])), values: '0x15' },
+      { series: serverSeries('lg_api_workers_available', onWorker(workerPods[1])), values: '1x15' },
+    ],
+    checks: [silent('LangGraphNoAvailableWorkers', '15m')],
+  },
+
+  // ------------------------------------------------------------ the server's own pools
+  {
+    name: 'server pools: a pod with its Postgres and Redis pools at max and none available fires after 5m',
+    series: [
+      { series: postgresRuntimeSeries('lg_api_pg_pool_available', { pod: healthyPods[0] }), values: '0x10' },
+      { series: postgresRuntimeSeries('lg_api_pg_pool_size', { pod: healthyPods[0] }), values: '150x10' },
+      { series: postgresRuntimeSeries('lg_api_pg_pool_max', { pod: healthyPods[0] }), values: '150x10' },
+      { series: postgresRuntimeSeries('lg_api_redis_pool_available', { pod: healthyPods[0] }), values: '0x10' },
+      { series: postgresRuntimeSeries('lg_api_redis_pool_size', { pod: healthyPods[0] }), values: '100x10' },
+      { series: postgresRuntimeSeries('lg_api_redis_pool_max', { pod: healthyPods[0] }), values: '100x10' },
+      { series: postgresRuntimeSeries('lg_api_pg_pool_requests_errors_total', { pod: healthyPods[0] }), values: '0+30x10' },
+    ],
+    checks: [
+      silent('LangGraphServerPostgresPoolExhausted', '4m'),
+      { alertname: 'LangGraphServerPostgresPoolExhausted', eval_time: '10m', exp_alerts: [firing(rule('LangGraphServerPostgresPoolExhausted'), { pod: healthyPods[0] })] },
+      { alertname: 'LangGraphServerRedisPoolExhausted', eval_time: '10m', exp_alerts: [firing(rule('LangGraphServerRedisPoolExhausted'), { pod: healthyPods[0] })] },
+      { alertname: 'LangGraphServerPostgresPoolErrors', eval_time: '10m', exp_alerts: [firing(rule('LangGraphServerPostgresPoolErrors'), { pod: healthyPods[0] }, '0.50')] },
+    ],
+  },
+  {
+    // A pool still growing (size below max) with none idle is not exhausted.
+    name: 'server pools: busy but below max, or errors in another namespace, stay silent',
+    series: [
+      { series: postgresRuntimeSeries('lg_api_pg_pool_available', { pod: healthyPods[0] }), values: '0x10' },
+      { series: postgresRuntimeSeries('lg_api_pg_pool_size', { pod: healthyPods[0] }), values: '40x10' },
+      { series: postgresRuntimeSeries('lg_api_pg_pool_max', { pod: healthyPods[0] }), values: '150x10' },
+      { series: postgresRuntimeSeries('lg_api_redis_pool_available', { pod: healthyPods[0] }), values: '5x10' },
+      { series: postgresRuntimeSeries('lg_api_redis_pool_size', { pod: healthyPods[0] }), values: '100x10' },
+      { series: postgresRuntimeSeries('lg_api_redis_pool_max', { pod: healthyPods[0] }), values: '100x10' },
+      { series: postgresRuntimeSeries('lg_api_pg_pool_requests_errors_total', { pod: healthyPods[0] }), values: '3x10' },
+      { series: postgresRuntimeSeries('lg_api_pg_pool_requests_errors_total', { namespace: 'other', job: 'other/other-api' }), values: '0+30x10' },
+    ],
+    checks: [silent('LangGraphServerPostgresPoolExhausted', '10m'), silent('LangGraphServerRedisPoolExhausted', '10m'), silent('LangGraphServerPostgresPoolErrors', '10m')],
   },
 
   // ------------------------------------------------------------ Postgres / Redis reachability

@@ -1,184 +1,226 @@
 /**
- * The canary AnalysisTemplate queries, exactly as rendered, evaluated by promtool over synthetic
- * series: a healthy, an unhealthy, a quiet canary and a canary beside a failing stable. Each
- * hand-computed value is then judged by the generated condition and checked against the
- * threshold in the analysis settings the condition came from.
+ * The canary AnalysisTemplate queries, exactly as rendered (with the Rollout's `canary-hash`
+ * argument substituted, as Argo does), evaluated by promtool over series labelled as the real
+ * server labels them: a healthy canary, one that fails requests, one whose runs fail behind HTTP
+ * 200, a slow one, a quiet one, and a healthy canary beside a failing stable. Each expected value is
+ * then judged with Argo's rules (success and failure conditions; neither → Inconclusive) and
+ * checked against the SLO the thresholds come from.
  */
-import { canaryAnalysisQueries, type CanaryAnalysisQueries, type CanaryAnalysisSettings } from '../../src/observability/canary-queries';
+import {
+  CANARY_HASH_PLACEHOLDER,
+  INCONCLUSIVE,
+  canaryAnalysisQueries,
+  type CanaryMetricQuery,
+} from '../../src/observability/canary-queries';
 import { testRules, type InputSeries } from '../../src/observability/promtool';
-import type { Sli } from '../../src/config/schema';
-import { ANALYSIS, ISTIO_SLI, PROMTOOL, SECONDS_SLI, histogram, istioBucket, istioRequests, perSecond, pinned, promtoolTest } from './fixtures';
+import {
+  ANALYSIS,
+  ISTIO_SLI,
+  PROMTOOL,
+  SERVER_SLI,
+  SLO,
+  histogram,
+  latencyBucket,
+  perSecond,
+  pinned,
+  promtoolTest,
+  requests,
+  runFailed,
+  runSucceeded,
+  type Target,
+} from './fixtures';
 
-const CANARY = 'shop-api-canary';
-const STABLE = 'shop-api-stable';
+const CANARY = '6d8f7c9b5';
+const STABLE = '5c7e6b8a4';
 const MINUTES = 10;
+const canary: Target = { hash: CANARY, pod: `shop-api-${CANARY}-x1y2z` };
+const stable: Target = { hash: STABLE, pod: `shop-api-${STABLE}-a1b2c` };
 
-/** Argo's condition in the one generated form, `result[0] <op> <number>`, read independently of the generator. */
-function judge(condition: string, value: number): boolean {
-  const match = /^result\[0\] (>=|<) (\d+(?:\.\d+)?)$/.exec(condition);
-  if (!match) throw new Error(`condition "${condition}" is not in the form result[0] >= x or result[0] < x`);
-  const threshold = Number(match[2]);
-  return match[1] === '>=' ? value >= threshold : value < threshold;
+type Phase = 'Successful' | 'Failed' | 'Inconclusive';
+
+/**
+ * Argo Rollouts' evaluation (metricutil EvaluateResult) for the two condition forms rendered,
+ * parsed here independently of the generator: failure wins, then success, else Inconclusive.
+ */
+function argoPhase(metric: CanaryMetricQuery, value: number): Phase {
+  const success = /^result\[0\] >= (\d+(?:\.\d+)?)$/.exec(metric.successCondition);
+  const failure = /^result\[0\] >= 0 && result\[0\] < (\d+(?:\.\d+)?)$/.exec(metric.failureCondition);
+  if (!success || !failure) throw new Error(`unexpected conditions ${metric.successCondition} / ${metric.failureCondition}`);
+  if (value >= 0 && value < Number(failure[1])) return 'Failed';
+  if (value >= Number(success[1])) return 'Successful';
+  return 'Inconclusive';
 }
 
-type Metric = keyof CanaryAnalysisQueries;
+const queries = canaryAnalysisQueries(SERVER_SLI, SLO, ANALYSIS, { namespace: 'shop', apiRunsJobs: true });
+const byName = Object.fromEntries([...queries.successRate, ...queries.latency].map((m) => [m.name, m]));
+type MetricName = 'http-success-rate' | 'run-success-rate' | 'latency-within-slo';
+
+/** The query as Argo runs it: the Rollout's `podTemplateHashValue: Latest` substituted. */
+const substituted = (m: CanaryMetricQuery) => m.query.split(CANARY_HASH_PLACEHOLDER).join(CANARY);
 
 interface CanaryCase {
   readonly name: string;
   readonly series: readonly InputSeries[];
   /** Hand-computed query values. */
-  readonly expected: Record<Metric, number>;
-  /** Whether the measurement passes. */
-  readonly passes: Record<Metric, boolean>;
+  readonly expected: Record<MetricName, number>;
+  readonly phases: Record<MetricName, Phase>;
 }
 
-const requests = (service: string, ok: number, failed: number, namespace = 'shop') => [
-  perSecond(istioRequests('200', service, namespace), ok, MINUTES),
-  perSecond(istioRequests('503', service, namespace), failed, MINUTES),
-];
-const latency = (service: string, cumulative: Record<string, number>, namespace = 'shop') =>
-  histogram((le) => istioBucket(le, service, namespace), cumulative, MINUTES);
-
-// 20/s: 18 within 500 ms, 2 in (500, 1000] → p95 = 500 + 500·(19 − 18)/2 = 750 ms.
-const FAST = { '500': 18, '1000': 20, '2500': 20, '5000': 20, '+Inf': 20 };
-// 20/s: 12 in (1000, 2500], 8 in (2500, 5000] → p95 = 2500 + 2500·(19 − 12)/8 = 4687.5 ms.
-const SLOW = { '500': 0, '1000': 0, '2500': 12, '5000': 20, '+Inf': 20 };
-// 31 of 32/s succeed → 0.96875; 28 of 32/s → 0.875.
-const healthyCanary = [...requests(CANARY, 31, 1), ...latency(CANARY, FAST)];
+const okRequests = (t: Target, perSec: number) => perSecond(requests('200', t), perSec, MINUTES);
+const failedRequests = (t: Target, perSec: number) => perSecond(requests('500', t), perSec, MINUTES);
+// Recorded `le` spellings: "500.0" and "1000" (the server mixes them); the queries match by value.
+const fastLatency = (t: Target) => histogram(latencyBucket(t), { '500.0': 32, '1000': 32, '5000': 32, '+Inf': 32 }, MINUTES);
+const runs = (t: Target, ok: number, failed: number) => [perSecond(runSucceeded(t), ok, MINUTES), perSecond(runFailed(t), failed, MINUTES)];
+const healthyCanary = [okRequests(canary, 32), ...fastLatency(canary), ...runs(canary, 8, 0)];
 
 const CASES: readonly CanaryCase[] = [
   {
-    name: 'healthy canary: 31 of 32 requests/s succeed, p95 0.75 s',
+    name: 'healthy canary: no 5xx, every run succeeds, every request within 1 s',
     series: healthyCanary,
-    expected: { successRate: 0.96875, p95Latency: 0.75 },
-    passes: { successRate: true, p95Latency: true },
+    expected: { 'http-success-rate': 1, 'run-success-rate': 1, 'latency-within-slo': 1 },
+    phases: { 'http-success-rate': 'Successful', 'run-success-rate': 'Successful', 'latency-within-slo': 'Successful' },
   },
   {
-    name: 'unhealthy canary: 4 of 32 requests/s answer 503 (12.5 % 5xx)',
-    series: [...requests(CANARY, 28, 4), ...latency(CANARY, FAST)],
-    expected: { successRate: 0.875, p95Latency: 0.75 },
-    passes: { successRate: false, p95Latency: true },
+    name: 'bad canary: 4 of 32 requests/s answer 500',
+    series: [okRequests(canary, 28), failedRequests(canary, 4), ...fastLatency(canary), ...runs(canary, 8, 0)],
+    expected: { 'http-success-rate': 0.875, 'run-success-rate': 1, 'latency-within-slo': 1 },
+    phases: { 'http-success-rate': 'Failed', 'run-success-rate': 'Successful', 'latency-within-slo': 'Successful' },
   },
   {
-    name: 'unhealthy canary: p95 latency 4.6875 s, above 2 s',
-    series: [...requests(CANARY, 31, 1), ...latency(CANARY, SLOW)],
-    expected: { successRate: 0.96875, p95Latency: 4.6875 },
-    passes: { successRate: true, p95Latency: false },
+    // The realistic bad release: the graph raises, the server still answers HTTP 200.
+    name: 'bad canary: 2 of 8 runs/s fail while every response is HTTP 200',
+    series: [okRequests(canary, 32), ...fastLatency(canary), ...runs(canary, 6, 2)],
+    expected: { 'http-success-rate': 1, 'run-success-rate': 0.75, 'latency-within-slo': 1 },
+    phases: { 'http-success-rate': 'Successful', 'run-success-rate': 'Failed', 'latency-within-slo': 'Successful' },
   },
   {
-    name: 'unhealthy canary: every request fails (no 2xx series at all)',
-    series: [perSecond(istioRequests('500', CANARY), 2, MINUTES), ...latency(CANARY, FAST)],
-    expected: { successRate: 0, p95Latency: 0.75 },
-    passes: { successRate: false, p95Latency: true },
+    // 32/s: 16 within 1000 ms, 16 in (1000, 5000] → half within the 1 s objective.
+    name: 'slow canary: half the requests take longer than the 1 s SLO threshold',
+    series: [okRequests(canary, 32), ...histogram(latencyBucket(canary), { '500.0': 0, '1000': 16, '5000': 32, '+Inf': 32 }, MINUTES), ...runs(canary, 8, 0)],
+    expected: { 'http-success-rate': 1, 'run-success-rate': 1, 'latency-within-slo': 0.5 },
+    phases: { 'http-success-rate': 'Successful', 'run-success-rate': 'Successful', 'latency-within-slo': 'Failed' },
   },
   {
-    name: 'quiet canary: no canary series at all yields passing values',
-    series: [...requests(STABLE, 31, 1), ...latency(STABLE, FAST)],
-    expected: { successRate: 1, p95Latency: 0 },
-    passes: { successRate: true, p95Latency: true },
-  },
-  {
-    // 2 requests/min, all failing and slow: 4 in the 2m window, below minRequestCount 10.
-    name: 'quiet canary: below the minimum request count even failures pass',
-    series: [
-      { series: istioRequests('500', CANARY), values: `0+2x${MINUTES}` },
-      ...['500', '1000', '2500'].map((le) => ({ series: istioBucket(le, CANARY), values: `0x${MINUTES}` })),
-      ...['5000', '+Inf'].map((le) => ({ series: istioBucket(le, CANARY), values: `0+2x${MINUTES}` })),
-    ],
-    expected: { successRate: 1, p95Latency: 0 },
-    passes: { successRate: true, p95Latency: true },
-  },
-  {
-    // 5 requests/min: exactly 10 in the 2m window, which is enough to judge.
-    name: 'canary at exactly the minimum request count is judged',
-    series: [
-      { series: istioRequests('500', CANARY), values: `0+5x${MINUTES}` },
-      ...['500', '1000', '2500'].map((le) => ({ series: istioBucket(le, CANARY), values: `0x${MINUTES}` })),
-      ...['5000', '+Inf'].map((le) => ({ series: istioBucket(le, CANARY), values: `0+5x${MINUTES}` })),
-    ],
-    // All observations in (2500, 5000] → p95 = 2500 + 2500·0.95 ≈ 4.875 s.
-    expected: { successRate: 0, p95Latency: 4.875 },
-    passes: { successRate: false, p95Latency: false },
-  },
-  {
-    name: 'failing stable neighbour: the canary values do not move',
+    name: 'streaming and waiting routes, open for the whole run, do not enter the latency SLI',
     series: [
       ...healthyCanary,
-      ...requests(STABLE, 5, 5),
-      ...latency(STABLE, SLOW),
-      // The same Service name in another namespace, failing too.
-      ...requests(CANARY, 0, 10, 'other'),
-      ...latency(CANARY, SLOW, 'other'),
+      ...(['/runs/stream', '/threads/{thread_id}/runs/wait', '/threads/{thread_id}/runs/{run_id}/join'] as const).flatMap((path) =>
+        histogram(latencyBucket(canary, path, path.endsWith('join') ? 'GET' : 'POST'), { '500.0': 0, '1000': 0, '5000': 0, '60000': 32, '+Inf': 32 }, MINUTES)),
     ],
-    expected: { successRate: 0.96875, p95Latency: 0.75 },
-    passes: { successRate: true, p95Latency: true },
+    expected: { 'http-success-rate': 1, 'run-success-rate': 1, 'latency-within-slo': 1 },
+    phases: { 'http-success-rate': 'Successful', 'run-success-rate': 'Successful', 'latency-within-slo': 'Successful' },
+  },
+  {
+    name: 'quiet canary: no canary series at all is inconclusive, not a pass',
+    series: [okRequests(stable, 32), ...fastLatency(stable), ...runs(stable, 8, 0)],
+    expected: { 'http-success-rate': INCONCLUSIVE, 'run-success-rate': INCONCLUSIVE, 'latency-within-slo': INCONCLUSIVE },
+    phases: { 'http-success-rate': 'Inconclusive', 'run-success-rate': 'Inconclusive', 'latency-within-slo': 'Inconclusive' },
+  },
+  {
+    // 2 requests and runs per minute, all failing and slow: 4 in the 2m window, below minRequestCount 10.
+    name: 'quiet canary: below the minimum count even failures are inconclusive',
+    series: [
+      { series: requests('500', canary), values: `0+2x${MINUTES}` },
+      ...['500.0', '1000'].map((le) => ({ series: latencyBucket(canary)(le), values: `0x${MINUTES}` })),
+      ...['5000', '+Inf'].map((le) => ({ series: latencyBucket(canary)(le), values: `0+2x${MINUTES}` })),
+      { series: runFailed(canary), values: `0+2x${MINUTES}` },
+    ],
+    expected: { 'http-success-rate': INCONCLUSIVE, 'run-success-rate': INCONCLUSIVE, 'latency-within-slo': INCONCLUSIVE },
+    phases: { 'http-success-rate': 'Inconclusive', 'run-success-rate': 'Inconclusive', 'latency-within-slo': 'Inconclusive' },
+  },
+  {
+    // 5 per minute: exactly 10 in the 2m window, which is enough to judge.
+    name: 'canary at exactly the minimum count is judged',
+    series: [
+      { series: requests('500', canary), values: `0+5x${MINUTES}` },
+      ...['500.0', '1000'].map((le) => ({ series: latencyBucket(canary)(le), values: `0x${MINUTES}` })),
+      ...['5000', '+Inf'].map((le) => ({ series: latencyBucket(canary)(le), values: `0+5x${MINUTES}` })),
+      { series: runFailed(canary), values: `0+5x${MINUTES}` },
+    ],
+    expected: { 'http-success-rate': 0, 'run-success-rate': 0, 'latency-within-slo': 0 },
+    phases: { 'http-success-rate': 'Failed', 'run-success-rate': 'Failed', 'latency-within-slo': 'Failed' },
+  },
+  {
+    name: "failing stable pods and another namespace's canary hash do not move the canary's result",
+    series: [
+      ...healthyCanary,
+      okRequests(stable, 5),
+      failedRequests(stable, 5),
+      ...histogram(latencyBucket(stable), { '500.0': 0, '1000': 0, '5000': 32, '+Inf': 32 }, MINUTES),
+      ...runs(stable, 1, 7),
+      failedRequests({ ...canary, namespace: 'other', job: 'other/other-api' }, 10),
+      ...runs({ ...canary, namespace: 'other', job: 'other/other-api' }, 0, 5),
+    ],
+    expected: { 'http-success-rate': 1, 'run-success-rate': 1, 'latency-within-slo': 1 },
+    phases: { 'http-success-rate': 'Successful', 'run-success-rate': 'Successful', 'latency-within-slo': 'Successful' },
   },
 ];
 
-function runCases(sli: Sli, analysis: CanaryAnalysisSettings, cases: readonly CanaryCase[], label: string) {
-  const queries = canaryAnalysisQueries(sli, analysis, { namespace: 'shop', canaryService: CANARY });
+describe('canary analysis queries (server metrics, pod-template hash)', () => {
+  test('thresholds are the SLO: availability for both success rates, latency share at the SLO threshold', () => {
+    expect(byName['http-success-rate'].successCondition).toBe(`result[0] >= ${SLO.availability}`);
+    expect(byName['run-success-rate'].successCondition).toBe(`result[0] >= ${SLO.availability}`);
+    expect(byName['latency-within-slo'].successCondition).toBe(`result[0] >= ${SLO.latency}`);
+    expect(byName['latency-within-slo'].query).toContain('le=~"1000(\\\\.0)?"');
+  });
 
-  describe(label, () => {
-    test('conditions come from the analysis thresholds in the one fixed form', () => {
-      expect(queries.successRate.successCondition).toBe(`result[0] >= ${analysis.minSuccessRate}`);
-      expect(queries.p95Latency.successCondition).toBe(`result[0] < ${analysis.maxP95LatencySeconds}`);
-    });
-
-    for (const c of cases) {
-      test(`${c.name}: expected values are judged as intended against the configured thresholds`, () => {
-        expect(judge(queries.successRate.successCondition, c.expected.successRate)).toBe(c.passes.successRate);
-        expect(c.expected.successRate >= analysis.minSuccessRate).toBe(c.passes.successRate);
-        expect(judge(queries.p95Latency.successCondition, c.expected.p95Latency)).toBe(c.passes.p95Latency);
-        expect(c.expected.p95Latency < analysis.maxP95LatencySeconds).toBe(c.passes.p95Latency);
-      });
-
-      promtoolTest(`${c.name}: promtool evaluates the rendered queries to the expected values`, () => {
-        const result = testRules(PROMTOOL!, [], [
-          {
-            name: c.name,
-            input_series: c.series,
-            promql_expr_test: (['successRate', 'p95Latency'] as const).map((metric) => ({
-              expr: pinned(queries[metric].query),
-              eval_time: `${MINUTES}m`,
-              exp_samples: [{ labels: '{}', value: c.expected[metric] }],
-            })),
-          },
-        ]);
-        if (!result.ok) throw new Error(result.output);
-      });
+  test('every query selects the canary by its hash argument, never by a Service label', () => {
+    for (const m of Object.values(byName)) {
+      expect(m.query).toContain(`rollouts_pod_template_hash="${CANARY_HASH_PLACEHOLDER}"`);
+      expect(m.query).not.toMatch(/destination_service|service=/);
+      expect(m.query).not.toMatch(/or vector\(1\)/);
     }
   });
-}
 
-runCases(ISTIO_SLI, ANALYSIS, CASES, 'canary analysis queries (Istio SLI, milliseconds)');
+  test('with queue workers the canary runs no jobs, so no run metric judges it', () => {
+    const withWorkers = canaryAnalysisQueries(SERVER_SLI, SLO, ANALYSIS, { namespace: 'shop', apiRunsJobs: false });
+    expect(withWorkers.successRate.map((m) => m.name)).toEqual(['http-success-rate']);
+  });
 
-// A seconds histogram and other labels: the same shapes, without the /1000.
-const secondsRequests = (code: string, service: string) => `http_requests_total{namespace="shop",service="${service}",code="${code}"}`;
-const secondsBucket = (service: string) => (le: string) => `http_request_duration_seconds_bucket{namespace="shop",service="${service}",le="${le}"}`;
-runCases(
-  SECONDS_SLI,
-  { ...ANALYSIS, minRequestCount: 0 },
-  [
-    {
-      name: 'seconds histogram, p95 4.6875 s with 12.5 % errors',
-      series: [
-        perSecond(secondsRequests('200', CANARY), 28, MINUTES),
-        perSecond(secondsRequests('500', CANARY), 4, MINUTES),
-        ...histogram(secondsBucket(CANARY), { '0.5': 0, '1': 0, '2.5': 12, '5': 20, '+Inf': 20 }, MINUTES),
-      ],
-      expected: { successRate: 0.875, p95Latency: 4.6875 },
-      passes: { successRate: false, p95Latency: false },
-    },
-    {
-      // minRequestCount 0: counters that exist but did not move still pass instead of yielding NaN.
-      name: 'seconds histogram, minRequestCount 0, canary series without traffic',
-      series: [
-        { series: secondsRequests('200', CANARY), values: `5x${MINUTES}` },
-        ...['0.5', '1', '2.5', '5', '+Inf'].map((le) => ({ series: secondsBucket(CANARY)(le), values: `5x${MINUTES}` })),
-      ],
-      expected: { successRate: 1, p95Latency: 0 },
-      passes: { successRate: true, p95Latency: true },
-    },
-  ],
-  'canary analysis queries (seconds histogram)',
-);
+  test('minRequestCount below 1 is refused: a ratio over nothing judges nothing', () => {
+    expect(() => canaryAnalysisQueries(SERVER_SLI, SLO, { ...ANALYSIS, minRequestCount: 0 }, { namespace: 'shop', apiRunsJobs: true })).toThrow(/minRequestCount 0/);
+  });
+
+  for (const c of CASES) {
+    test(`${c.name}: Argo judges the expected values as intended`, () => {
+      for (const name of Object.keys(c.expected) as MetricName[]) {
+        expect({ name, phase: argoPhase(byName[name], c.expected[name]) }).toEqual({ name, phase: c.phases[name] });
+      }
+    });
+
+    promtoolTest(`${c.name}: promtool evaluates the rendered queries to the expected values`, () => {
+      const result = testRules(PROMTOOL!, [], [{
+        name: c.name,
+        input_series: c.series,
+        promql_expr_test: (Object.keys(c.expected) as MetricName[]).map((name) => ({
+          expr: pinned(substituted(byName[name])),
+          eval_time: `${MINUTES}m`,
+          exp_samples: [{ labels: '{}', value: c.expected[name] }],
+        })),
+      }]);
+      if (!result.ok) throw new Error(result.output);
+    });
+  }
+});
+
+describe('canary analysis queries (an Istio view of the same pods)', () => {
+  // Istio's series come from each pod's sidecar through metrics merging, so they carry the
+  // relabelled hash too; the Service label is not used.
+  const istio = canaryAnalysisQueries(ISTIO_SLI, SLO, ANALYSIS, { namespace: 'shop', apiRunsJobs: true });
+  const istioRequests = (code: string, t: Target) =>
+    `istio_requests_total{namespace="shop",job="shop/shop-api",pod="${t.pod}",rollouts_pod_template_hash="${t.hash}",reporter="destination",destination_service_name="shop-api",response_code="${code}"}`;
+
+  test('no run metric without run outcomes, and no route exclusion without routes', () => {
+    expect(istio.successRate.map((m) => m.name)).toEqual(['http-success-rate']);
+    expect(istio.latency[0].query).not.toContain('path!~');
+  });
+
+  promtoolTest('Istio view: 12.5 % 503 on the canary fails although the Service label names the main Service', () => {
+    const result = testRules(PROMTOOL!, [], [{
+      name: 'istio view',
+      input_series: [perSecond(istioRequests('200', canary), 28, MINUTES), perSecond(istioRequests('503', canary), 4, MINUTES), perSecond(istioRequests('200', stable), 32, MINUTES)],
+      promql_expr_test: [{ expr: pinned(substituted(istio.successRate[0])), eval_time: `${MINUTES}m`, exp_samples: [{ labels: '{}', value: 0.875 }] }],
+    }]);
+    if (!result.ok) throw new Error(result.output);
+  });
+});

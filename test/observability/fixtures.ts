@@ -1,13 +1,15 @@
 /**
- * Shared inputs and hand-written input series for the observability tests.
+ * Shared inputs and input series for the observability tests.
  *
- * Series names and labels are spelled out here by hand, not produced by promql.ts, so a wrong
- * label name in the rules cannot be mirrored by the test data. Rates are whole numbers per
- * second and windows are covered by linear counters, so promtool's exact float comparison holds.
+ * Server series are not written in an assumed shape: `serverSeries` takes the name and the full
+ * label set of a sample recorded from the real LangGraph server (test/fixtures/signals/*.prom) and
+ * only then adds the labels the scrape adds (namespace, job, pod, …). A label the rules expect but
+ * the server does not emit therefore cannot be mirrored by the test data. Rates are whole numbers
+ * per second and windows are covered by linear counters, so promtool's exact float comparison holds.
  */
-import type { Sli } from '../../src/config/schema';
+import { SLI_DEFAULTS, type Sli } from '../../src/config/schema';
 import type { AlertRulesInput } from '../../src/observability/alert-rules';
-import type { CanaryAnalysisSettings } from '../../src/observability/canary-queries';
+import type { CanaryAnalysisSettings, SloSettings } from '../../src/observability/canary-queries';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,35 +17,41 @@ import { promtoolStatus, type ExpectedAlert, type InputSeries } from '../../src/
 import type { AlertingRule, RuleGroup } from '../../src/observability/rules';
 import { isAlertingRule } from '../../src/observability/rules';
 import type { SloRulesInput } from '../../src/observability/slo-rules';
+import { LANGGRAPH_SERVER_CATALOG, RECORDED_SERVER_METRICS } from '../../src/observability/metric-catalog';
+import { loadCatalog, SIGNALS_FIXTURES, type Catalog, type Sample } from '../signals/catalog';
 
 export const NS = 'shop';
 export const WORKFLOW = 'shop';
 export const RUNBOOK_BASE = 'https://git.example.com/platform/blob/main/docs/runbooks.md';
+export const API_JOB = 'shop/shop-api';
+export const WORKER_JOB = 'shop/shop-worker';
 
-/** Istio's standard metrics, the config's default SLI. */
+/** The config's default SLI: the LangGraph server's own metrics. */
+export const SERVER_SLI: Sli = SLI_DEFAULTS as Sli;
+
+/** An Istio view of the same pods (no route label, so nothing is excluded from latency). */
 export const ISTIO_SLI: Sli = {
+  ...SERVER_SLI,
   requestMetric: 'istio_requests_total',
   latencyHistogram: 'istio_request_duration_milliseconds_bucket',
-  latencyUnit: 'milliseconds',
+  latencyBuckets: [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000],
   statusCodeLabel: 'response_code',
-  serviceLabel: 'destination_service_name',
-  namespaceLabel: 'destination_service_namespace',
+  longLivedRoutes: [],
   matchers: { reporter: 'destination' },
-  serviceValue: 'name',
+  runOutcomes: { ...SERVER_SLI.runOutcomes, enabled: false },
 };
 
 /** A seconds histogram, to prove the unit handling. */
 export const SECONDS_SLI: Sli = {
+  ...SERVER_SLI,
   requestMetric: 'http_requests_total',
   latencyHistogram: 'http_request_duration_seconds_bucket',
   latencyUnit: 'seconds',
+  latencyBuckets: [0.5, 1, 2.5, 5],
   statusCodeLabel: 'code',
-  serviceLabel: 'service',
-  namespaceLabel: 'namespace',
-  matchers: {},
-  serviceValue: 'name',
+  longLivedRoutes: [],
+  runOutcomes: { ...SERVER_SLI.runOutcomes, enabled: false },
 };
-export const SECONDS_BUCKETS = [0.5, 1, 2.5, 5];
 
 export const THRESHOLDS = {
   errorRatio: 0.05,
@@ -53,41 +61,125 @@ export const THRESHOLDS = {
   llmFailuresPerSecond: 0.1,
 };
 
-export const API_SERVICES = ['shop-api', 'shop-api-stable', 'shop-api-canary'];
-
 export const ALERT_INPUT: AlertRulesInput = {
   workflow: WORKFLOW,
   namespace: NS,
-  sli: ISTIO_SLI,
+  sli: SERVER_SLI,
   thresholds: THRESHOLDS,
   runbookBaseUrl: RUNBOOK_BASE,
-  apiServices: API_SERVICES,
-  scrapeJob: 'shop/shop-api',
+  scrapeJob: API_JOB,
   workloadName: 'shop-api',
   containerName: 'api',
   hpaName: 'shop-api',
+  workers: { workloadName: 'shop-worker', containerName: 'worker' },
   exporterJobs: { postgres: { job: 'shop-postgres-exporter' }, redis: { job: 'shop-redis-exporter' } },
   llmFailures: { kind: 'mesh', hosts: ['api.openai.com', 'api.anthropic.com'] },
 };
 
+export const SLO: SloSettings = { availability: 0.999, latency: 0.99, latencyThresholdSeconds: 1 };
+
 export const SLO_INPUT: SloRulesInput = {
   workflow: WORKFLOW,
   namespace: NS,
-  sli: ISTIO_SLI,
+  sli: SERVER_SLI,
   slo: { availability: 0.999, latency: 0.99, latencyThresholdSeconds: 2 },
   runbookBaseUrl: RUNBOOK_BASE,
-  apiServices: API_SERVICES,
+  scrapeJob: API_JOB,
 };
 
 export const ANALYSIS: CanaryAnalysisSettings = {
   intervalSeconds: 60,
   failureLimit: 3,
   consecutiveErrorLimit: 4,
-  minSuccessRate: 0.95,
-  maxP95LatencySeconds: 2,
+  inconclusiveLimit: 2,
   minRequestCount: 10,
   window: '2m',
 };
+
+// ---------------------------------------------------------------- series from the recorded server
+
+const recorded: Catalog = loadCatalog(join(SIGNALS_FIXTURES, 'langgraph-api-metrics.internal.prom'));
+
+/** Labels Prometheus adds through the PodMonitor (and its relabelings). */
+export interface Target {
+  readonly namespace?: string;
+  readonly job?: string;
+  readonly pod?: string;
+  /** The relabelled rollouts-pod-template-hash (Rollout pods only). @default none */
+  readonly hash?: string;
+}
+
+function targetLabels(t: Target): Record<string, string> {
+  const pod = t.pod ?? 'shop-api-7d9f8c6b5-a1b2c';
+  return {
+    namespace: t.namespace ?? NS,
+    job: t.job ?? API_JOB,
+    pod,
+    container: 'istio-proxy',
+    endpoint: 'http-envoy-prom',
+    instance: '10.0.0.12:15020',
+    ...(t.hash ? { rollouts_pod_template_hash: t.hash } : {}),
+  };
+}
+
+function formatSeries(name: string, labels: Record<string, string>): string {
+  const body = Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)
+    .join(',');
+  return `${name}{${body}}`;
+}
+
+function recordedSample(series: string, pick: Record<string, string>): Sample {
+  for (const family of recorded.values()) {
+    for (const sample of family.samples) {
+      if (sample.name === series && Object.entries(pick).every(([k, v]) => sample.labels[k] === v)) return sample;
+    }
+  }
+  throw new Error(`no recorded sample ${series} with ${JSON.stringify(pick)} in langgraph-api-metrics.internal.prom`);
+}
+
+/**
+ * A series exactly as the real server labels it: the label set of a recorded sample of `series`
+ * (the first whose labels include `pick`), with `values` for labels the sample has (e.g. another
+ * `path` or `status`; a label it lacks is refused), plus the scrape's target labels.
+ */
+export function serverSeries(series: string, target: Target = {}, values: Record<string, string> = {}, pick: Record<string, string> = {}): string {
+  const sample = recordedSample(series, pick);
+  for (const k of Object.keys(values)) {
+    if (!(k in sample.labels)) throw new Error(`the recorded ${series} has no label ${k} (it has ${Object.keys(sample.labels).join(', ')})`);
+  }
+  return formatSeries(series, { ...sample.labels, ...values, ...targetLabels(target) });
+}
+
+/**
+ * A Postgres-runtime gauge (not observable in the in-memory recording): its declared name with the
+ * resource labels every recorded lg_api_* gauge carries.
+ */
+export function postgresRuntimeSeries(name: string, target: Target = {}): string {
+  const declared = LANGGRAPH_SERVER_CATALOG.metrics.find((m) => m.name === name);
+  if (!declared || RECORDED_SERVER_METRICS.includes(name)) throw new Error(`${name} is not a declared Postgres-only server metric`);
+  const template = recordedSample('lg_api_workers_max', {});
+  return formatSeries(name, { ...template.labels, ...targetLabels(target) });
+}
+
+/** HTTP requests of one route and status. */
+export function requests(status: string, target: Target = {}, path = '/threads/{thread_id}/state', method = 'GET'): string {
+  return serverSeries('lg_api_http_requests_total', target, { status, path, method });
+}
+
+/** Latency buckets of one route (the server writes `le` as "10.0", "500.0", "1000", "5000", "+Inf": give those spellings). */
+export function latencyBucket(target: Target = {}, path = '/threads/{thread_id}/state', method = 'GET') {
+  return (le: string) => serverSeries('lg_api_http_requests_latency_bucket', target, { path, method, le }, { le: '+Inf' });
+}
+
+export function runSucceeded(target: Target = {}): string {
+  return serverSeries('lg_api_run_success_counter_total', target);
+}
+
+export function runFailed(target: Target = {}): string {
+  return serverSeries('lg_api_run_failed_after_retry_counter_total', target, {}, { status: 'error' });
+}
 
 // ---------------------------------------------------------------- promtool availability
 
@@ -148,16 +240,7 @@ function jestRunId(): string {
   }
 }
 
-// ---------------------------------------------------------------- series, spelled by hand
-
-/** Istio destination-side request counter of a Service. */
-export function istioRequests(code: string, service = 'shop-api', namespace = NS): string {
-  return `istio_requests_total{reporter="destination",destination_service_namespace="${namespace}",destination_service_name="${service}",response_code="${code}"}`;
-}
-
-export function istioBucket(le: string, service = 'shop-api', namespace = NS): string {
-  return `istio_request_duration_milliseconds_bucket{reporter="destination",destination_service_namespace="${namespace}",destination_service_name="${service}",le="${le}"}`;
-}
+// ---------------------------------------------------------------- series helpers
 
 /** A counter growing `perSecond` each second, sampled every minute for `minutes` minutes. */
 export function perSecond(series: string, perSecondRate: number, minutes: number): InputSeries {
@@ -206,7 +289,7 @@ export function firing(rule: AlertingRule, outputLabels: Record<string, string> 
       if (!(name in labels)) throw new Error(`annotation ${key} of ${rule.alert} uses $labels.${name}, which the test case lacks`);
       return labels[name];
     });
-    text = text.replace(/\{\{ (\$value \| \w+|printf "[^"]*" \$value) \}\}/g, () => {
+    text = text.replace(/\{\{ (\$value(?: \| \w+)?|printf "[^"]*" \$value) \}\}/g, () => {
       if (valueText === undefined) throw new Error(`annotation ${key} of ${rule.alert} shows $value; give the expected text`);
       return valueText;
     });

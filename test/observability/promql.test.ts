@@ -9,9 +9,12 @@ import {
   serverErrorRate,
   sliMatchers,
   toHistogramUnit,
+  latencyBucketSelector,
+  escapeRegex,
+  runFailureRatio,
 } from '../../src/observability/promql';
 import type { Sli } from '../../src/config/schema';
-import { ISTIO_SLI, SECONDS_SLI } from './fixtures';
+import { ISTIO_SLI, SECONDS_SLI, SERVER_SLI } from './fixtures';
 
 describe('label matchers', () => {
   test('values are escaped for PromQL double-quoted strings', () => {
@@ -37,38 +40,39 @@ describe('label matchers', () => {
 });
 
 describe('SLI scoping', () => {
-  test('namespace first, then the services, then the fixed matchers in label order', () => {
-    const sli: Sli = { ...ISTIO_SLI, matchers: { reporter: 'destination', destination_service_namespace_kind: 'x', app: 'y' } };
-    expect(sliMatchers(sli, { namespace: 'shop', services: ['shop-api'] }).map((m) => m.label)).toEqual([
-      'destination_service_namespace',
-      'destination_service_name',
+  test('namespace, then jobs, then the pod-template hash, then the fixed matchers in label order', () => {
+    const sli: Sli = { ...ISTIO_SLI, matchers: { reporter: 'destination', app: 'y' } };
+    expect(sliMatchers(sli, { namespace: 'shop', jobs: ['shop/shop-api'], podTemplateHash: '{{args.canary-hash}}' }).map((m) => m.label)).toEqual([
+      'namespace',
+      'job',
+      'rollouts_pod_template_hash',
       'app',
-      'destination_service_namespace_kind',
       'reporter',
     ]);
   });
 
-  test('FQDN service values', () => {
-    const sli: Sli = { ...ISTIO_SLI, serviceLabel: 'destination_service', serviceValue: 'fqdn' };
-    expect(requestRate(sli, { namespace: 'shop', services: ['shop-api'] }, '5m')).toBe(
-      'sum(rate(istio_requests_total{destination_service_namespace="shop",destination_service="shop-api.shop.svc.cluster.local",reporter="destination"}[5m]))',
+  test("the server's own lg_api metrics, scoped by scrape job and hash, never by Service", () => {
+    expect(serverErrorRate(SERVER_SLI, { namespace: 'shop', jobs: ['shop/shop-api'], podTemplateHash: 'abc' }, '2m')).toBe(
+      'sum(rate(lg_api_http_requests_total{namespace="shop",job="shop/shop-api",rollouts_pod_template_hash="abc",status=~"5.."}[2m]))',
     );
   });
 
-  test("the server's own lg_api metrics", () => {
-    const sli: Sli = {
-      requestMetric: 'lg_api_http_requests_total',
-      latencyHistogram: 'lg_api_http_requests_latency_bucket',
-      latencyUnit: 'milliseconds',
-      statusCodeLabel: 'status',
-      serviceLabel: 'service',
-      namespaceLabel: 'namespace',
-      matchers: {},
-      serviceValue: 'name',
-    };
-    expect(serverErrorRate(sli, { namespace: 'shop', services: ['shop-api'] }, '2m')).toBe(
-      'sum(rate(lg_api_http_requests_total{namespace="shop",service="shop-api",status=~"5.."}[2m]))',
+  test('long-lived routes leave the latency SLI as one anchored alternation of escaped route templates', () => {
+    const selector = latencyBucketSelector(SERVER_SLI, { namespace: 'shop' });
+    expect(selector).toContain('path!~"/runs/stream|/runs/wait|/threads/\\\\{thread_id\\\\}/runs/\\\\{run_id\\\\}/join|');
+    for (const route of SERVER_SLI.longLivedRoutes) expect(new RegExp(`^(?:${SERVER_SLI.longLivedRoutes.map(escapeRegex).join('|')})$`).test(route)).toBe(true);
+    expect(new RegExp(`^(?:${SERVER_SLI.longLivedRoutes.map(escapeRegex).join('|')})$`).test('/threads/{thread_id}/state')).toBe(false);
+    // The request counter (success SLI) keeps every route.
+    expect(requestRate(SERVER_SLI, { namespace: 'shop' }, '5m')).not.toContain('path');
+  });
+
+  test('run outcomes read both counters, 0 where a counter has no series yet', () => {
+    expect(runFailureRatio(SERVER_SLI, { namespace: 'shop' }, '5m')).toBe(
+      '((sum(rate(lg_api_run_failed_after_retry_counter_total{namespace="shop"}[5m])) or vector(0)) / ' +
+        '((sum(rate(lg_api_run_failed_after_retry_counter_total{namespace="shop"}[5m])) or vector(0)) + ' +
+        '(sum(rate(lg_api_run_success_counter_total{namespace="shop"}[5m])) or vector(0))))',
     );
+    expect(() => runFailureRatio(ISTIO_SLI, { namespace: 'shop' }, '5m')).toThrow(/runOutcomes.enabled is false/);
   });
 
   test('a window that is not a PromQL duration is refused', () => {

@@ -25,7 +25,7 @@ function tokenize(expr: string): Token[] {
   const tokens: Token[] = [];
   const patterns: [Token['kind'], RegExp][] = [
     ['string', /^"(?:[^"\\]|\\.)*"/],
-    ['duration', /^\[\d+[smhdwy]\]/],
+    ['duration', /^\[\d+[smhdwy](?::\d+[smhdwy])?\]/],
     ['number', /^(?:\d+(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+)/i],
     ['ident', /^[a-zA-Z_:][a-zA-Z0-9_:]*/],
     ['op', /^(?:==|!=|>=|<=|=~|!~|[-+*/%^<>=])/],

@@ -6,15 +6,14 @@ import { counterValues, testRules, type AlertRuleTest, type InputSeries, type Pr
 import { BURN_RATE_ALERTS, burnRateAlertName, sloRuleGroups, type SloKind, type SloRulesInput } from '../../src/observability/slo-rules';
 import {
   PROMTOOL,
-  SECONDS_BUCKETS,
   SECONDS_SLI,
   SLO_INPUT,
   alertingRules,
   firing,
   histogram,
-  istioBucket,
-  istioRequests,
+  latencyBucket,
   perSecond,
+  requests,
   pinned,
   promtoolTest,
   ruleNamed,
@@ -36,7 +35,7 @@ interface RatioCase {
   readonly expected: number | undefined;
 }
 
-const istioLatency = (cumulative: Record<string, number>) => histogram(istioBucket, cumulative, 10);
+const serverLatency = (cumulative: Record<string, number>, path?: string, method?: string) => histogram(latencyBucket({}, path, method), cumulative, 10);
 const withThreshold = (latencyThresholdSeconds: number): SloRulesInput => ({
   ...SLO_INPUT,
   slo: { ...SLO_INPUT.slo, latencyThresholdSeconds },
@@ -44,23 +43,22 @@ const withThreshold = (latencyThresholdSeconds: number): SloRulesInput => ({
 const secondsInput: SloRulesInput = {
   ...SLO_INPUT,
   sli: SECONDS_SLI,
-  latencyBuckets: SECONDS_BUCKETS,
   slo: { ...SLO_INPUT.slo, latencyThresholdSeconds: 1.75 },
 };
-const secondsBucket = (le: string) => `http_request_duration_seconds_bucket{namespace="shop",service="shop-api",le="${le}"}`;
+const secondsBucket = (le: string) => `http_request_duration_seconds_bucket{namespace="shop",job="shop/shop-api",le="${le}"}`;
 
 const RATIO_CASES: readonly RatioCase[] = [
   {
     name: 'availability: 2 of 64 requests/s answered 5xx → 0.03125',
     input: SLO_INPUT,
-    series: [perSecond(istioRequests('200'), 62, 10), perSecond(istioRequests('500'), 2, 10)],
+    series: [perSecond(requests('200'), 62, 10), perSecond(requests('500'), 2, 10)],
     slo: 'availability',
     expected: 2 / 64,
   },
   {
     name: 'availability: traffic without 5xx records 0, not nothing',
     input: SLO_INPUT,
-    series: [perSecond(istioRequests('200'), 10, 10)],
+    series: [perSecond(requests('200'), 10, 10)],
     slo: 'availability',
     expected: 0,
   },
@@ -72,34 +70,45 @@ const RATIO_CASES: readonly RatioCase[] = [
     expected: undefined,
   },
   {
-    // 2 s lies between Istio's 1000 and 2500 ms buckets; nothing in between here, so 48 of 64 are fast.
-    name: 'latency, 2 s (interpolated between Istio buckets): 16 of 64/s above 5 s → 0.25',
+    // 2 s lies between the server's 1000 and 5000 ms buckets; nothing in between here, so 48 of 64 are fast.
+    name: 'latency, 2 s (interpolated between the server buckets): 16 of 64/s above 5 s → 0.25',
     input: SLO_INPUT,
-    series: istioLatency({ '500': 48, '1000': 48, '2500': 48, '5000': 48, '+Inf': 64 }),
+    series: serverLatency({ '500.0': 48, '1000': 48, '5000': 48, '15000': 48, '+Inf': 64 }),
     slo: 'latency',
     expected: 0.25,
   },
   {
-    // Fast ≈ 20 + (60 − 20)·(1750 − 1000)/(2500 − 1000) = 40 of 64 → 1 − 40/64.
-    name: 'latency, 1.75 s: linear interpolation inside the (1000, 2500] ms bucket → 0.375',
-    input: withThreshold(1.75),
-    series: istioLatency({ '500': 20, '1000': 20, '2500': 60, '5000': 60, '+Inf': 64 }),
+    // Fast ≈ 20 + (60 − 20)·(3000 − 1000)/(5000 − 1000) = 40 of 64 → 1 − 40/64.
+    name: 'latency, 3 s: linear interpolation inside the (1000, 5000] ms bucket → 0.375',
+    input: withThreshold(3),
+    series: serverLatency({ '500.0': 20, '1000': 20, '5000': 60, '15000': 60, '+Inf': 64 }),
     slo: 'latency',
     expected: 0.375,
   },
   {
-    name: 'latency, 2.5 s: exactly on a bucket boundary → 1 − 60/64 = 0.0625',
-    input: withThreshold(2.5),
-    series: istioLatency({ '500': 20, '1000': 20, '2500': 60, '5000': 60, '+Inf': 64 }),
+    name: 'latency, 5 s: exactly on a bucket boundary → 1 − 60/64 = 0.0625',
+    input: withThreshold(5),
+    series: serverLatency({ '500.0': 20, '1000': 20, '5000': 60, '15000': 60, '+Inf': 64 }),
     slo: 'latency',
     expected: 0.0625,
   },
   {
-    name: 'latency, 1.75 s: Prometheus 3 bucket spelling le="1000.0" matches too',
-    input: withThreshold(1.75),
-    series: istioLatency({ '500.0': 20, '1000.0': 20, '2500.0': 60, '5000.0': 60, '+Inf': 64 }),
+    name: 'latency, 3 s: the Prometheus 3 bucket spelling le="1000.0" matches too',
+    input: withThreshold(3),
+    series: serverLatency({ '500.0': 20, '1000.0': 20, '5000.0': 60, '15000.0': 60, '+Inf': 64 }),
     slo: 'latency',
     expected: 0.375,
+  },
+  {
+    name: 'latency: /runs/wait and /threads/{thread_id}/stream, open for whole runs, do not count → 0.0625',
+    input: withThreshold(5),
+    series: [
+      ...serverLatency({ '500.0': 20, '1000': 20, '5000': 60, '15000': 60, '+Inf': 64 }),
+      ...serverLatency({ '500.0': 0, '1000': 0, '5000': 0, '15000': 0, '+Inf': 64 }, '/runs/wait', 'POST'),
+      ...serverLatency({ '500.0': 0, '1000': 0, '5000': 0, '15000': 0, '+Inf': 64 }, '/threads/{thread_id}/stream', 'GET'),
+    ],
+    slo: 'latency',
+    expected: 0.0625,
   },
   {
     name: 'latency, seconds histogram, 1.75 s → 0.375',
@@ -153,14 +162,14 @@ function sloSeries(kind: SloKind, segments: readonly Segment[], stepMinutes: num
   const bad = counter((b) => b);
   if (kind === 'availability') {
     return [
-      { series: istioRequests('200'), values: good },
-      { series: istioRequests('500'), values: bad },
+      { series: requests('200'), values: good },
+      { series: requests('500'), values: bad },
     ];
   }
   // Fast requests within 500 ms; slow ones above 5 s.
   return [
-    ...['500', '1000', '2500', '5000'].map((le) => ({ series: istioBucket(le), values: good })),
-    { series: istioBucket('+Inf'), values: all },
+    ...['500.0', '1000', '5000'].map((le) => ({ series: latencyBucket()(le), values: good })),
+    { series: latencyBucket()('+Inf'), values: all },
   ];
 }
 

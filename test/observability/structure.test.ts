@@ -12,42 +12,29 @@ import { canaryAnalysisQueries } from '../../src/observability/canary-queries';
 import { checkRules, ruleFileYaml } from '../../src/observability/promtool';
 import { isAlertingRule, type RuleGroup } from '../../src/observability/rules';
 import { sloRuleGroups } from '../../src/observability/slo-rules';
-import type { Sli } from '../../src/config/schema';
-import { ALERT_INPUT, ANALYSIS, ISTIO_SLI, PROMTOOL, RUNBOOK_BASE, SECONDS_BUCKETS, SECONDS_SLI, SLO_INPUT, promtoolTest } from './fixtures';
+import { ALERT_INPUT, ANALYSIS, ISTIO_SLI, PROMTOOL, RUNBOOK_BASE, SECONDS_SLI, SLO, SLO_INPUT, promtoolTest } from './fixtures';
 import { scanSelectors } from './selectors';
 
 const RUNBOOKS = readFileSync(join(__dirname, '../../docs/runbooks.md'), 'utf8');
 
-/** The server's own metrics as the SLI (latency in milliseconds since the agent server's OTel move). */
-const LG_API_SLI: Sli = {
-  requestMetric: 'lg_api_http_requests_total',
-  latencyHistogram: 'lg_api_http_requests_latency_bucket',
-  latencyUnit: 'milliseconds',
-  statusCodeLabel: 'status',
-  serviceLabel: 'service',
-  namespaceLabel: 'namespace',
-  matchers: {},
-  serviceValue: 'name',
-};
-
 const VARIANTS: Record<string, { alerts: AlertRulesInput; slo: Parameters<typeof sloRuleGroups>[0] }> = {
-  'canary environment, Istio SLI, all optional alerts': { alerts: ALERT_INPUT, slo: SLO_INPUT },
-  'rolling environment, no exporters, no LLM source': {
-    alerts: { ...ALERT_INPUT, apiServices: ['shop-api'], exporterJobs: undefined, llmFailures: undefined },
-    slo: { ...SLO_INPUT, apiServices: ['shop-api'] },
+  "server's own metrics, queue workers, all optional alerts": { alerts: ALERT_INPUT, slo: SLO_INPUT },
+  'no workers, no exporters, no LLM source': {
+    alerts: { ...ALERT_INPUT, workers: undefined, exporterJobs: undefined, llmFailures: undefined },
+    slo: SLO_INPUT,
   },
-  'seconds SLI, FQDN service values, exporters elsewhere, LLM counter': {
+  'seconds SLI without run outcomes, exporters elsewhere, LLM counter': {
     alerts: {
       ...ALERT_INPUT,
-      sli: { ...SECONDS_SLI, serviceValue: 'fqdn' },
+      sli: SECONDS_SLI,
       exporterJobs: { postgres: { job: 'pg', namespace: 'databases' } },
       llmFailures: { kind: 'counter', metric: 'llm_upstream_failures_total', matchers: { provider: 'openai' } },
     },
-    slo: { ...SLO_INPUT, sli: { ...SECONDS_SLI, serviceValue: 'fqdn' }, latencyBuckets: SECONDS_BUCKETS },
+    slo: { ...SLO_INPUT, sli: SECONDS_SLI },
   },
-  "server's own lg_api metrics": {
-    alerts: { ...ALERT_INPUT, sli: LG_API_SLI },
-    slo: { ...SLO_INPUT, sli: LG_API_SLI, latencyBuckets: [5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000] },
+  'an Istio view of the same pods': {
+    alerts: { ...ALERT_INPUT, sli: ISTIO_SLI },
+    slo: { ...SLO_INPUT, sli: ISTIO_SLI },
   },
 };
 
@@ -91,18 +78,17 @@ describe.each(Object.entries(VARIANTS))('%s', (_name, variant) => {
     }
   });
 
-  test('SLI request and latency selectors name only the workflow API services', () => {
+  test('SLI request and latency selectors read the API scrape job, never a Service label', () => {
     const sli = variant.alerts.sli;
-    // SLI selectors scope by the SLI's namespace label (the mesh egress selector does not).
+    // (The mesh's client-side egress series to LLM providers, reporter="source", are not the SLI.)
     const isSliSelector = (x: ReturnType<typeof scanSelectors>[number]) =>
-      (x.metric === sli.requestMetric || x.metric === sli.latencyHistogram) && x.matchers.some((m) => m.label === sli.namespaceLabel);
+      (x.metric === sli.requestMetric || x.metric === sli.latencyHistogram) && !x.matchers.some((m) => m.label === 'reporter' && m.value === 'source');
     let seen = 0;
     for (const rule of rules) {
       for (const s of scanSelectors(rule.expr).filter(isSliSelector)) {
         seen++;
-        const service = s.matchers.find((m) => m.label === sli.serviceLabel);
-        expect(service).toBeDefined();
-        expect(service!.value).toContain('shop-api');
+        expect(s.matchers).toContainEqual({ label: 'job', op: '=', value: 'shop/shop-api' });
+        expect(s.matchers.map((m) => m.label)).not.toEqual(expect.arrayContaining([expect.stringMatching(/service/)]));
       }
     }
     expect(seen).toBeGreaterThan(10);
@@ -163,25 +149,33 @@ describe('alerts exist only for what the input names', () => {
     expect(got).not.toContain('LangGraphPostgresDown');
   });
 
+  test('no queue workers: no worker alerts; no run outcomes: no run-failure alert', () => {
+    const got = names({ ...ALERT_INPUT, workers: undefined, sli: SECONDS_SLI });
+    for (const n of ['LangGraphWorkersDown', 'LangGraphWorkersNotReady', 'LangGraphWorkerHighMemory', 'LangGraphRunFailures']) expect(got).not.toContain(n);
+    // Queue and pool alerts stay: the API pods execute runs themselves then.
+    for (const n of ['LangGraphRunsPilingUp', 'LangGraphNoAvailableWorkers', 'LangGraphServerPostgresPoolExhausted']) expect(got).toContain(n);
+  });
+
   test('no LLM failure source: no LLM alert', () => {
     expect(names({ ...ALERT_INPUT, llmFailures: undefined })).not.toContain('LangGraphLlmProviderFailures');
   });
 });
 
 describe('canary queries are scoped', () => {
-  test('every selector names the namespace and the canary Service only', () => {
-    const queries = canaryAnalysisQueries(ISTIO_SLI, ANALYSIS, { namespace: 'shop', canaryService: 'shop-api-canary' });
-    for (const q of [queries.successRate.query, queries.p95Latency.query]) {
-      const selectors = scanSelectors(q);
+  test('every selector names the namespace and the canary hash argument only', () => {
+    const queries = canaryAnalysisQueries(ISTIO_SLI, SLO, ANALYSIS, { namespace: 'shop', apiRunsJobs: true });
+    for (const q of [...queries.successRate, ...queries.latency]) {
+      const selectors = scanSelectors(q.query);
       expect(selectors.length).toBeGreaterThanOrEqual(2);
       for (const s of selectors) {
         expect(s.matchers).toEqual(
           expect.arrayContaining([
-            { label: 'destination_service_namespace', op: '=', value: 'shop' },
-            { label: 'destination_service_name', op: '=', value: 'shop-api-canary' },
+            { label: 'namespace', op: '=', value: 'shop' },
+            { label: 'rollouts_pod_template_hash', op: '=', value: '{{args.canary-hash}}' },
             { label: 'reporter', op: '=', value: 'destination' },
           ]),
         );
+        expect(s.matchers.map((m) => m.label).filter((l) => l.includes('service'))).toEqual([]);
       }
     }
   });
@@ -196,13 +190,13 @@ describe('input errors name the bad value and the fix', () => {
     expect(() => alertRuleGroups({ ...ALERT_INPUT, llmFailures: { kind: 'mesh', hosts: [] } })).toThrow(/llmFailures.hosts is empty/);
   });
 
-  test('a histogram whose buckets are unknown', () => {
-    expect(() => sloRuleGroups({ ...SLO_INPUT, sli: LG_API_SLI })).toThrow(/bucket boundaries of lg_api_http_requests_latency_bucket are unknown; pass latencyBuckets/);
+  test('buckets that are not ascending', () => {
+    expect(() => sloRuleGroups({ ...SLO_INPUT, sli: { ...SECONDS_SLI, latencyBuckets: [1, 0.5] } })).toThrow(/latencyBuckets must be strictly ascending/);
   });
 
   test('a latency threshold above the largest finite bucket', () => {
     expect(() =>
-      sloRuleGroups({ ...SLO_INPUT, sli: SECONDS_SLI, latencyBuckets: SECONDS_BUCKETS, slo: { ...SLO_INPUT.slo, latencyThresholdSeconds: 10 } }),
+      sloRuleGroups({ ...SLO_INPUT, sli: SECONDS_SLI, slo: { ...SLO_INPUT.slo, latencyThresholdSeconds: 10 } }),
     ).toThrow(/threshold 10s .* lies above the largest finite bucket .* \(5\)/);
   });
 });

@@ -6,6 +6,7 @@ import { CROSS_OBJECT_CHECKS } from '../../src/validation/cross-object';
 import { allowedDisruptions } from '../../src/validation/cross-object/disruption-budgets';
 import { isIstioMergedMetricsEndpoint } from '../../src/validation/cross-object/monitors';
 import { Mutable, Scenario, WF, gate, scenario, violationsAfter } from '../fixtures/gate/helpers';
+import { DAY2_CASES } from './day2-cases';
 
 interface Case {
   readonly name: string;
@@ -46,7 +47,7 @@ const CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
     ],
     passes: [
       { name: 'dotted ConfigMap name (a DNS subdomain)', env: 'dev', change: (s) => { s.get('ConfigMap', `${WF}-config`).metadata.name = 'support-agent.config'; } },
-      { name: 'RBAC name with a colon', env: 'dev', change: (s) => { s.get('Role', `${WF}-reader`).metadata.name = 'support-agent:reader'; } },
+      { name: 'RBAC name with a colon', env: 'dev', change: (s) => { s.get('Role', `${WF}-oncall`).metadata.name = 'support-agent:oncall'; } },
     ],
   },
   'cross-object/namespace-scope': {
@@ -139,10 +140,57 @@ const CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
     fires: [
       { name: 'no DNS allow', env: 'dev', change: (s) => s.remove('NetworkPolicy', `${WF}-allow-dns`), object: at('Deployment'), path: '/spec/template/metadata/labels' },
       { name: 'UDP only', env: 'prod', change: (s) => { const p = s.get('NetworkPolicy', `${WF}-allow-dns`); p.spec.egress[0].ports = [{ port: 53, protocol: 'UDP' }]; } },
+      // Port 53 is open, but only to the kube-dns pods: under NodeLocal DNSCache (egress.dns.mode node-local) lookups go to 169.254.20.10.
+      { name: 'node-local: kube-dns pods only (the NodeLocal DNSCache address is unreachable)', env: 'prod', change: (s) => { const r = s.get('NetworkPolicy', `${WF}-allow-dns`).spec.egress[0]; r.to = r.to.filter((p: Mutable) => !p.ipBlock); }, object: at('Deployment'), path: '/spec/template/metadata/labels' },
+      { name: 'node-local: NodeLocal DNSCache only (no fallback to the kube-dns pods)', env: 'dev', change: (s) => { const r = s.get('NetworkPolicy', `${WF}-allow-dns`).spec.egress[0]; r.to = r.to.filter((p: Mutable) => p.ipBlock); } },
+      { name: 'the resolver address cut out by an except', env: 'prod', change: (s) => { s.get('NetworkPolicy', `${WF}-allow-dns`).spec.egress[0].to[0] = { ipBlock: { cidr: '169.254.0.0/16', except: ['169.254.20.0/24'] } }; } },
+      { name: 'the kube-dns pods of another namespace', env: 'dev', change: (s) => { const r = s.get('NetworkPolicy', `${WF}-allow-dns`).spec.egress[0]; r.to = r.to.map((p: Mutable) => (p.namespaceSelector ? { ...p, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns' } } } : p)); } },
     ],
     passes: [
-      { name: 'an egress rule without ports allows DNS', env: 'dev', change: (s) => { s.remove('NetworkPolicy', `${WF}-allow-dns`); s.get('NetworkPolicy', `${WF}-allow-https`).spec.egress[0].ports = undefined; } },
+      // Without ports and peers the rule allows everything; an ipBlock alone does not count for the kube-dns pods.
+      { name: 'an egress rule without ports or peers allows DNS', env: 'dev', change: (s) => { s.remove('NetworkPolicy', `${WF}-allow-dns`); const r = s.get('NetworkPolicy', `${WF}-allow-https`).spec.egress[0]; r.ports = undefined; r.to = undefined; } },
       { name: 'a port range covering 53 for both protocols', env: 'dev', change: (s) => { s.get('NetworkPolicy', `${WF}-allow-dns`).spec.egress[0].ports = [{ port: 1, endPort: 1024, protocol: 'UDP' }, { port: 50, endPort: 60 }]; } },
+      { name: 'node-local: a wider block holding 169.254.20.10 and a namespace-wide kube-system peer', env: 'prod', change: (s) => { s.get('NetworkPolicy', `${WF}-allow-dns`).spec.egress[0].to = [{ ipBlock: { cidr: '169.254.0.0/16', except: ['169.254.169.254/32'] } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }]; } },
+    ],
+  },
+  'cross-object/egress-base-url': {
+    fires: [
+      { name: 'prod: the API container lacks the OpenAI base URL (its SDK stays on https://, unrouted)', env: 'prod', change: (s) => { s.api.env = s.api.env.filter((e: Mutable) => e.name !== 'OPENAI_BASE_URL'); }, object: at('Deployment'), path: '/spec/template/spec/containers/0/env' },
+      { name: 'prod: the base URL left on https://', env: 'prod', change: (s) => { s.api.env.find((e: Mutable) => e.name === 'ANTHROPIC_BASE_URL').value = 'https://api.anthropic.com'; }, object: at('Deployment') },
+      { name: 'prod: the queue worker lacks it', env: 'prod', change: (s) => {
+        const worker = s.get('Deployment', 'research-assistant-worker').spec.template.spec.containers[0];
+        worker.env = worker.env.filter((e: Mutable) => e.name !== 'OPENAI_BASE_URL');
+      }, object: 'Deployment/research-assistant/research-assistant-worker', path: '/spec/template/spec/containers/0/env' },
+      { name: 'a plain-HTTP URL to an external host without an originating entry (cleartext to the internet)', env: 'prod', change: (s) => { s.api.env.push({ name: 'SEARCH_API_URL', value: 'http://api.tavily.com/search' }); }, object: at('Deployment') },
+      { name: 'dev (no mesh): an http:// base URL goes out in cleartext', env: 'dev', change: (s) => { s.api.env.push({ name: 'OPENAI_BASE_URL', value: 'http://api.openai.com/v1' }); }, object: at('Deployment') },
+      { name: 'the base URL names a host whose entry only passes TLS through', env: 'prod', change: (s) => {
+        const name = `${WF}-llm-api-anthropic-com`;
+        const se = s.get('ServiceEntry', name);
+        se.spec.ports = se.spec.ports.filter((p: Mutable) => p.protocol !== 'HTTP');
+        delete s.get('DestinationRule', name).spec.trafficPolicy.portLevelSettings;
+      }, object: at('Deployment') },
+      { name: 'an originating entry in a namespace with no LangGraph pods', env: 'prod', change: (s) => {
+        const se = JSON.parse(JSON.stringify(s.get('ServiceEntry', `${WF}-llm-api-openai-com`)));
+        se.metadata.namespace = 'tools';
+        s.add(se);
+      }, object: `ServiceEntry/tools/${WF}-llm-api-openai-com`, path: '/spec/ports/0' },
+      { name: 'origination declared by the DestinationRule alone (tls SIMPLE on an HTTP port without targetPort)', env: 'prod', change: (s) => {
+        const se = s.get('ServiceEntry', `${WF}-llm-api-openai-com`);
+        delete se.spec.ports[0].targetPort;
+        s.api.env = s.api.env.filter((e: Mutable) => e.name !== 'OPENAI_BASE_URL');
+      }, object: at('Deployment') },
+    ],
+    passes: [
+      { name: 'dev: no mesh, no entries, SDK defaults', env: 'dev', change: () => undefined },
+      { name: 'a cluster-local http:// URL is not checked', env: 'prod', change: (s) => { s.api.env.push({ name: 'TOOLS_URL', value: 'http://tools.tools.svc.cluster.local:8080' }, { name: 'PEER_URL', value: 'http://research-assistant-api.research-assistant' }); } },
+      { name: 'the default port written out', env: 'prod', change: (s) => { s.api.env.find((e: Mutable) => e.name === 'OPENAI_BASE_URL').value = 'http://api.openai.com:80/v1'; } },
+      { name: 'a passthrough host called over https://', env: 'prod', change: (s) => {
+        const name = `${WF}-llm-api-anthropic-com`;
+        const se = s.get('ServiceEntry', name);
+        se.spec.ports = se.spec.ports.filter((p: Mutable) => p.protocol !== 'HTTP');
+        delete s.get('DestinationRule', name).spec.trafficPolicy.portLevelSettings;
+        s.api.env.find((e: Mutable) => e.name === 'ANTHROPIC_BASE_URL').value = 'https://api.anthropic.com';
+      } },
     ],
   },
   'cross-object/monitor-selector': {
@@ -183,13 +231,41 @@ const CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
       { name: 'dev: the app port by name (committed)', env: 'dev', change: () => undefined },
     ],
   },
+  'cross-object/metric-references': {
+    fires: [
+      { name: 'dev (no mesh): an alert reading istio_requests_total', env: 'dev', change: (s) => {
+        s.get('PrometheusRule', API).spec.groups[0].rules.push({ alert: 'X', expr: `sum(rate(istio_requests_total{namespace="${WF}",reporter="destination"}[5m])) > 1` });
+      }, object: at('PrometheusRule') },
+      { name: "the dashboard's old dead panel (langgraph_workflow_executions_total)", env: 'prod', change: (s) => {
+        const cm = s.get('ConfigMap', `${WF}-dashboard`);
+        const key = Object.keys(cm.data)[0];
+        const d = JSON.parse(cm.data[key]);
+        d.panels[0].targets[0].expr = 'sum by (status) (increase(langgraph_workflow_executions_total{namespace="x"}[1h]))';
+        cm.data[key] = JSON.stringify(d);
+      } },
+      { name: 'the canary analysis filtering on a Service label the server metric lacks', env: 'prod', change: (s) => {
+        s.get('AnalysisTemplate', `${WF}-success-rate`).spec.metrics[0].provider.prometheus.query = `sum(rate(lg_api_http_requests_total{namespace="${WF}",destination_service_name="${API}-canary"}[2m]))`;
+      }, path: '/spec/metrics/0/provider/prometheus/query' },
+      { name: 'an HPA Pods metric on the queue-wide running-runs gauge', env: 'prod', change: (s) => {
+        s.get('HorizontalPodAutoscaler', API).spec.metrics.push({ type: 'Pods', pods: { metric: { name: 'lg_api_num_running_runs' }, target: { type: 'AverageValue', averageValue: '5' } } });
+      }, object: at('HorizontalPodAutoscaler') },
+    ],
+    passes: [
+      { name: 'prod (mesh): istio_* may be read', env: 'prod', change: (s) => {
+        s.get('PrometheusRule', API).spec.groups[0].rules.push({ alert: 'X', expr: `sum(rate(istio_requests_total{namespace="${WF}",reporter="destination"}[5m])) > 1` });
+      } },
+      { name: 'an External metric on the pending-runs gauge (aggregated by the adapter)', env: 'prod', change: (s) => {
+        s.get('HorizontalPodAutoscaler', API).spec.metrics.push({ type: 'External', external: { metric: { name: 'lg_api_num_pending_runs' }, target: { type: 'AverageValue', averageValue: '5' } } });
+      } },
+    ],
+  },
   'cross-object/rollout-refs': {
     fires: [
       { name: 'stable Service not rendered', env: 'prod', change: (s) => { s.get('Rollout', API).spec.strategy.canary.stableService = `${API}-primary`; }, object: at('Rollout'), path: '/spec/strategy/canary/stableService' },
       { name: 'route name not in the VirtualService', env: 'prod', change: (s) => { s.get('Rollout', API).spec.strategy.canary.trafficRouting.istio.virtualService.routes = ['main']; }, path: '/spec/strategy/canary/trafficRouting/istio/virtualService/routes/0' },
       { name: 'VirtualService not rendered', env: 'prod', change: (s) => { s.get('Rollout', API).spec.strategy.canary.trafficRouting.istio.virtualService.name = 'support-vs'; }, path: '/spec/strategy/canary/trafficRouting/istio/virtualService/name' },
       { name: 'route without a canary destination', env: 'prod', change: (s) => { s.get('VirtualService', API).spec.http[0].route.pop(); }, path: '/spec/strategy/canary/canaryService' },
-      { name: 'AnalysisTemplate not rendered', env: 'prod', change: (s) => s.remove('AnalysisTemplate', `${WF}-latency-p95`), path: '/spec/strategy/canary/analysis/templates/1/templateName' },
+      { name: 'AnalysisTemplate not rendered', env: 'prod', change: (s) => s.remove('AnalysisTemplate', `${WF}-latency`), path: '/spec/strategy/canary/analysis/templates/1/templateName' },
       { name: 'workloadRef to a missing Deployment', env: 'prod', change: (s) => { s.get('Rollout', API).spec.workloadRef.name = 'support-agent'; }, path: '/spec/workloadRef/name' },
       { name: 'neither template nor workloadRef', env: 'prod', change: (s) => { delete s.get('Rollout', API).spec.workloadRef; }, path: '/spec' },
     ],
@@ -211,6 +287,7 @@ const CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
     ],
     passes: [{ name: 'an external host is not checked', env: 'prod', change: (s) => { s.get('VirtualService', API).spec.http.push({ name: 'external', route: [{ destination: { host: 'api.openai.com', port: { number: 443 } } }] }); } }],
   },
+  ...DAY2_CASES,
 };
 
 test('every cross-object check has firing and passing cases', () => {

@@ -53,11 +53,11 @@ const CASES: Record<string, RuleCases> = {
     passes: [{ name: 'adds NET_BIND_SERVICE after dropping ALL', change: (s) => { sc(s).capabilities = { drop: ['ALL'], add: ['NET_BIND_SERVICE'] }; } }],
   },
   'policy/host-path': {
-    fires: [{ name: 'hostPath volume', change: (s) => { s.pod.spec.volumes.push({ name: 'host', hostPath: { path: '/var/run' } }); }, path: '/spec/template/spec/volumes/3/hostPath' }],
+    fires: [{ name: 'hostPath volume', change: (s) => { s.pod.spec.volumes.push({ name: 'host', hostPath: { path: '/var/run' } }); }, path: '/spec/template/spec/volumes/2/hostPath' }],
     passes: [{ name: 'emptyDir volume', change: (s) => { s.pod.spec.volumes.push({ name: 'scratch', emptyDir: {} }); } }],
   },
   'policy/volume-types': {
-    fires: [{ name: 'nfs volume', change: (s) => { s.pod.spec.volumes.push({ name: 'share', nfs: { server: 'nfs', path: '/x' } }); }, path: '/spec/template/spec/volumes/3/nfs' }],
+    fires: [{ name: 'nfs volume', change: (s) => { s.pod.spec.volumes.push({ name: 'share', nfs: { server: 'nfs', path: '/x' } }); }, path: '/spec/template/spec/volumes/2/nfs' }],
     passes: [
       { name: 'projected and secret volumes', change: (s) => { s.pod.spec.volumes.push({ name: 'p', projected: { sources: [] } }, { name: 's', secret: { secretName: 'x' } }); } },
       { name: 'hostPath is reported by its own rule only', change: (s) => { s.pod.spec.volumes.push({ name: 'host', hostPath: { path: '/x' } }); } },
@@ -192,7 +192,7 @@ const CASES: Record<string, RuleCases> = {
   },
   'policy/secret-literal-env': {
     fires: [
-      { name: 'password literal', change: (s) => { s.api.env.push({ name: 'DB_PASSWORD', value: 'hunter2' }); }, path: `${C}/env/${6}/value` },
+      { name: 'password literal', change: (s) => { s.api.env.push({ name: 'DB_PASSWORD', value: 'hunter2' }); }, path: `${C}/env/${scenario('staging').api.env.length}/value` }, // pushed after the committed variables
       { name: 'api key literal in lower case', change: (s) => { s.api.env.push({ name: 'anthropic_api_key', value: 'sk-x' }); } },
     ],
     passes: [

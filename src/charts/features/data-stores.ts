@@ -15,7 +15,7 @@ import { ISTIO_MERGED_METRICS_PORT, SecretEnvRef } from '../../constructs/langgr
 import { PostgresStore, POSTGRES_PORT, POSTGRES_PORT_NAME, EXPORTER_PORT_NAME, EXPORTER_METRICS_PATH } from '../../constructs/postgres-store';
 import { RedisStore, REDIS_PORT, REDIS_PORT_NAME } from '../../constructs/redis-store';
 import { ExporterPodMonitor, exporterJob } from '../../constructs/exporter-pod-monitor';
-import { AllowPolicies, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, PeerSpec, namespacePeer } from '../../constructs/network-policy';
+import { AllowPolicies, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, PeerSpec, dnsPeers, namespacePeer } from '../../constructs/network-policy';
 import { workerSelector } from './worker-identity';
 
 export type Store = 'postgres' | 'redis';
@@ -47,8 +47,9 @@ export interface DataStoreEnv {
 /**
  * DATABASE_URI / POSTGRES_URI and REDIS_URI pointing at the in-cluster stores that are enabled.
  * The password reaches the URI through Kubernetes' `$(VAR)` expansion of an earlier
- * `POSTGRES_PASSWORD` secretKeyRef, so no credential is written into dist/. The password must be
- * URL-safe (e.g. `openssl rand -hex 24`): it is not percent-encoded.
+ * `POSTGRES_PASSWORD` secretKeyRef, so no credential is written into dist/. Expansion does not
+ * percent-encode, so the password must be URL-safe (`openssl rand -hex 24`); the Postgres pod's
+ * init container refuses any other (URL_SAFE_PASSWORD_CHECK in src/constructs/postgres-store.ts).
  */
 export function dataStoreEnv(ctx: WorkflowContext, options: DataStores): DataStoreEnv {
   const secretEnv: Record<string, SecretEnvRef> = {};
@@ -209,7 +210,7 @@ function storeIngress(ctx: WorkflowContext, store: Store, clients: readonly Peer
 function storeEgress(ctx: WorkflowContext, store: Store): EgressAllow[] {
   const env = ctx.env;
   const allows: EgressAllow[] = [
-    { name: `${store}-dns`, to: [namespacePeer(env.namespaces.dns, { 'k8s-app': 'kube-dns' })], ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] },
+    { name: `${store}-dns`, to: dnsPeers(env.egress.dns, env.namespaces.dns), ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] },
   ];
   if (env.mesh.enabled) allows.push({ name: `${store}-istiod`, to: [namespacePeer(env.namespaces.istio, { app: 'istiod' })], ports: [{ port: ISTIOD_XDS_PORT }] });
   return allows;

@@ -5,17 +5,24 @@
  * when the mesh's outbound policy is REGISTRY_ONLY. Everything is exported to the workflow's
  * namespace only.
  *
+ * A namespace-wide Sidecar (outbound REGISTRY_ONLY unless `registryOnly: false`) makes these
+ * entries the allow-list: the workloads reach their own namespace, istio-system and these hosts.
+ *
  * TLS modes, per LLM host:
  *   originate   — the entry has port 80 (HTTP, targetPort 443) and the TLS port; the app must call
  *                 http://<host> for the timeout and retries to apply (the sidecar originates TLS to
- *                 the provider); https:// calls still work, as passthrough without retries.
+ *                 the provider), so every container that calls the LLM gets the SDK's base-URL
+ *                 variable(s) from {@link llmBaseUrlEnv}; https:// calls still work, as
+ *                 passthrough without retries (the gate refuses a container left on https://).
  *   passthrough — the TLS port only, routed by SNI; connection limits and outlier detection apply,
  *                 HTTP timeouts and retries cannot (the sidecar cannot read the requests).
  */
 import { Construct } from 'constructs';
 import { WorkflowContext } from '../context';
-import { DataStoreEgress, LlmPolicy, MeshEgress, llmPolicyFor, meshEgressEnabled } from '../../config/features/mesh-egress';
+import { Environment } from '../../config/schema';
+import { DataStoreEgress, LlmPolicy, MeshEgress, llmPolicyFor, meshEgressEnabled, sdkBaseUrlsFor } from '../../config/features/mesh-egress';
 import { EgressDestinationRule } from '../../constructs/egress-destination-rule';
+import { EgressSidecar } from '../../constructs/egress-sidecar';
 import { EgressVirtualService } from '../../constructs/egress-virtual-service';
 import { ExternalServiceEntry } from '../../constructs/external-service-entry';
 
@@ -27,11 +34,37 @@ export interface LlmEgressHost {
   readonly policy: LlmPolicy;
   /** What the app must use as the provider's base URL for the mesh policy to take full effect. */
   readonly appBaseUrl: string;
+  /** The SDK variables set to it on every container that calls the LLM (none for passthrough). */
+  readonly sdkEnv: Readonly<Record<string, string>>;
 }
 
 export interface MeshEgressResult {
   readonly llmHosts: readonly LlmEgressHost[];
   readonly serviceEntries: readonly ExternalServiceEntry[];
+  readonly sidecar: EgressSidecar;
+}
+
+type BaseUrlEnv = Pick<Environment, 'mesh' | 'meshEgress'> & { readonly egress: { readonly llmHosts: readonly string[] } };
+
+/**
+ * The SDK base-URL variables for the containers that call the LLM (API and queue workers): for each
+ * LLM host whose TLS the mesh originates, `http://<host><path>` per configured variable (e.g.
+ * OPENAI_BASE_URL=http://api.openai.com/v1). Empty without the mesh or for passthrough hosts,
+ * where the SDK defaults (https://) are right. Spread it before the workflow's own `env`, so an
+ * explicit value wins, and the gate (cross-object/egress-base-urls) reports one that misses the host.
+ */
+export function llmBaseUrlEnv(env: BaseUrlEnv): Record<string, string> {
+  if (!meshEgressEnabled(env.mesh, env.meshEgress)) return {};
+  const out: Record<string, string> = {};
+  for (const host of env.egress.llmHosts) {
+    Object.assign(out, sdkEnvFor(env.meshEgress, host, llmPolicyFor(env.meshEgress, host)));
+  }
+  return out;
+}
+
+function sdkEnvFor(config: MeshEgress, host: string, policy: LlmPolicy): Record<string, string> {
+  if (policy.tls !== 'originate') return {};
+  return Object.fromEntries(sdkBaseUrlsFor(config, host).map((v) => [v.env, `http://${host}${v.path}`]));
 }
 
 export function addMeshEgress(scope: Construct, ctx: WorkflowContext, options: MeshEgress): MeshEgressResult | undefined {
@@ -65,14 +98,16 @@ export function addMeshEgress(scope: Construct, ctx: WorkflowContext, options: M
       http: originate ? { port: TLS_ORIGINATION_PORT, timeoutSeconds: policy.timeoutSeconds, retries: policy.retries } : undefined,
       tlsPassthroughPort: tlsPort,
     });
-    llmHosts.push({ host, policy, appBaseUrl: originate ? `http://${host}` : `https://${host}` });
+    llmHosts.push({ host, policy, appBaseUrl: originate ? `http://${host}` : `https://${host}`, sdkEnv: sdkEnvFor(options, host, policy) });
   }
 
   const dataStore = (kind: 'postgres' | 'redis', store: DataStoreEgress) => {
     if (store.hosts.length === 0) return;
     const port = store.port ?? env.egress[kind].port;
+    // One source for the store's addresses: the NetworkPolicy's CIDR peers unless given here.
+    const addresses = store.addresses.length ? store.addresses : env.egress[kind].to.flatMap((p) => ('cidr' in p ? [p.cidr] : []));
     serviceEntries.push(new ExternalServiceEntry(scope, `Egress-${kind}`, {
-      ...base, name: `${workflow.name}-${kind}`, hosts: store.hosts, addresses: store.addresses, component: 'egress',
+      ...base, name: `${workflow.name}-${kind}`, hosts: store.hosts, addresses, component: 'egress',
       ports: [{ number: port, name: `tcp-${kind}`, protocol: 'TCP' }],
     }));
   };
@@ -92,7 +127,15 @@ export function addMeshEgress(scope: Construct, ctx: WorkflowContext, options: M
   passthrough('Egress-langsmith', `${workflow.name}-langsmith`, options.langsmith.hosts);
   passthrough('Egress-https', `${workflow.name}-external-https`, options.httpsHosts);
 
-  return { llmHosts, serviceEntries };
+  // The allow-list: this namespace (its Services and the entries above) and the mesh's control plane.
+  const sidecar = new EgressSidecar(scope, 'EgressSidecar', {
+    ...base,
+    namespaces: [env.namespaces.istio],
+    hosts: serviceEntries.flatMap((se) => se.hosts),
+    outboundTrafficPolicy: options.registryOnly ? 'REGISTRY_ONLY' : 'ALLOW_ANY',
+  });
+
+  return { llmHosts, serviceEntries, sidecar };
 }
 
 /** api.openai.com → api-openai-com (object names stay DNS labels). */

@@ -12,7 +12,7 @@
  */
 import { Construct } from 'constructs';
 import { WorkflowContext } from '../context';
-import { MeshCallers, MeshSecurity, meshSecurityEnabled, serviceAccountPrincipal } from '../../config/features/mesh-security';
+import { MeshCallers, MeshSecurity, gatewayPrincipalMismatch, gatewayPrincipals, meshSecurityEnabled, serviceAccountPrincipal } from '../../config/features/mesh-security';
 import { API_PORT } from '../../constructs/langgraph-server';
 import { AllowedCallers, NamespaceDenyAll, WorkloadAllowPolicy } from '../../constructs/mesh-authorization';
 import { NamespaceMtls } from '../../constructs/mesh-mtls';
@@ -52,7 +52,13 @@ export function addMeshSecurity(scope: Construct, ctx: WorkflowContext, options:
   const denyAll = options.security.denyByDefault
     ? new NamespaceDenyAll(scope, 'MeshDenyAll', { name: `${workflow.name}-deny-by-default`, namespace, metadata })
     : undefined;
-  const callers: AllowedCallers[] = [{ name: 'ingress-gateway', principals: options.security.gatewayPrincipals }];
+  // The gateway's identity, derived from where it runs; a mismatch would be a 403 for all traffic.
+  const gateway = gatewayPrincipals({ namespaces: ctx.env.namespaces, meshSecurity: options.security });
+  for (const p of gateway) {
+    const why = gatewayPrincipalMismatch(p, options.security.trustDomain, ctx.env.namespaces.ingress);
+    if (why) throw new Error(`AuthorizationPolicy ${ctx.apiName}-allow: gateway principal ${why}; set meshSecurity.gatewayServiceAccount and namespaces.ingress instead of gatewayPrincipals`);
+  }
+  const callers: AllowedCallers[] = [{ name: 'ingress-gateway', principals: gateway }];
   if (options.callers.principals.length) callers.push({ name: 'named-principals', principals: options.callers.principals });
   if (options.callers.namespaces.length) callers.push({ name: 'named-namespaces', namespaces: options.callers.namespaces });
   const apiPolicy = new WorkloadAllowPolicy(scope, 'MeshApiAllow', {

@@ -9,7 +9,7 @@ import { secretEnvFor } from '../credentials';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { WorkflowContext } from '../context';
-import { QueueWorkers } from '../../config/features/queue-workers';
+import { QueueWorkers, workerScaling } from '../../config/features/queue-workers';
 import { Keda } from '../../config/features/keda';
 import { DataStores } from '../../config/features/data-stores';
 import { API_PORT, API_PORT_NAME, ISTIO_MERGED_METRICS_PORT, } from '../../constructs/langgraph-server';
@@ -19,9 +19,11 @@ import { DisruptionBudget } from '../../constructs/disruption-budget';
 import { CpuAutoscaler } from '../../constructs/cpu-autoscaler';
 import { QueueScaledObject } from '../../constructs/queue-scaled-object';
 import { ApiPodMonitor } from '../../constructs/pod-monitor';
-import { AllowPolicies, CLOUD_METADATA_CIDR, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, namespacePeer } from '../../constructs/network-policy';
+import { AllowPolicies, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, dnsPeers, httpsPeers, namespacePeer } from '../../constructs/network-policy';
+import { llmBaseUrlEnv } from './mesh-egress';
 import { dataStoreEgressPeers, dataStoreEnv, withDataStoreEnv } from './data-stores';
 import { workerIdentity, workerName } from './worker-identity';
+import { SERVER_METRICS_ENV } from '../../observability/metric-catalog/langgraph-server';
 
 export { workerIdentity, workerName, workerSelector } from './worker-identity';
 
@@ -39,8 +41,11 @@ export interface QueueWorkerOptions {
 
 export interface QueueWorkerResources {
   readonly workload: LangGraphWorkload;
-  /** Either a CpuAutoscaler or a QueueScaledObject (KEDA then owns the HPA). */
-  readonly autoscaling: CpuAutoscaler | QueueScaledObject;
+  /**
+   * A QueueScaledObject (KEDA then owns the HPA), a CpuAutoscaler where one is opted into
+   * (`workers.autoscaling.cpuScalingReason`), or none: a fixed `workers.replicas` count.
+   */
+  readonly autoscaling: CpuAutoscaler | QueueScaledObject | undefined;
   readonly monitor: ApiPodMonitor;
 }
 
@@ -57,10 +62,14 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
   const name = workerName(ctx);
   const identity = workerIdentity(ctx);
   const kedaEnabled = options.keda?.enabled ?? false;
+  const scaling = workerScaling(w, kedaEnabled);
 
   const account = new AppServiceAccount(scope, 'WorkerServiceAccount', { name, namespace, metadata });
   const plainEnv = {
+    ...llmBaseUrlEnv(env), // the worker runs the graphs, so it calls the LLM too
     ...s.env,
+    // The run-outcome metrics of the SLI (the workers execute the runs).
+    ...SERVER_METRICS_ENV,
     [JOBS_PER_WORKER_ENV]: String(w.jobsPerWorker),
     // The worker's health and metrics server listens on $PORT (8080 unless set): keep the API's port.
     PORT: String(API_PORT),
@@ -86,7 +95,11 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
     limits: (w.resources ?? s.resources).limits,
     probes: w.probes,
     terminationGracePeriodSeconds: w.terminationGracePeriodSeconds ?? s.terminationGracePeriodSeconds,
+    shutdownMarginSeconds: s.shutdownMarginSeconds,
+    postgresPoolMaxSize: s.database.poolMaxSize,
     rollingUpdate: s.rollingUpdate,
+    // Without KEDA and without an opted-in cpu HPA the workers run a fixed count.
+    replicas: scaling.kind === 'fixed' ? scaling.replicas : undefined,
     secretEnv: appEnv.secretEnv,
     env: appEnv.env,
     mesh: env.mesh.enabled ? { terminationDrainSeconds: env.mesh.terminationDrainSeconds } : undefined,
@@ -103,10 +116,12 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
       minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, pendingRunsPerReplica: w.jobsPerWorker,
       query: a.pendingRunsQuery, pollingIntervalSeconds: a.pollingIntervalSeconds, scaleUp: a.scaleUp, scaleDown: a.scaleDown,
     })
-    : new CpuAutoscaler(scope, 'WorkerAutoscaler', {
-      name, namespace, metadata, identity, target: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-      minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, cpuUtilization: a.cpuUtilization, scaleUp: a.scaleUp, scaleDown: a.scaleDown,
-    });
+    : scaling.kind === 'cpu'
+      ? new CpuAutoscaler(scope, 'WorkerAutoscaler', {
+        name, namespace, metadata, identity, target: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+        minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, cpuUtilization: a.cpuUtilization, scaleUp: a.scaleUp, scaleDown: a.scaleDown,
+      })
+      : undefined;
 
   // The worker serves /metrics on the same port as /ok (langgraph_api.queue_entrypoint).
   const monitor = new ApiPodMonitor(scope, 'WorkerPodMonitor', {
@@ -136,7 +151,7 @@ function workerEgress(ctx: WorkflowContext, dataStores: DataStores | undefined):
   const env = ctx.env;
   const stores = { ...env.egress, ...(dataStores ? dataStoreEgressPeers(ctx, dataStores) : {}) };
   const allows: EgressAllow[] = [
-    { name: 'worker-dns', to: [namespacePeer(env.namespaces.dns, { 'k8s-app': 'kube-dns' })], ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] },
+    { name: 'worker-dns', to: dnsPeers(env.egress.dns, env.namespaces.dns), ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] },
   ];
   if (env.mesh.enabled) {
     allows.push({ name: 'worker-istiod', to: [namespacePeer(env.namespaces.istio, { app: 'istiod' })], ports: [{ port: ISTIOD_XDS_PORT }] });
@@ -146,7 +161,7 @@ function workerEgress(ctx: WorkflowContext, dataStores: DataStores | undefined):
     { name: 'worker-redis', to: stores.redis.to, ports: [{ port: stores.redis.port }] },
     {
       name: 'worker-https',
-      to: [{ cidr: '0.0.0.0/0', except: [CLOUD_METADATA_CIDR, ...env.egress.https.exceptCidrs] }],
+      to: httpsPeers(env.egress.https),
       ports: [{ port: env.egress.https.port }],
     },
   );

@@ -65,13 +65,37 @@ export function secretDataKeys(keys: {
   return [...new Set(all.filter((k): k is string => !!k))];
 }
 
-/** Workflow-level rules (call from checkWorkflowSettings once `externalSecret` is mounted). */
+/** Does `existingSecrets` declare the Secret? `secretName` may be the template `<workflow>-secrets`. */
+export function declaredExistingSecret(env: EnvironmentSecretSources, secretName: string, workflow?: string): boolean {
+  return env.existingSecrets.some((d) => d.name === secretName || (workflow !== undefined && d.name.replace(/<workflow>/g, workflow) === secretName));
+}
+
+export interface EnvironmentSecretSources {
+  readonly name: string;
+  readonly tier: 'development' | 'production';
+  readonly existingSecrets: readonly { readonly name: string; readonly managedBy: string }[];
+}
+
+/**
+ * Workflow-level rules (call from checkWorkflowSettings once `externalSecret` is mounted). With
+ * `env`: in a production-tier environment the Secret must come from the secret manager or be
+ * declared in `existingSecrets` (the gate checks the rendered pods the same way:
+ * src/validation/cross-object/secret-sources.ts).
+ */
 export function checkExternalSecret(settings: {
   readonly externalSecret: ExternalSecretConfig;
-  readonly secret: { readonly keys: Parameters<typeof secretDataKeys>[0] };
-}): SemanticIssue[] {
+  readonly secret: { readonly name?: string; readonly keys: Parameters<typeof secretDataKeys>[0] };
+}, env?: EnvironmentSecretSources, workflow?: string): SemanticIssue[] {
   const es = settings.externalSecret;
-  if (!es.enabled) return [];
+  if (!es.enabled) {
+    if (env?.tier !== 'production') return [];
+    const secretName = settings.secret.name ?? '<workflow>-secrets';
+    if (declaredExistingSecret(env, secretName, workflow)) return [];
+    return [{
+      path: ['externalSecret', 'enabled'], value: false,
+      message: `"${env.name}" is a production-tier environment: the Secret ${secretName} must come from the secret manager (externalSecret: { enabled: true, store: … }) or be declared in the environment's existingSecrets with who manages it; otherwise the first sync waits for a hand-made Secret`,
+    }];
+  }
   const issues: SemanticIssue[] = [];
   if (!es.store) {
     issues.push({ path: ['externalSecret', 'store'], value: undefined, message: 'is required when externalSecret.enabled is true: set the store, e.g. { kind: ClusterSecretStore, name: vault }' });

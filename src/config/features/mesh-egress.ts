@@ -5,10 +5,13 @@
  *   limits, outlier detection, TLS origination) and a VirtualService (timeout, bounded retries on
  *   failures that are safe to retry) per host, so a provider outage fails fast instead of holding
  *   every server worker.
- * - With the mesh's outbound policy REGISTRY_ONLY these entries are the allow-list, so it also
- *   covers external Postgres and Redis (TCP), LangSmith (licence check and tracing) and any other
- *   HTTPS APIs the graphs call. `registryOnly: true` makes the config check refuse a list that
- *   would keep the server from starting.
+ * - With TLS origination (the default) the SDKs must call http://<host>: every container that
+ *   calls the LLM gets the provider's base-URL variable(s) (`llm.sdkBaseUrls`), or the requests
+ *   stay opaque TLS on 443 and the timeout, retries and the LLM-failure alert never apply.
+ * - A namespace-wide Istio Sidecar with outbound policy REGISTRY_ONLY (`registryOnly`, default on)
+ *   makes these entries the allow-list, so it also covers external Postgres and Redis (TCP),
+ *   LangSmith (licence check and tracing) and any other HTTPS APIs the graphs call; the config
+ *   check refuses a list that would keep the server from starting.
  */
 import { z } from 'zod';
 import type { SemanticIssue } from '../semantic-checks';
@@ -98,6 +101,31 @@ const llmPolicyOverride = z.strictObject({
 });
 export type LlmPolicyOverride = z.infer<typeof llmPolicyOverride>;
 
+/** An SDK environment variable that holds a provider's base URL, and the path the SDK expects after the host. */
+const sdkBaseUrl = z.strictObject({
+  env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as OPENAI_BASE_URL'),
+  /** Path after the host, as the SDK's own default base URL has it (`/v1` for OpenAI, none for Anthropic). */
+  path: z.string().regex(/^(\/[-._~a-zA-Z0-9/]*)?$/, 'empty or a path such as "/v1"').default(''),
+});
+export type SdkBaseUrl = z.infer<typeof sdkBaseUrl>;
+
+/**
+ * What each provider's SDK reads, with the path of its built-in default, so `http://<host><path>`
+ * differs from the default only in the scheme:
+ * - OpenAI: openai-python reads OPENAI_BASE_URL, default `https://api.openai.com/v1`
+ *   (github.com/openai/openai-python src/openai/_client.py); langchain-openai's ChatOpenAI passes
+ *   OPENAI_API_BASE when set, else leaves the client's default, so OPENAI_BASE_URL covers both.
+ * - Anthropic: anthropic-sdk-python reads ANTHROPIC_BASE_URL, default `https://api.anthropic.com`
+ *   without /v1 (github.com/anthropics/anthropic-sdk-python src/anthropic/_client.py);
+ *   langchain-anthropic reads ANTHROPIC_API_URL, then ANTHROPIC_BASE_URL
+ *   (github.com/langchain-ai/langchain libs/partners/anthropic/langchain_anthropic/chat_models.py).
+ * Other hosts (Azure OpenAI, Gemini, a gateway) need an entry in `meshEgress.llm.sdkBaseUrls`.
+ */
+export const DEFAULT_SDK_BASE_URLS: Readonly<Record<string, readonly SdkBaseUrl[]>> = {
+  'api.openai.com': [{ env: 'OPENAI_BASE_URL', path: '/v1' }],
+  'api.anthropic.com': [{ env: 'ANTHROPIC_BASE_URL', path: '' }],
+};
+
 const dataStore = z.strictObject({
   /** Hostnames the server connects to (from DATABASE_URI / REDIS_URI). */
   hosts: z.array(hostname).default([]),
@@ -106,6 +134,7 @@ const dataStore = z.strictObject({
   /**
    * IPs or CIDRs of the store. Without them a TCP ServiceEntry matches all traffic on the port
    * (Istio IST0134); with a CIDR the entry uses resolution NONE (Istio allows CIDRs only there).
+   * @default - the CIDRs of egress.postgres.to / egress.redis.to (the NetworkPolicy's peers)
    */
   addresses: z.array(ipOrCidr).default([]),
 }).refine((d) => d.addresses.length === 0 || d.hosts.length > 0, { message: 'addresses need at least one hostname in hosts (a ServiceEntry is named by its hosts); add the store\'s hostname to hosts', path: ['hosts'] });
@@ -115,8 +144,8 @@ export type DataStoreEgress = z.infer<typeof dataStore>;
 export const DEFAULT_LANGSMITH_HOSTS = ['api.smith.langchain.com', 'beacon.langchain.com'];
 
 const MESH_EGRESS_DEFAULTS = {
-  registryOnly: false,
-  llm: { defaults: LLM_POLICY_DEFAULTS, hosts: {} },
+  registryOnly: true,
+  llm: { defaults: LLM_POLICY_DEFAULTS, hosts: {}, sdkBaseUrls: {} },
   postgres: { hosts: [], addresses: [] },
   redis: { hosts: [], addresses: [] },
   langsmith: { hosts: DEFAULT_LANGSMITH_HOSTS },
@@ -127,14 +156,23 @@ export const meshEgressSchema = z
   .strictObject({
     /** @default mesh.enabled */
     enabled: z.boolean().optional(),
-    /** The mesh's outbound policy is REGISTRY_ONLY: then the allow-list must be complete (checked). */
-    registryOnly: z.boolean().default(false),
+    /**
+     * The workflow namespace's Sidecar sets outbound REGISTRY_ONLY: only hosts with a ServiceEntry
+     * (and in-cluster services) are reachable, so the allow-list must be complete (checked).
+     * false: the Sidecar says ALLOW_ANY (unknown hosts pass through, unobserved).
+     */
+    registryOnly: z.boolean().default(true),
     llm: z
       .strictObject({
         /** Policy of every host in egress.llmHosts. */
         defaults: llmPolicy.default(LLM_POLICY_DEFAULTS),
         /** Overrides per host (keys must be in egress.llmHosts). */
         hosts: z.record(hostname, llmPolicyOverride).default({}),
+        /**
+         * SDK base-URL variables per host, set to http://<host><path> on every container that
+         * calls the LLM when the host's TLS is originated. Merged over DEFAULT_SDK_BASE_URLS (OpenAI, Anthropic).
+         */
+        sdkBaseUrls: z.record(hostname, z.array(sdkBaseUrl).min(1)).default({}),
       })
       .default(MESH_EGRESS_DEFAULTS.llm),
     postgres: dataStore.default(MESH_EGRESS_DEFAULTS.postgres),
@@ -164,6 +202,11 @@ export function llmPolicyFor(config: MeshEgress, host: string): LlmPolicy {
   };
 }
 
+/** The SDK base-URL variables of one host: config over the defaults; empty when unknown. */
+export function sdkBaseUrlsFor(config: MeshEgress, host: string): readonly SdkBaseUrl[] {
+  return config.llm.sdkBaseUrls[host] ?? DEFAULT_SDK_BASE_URLS[host] ?? [];
+}
+
 function defined<T extends object>(o: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -187,15 +230,30 @@ export function checkMeshEgress(env: EgressEnv): SemanticIssue[] {
   for (const host of Object.keys(c.llm.hosts)) {
     if (!env.egress.llmHosts.includes(host)) add(['meshEgress', 'llm', 'hosts', host], host, `is not in egress.llmHosts (${env.egress.llmHosts.join(', ') || 'none'}); add it there or remove the override`);
   }
+  for (const host of Object.keys(c.llm.sdkBaseUrls)) {
+    if (!env.egress.llmHosts.includes(host)) add(['meshEgress', 'llm', 'sdkBaseUrls', host], host, `is not in egress.llmHosts (${env.egress.llmHosts.join(', ') || 'none'}); add it there or remove the entry`);
+  }
+  const envOwners = new Map<string, string>();
   for (const host of env.egress.llmHosts) {
     const p = llmPolicyFor(c, host);
+    if (p.tls === 'originate') {
+      const vars = sdkBaseUrlsFor(c, host);
+      if (vars.length === 0) {
+        add(['meshEgress', 'llm', 'sdkBaseUrls', host], undefined, `${host} has TLS originated by the mesh, but no SDK base-URL variable is known for it, so the SDK would keep calling https:// and bypass the timeout and retries; add meshEgress.llm.sdkBaseUrls.${host}: [{ env: <SDK's base-URL variable>, path: <path of its default base URL> }], or set meshEgress.llm.hosts.${host}.tls: passthrough`);
+      }
+      for (const v of vars) {
+        const other = envOwners.get(v.env);
+        if (other !== undefined) add(['meshEgress', 'llm', 'sdkBaseUrls', host], v.env, `${v.env} is already the base URL of ${other}; one variable can point at one host only, so give each host its own variable`);
+        else envOwners.set(v.env, host);
+      }
+    }
     const where = c.llm.hosts[host]?.retries?.perTryTimeoutSeconds !== undefined ? ['meshEgress', 'llm', 'hosts', host, 'retries', 'perTryTimeoutSeconds'] : ['meshEgress', 'llm', 'defaults', 'retries', 'perTryTimeoutSeconds'];
     if (p.retries.perTryTimeoutSeconds !== undefined && p.retries.perTryTimeoutSeconds > p.timeoutSeconds) {
       add(where, p.retries.perTryTimeoutSeconds, `exceeds the route timeout (${p.timeoutSeconds}s) for ${host}; a try can never outlast the whole request, so lower it to ${p.timeoutSeconds} or less`);
     }
   }
   if (c.registryOnly) {
-    const missing = (path: string[], what: string) => add(path, [], `must list ${what}: with registryOnly the mesh drops traffic to any host without a ServiceEntry and the server cannot start; add them here`);
+    const missing = (path: string[], what: string) => add(path, [], `must list ${what}: with registryOnly (the default) the namespace's Sidecar drops traffic to any host without a ServiceEntry and the server cannot start; add them here, or set meshEgress.registryOnly: false`);
     if (c.postgres.hosts.length === 0) missing(['meshEgress', 'postgres', 'hosts'], 'the Postgres hostname(s) of DATABASE_URI');
     if (c.redis.hosts.length === 0) missing(['meshEgress', 'redis', 'hosts'], 'the Redis hostname(s) of REDIS_URI');
     if (c.langsmith.hosts.length === 0) missing(['meshEgress', 'langsmith', 'hosts'], `the LangSmith licence/API endpoints (${DEFAULT_LANGSMITH_HOSTS.join(', ')})`);

@@ -18,17 +18,26 @@ const principal = z
   .string()
   .regex(PRINCIPAL_PATTERN, 'an Istio principal such as cluster.local/ns/<namespace>/sa/<service-account>');
 
-/** The Istio ingress gateway's identity when installed with the `istio/gateway` chart into istio-ingress. */
-export const DEFAULT_GATEWAY_PRINCIPAL = 'cluster.local/ns/istio-ingress/sa/istio-ingressgateway';
+/** ServiceAccount of the ingress gateway pods installed with the `istio/gateway` Helm chart (release `istio-ingressgateway`). */
+export const DEFAULT_GATEWAY_SERVICE_ACCOUNT = 'istio-ingressgateway';
 
-const MESH_SECURITY_DEFAULTS = { gatewayPrincipals: [DEFAULT_GATEWAY_PRINCIPAL], denyByDefault: true, trustDomain: 'cluster.local' };
+const MESH_SECURITY_DEFAULTS = { gatewayServiceAccount: DEFAULT_GATEWAY_SERVICE_ACCOUNT, denyByDefault: true, trustDomain: 'cluster.local' };
 
 export const meshSecuritySchema = z
   .strictObject({
     /** @default mesh.enabled — on in every environment with the mesh */
     enabled: z.boolean().optional(),
-    /** Identities of the ingress gateway pods (the only external entry). */
-    gatewayPrincipals: z.array(principal).min(1).default(MESH_SECURITY_DEFAULTS.gatewayPrincipals),
+    /**
+     * ServiceAccount of the ingress gateway pods, in `namespaces.ingress`: the gateway's principal
+     * is derived as `<trustDomain>/ns/<namespaces.ingress>/sa/<gatewayServiceAccount>`.
+     */
+    gatewayServiceAccount: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a ServiceAccount name such as istio-ingressgateway').default(DEFAULT_GATEWAY_SERVICE_ACCOUNT),
+    /**
+     * Explicit identities of the ingress gateway pods, replacing the derived one (e.g. several
+     * gateway deployments). Each must be in `namespaces.ingress` and the trust domain, which the
+     * config check enforces. @default - the derived principal
+     */
+    gatewayPrincipals: z.array(principal).min(1).optional(),
     /**
      * Render a namespace-wide allow-nothing AuthorizationPolicy, so any other server in the
      * workflow's namespace is closed until it gets its own ALLOW policy.
@@ -55,19 +64,48 @@ export function serviceAccountPrincipal(trustDomain: string, namespace: string, 
   return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
 }
 
+/**
+ * The ingress gateway's principals: the explicit list, or the one derived from the gateway
+ * namespace and ServiceAccount. A wrong one is a 403 for every request through the gateway.
+ */
+export function gatewayPrincipals(env: { readonly namespaces: { readonly ingress: string }; readonly meshSecurity: MeshSecurity }): string[] {
+  const s = env.meshSecurity;
+  return s.gatewayPrincipals ? [...s.gatewayPrincipals] : [serviceAccountPrincipal(s.trustDomain, env.namespaces.ingress, s.gatewayServiceAccount)];
+}
+
+/** Why a gateway principal does not belong to the configured gateway, or undefined. */
+export function gatewayPrincipalMismatch(principalValue: string, trustDomain: string, ingressNamespace: string): string | undefined {
+  const m = /^(.+)\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principalValue);
+  if (!m) return `"${principalValue}" is not <trust-domain>/ns/<namespace>/sa/<service-account>`;
+  if (m[2] !== ingressNamespace) return `"${principalValue}" names namespace "${m[2]}", but the gateway runs in namespaces.ingress "${ingressNamespace}"`;
+  if (m[1] !== trustDomain) return `"${principalValue}" names trust domain "${m[1]}", but meshSecurity.trustDomain is "${trustDomain}"`;
+  return undefined;
+}
+
 /** Whether the zero-trust objects are rendered in this environment. */
 export function meshSecurityEnabled(mesh: { readonly enabled: boolean }, security: MeshSecurity): boolean {
   return mesh.enabled && (security.enabled ?? true);
 }
 
 /** Environment-level rule: zero trust needs the mesh (call from checkEnvironment). */
-export function checkMeshSecurity(env: { readonly name: string; readonly mesh: { readonly enabled: boolean }; readonly meshSecurity: MeshSecurity }): SemanticIssue[] {
+export function checkMeshSecurity(env: { readonly name: string; readonly mesh: { readonly enabled: boolean }; readonly namespaces: { readonly ingress: string }; readonly meshSecurity: MeshSecurity }): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  (env.meshSecurity.gatewayPrincipals ?? []).forEach((p, i) => {
+    const why = gatewayPrincipalMismatch(p, env.meshSecurity.trustDomain, env.namespaces.ingress);
+    if (why) {
+      issues.push({
+        path: ['meshSecurity', 'gatewayPrincipals', i],
+        value: p,
+        message: `${why}: the AuthorizationPolicy would refuse every request through the gateway (403); remove gatewayPrincipals to derive it from namespaces.ingress and meshSecurity.gatewayServiceAccount, or fix the value`,
+      });
+    }
+  });
   if (env.meshSecurity.enabled === true && !env.mesh.enabled) {
-    return [{
+    issues.push({
       path: ['meshSecurity', 'enabled'],
       value: true,
       message: `mTLS and AuthorizationPolicies need the Istio sidecar, but mesh.enabled is false in "${env.name}"; remove meshSecurity.enabled or enable the mesh`,
-    }];
+    });
   }
-  return [];
+  return issues;
 }

@@ -42,8 +42,12 @@ const scalingRule = z.strictObject({
   periodSeconds: z.number().int().min(1).max(1800),
 });
 
-/** LangChain's chart scales on exactly this query. */
-export const PENDING_RUNS_QUERY = "SELECT COUNT(*) FROM run WHERE status='pending'";
+/**
+ * Runs that occupy or wait for a worker slot: pending plus running. (LangChain's chart counts only
+ * pending runs, so busy workers with an empty queue were scaled down mid-run.) KEDA divides it by
+ * N_JOBS_PER_WORKER: the capacity of one worker.
+ */
+export const PENDING_RUNS_QUERY = "SELECT COUNT(*) FROM run WHERE status IN ('pending', 'running')";
 
 export const WORKER_AUTOSCALING_DEFAULTS = {
   minReplicas: 1,
@@ -75,13 +79,23 @@ export const queueWorkersSchema = z
     resources: z.strictObject({ requests: resourceAmounts, limits: resourceAmounts }).optional(),
     /** @default - the workflow's `terminationGracePeriodSeconds` */
     terminationGracePeriodSeconds: z.number().int().min(30).max(3600).optional(),
+    /**
+     * Fixed worker count where KEDA is off and no cpu HPA is opted into (runs wait on LLMs and
+     * tools, not cpu, so a cpu HPA would not follow the queue). @default - autoscaling.minReplicas
+     */
+    replicas: positiveInt.optional(),
     autoscaling: z
       .strictObject({
         /** Never below 1: a run dispatched to no worker waits, and scaling to zero can lose in-flight runs. */
         minReplicas: positiveInt.default(1),
         maxReplicas: positiveInt.default(5),
-        /** cpu HPA target (environments without KEDA). */
+        /** cpu HPA target (environments without KEDA, with cpuScalingReason). */
         cpuUtilization: percent.default(70),
+        /**
+         * Opt in to a cpu HPA where KEDA is off: say why this workflow's runs are cpu-bound.
+         * @default - no cpu HPA: a fixed `replicas` count
+         */
+        cpuScalingReason: z.string().min(20, 'say why the runs are cpu-bound (at least 20 characters)').optional(),
         scaleUp: scalingRule.default(WORKER_AUTOSCALING_DEFAULTS.scaleUp),
         scaleDown: scalingRule.default(WORKER_AUTOSCALING_DEFAULTS.scaleDown),
         /** How often KEDA runs the query. */
@@ -101,3 +115,13 @@ export const queueWorkersSchema = z
   })
   .default(WORKERS_DEFAULTS);
 export type QueueWorkers = z.infer<typeof queueWorkersSchema>;
+
+/** How the workers scale in an environment: KEDA on runs, an opted-in cpu HPA, or a fixed count. */
+export type WorkerScaling = { readonly kind: 'keda' | 'cpu'; readonly maxReplicas: number } | { readonly kind: 'fixed'; readonly replicas: number; readonly maxReplicas: number };
+
+export function workerScaling(w: Pick<QueueWorkers, 'replicas' | 'autoscaling'>, kedaEnabled: boolean): WorkerScaling {
+  if (kedaEnabled) return { kind: 'keda', maxReplicas: w.autoscaling.maxReplicas };
+  if (w.autoscaling.cpuScalingReason) return { kind: 'cpu', maxReplicas: w.autoscaling.maxReplicas };
+  const replicas = w.replicas ?? w.autoscaling.minReplicas;
+  return { kind: 'fixed', replicas, maxReplicas: replicas };
+}

@@ -38,8 +38,7 @@ export function isActiveVpaMode(mode: VpaUpdateMode): boolean {
 
 /**
  * Whether the HPA scales on cpu or memory utilization: it does whenever a target is set, and the
- * config always sets both (autoscaling.cpuUtilization/memoryUtilization have defaults, and
- * src/constructs/autoscaler.ts renders both Resource metrics).
+ * config always sets cpu (autoscaling.cpuUtilization has a default; memoryUtilization is opt-in).
  */
 export function hpaScalesOnResources(autoscaling: { readonly cpuUtilization?: number; readonly memoryUtilization?: number }): boolean {
   return (autoscaling.cpuUtilization ?? 0) > 0 || (autoscaling.memoryUtilization ?? 0) > 0;
@@ -48,7 +47,7 @@ export function hpaScalesOnResources(autoscaling: { readonly cpuUtilization?: nu
 /** Workflow-level rules (call from checkWorkflowSettings once `vpa` is mounted). */
 export function checkVpa(settings: {
   readonly vpa: VpaConfig;
-  readonly autoscaling: { readonly cpuUtilization: number; readonly memoryUtilization: number };
+  readonly autoscaling: { readonly cpuUtilization: number; readonly memoryUtilization?: number };
 }): SemanticIssue[] {
   const v = settings.vpa;
   if (!v.enabled) return [];
@@ -58,7 +57,7 @@ export function checkVpa(settings: {
     issues.push({
       path: ['vpa', 'updateMode'],
       value: v.updateMode,
-      message: `"${v.updateMode}" lets the VPA resize pods while the HPA scales them on cpu (${a.cpuUtilization}%) and memory (${a.memoryUtilization}%) utilization of those same requests: every VPA change moves the HPA's utilization and the two fight; use updateMode "Off" (recommendations only) and apply them to resources.requests in config`,
+      message: `"${v.updateMode}" lets the VPA resize pods while the HPA scales them on cpu (${a.cpuUtilization}%)${a.memoryUtilization === undefined ? '' : ` and memory (${a.memoryUtilization}%)`} utilization of those same requests: every VPA change moves the HPA's utilization and the two fight; use updateMode "Off" (recommendations only) and apply them to resources.requests in config`,
     });
   }
   for (const res of ['cpu', 'memory'] as const) {

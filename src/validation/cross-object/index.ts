@@ -5,12 +5,16 @@ import { hpaOnManagedDeployment, hpaTarget, vpaTarget, vpaWithHpa } from './auto
 import { CrossObjectCheck } from './check';
 import { pdbBlocksDrain, pdbSelector } from './disruption-budgets';
 import { duplicateObjects, invalidNames, namespaceScope } from './identity';
+import { egressBaseUrls } from './egress-base-urls';
+import { metricReferences } from './metric-references';
 import { monitorPort, monitorSelector } from './monitors';
 import { networkPolicyCoverage, networkPolicyDns } from './network-policies';
 import { rolloutManagedReplicas, rolloutReferences } from './rollouts';
 import { routeDestinations } from './routes';
 import { serviceAccountExists } from './service-accounts';
 import { serviceSelector, serviceTargetPort } from './services';
+import { secretSources } from './secret-sources';
+import { serverLicense, shutdownTiming } from './shutdown-timing';
 
 export const CROSS_OBJECT_CHECKS: readonly CrossObjectCheck[] = [
   duplicateObjects,
@@ -27,11 +31,14 @@ export const CROSS_OBJECT_CHECKS: readonly CrossObjectCheck[] = [
   pdbBlocksDrain,
   networkPolicyCoverage,
   networkPolicyDns,
+  egressBaseUrls,
   monitorSelector,
   monitorPort,
+  metricReferences,
   rolloutReferences,
   rolloutManagedReplicas,
   routeDestinations,
+  shutdownTiming, serverLicense, secretSources,
 ];
 
 export function runCrossObjectChecks(index: EnvironmentIndex, checks: readonly CrossObjectCheck[] = CROSS_OBJECT_CHECKS): Violation[] {

@@ -155,8 +155,9 @@ describe.each(ENVIRONMENTS)('%s', (envName) => {
   });
 
   describe('both on', () => {
-    // Base: the environment without its own stores (dev's committed config already runs them).
-    const withoutStores = resolvedEnvironment(envName, (env) => ({ ...env, dataStores: off }));
+    // Base: the environment without its own stores (dev's committed config already runs them), in
+    // the development tier the in-cluster stores are for (their passwords sit in a hand-made Secret).
+    const withoutStores = resolvedEnvironment(envName, (env) => ({ ...env, tier: 'development', dataStores: off }));
     const { base, added, newViolations } = renderWithChart(withoutStores, (chart, c) => addDataStores(chart, c, withRedisPassword));
     const sts = byKindName(added, 'StatefulSet', `${WF}-postgres`);
     const redis = byKindName(added, 'Deployment', `${WF}-redis`);
@@ -210,7 +211,7 @@ describe.each(ENVIRONMENTS)('%s', (envName) => {
       const s = ctx.settings;
       const [group] = alertRuleGroups({
         workflow: WF, namespace: NS, sli: ctx.env.sli, thresholds: s.alerts, runbookBaseUrl: ctx.env.monitoring.runbookBaseUrl,
-        apiServices: [ctx.apiName], scrapeJob: `${NS}/${ctx.apiName}`, workloadName: ctx.apiName, containerName: 'api', hpaName: ctx.apiName,
+        scrapeJob: `${NS}/${ctx.apiName}`, workloadName: ctx.apiName, containerName: 'api', hpaName: ctx.apiName,
         exporterJobs: jobs,
       });
       const byName = Object.fromEntries(group.rules.map((r: any) => [r.alert, r.expr]));
@@ -230,7 +231,7 @@ describe.each(ENVIRONMENTS)('%s', (envName) => {
   });
 
   describe('with queue workers and KEDA', () => {
-    const { added, newViolations } = renderWithChart(resolvedEnvironment(envName, (env) => ({ ...env, dataStores: off })), (chart, c) => {
+    const { added, newViolations } = renderWithChart(resolvedEnvironment(envName, (env) => ({ ...env, tier: 'development', dataStores: off })), (chart, c) => {
       addQueueWorkers(chart, c, { workers: workersOn, keda: kedaOn, dataStores: both });
       addDataStores(chart, c, both, { workers: workersOn, keda: kedaOn });
     });

@@ -1,6 +1,8 @@
-import { addMeshEgress, TLS_ORIGINATION_PORT } from '../../../src/charts/features/mesh-egress';
-import { DEFAULT_LANGSMITH_HOSTS, checkMeshEgress, meshEgressSchema } from '../../../src/config/features/mesh-egress';
-import { contextFor, newChart, ofKind, synthValid } from './workflow-context-fixture';
+import { addMeshEgress, llmBaseUrlEnv, TLS_ORIGINATION_PORT } from '../../../src/charts/features/mesh-egress';
+import { DEFAULT_LANGSMITH_HOSTS, DEFAULT_SDK_BASE_URLS, checkMeshEgress, meshEgressSchema } from '../../../src/config/features/mesh-egress';
+import { Testing } from 'cdk8s';
+import { WorkflowChart } from '../../../src/charts/workflow-chart';
+import { contextFor, newChart, ofKind, synthValid, workflowChart } from './workflow-context-fixture';
 
 const WF = 'support-agent';
 const defaults = meshEgressSchema.parse(undefined);
@@ -31,7 +33,8 @@ describe('addMeshEgress switch', () => {
     expect(objects.length).toBeGreaterThan(0);
     for (const o of objects) {
       expect(o.metadata.namespace).toBe(ctx.namespace);
-      expect(o.spec.exportTo).toEqual(['.']);
+      // A Sidecar is never exported: it configures the proxies of its own namespace.
+      if (o.kind !== 'Sidecar') expect(o.spec.exportTo).toEqual(['.']);
     }
   });
 });
@@ -141,8 +144,7 @@ describe('registry-only allow-list', () => {
     expect(pg.spec).toMatchObject({ hosts: ['pg.db.example.com'], addresses: ['10.20.0.0/24'], resolution: 'NONE', location: 'MESH_EXTERNAL' });
     expect(pg.spec.ports).toEqual([{ number: ctx.env.egress.postgres.port, name: 'tcp-postgres', protocol: 'TCP' }]);
     const redis = named(objects, 'ServiceEntry', `${WF}-redis`);
-    expect(redis.spec).toMatchObject({ hosts: ['cache.db.example.com'], resolution: 'DNS' });
-    expect(redis.spec.addresses).toBeUndefined();
+    expect(redis.spec).toMatchObject({ hosts: ['cache.db.example.com'] });
     expect(redis.spec.ports).toEqual([{ number: ctx.env.egress.redis.port, name: 'tcp-redis', protocol: 'TCP' }]);
   });
 
@@ -174,9 +176,28 @@ describe('checkMeshEgress (config time)', () => {
   const prod = contextFor('prod').env;
   const dev = contextFor('dev').env;
 
-  test('the committed defaults pass', () => {
-    expect(checkMeshEgress({ ...prod, meshEgress: defaults })).toEqual([]);
+  test('the committed config passes; the schema defaults pass without the mesh', () => {
+    expect(checkMeshEgress(prod)).toEqual([]);
     expect(checkMeshEgress({ ...dev, meshEgress: defaults })).toEqual([]);
+  });
+
+  test('registryOnly is the default (the Sidecar is the allow-list)', () => {
+    expect(defaults.registryOnly).toBe(true);
+    expect(prod.meshEgress.registryOnly).toBe(true);
+  });
+
+  test('an originated host without a known SDK variable, a shared variable, and an entry for an unknown host are refused', () => {
+    const llmHosts = ['api.openai.com', 'llm.example.com'];
+    const unknown = checkMeshEgress({ ...prod, egress: { ...prod.egress, llmHosts }, meshEgress: prod.meshEgress });
+    expect(unknown.map((i) => i.path)).toEqual([['meshEgress', 'llm', 'sdkBaseUrls', 'llm.example.com']]);
+    expect(unknown[0].message).toMatch(/https:\/\/ and bypass the timeout/);
+    // Passthrough needs no variable: the SDK's https:// default is right.
+    const passthrough = { ...prod.meshEgress, llm: { ...prod.meshEgress.llm, hosts: { 'llm.example.com': { tls: 'passthrough' as const } } } };
+    expect(checkMeshEgress({ ...prod, egress: { ...prod.egress, llmHosts }, meshEgress: passthrough })).toEqual([]);
+    const shared = { ...prod.meshEgress, llm: { ...prod.meshEgress.llm, sdkBaseUrls: { 'llm.example.com': [{ env: 'OPENAI_BASE_URL', path: '/v1' }] } } };
+    expect(checkMeshEgress({ ...prod, egress: { ...prod.egress, llmHosts }, meshEgress: shared }).map((i) => i.value)).toEqual(['OPENAI_BASE_URL']);
+    const stray = { ...prod.meshEgress, llm: { ...prod.meshEgress.llm, sdkBaseUrls: { 'llm.example.com': [{ env: 'LLM_BASE_URL', path: '' }] } } };
+    expect(checkMeshEgress({ ...prod, meshEgress: stray }).map((i) => i.path)).toEqual([['meshEgress', 'llm', 'sdkBaseUrls', 'llm.example.com']]);
   });
 
   test('enabled: true without the mesh is refused', () => {
@@ -185,6 +206,7 @@ describe('checkMeshEgress (config time)', () => {
 
   test('registryOnly demands Postgres and Redis hostnames (the server cannot start otherwise)', () => {
     const issues = checkMeshEgress({ ...prod, meshEgress: { ...defaults, registryOnly: true } });
+    expect(checkMeshEgress({ ...prod, meshEgress: { ...defaults, registryOnly: false } })).toEqual([]);
     expect(issues.map((i) => i.path)).toEqual([['meshEgress', 'postgres', 'hosts'], ['meshEgress', 'redis', 'hosts']]);
     expect(issues[0].message).toMatch(/cannot start/);
     const complete = meshEgressSchema.parse({ registryOnly: true, postgres: { hosts: ['pg.example.com'] }, redis: { hosts: ['redis.example.com'] } });
@@ -193,7 +215,7 @@ describe('checkMeshEgress (config time)', () => {
 
   test('an override for a host that is not in egress.llmHosts, and a per-try timeout above the route timeout, are refused', () => {
     const host = prod.egress.llmHosts[0];
-    const config = meshEgressSchema.parse({ llm: { hosts: { 'api.unknown.example': { timeoutSeconds: 5 }, [host]: { timeoutSeconds: 10, retries: { perTryTimeoutSeconds: 20 } } } } });
+    const config = meshEgressSchema.parse({ registryOnly: false, llm: { hosts: { 'api.unknown.example': { timeoutSeconds: 5 }, [host]: { timeoutSeconds: 10, retries: { perTryTimeoutSeconds: 20 } } } } });
     expect(checkMeshEgress({ ...prod, meshEgress: config }).map((i) => i.path)).toEqual([
       ['meshEgress', 'llm', 'hosts', 'api.unknown.example'],
       ['meshEgress', 'llm', 'hosts', host, 'retries', 'perTryTimeoutSeconds'],
@@ -208,9 +230,85 @@ describe('checkMeshEgress (config time)', () => {
   });
 });
 
+describe('SDK base URLs (TLS origination only works if the SDK calls http://)', () => {
+  test('OpenAI keeps /v1 and Anthropic has none, as in each SDK\'s own default base URL', () => {
+    expect(DEFAULT_SDK_BASE_URLS['api.openai.com']).toEqual([{ env: 'OPENAI_BASE_URL', path: '/v1' }]);
+    expect(DEFAULT_SDK_BASE_URLS['api.anthropic.com']).toEqual([{ env: 'ANTHROPIC_BASE_URL', path: '' }]);
+    const { ctx, result } = render('prod');
+    expect(ctx.env.egress.llmHosts).toEqual(expect.arrayContaining(['api.openai.com', 'api.anthropic.com']));
+    expect(llmBaseUrlEnv(ctx.env)).toEqual({ OPENAI_BASE_URL: 'http://api.openai.com/v1', ANTHROPIC_BASE_URL: 'http://api.anthropic.com' });
+    expect(result!.llmHosts.find((h) => h.host === 'api.openai.com')!.sdkEnv).toEqual({ OPENAI_BASE_URL: 'http://api.openai.com/v1' });
+  });
+
+  test('none without the mesh, with meshEgress off, or for a passthrough host; config adds or replaces a host\'s variables', () => {
+    expect(llmBaseUrlEnv(contextFor('dev').env)).toEqual({});
+    const prod = contextFor('prod').env;
+    expect(llmBaseUrlEnv({ ...prod, meshEgress: { ...prod.meshEgress, enabled: false } })).toEqual({});
+    const config = meshEgressSchema.parse({
+      llm: {
+        hosts: { 'api.anthropic.com': { tls: 'passthrough' } },
+        sdkBaseUrls: { 'api.openai.com': [{ env: 'OPENAI_BASE_URL', path: '/v1' }, { env: 'OPENAI_API_BASE', path: '/v1' }] },
+      },
+    });
+    expect(llmBaseUrlEnv({ ...prod, meshEgress: config })).toEqual({ OPENAI_BASE_URL: 'http://api.openai.com/v1', OPENAI_API_BASE: 'http://api.openai.com/v1' });
+  });
+
+  test('every LLM-calling container of the full chart carries them: the API and the queue workers', () => {
+    const objects = synthValid(workflowChart('prod', 'research-assistant'));
+    const containers = objects.filter((o) => o.kind === 'Deployment').map((d) => ({ name: d.metadata.name, env: d.spec.template.spec.containers[0].env }));
+    expect(containers.map((c) => c.name).sort()).toEqual(['research-assistant-api', 'research-assistant-worker']);
+    for (const c of containers) {
+      expect(c.env).toEqual(expect.arrayContaining([
+        { name: 'OPENAI_BASE_URL', value: 'http://api.openai.com/v1' },
+        { name: 'ANTHROPIC_BASE_URL', value: 'http://api.anthropic.com' },
+      ]));
+    }
+    // Dev has no mesh: the SDKs keep their https:// defaults.
+    const dev = synthValid(workflowChart('dev', 'research-assistant'));
+    for (const d of dev.filter((o) => o.kind === 'Deployment')) expect((d.spec.template.spec.containers[0].env ?? []).map((e: any) => e.name)).not.toContain('OPENAI_BASE_URL');
+  });
+
+  test('an explicit value in the workflow\'s env wins (the gate then checks it still points at the host)', () => {
+    const ctx = contextFor('prod', WF, { settings: { env: { OPENAI_BASE_URL: 'https://llm-gateway.example.com/v1' } } });
+    const objects = synthValid(new WorkflowChart(Testing.app(), 'wf', { environment: ctx.env, workflow: ctx.workflow }));
+    const env = named(objects, 'Deployment', `${WF}-api`).spec.template.spec.containers[0].env;
+    expect(env.filter((e: any) => e.name === 'OPENAI_BASE_URL')).toEqual([{ name: 'OPENAI_BASE_URL', value: 'https://llm-gateway.example.com/v1' }]);
+    expect(env).toContainEqual({ name: 'ANTHROPIC_BASE_URL', value: 'http://api.anthropic.com' });
+  });
+});
+
+describe('Sidecar: the namespace\'s allow-list', () => {
+  test('REGISTRY_ONLY; egress limited to the namespace, istio-system and the ServiceEntry hosts', () => {
+    const { ctx, objects } = render('prod');
+    const [sidecar] = ofKind(objects, 'Sidecar');
+    expect(ofKind(objects, 'Sidecar')).toHaveLength(1);
+    expect(sidecar.metadata.namespace).toBe(ctx.namespace);
+    // Every pod of this workflow (API and workers), not the whole namespace.
+    expect(sidecar.spec.workloadSelector).toEqual({ labels: { 'app.kubernetes.io/instance': ctx.workflow.name } });
+    expect(sidecar.spec.outboundTrafficPolicy).toEqual({ mode: 'REGISTRY_ONLY' });
+    const hosts = ofKind(objects, 'ServiceEntry').flatMap((se) => se.spec.hosts);
+    expect(sidecar.spec.egress).toEqual([{ hosts: ['./*', `${ctx.env.namespaces.istio}/*`, ...hosts.map((h: string) => `./${h}`)] }]);
+    expect(hosts).toEqual(expect.arrayContaining([...ctx.env.egress.llmHosts, ...DEFAULT_LANGSMITH_HOSTS]));
+  });
+
+  test('registryOnly: false keeps the Sidecar with ALLOW_ANY', () => {
+    const { objects } = render('prod', { ...defaults, registryOnly: false });
+    expect(ofKind(objects, 'Sidecar')[0].spec.outboundTrafficPolicy).toEqual({ mode: 'ALLOW_ANY' });
+  });
+
+  test('data-store entries take their addresses from the NetworkPolicy\'s CIDR peers unless given', () => {
+    const { ctx, objects } = render('prod', meshEgressSchema.parse({ postgres: { hosts: ['pg.db.example.com'] }, redis: { hosts: ['cache.db.example.com'], addresses: ['10.30.0.7'] } }));
+    const cidrs = ctx.env.egress.postgres.to.flatMap((p: any) => ('cidr' in p ? [p.cidr] : []));
+    expect(cidrs.length).toBeGreaterThan(0);
+    expect(named(objects, 'ServiceEntry', `${WF}-postgres`).spec).toMatchObject({ addresses: cidrs, resolution: 'NONE' });
+    expect(named(objects, 'ServiceEntry', `${WF}-redis`).spec).toMatchObject({ addresses: ['10.30.0.7'], resolution: 'DNS' });
+  });
+});
+
 test('snapshot: what meshEgress (defaults) adds to support-agent in prod', () => {
   const { ctx, objects } = render('prod');
   expect(ofKind(objects, 'ServiceEntry').length).toBe(ctx.env.egress.llmHosts.length + 1); // + LangSmith
+  expect(ofKind(objects, 'Sidecar')).toHaveLength(1);
   expect(ofKind(objects, 'VirtualService').length).toBe(ctx.env.egress.llmHosts.length);
   expect(objects).toMatchSnapshot('meshEgress: objects added to support-agent in prod');
 });

@@ -1,5 +1,8 @@
 import { addMeshSecurity } from '../../../src/charts/features/mesh-security';
-import { DEFAULT_GATEWAY_PRINCIPAL, meshCallersSchema, meshSecuritySchema } from '../../../src/config/features/mesh-security';
+import { checkMeshSecurity, meshCallersSchema, meshSecuritySchema } from '../../../src/config/features/mesh-security';
+
+/** prod's gateway: namespaces.ingress istio-ingress, the chart's default ServiceAccount. */
+const DEFAULT_GATEWAY_PRINCIPAL = 'cluster.local/ns/istio-ingress/sa/istio-ingressgateway';
 import { SIDECAR_UNCAPTURED_INBOUND_PORTS } from '../../../src/constructs/mesh-mtls';
 import { committed, objectsOf } from '../../helpers';
 import { contextFor, newChart, ofKind, synthValid, workflowChart } from './workflow-context-fixture';
@@ -78,6 +81,32 @@ describe('mesh policy content', () => {
       { namespaces: ['batch'] },
     ]);
     for (const r of allow.spec.rules) expect(r.to).toEqual([{ operation: { ports: ['8000'] } }]);
+  });
+});
+
+describe('gateway principal: derived from the gateway namespace and ServiceAccount', () => {
+  const principalsOf = (ctx: ReturnType<typeof contextFor>, security = defaults.security) => {
+    const chart = newChart();
+    addMeshSecurity(chart, ctx, { ...defaults, security });
+    const allow = ofKind(synthValid(chart), 'AuthorizationPolicy').find((p) => p.metadata.name === `${WF}-api-allow`);
+    return allow.spec.rules[0].from[0].source.principals;
+  };
+
+  test('follows namespaces.ingress, gatewayServiceAccount and trustDomain', () => {
+    const base = contextFor('prod');
+    const ctx = { ...base, env: { ...base.env, namespaces: { ...base.env.namespaces, ingress: 'edge' } } } as typeof base;
+    expect(principalsOf(ctx, { ...defaults.security, gatewayServiceAccount: 'public-gw', trustDomain: 'corp.example' }))
+      .toEqual(['corp.example/ns/edge/sa/public-gw']);
+  });
+
+  test('an explicit principal outside the gateway namespace is refused by the construct and the config check', () => {
+    const wrong = { ...defaults.security, gatewayPrincipals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] };
+    expect(() => principalsOf(contextFor('prod'), wrong)).toThrow(/names namespace "istio-system", but the gateway runs in namespaces.ingress "istio-ingress"/);
+    const env = { name: 'prod', mesh: { enabled: true }, namespaces: { ingress: 'istio-ingress' }, meshSecurity: wrong };
+    expect(checkMeshSecurity(env)).toEqual([expect.objectContaining({ path: ['meshSecurity', 'gatewayPrincipals', 0], message: expect.stringMatching(/403/) })]);
+    const otherDomain = { ...env, meshSecurity: { ...wrong, gatewayPrincipals: ['corp.example/ns/istio-ingress/sa/gw'] } };
+    expect(checkMeshSecurity(otherDomain)[0].message).toMatch(/trust domain "corp.example", but meshSecurity.trustDomain is "cluster.local"/);
+    expect(checkMeshSecurity({ ...env, meshSecurity: { ...wrong, gatewayPrincipals: ['cluster.local/ns/istio-ingress/sa/gw-a', 'cluster.local/ns/istio-ingress/sa/gw-b'] } })).toEqual([]);
   });
 });
 

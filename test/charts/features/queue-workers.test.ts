@@ -12,6 +12,8 @@ import {
 const NAME = `${WF}-worker`;
 const SELECTOR = { 'app.kubernetes.io/name': 'langgraph-worker', 'app.kubernetes.io/instance': WF, 'app.kubernetes.io/component': 'worker' };
 const on = queueWorkersSchema.parse({ enabled: true });
+/** A cpu HPA only where opted into with a reason (runs mostly wait on LLMs, which uses no cpu). */
+const onCpu = queueWorkersSchema.parse({ enabled: true, autoscaling: { cpuScalingReason: 'these graphs parse documents locally on cpu' } });
 const off = queueWorkersSchema.parse(undefined);
 const kedaOn = kedaSchema.parse({ enabled: true });
 const kedaOff = kedaSchema.parse(undefined);
@@ -57,9 +59,17 @@ describe.each(ENVIRONMENTS)('%s', (envName) => {
     expect(renderFeature(ctx, (chart, c) => addQueueWorkers(chart, c, { workers: off }))).toEqual([]);
   });
 
-  describe('on, cpu HPA (no KEDA)', () => {
+  test('on without KEDA and without an opted-in cpu HPA: a fixed count (minReplicas), no autoscaler', () => {
+    const added = renderFeature(ctx, (chart, c) => addQueueWorkers(chart, c, { workers: on, keda: kedaOff, dataStores: c.env.dataStores }));
+    expect(added.some((o) => o.kind === 'HorizontalPodAutoscaler' || o.kind === 'ScaledObject')).toBe(false);
+    expect(byKindName(added, 'Deployment', NAME).spec.replicas).toBe(on.autoscaling.minReplicas);
+    const fixed = renderFeature(ctx, (chart, c) => addQueueWorkers(chart, c, { workers: { ...on, replicas: 4 }, keda: kedaOff, dataStores: c.env.dataStores }));
+    expect(byKindName(fixed, 'Deployment', NAME).spec.replicas).toBe(4);
+  });
+
+  describe('on, cpu HPA opted into (no KEDA)', () => {
     // The environment's own data stores (dev) reach the worker as they reach the API.
-    const { base, added, newViolations } = renderWithChart(resolvedEnvironment(envName), (chart, c) => addQueueWorkers(chart, c, { workers: on, keda: kedaOff, dataStores: c.env.dataStores }));
+    const { base, added, newViolations } = renderWithChart(resolvedEnvironment(envName), (chart, c) => addQueueWorkers(chart, c, { workers: onCpu, keda: kedaOff, dataStores: c.env.dataStores }));
     const worker = byKindName(added, 'Deployment', NAME);
     const api = byKindName(base, 'Deployment', `${WF}-api`);
     const container = worker.spec.template.spec.containers[0];
@@ -175,7 +185,7 @@ describe.each(ENVIRONMENTS)('%s', (envName) => {
       expect(so.spec.maxReplicaCount).toBe(on.autoscaling.maxReplicas);
       expect(so.spec.triggers[0]).toMatchObject({
         type: 'postgresql',
-        metadata: { connectionFromEnv: 'POSTGRES_URI', query: "SELECT COUNT(*) FROM run WHERE status='pending'", targetQueryValue: String(on.jobsPerWorker) },
+        metadata: { connectionFromEnv: 'POSTGRES_URI', query: "SELECT COUNT(*) FROM run WHERE status IN ('pending', 'running')", targetQueryValue: String(on.jobsPerWorker) },
       });
       expect(all.filter((o: any) => o.kind === 'HorizontalPodAutoscaler' && o.spec.scaleTargetRef.name === NAME)).toEqual([]);
     });
@@ -198,7 +208,7 @@ describe.each(ENVIRONMENTS)('%s', (envName) => {
 });
 
 test('snapshot: what queueWorkers (cpu HPA, no KEDA) adds to support-agent in prod', () => {
-  const { added, newViolations } = renderWithChart(resolvedEnvironment('prod'), (chart, c) => addQueueWorkers(chart, c, { workers: on, keda: kedaOff, dataStores: c.env.dataStores }));
+  const { added, newViolations } = renderWithChart(resolvedEnvironment('prod'), (chart, c) => addQueueWorkers(chart, c, { workers: onCpu, keda: kedaOff, dataStores: c.env.dataStores }));
   expect(describeViolations(newViolations)).toBe('');
   expect(added.filter((o) => o.kind !== 'NetworkPolicy').map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
     `Deployment/${NAME}`, `HorizontalPodAutoscaler/${NAME}`, `PodDisruptionBudget/${NAME}`, `PodMonitor/${NAME}`, `ServiceAccount/${NAME}`,

@@ -62,7 +62,9 @@ describe('checkVpa (config time)', () => {
     expect(issue.path).toEqual(['vpa', 'updateMode']);
     expect(issue.value).toBe('Auto');
     expect(issue.message).toContain(`cpu (${autoscaling.cpuUtilization}%)`);
-    expect(issue.message).toContain(`memory (${autoscaling.memoryUtilization}%)`);
+    // No memory target unless opted into: the message names only what the HPA scales on.
+    expect(autoscaling.memoryUtilization).toBeUndefined();
+    expect(issue.message).not.toContain('memory (');
     expect(issue.message).toMatch(/fight/);
   });
 

@@ -23,17 +23,18 @@ describe('mounted in the config schema', () => {
     for (const k of Object.keys(workflowLevel)) expect(workflowSettingsSchema.shape).toHaveProperty(k);
   });
 
-  // Committed config: ExternalSecret in staging; VPA (recommendation only) and the rate limit in prod.
+  // Committed config: ExternalSecret wherever the tier is production (staging, prod); VPA
+  // (recommendation only) and the rate limit in prod.
   test.each([
     ['dev', [false, false, false]],
     ['staging', [true, false, false]],
-    ['prod', [false, true, true]],
+    ['prod', [true, true, true]],
   ] as const)('%s: each switch as committed; the mesh features follow the mesh', (name, switches) => {
     const resolved = envs.find((e) => e.environment.name === name)!;
     const env = resolved.environment;
     expect(env.meshSecurity.enabled).toBeUndefined();
     expect(meshSecurityEnabled(env.mesh, env.meshSecurity)).toBe(env.mesh.enabled);
-    expect(env.meshEgress.registryOnly).toBe(false);
+    expect(env.meshEgress.registryOnly).toBe(true); // the Sidecar is REGISTRY_ONLY wherever the mesh is
     for (const wf of resolved.workflows) {
       const s = wf.settings;
       expect([s.externalSecret.enabled, s.vpa.enabled, s.rateLimit.enabled]).toEqual(switches);

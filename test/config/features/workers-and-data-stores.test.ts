@@ -46,7 +46,7 @@ describe('mounted in the config schema', () => {
     const bad = dataStoresSchema.safeParse({ postgres: { enabled: true, pasword: { key: 'x' } } });
     expect(bad.success).toBe(false);
     expect(JSON.stringify(bad.error?.issues)).toContain('pasword');
-    expect(queueWorkersSchema.safeParse({ enabled: true, replicas: 3 }).success).toBe(false);
+    expect(queueWorkersSchema.safeParse({ enabled: true, replica: 3 }).success).toBe(false); // `replicas` is the fixed count without KEDA
   });
 
   test('the editor JSON Schema can be generated for every schema', () => {

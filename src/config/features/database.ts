@@ -1,0 +1,78 @@
+/**
+ * The server processes' Postgres connection budget (workflow level). Their default requests and
+ * limits (LangChain's Helm chart) are in src/constructs/resources.ts.
+ *
+ * Connections: every server process opens up to LANGGRAPH_POSTGRES_POOL_MAX_SIZE connections
+ * (langgraph_api/config/__init__.py of 0.16.7, line 58: default 150), so a workflow can open
+ * maxReplicas(API) × pool + maxReplicas(workers) × pool. `maxConnections` is this workflow's share
+ * of the database's max_connections; the semantic check refuses a config that exceeds it.
+ */
+import { z } from 'zod';
+import type { SemanticIssue } from '../semantic-checks';
+
+export { LANGGRAPH_SERVER_RESOURCES } from '../../constructs/resources';
+
+export { POOL_MAX_SIZE_ENV } from '../../constructs/langgraph-workload';
+/** The server's pool size when the env var is unset. */
+export const SERVER_DEFAULT_POOL_MAX_SIZE = 150;
+/**
+ * Our default pool per process: a run holds a connection only while it reads or writes a
+ * checkpoint, so 10 (one per concurrent job at the default N_JOBS_PER_WORKER) serves a pod; the
+ * server's 150 would let a handful of pods exhaust any database.
+ */
+export const DEFAULT_POOL_MAX_SIZE = 10;
+/** Postgres's default max_connections less its 3 superuser slots: the in-cluster dev store's budget. */
+export const IN_CLUSTER_POSTGRES_CONNECTIONS = 97;
+
+export const databaseSchema = z
+  .strictObject({
+    /** LANGGRAPH_POSTGRES_POOL_MAX_SIZE of each API and worker process. */
+    poolMaxSize: z.number().int().min(1).max(1000).default(DEFAULT_POOL_MAX_SIZE),
+    /**
+     * This workflow's share of the database's max_connections. Required in production-tier
+     * environments. @default - in dev with the in-cluster store: 97 (Postgres's default less superuser slots)
+     */
+    maxConnections: z.number().int().min(1).optional(),
+  })
+  .default({ poolMaxSize: DEFAULT_POOL_MAX_SIZE });
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
+
+export interface ConnectionDemand {
+  readonly apiMaxReplicas: number;
+  readonly workerMaxReplicas: number;
+  readonly poolMaxSize: number;
+  readonly total: number;
+}
+
+/** Connections the workflow may open at its maximum replicas. */
+export function connectionDemand(apiMaxReplicas: number, workerMaxReplicas: number, poolMaxSize: number): ConnectionDemand {
+  return { apiMaxReplicas, workerMaxReplicas, poolMaxSize, total: (apiMaxReplicas + workerMaxReplicas) * poolMaxSize };
+}
+
+/**
+ * Workflow-level rule: the connections the workflow may open fit its share.
+ * `workerMaxReplicas` is 0 without workers.
+ */
+export function checkConnectionBudget(
+  settings: { readonly database: DatabaseConfig; readonly autoscaling: { readonly maxReplicas: number } },
+  env: { readonly name: string; readonly tier: 'development' | 'production'; readonly dataStores: { readonly postgres: { readonly enabled: boolean } } },
+  workerMaxReplicas: number,
+): SemanticIssue[] {
+  const db = settings.database;
+  const share = db.maxConnections ?? (env.dataStores.postgres.enabled ? IN_CLUSTER_POSTGRES_CONNECTIONS : undefined);
+  if (share === undefined) {
+    return env.tier === 'production'
+      ? [{ path: ['database', 'maxConnections'], value: undefined, message: `is required in "${env.name}" (a production-tier environment): state this workflow's share of the database's max_connections, e.g. database: { maxConnections: 200 }` }]
+      : [];
+  }
+  const d = connectionDemand(settings.autoscaling.maxReplicas, workerMaxReplicas, db.poolMaxSize);
+  if (d.total <= share) return [];
+  const fitPool = Math.floor(share / (d.apiMaxReplicas + d.workerMaxReplicas));
+  return [{
+    path: ['database', 'maxConnections'],
+    value: share,
+    message: `the workflow may open ${d.total} Postgres connections (maxReplicas(API) ${d.apiMaxReplicas} × pool ${d.poolMaxSize}` +
+      (d.workerMaxReplicas ? ` + maxReplicas(workers) ${d.workerMaxReplicas} × pool ${d.poolMaxSize}` : '') +
+      `), more than its share of max_connections (${share}); lower database.poolMaxSize to ${fitPool || 1} or less, lower the maximum replicas, or raise database.maxConnections (and the database's max_connections)`,
+  }];
+}

@@ -1,0 +1,68 @@
+import { Construct } from 'constructs';
+import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../../imports/istio-sidecar-networking.istio.io';
+import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
+
+export type OutboundTrafficMode = 'REGISTRY_ONLY' | 'ALLOW_ANY';
+
+export interface EgressSidecarProps {
+  readonly namespace: string;
+  readonly metadata: WorkflowMetadata;
+  /**
+   * Namespaces whose services (and exported ServiceEntries) the workloads may reach besides their
+   * own, e.g. `istio-system`. @default []
+   */
+  readonly namespaces?: readonly string[];
+  /**
+   * Hosts that must stay reachable (each external host with a ServiceEntry in this namespace).
+   * They are already covered by `./*`; listing them documents the allow-list in one object and lets
+   * the construct refuse a wildcard. @default []
+   */
+  readonly hosts?: readonly string[];
+  /**
+   * REGISTRY_ONLY: traffic to a host without a ServiceEntry (or in-cluster Service) in the
+   * imported namespaces goes to Envoy's BlackHoleCluster. ALLOW_ANY: unknown hosts pass through.
+   * @default 'REGISTRY_ONLY'
+   */
+  readonly outboundTrafficPolicy?: OutboundTrafficMode;
+  /** @default `<workflow>-egress` (objects carry the workflow's name; a namespace may hold several workflows) */
+  readonly name?: string;
+}
+
+/**
+ * The workflow's Istio Sidecar, selecting every pod of the workflow (`app.kubernetes.io/instance`,
+ * so API and workers alike) rather than the whole namespace: Istio allows one selector-less Sidecar
+ * per namespace, and a namespace may hold several workflows. It says which services the sidecars
+ * know, and what happens to traffic to anything else.
+ * Egress imports only this namespace (`./*`, which holds the workflow's ServiceEntries, exported
+ * to '.') and the listed namespaces, so another namespace's ServiceEntry cannot widen the list.
+ */
+export class EgressSidecar extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: EgressSidecarProps) {
+    super(scope, id);
+    this.name = props.name ?? `${props.metadata.workflow}-egress`;
+    const hosts = [...new Set(props.hosts ?? [])];
+    for (const h of hosts) {
+      if (h.includes('*') || h.includes('/')) throw new Error(`Sidecar ${props.namespace}/${this.name}: host "${h}" must be a plain hostname; namespaces go in \`namespaces\``);
+    }
+    const namespaces = [...new Set(props.namespaces ?? [])].filter((n) => n !== props.namespace);
+    new Sidecar(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        namespace: props.namespace,
+        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'egress' },
+        annotations: workflowAnnotations(props.metadata),
+      },
+      spec: {
+        workloadSelector: { labels: { 'app.kubernetes.io/instance': props.metadata.workflow } },
+        egress: [{ hosts: ['./*', ...namespaces.map((n) => `${n}/*`), ...hosts.map((h) => `./${h}`)] }],
+        outboundTrafficPolicy: {
+          mode: (props.outboundTrafficPolicy ?? 'REGISTRY_ONLY') === 'REGISTRY_ONLY'
+            ? SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY
+            : SidecarSpecOutboundTrafficPolicyMode.ALLOW_UNDERSCORE_ANY,
+        },
+      },
+    });
+  }
+}

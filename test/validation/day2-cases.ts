@@ -1,0 +1,55 @@
+/**
+ * Firing and passing cases of the shutdown, licence and Secret-source checks, run by
+ * test/validation/cross-object.test.ts with every other cross-object check.
+ */
+import { Scenario, WF } from '../fixtures/gate/helpers';
+
+interface Case {
+  readonly name: string;
+  readonly env: string;
+  readonly change: (s: Scenario) => void;
+  readonly object?: string;
+  readonly path?: string;
+}
+
+const API = `${WF}-api`;
+const at = (kind: string, name = API) => `${kind}/${WF}/${name}`;
+const envIndex = (s: Scenario, name: string) => s.api.env.findIndex((e: { name: string }) => e.name === name);
+const setEnv = (s: Scenario, name: string, value: string) => { s.api.env[envIndex(s, name)].value = value; };
+const PROXY = 'proxy.istio.io/config';
+const setDrain = (s: Scenario, drain: string) => { s.pod.metadata.annotations[PROXY] = JSON.stringify({ holdApplicationUntilProxyStarts: true, terminationDrainDuration: drain }); };
+
+export const DAY2_CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
+  'cross-object/shutdown-timing': {
+    fires: [
+      // The defect as found: grace 600 s, the server's default 180 s drain, the sidecar gone at 170 s.
+      { name: 'the run drain unset (server default 180 s) with a 180 s grace period', env: 'dev', change: (s) => { s.api.env.splice(envIndex(s, 'BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS'), 1); }, object: at('Deployment'), path: '/spec/template/spec/containers/0/env' },
+      { name: 'run drain + 15 s exceeds the grace period', env: 'prod', change: (s) => { setEnv(s, 'BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS', '170'); }, object: at('Deployment') },
+      { name: 'the sidecar stops (170 s) before the runs drain (570 s)', env: 'prod', change: (s) => { s.pod.spec.terminationGracePeriodSeconds = 600; setEnv(s, 'BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS', '570'); setDrain(s, '170s'); }, path: `/spec/template/metadata/annotations/proxy.istio.io~1config` },
+      { name: 'a sidecar drain beyond the grace period', env: 'staging', change: (s) => { setDrain(s, '3m30s'); }, path: `/spec/template/metadata/annotations/proxy.istio.io~1config` },
+    ],
+    passes: [
+      { name: 'a longer margin and a sidecar drain equal to the grace period', env: 'prod', change: (s) => { setEnv(s, 'BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS', '100'); setDrain(s, '3m'); } },
+      { name: 'a pod that is not a LangGraph server needs no run drain', env: 'dev', change: (s) => { s.pod.metadata.labels['app.kubernetes.io/name'] = 'batch'; s.api.env.splice(envIndex(s, 'BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS'), 1); } },
+    ],
+  },
+  'cross-object/server-license': {
+    fires: [
+      { name: 'prod: the licence key missing on the API', env: 'prod', change: (s) => { s.api.env.splice(envIndex(s, 'LANGGRAPH_CLOUD_LICENSE_KEY'), 1); }, object: at('Deployment'), path: '/spec/template/spec/containers/0/env' },
+      { name: 'staging: the licence key as a literal value', env: 'staging', change: (s) => { s.api.env[envIndex(s, 'LANGGRAPH_CLOUD_LICENSE_KEY')] = { name: 'LANGGRAPH_CLOUD_LICENSE_KEY', value: 'lcl_x' }; }, object: at('Deployment') },
+    ],
+    passes: [{ name: 'dev (development tier) may run on the LangSmith key alone', env: 'dev', change: (s) => { s.api.env.splice(envIndex(s, 'LANGGRAPH_CLOUD_LICENSE_KEY'), 1); } }],
+  },
+  'cross-object/secret-source': {
+    fires: [
+      // The defect as found: prod referenced <wf>-secrets and nothing created it.
+      { name: 'prod: the ExternalSecret missing', env: 'prod', change: (s) => { s.remove('ExternalSecret', `${WF}-secrets`); }, object: at('Deployment'), path: '/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef' },
+      { name: 'staging: a key the ExternalSecret does not write', env: 'staging', change: (s) => { s.api.env[0].valueFrom.secretKeyRef.key = 'database-url'; }, path: '/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef' },
+      { name: 'prod: a Secret volume from nowhere', env: 'prod', change: (s) => { s.pod.spec.volumes.push({ name: 'certs', secret: { secretName: 'client-certs' } }); }, path: '/spec/template/spec/volumes/2/secret' },
+    ],
+    passes: [
+      { name: 'dev (development tier) uses a hand-made Secret', env: 'dev', change: () => undefined },
+      { name: 'an optional Secret reference needs no source', env: 'prod', change: (s) => { s.pod.spec.volumes.push({ name: 'certs', secret: { secretName: 'client-certs', optional: true } }); } },
+    ],
+  },
+};
