@@ -11,6 +11,7 @@
  */
 import { parseArgs as tokenize } from 'node:util';
 import { isSchemaSourceError } from '../validation/schema-sources';
+import { editDistance } from '../util/did-you-mean';
 
 /** A mistake in the command line. Printed as one line plus "see --help"; exit 2. */
 export class UsageError extends Error {}
@@ -248,18 +249,6 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   const bare = (s: string) => s.toLowerCase().replace(/^-+/, '');
   const prefixes = candidates.filter((c) => Math.min(bare(c).length, bare(input).length) >= 3 && (bare(input).startsWith(bare(c)) || bare(c).startsWith(bare(input))));
   return prefixes.length === 1 ? prefixes[0] : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /** Where to write: stdout and stderr of the process unless a test passes its own. */

@@ -5,7 +5,7 @@
  * describe the expected form) and zod's defaults are replaced.
  */
 import { z } from 'zod';
-import { closest } from './did-you-mean';
+import { closest } from '../util/did-you-mean';
 
 type Key = string | number;
 type Issue = z.core.$ZodIssue;

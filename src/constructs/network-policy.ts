@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
+import { ipv4StrictlyContains } from '../util/cidr';
 
 /** Cloud instance-metadata endpoint: never reachable from workloads (credential theft). */
 export const CLOUD_METADATA_CIDR = '169.254.169.254/32';
@@ -131,24 +132,6 @@ export function httpsPeers(https: HttpsDestinations): PeerSpec[] {
     const except = excluded.filter((e) => ipv4StrictlyContains(cidr, e));
     return except.length ? { cidr, except } : { cidr };
   });
-}
-
-/** Is IPv4 CIDR `inner` a strict subset of `outer`? False for IPv6 or malformed input. */
-export function ipv4StrictlyContains(outer: string, inner: string): boolean {
-  const a = parseIpv4Cidr(outer);
-  const b = parseIpv4Cidr(inner);
-  if (!a || !b || b.bits <= a.bits) return false;
-  const mask = a.bits === 0 ? 0 : (~0 << (32 - a.bits)) >>> 0;
-  return ((a.address & mask) >>> 0) === ((b.address & mask) >>> 0);
-}
-
-function parseIpv4Cidr(cidr: string): { address: number; bits: number } | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr);
-  if (!m) return undefined;
-  const octets = m.slice(1, 5).map(Number);
-  const bits = m[5] === undefined ? 32 : Number(m[5]);
-  if (octets.some((o) => o > 255) || bits > 32) return undefined;
-  return { address: octets.reduce((acc, o) => ((acc << 8) | o) >>> 0, 0), bits };
 }
 
 /** Selects a namespace by name through the label every namespace carries. */

@@ -5,6 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { escapePointer, isPlainObject } from './strict-schema';
+import { editDistance } from '../util/did-you-mean';
 
 /** One schema problem in one rendered object. */
 export interface SchemaViolation {
@@ -149,18 +150,6 @@ function closest(field: string, allowed: readonly string[]): string | undefined 
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 function isAtOrUnder(path: string, ancestor: string): boolean {

@@ -12,7 +12,7 @@ import { CONFIG_DIR } from '../helpers';
 import { loadConfig } from '../../src/config/load';
 import { ConfigError, ConfigIssue, formatConfigIssue, mergeConfigIssues } from '../../src/config/errors';
 import { FIX_PATTERN, describeZodIssues, parseForConfig } from '../../src/config/zod-issues';
-import { closest, editDistance } from '../../src/config/did-you-mean';
+import { closest, editDistance } from '../../src/util/did-you-mean';
 
 type Edit = (dir: string) => void;
 const set = (file: string, keyPath: (string | number)[], value: unknown): Edit => (dir) => {

@@ -1,4 +1,5 @@
-import { CLOUD_METADATA_CIDR, dnsPeers, httpsPeers, ipv4StrictlyContains } from '../../src/constructs/network-policy';
+import { CLOUD_METADATA_CIDR, dnsPeers, httpsPeers } from '../../src/constructs/network-policy';
+import { ipv4StrictlyContains } from '../../src/util/cidr';
 import { DNS_EGRESS_DEFAULTS } from '../../src/config/features/network-egress';
 
 const kubeDnsPods = { namespaceSelector: { 'kubernetes.io/metadata.name': 'kube-system' }, podSelector: { 'k8s-app': 'kube-dns' } };

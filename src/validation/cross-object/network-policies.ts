@@ -18,6 +18,7 @@ import { Finding } from '../violation';
 import { CrossObjectCheck, Json, specOf } from './check';
 import { Environment } from '../../config/schema';
 import { NAMESPACE_NAME_LABEL } from '../../constructs/network-policy';
+import { cidrCovers } from '../../util/cidr';
 
 export const DNS_PORT = 53;
 /** Conventional port names of cluster DNS pods (CoreDNS: dns/UDP, dns-tcp/TCP). */
@@ -100,25 +101,6 @@ function ruleReaches(rule: Json, ns: string, r: DnsResolver, proto: 'UDP' | 'TCP
   const to: Json[] | undefined = rule?.to;
   if (!Array.isArray(to) || to.length === 0) return true; // no peers: every destination
   return to.some((p) => peerReaches(p, ns, r));
-}
-
-/** Does IPv4 CIDR `outer` contain (or equal) `inner`? A bare address counts as /32. IPv6: exact match only. */
-export function cidrCovers(outer: string, inner: string): boolean {
-  const a = ipv4(outer);
-  const b = ipv4(inner);
-  if (!a || !b) return outer === inner;
-  if (b.bits < a.bits) return false;
-  const mask = a.bits === 0 ? 0 : (~0 << (32 - a.bits)) >>> 0;
-  return ((a.address & mask) >>> 0) === ((b.address & mask) >>> 0);
-}
-
-function ipv4(cidr: string): { address: number; bits: number } | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr);
-  if (!m) return undefined;
-  const octets = m.slice(1, 5).map(Number);
-  const bits = m[5] === undefined ? 32 : Number(m[5]);
-  if (octets.some((o) => o > 255) || bits > 32) return undefined;
-  return { address: octets.reduce((acc, o) => ((acc << 8) | o) >>> 0, 0), bits };
 }
 
 export const networkPolicyDns: CrossObjectCheck = {
