@@ -72,9 +72,11 @@ lg_free_port() {
 }
 
 # lg_server_argv PORT N_JOBS — sets LG_SERVER_ARGV to the exact server command line.
+# LG_CONFIG picks the langgraph config in test/signals/graph (default langgraph.json; the live
+# signals test uses langgraph.live.json, which adds test-only delay and 500 hooks: live_api.py).
 lg_server_argv() {
   LG_SERVER_ARGV=("$LG_VENV/bin/langgraph" dev --host 127.0.0.1 --port "$1" --no-browser --no-reload
-    --n-jobs-per-worker "$2" --config langgraph.json)
+    --n-jobs-per-worker "$2" --config "${LG_CONFIG:-langgraph.json}")
 }
 
 # Environment that keeps the dev server offline: no LangSmith tracing, no
@@ -103,7 +105,7 @@ lg_start_server() {
   local workdir
   workdir="$(mktemp -d "${TMPDIR:-/tmp}/signals-$name.XXXXXX")"
   LG_WORKDIRS+=("$workdir")
-  cp "$SIGNALS_GRAPH_DIR/graph.py" "$SIGNALS_GRAPH_DIR/langgraph.json" "$workdir/"
+  cp "$SIGNALS_GRAPH_DIR"/*.py "$SIGNALS_GRAPH_DIR"/*.json "$workdir/"
   LG_LAST_LOG="$workdir/server.log"
   lg_server_argv "$port" "$jobs"
   (cd "$workdir" && exec env "${LG_OFFLINE_ENV[@]}" "$@" nice -n 10 "${LG_SERVER_ARGV[@]}") \
@@ -139,6 +141,41 @@ lg_stop_pid() {
   lg_log "pid $pid ignored TERM for 20s; sending KILL"
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+}
+
+# Debian's prometheus (and promtool) on PATH: installs the package with apt-get when missing. If
+# the package starts its own service on install, stops it: the callers run their own instance.
+lg_ensure_prometheus() {
+  if command -v prometheus >/dev/null && command -v promtool >/dev/null; then return 0; fi
+  lg_log "prometheus not found; installing Debian's package"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q prometheus >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q prometheus >/dev/null; } ||
+    lg_die "apt-get install prometheus failed"
+  if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]] && systemctl is-active --quiet prometheus; then
+    lg_log "stopping the prometheus service the package started"
+    systemctl stop prometheus
+  elif [[ -x /etc/init.d/prometheus ]] && /etc/init.d/prometheus status >/dev/null 2>&1; then
+    lg_log "stopping the prometheus service the package started"
+    /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+  fi
+  command -v prometheus >/dev/null || lg_die "prometheus still not on PATH after apt-get install"
+}
+
+# lg_start_prometheus CONFIG DATA_DIR PORT LOG — own Prometheus on 127.0.0.1:PORT, recorded in
+# LG_PIDS; waits up to 60 s for /-/ready. Sets LG_PROM_PID.
+lg_start_prometheus() {
+  local config="$1" data="$2" port="$3" log="$4" i
+  nice -n 10 prometheus --config.file="$config" --storage.tsdb.path="$data" --storage.tsdb.retention.time=1h \
+    --web.listen-address="127.0.0.1:$port" >"$log" 2>&1 &
+  LG_PROM_PID=$!
+  LG_PIDS+=("$LG_PROM_PID")
+  lg_log "started prometheus (pid $LG_PROM_PID) on 127.0.0.1:$port"
+  for i in $(seq 1 120); do
+    kill -0 "$LG_PROM_PID" 2>/dev/null || { tail -n 20 "$log" >&2; lg_die "prometheus exited"; }
+    [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$port/-/ready")" == 200 ]] && return 0
+    sleep 0.5
+  done
+  lg_die "prometheus not ready after 60s (log: $log)"
 }
 
 # Stops what was started, newest first (drivers, then Prometheus, then servers).

@@ -36,23 +36,8 @@ EXPOSE_INTERNAL="${LG_EXPOSE_INTERNAL:-1}"
 ((REQUESTS > 0 && REQUESTS <= 200)) || lg_die "REQUESTS=$REQUESTS: use 1..200"
 t_start=$SECONDS
 
-ensure_prometheus() {
-  if command -v prometheus >/dev/null; then return 0; fi
-  lg_log "prometheus not found; installing Debian's package"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q prometheus >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q prometheus >/dev/null; }
-  # The package may start its own service; this check runs its own instance instead.
-  if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]] && systemctl is-active --quiet prometheus; then
-    lg_log "stopping the prometheus service the package started"
-    systemctl stop prometheus
-  elif [[ -x /etc/init.d/prometheus ]] && /etc/init.d/prometheus status >/dev/null 2>&1; then
-    lg_log "stopping the prometheus service the package started"
-    /etc/init.d/prometheus stop >/dev/null 2>&1 || true
-  fi
-}
-
 lg_ensure_venv
-ensure_prometheus
+lg_ensure_prometheus
 lg_log "$(prometheus --version 2>&1 | head -n 1)"
 
 server_env=(STATS_INTERVAL_SECS=2)
@@ -86,16 +71,7 @@ scrape_configs:
         labels: { rollouts_pod_template_hash: canary }
 EOF
 promtool check config "$PROM_DIR/prometheus.yml" >/dev/null
-nice -n 10 prometheus --config.file="$PROM_DIR/prometheus.yml" --storage.tsdb.path="$PROM_DIR/data" \
-  --storage.tsdb.retention.time=1h --web.listen-address="127.0.0.1:$PROM_PORT" >"$PROM_DIR/prometheus.log" 2>&1 &
-PROM_PID=$!
-LG_PIDS+=("$PROM_PID")
-lg_log "started prometheus (pid $PROM_PID) on 127.0.0.1:$PROM_PORT"
-for _ in $(seq 1 60); do
-  kill -0 "$PROM_PID" 2>/dev/null || { tail -n 20 "$PROM_DIR/prometheus.log" >&2; lg_die "prometheus exited"; }
-  [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$PROM_PORT/-/ready")" == 200 ]] && break
-  sleep 1
-done
+lg_start_prometheus "$PROM_DIR/prometheus.yml" "$PROM_DIR/data" "$PROM_PORT" "$PROM_DIR/prometheus.log"
 
 lg_log "traffic: $REQUESTS x POST /runs/wait per instance, canary run number k fails when k % ${FAIL_EVERY} == 0"
 nice -n 10 "$LG_VENV/bin/python" "$SIGNALS_SCRIPTS_DIR/drive.py" traffic --base-url "http://127.0.0.1:${PORT[stable]}" \

@@ -24,36 +24,25 @@ export const PROFILE_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export const workloadProfileSchema = z
   .strictObject({
-    /** Names the profile; manifests sized from this plan carry it in an annotation. @default "playbook-reference" */
     name: z
       .string()
       .max(63, 'at most 63 characters (it becomes an annotation value and appears in reports)')
       .regex(PROFILE_NAME_PATTERN, 'lower-case letters, digits and "-", such as "peak-2025"')
-      .default('playbook-reference'),
-    /** Distinct users active on a day. @default 10000 */
+      .default('playbook-reference').meta({ description: 'Names the profile; manifests sized from this plan carry it in an annotation.' }),
     dailyActiveUsers: z
       .number()
       .int('must be a whole number of users')
       .positive('must be at least 1 user (a plan for no users sizes nothing)')
-      .default(10_000),
-    /** Share (0–1] of daily active users connected at the same time at the peak. @default 0.15 */
+      .default(10_000).meta({ description: 'Distinct users active on a day.' }),
     peakConcurrentRatio: z
       .number()
       .gt(0, 'must be greater than 0 (a share of daily active users, e.g. 0.15 for 15 %)')
       .lte(1, 'must be at most 1 (a share of daily active users: write 0.15 for 15 %, not 15)')
-      .default(0.15),
-    /** Requests each concurrently connected user sends during the peak hour. @default 50 */
-    requestsPerUserPeakHour: positive('requests per user in the peak hour').default(50),
-    /**
-     * Requests each daily active user sends over a whole day, for the average load (HPA minimum,
-     * monthly transfer). Unset: equal to `requestsPerUserPeakHour`, i.e. a user's day amounts to one
-     * peak-hour's worth of requests. Must not imply an average above the peak.
-     */
-    requestsPerUserPerDay: positive('requests per user per day').optional(),
-    /** Average time one workflow request holds its payload in memory, in seconds. @default 3 */
-    workflowDurationSeconds: positive('a workflow takes some time').default(3),
-    /** Data held in memory per in-flight request, in MiB. @default 0.5 */
-    payloadPerRequestMebibytes: nonNegative('payload per request in MiB').default(0.5),
+      .default(0.15).meta({ description: 'Share (0–1] of daily active users connected at the same time at the peak.' }),
+    requestsPerUserPeakHour: positive('requests per user in the peak hour').default(50).meta({ description: 'Requests each concurrently connected user sends during the peak hour.' }),
+    requestsPerUserPerDay: positive('requests per user per day').optional().meta({ description: 'Requests each daily active user sends over a whole day, for the average load (HPA minimum, monthly transfer). Unset: equal to `requestsPerUserPeakHour`, i.e. a user\'s day amounts to one peak-hour\'s worth of requests. Must not imply an average above the peak.' }),
+    workflowDurationSeconds: positive('a workflow takes some time').default(3).meta({ description: 'Average time one workflow request holds its payload in memory, in seconds.' }),
+    payloadPerRequestMebibytes: nonNegative('payload per request in MiB').default(0.5).meta({ description: 'Data held in memory per in-flight request, in MiB.' }),
   })
   .superRefine((profile, ctx) => {
     // Average request rate must not exceed the peak rate: daily ≤ 24 × ratio × peak-hour requests.
@@ -73,71 +62,50 @@ export const workloadProfileSchema = z
   });
 
 export const capacityCoefficientsSchema = z.strictObject({
-  /** CPU time one request consumes, in core-seconds. @default 0.1 */
-  cpuCoreSecondsPerRequest: positive('CPU core-seconds per request').default(0.1),
-  /** Memory one concurrent session holds, in MiB. @default 50 */
-  memoryMebibytesPerSession: positive('MiB per concurrent session').default(50),
-  /** Data stored per daily active user per day, in MiB. @default 10 */
-  storageMebibytesPerUserDay: nonNegative('MiB stored per user-day').default(10),
-  /** Network traffic per request, in decimal megabytes (10^6 bytes). @default 2 */
-  networkMegabytesPerRequest: nonNegative('MB of traffic per request').default(2),
-  /** Spare CPU on top of the computed demand, as a ratio. @default 0.5 */
-  cpuHeadroomRatio: headroomRatio('CPU headroom').default(0.5),
-  /** Spare memory on top of the computed demand, as a ratio. @default 0.3 */
-  memoryHeadroomRatio: headroomRatio('memory headroom').default(0.3),
-  /** Days of stored data kept. @default 30 */
-  retentionDays: z.number().int('must be a whole number of days').min(1, 'must keep data at least 1 day').default(30),
+  cpuCoreSecondsPerRequest: positive('CPU core-seconds per request').default(0.1).meta({ description: 'CPU time one request consumes, in core-seconds.' }),
+  memoryMebibytesPerSession: positive('MiB per concurrent session').default(50).meta({ description: 'Memory one concurrent session holds, in MiB.' }),
+  storageMebibytesPerUserDay: nonNegative('MiB stored per user-day').default(10).meta({ description: 'Data stored per daily active user per day, in MiB.' }),
+  networkMegabytesPerRequest: nonNegative('MB of traffic per request').default(2).meta({ description: 'Network traffic per request, in decimal megabytes (10^6 bytes).' }),
+  cpuHeadroomRatio: headroomRatio('CPU headroom').default(0.5).meta({ description: 'Spare CPU on top of the computed demand, as a ratio.' }),
+  memoryHeadroomRatio: headroomRatio('memory headroom').default(0.3).meta({ description: 'Spare memory on top of the computed demand, as a ratio.' }),
+  retentionDays: z.number().int('must be a whole number of days').min(1, 'must keep data at least 1 day').default(30).meta({ description: 'Days of stored data kept.' }),
 });
 
 export const providerPricesSchema = z.strictObject({
-  perCoreHour: price('per core-hour'),
-  perGibibyteMemoryHour: price('per GiB of memory per hour'),
-  perGibibyteStorageMonth: price('per GiB of storage per month'),
-  perGigabyteTransferred: price('per GB transferred'),
+  perCoreHour: price('per core-hour').meta({ description: 'Price of one CPU core for one hour.' }),
+  perGibibyteMemoryHour: price('per GiB of memory per hour').meta({ description: 'Price of one GiB of memory for one hour.' }),
+  perGibibyteStorageMonth: price('per GiB of storage per month').meta({ description: 'Price of one GiB of storage for one month.' }),
+  perGigabyteTransferred: price('per GB transferred').meta({ description: 'Price of one GB of network transfer.' }),
 });
 
 export const PROVIDERS = ['aws', 'azure', 'gcp'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 export const capacityPricesSchema = z.strictObject({
-  /** ISO 4217 code all prices are in. @default "USD" */
-  currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 currency code such as "USD"').default('USD'),
-  /** @default 0.05 / 0.01 / 0.10 / 0.09 */
+  currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 currency code such as "USD"').default('USD').meta({ description: 'ISO 4217 code all prices are in.' }),
   aws: providerPricesSchema.prefault({
     perCoreHour: 0.05, perGibibyteMemoryHour: 0.01, perGibibyteStorageMonth: 0.1, perGigabyteTransferred: 0.09,
-  }),
-  /** @default 0.048 / 0.0095 / 0.096 / 0.087 */
+  }).meta({ description: 'AWS prices.' }),
   azure: providerPricesSchema.prefault({
     perCoreHour: 0.048, perGibibyteMemoryHour: 0.0095, perGibibyteStorageMonth: 0.096, perGigabyteTransferred: 0.087,
-  }),
-  /** @default 0.047 / 0.0094 / 0.10 / 0.085 */
+  }).meta({ description: 'Azure prices.' }),
   gcp: providerPricesSchema.prefault({
     perCoreHour: 0.047, perGibibyteMemoryHour: 0.0094, perGibibyteStorageMonth: 0.1, perGigabyteTransferred: 0.085,
-  }),
-  /** Flat monthly cost of managed Postgres, Redis, monitoring…, the same for every provider. @default 500 */
-  managedServicesPerMonth: price('per month for managed services').default(500),
-  /** Billed hours in a month (24 × 30). @default 720 */
+  }).meta({ description: 'Google Cloud prices.' }),
+  managedServicesPerMonth: price('per month for managed services').default(500).meta({ description: 'Flat monthly cost of managed Postgres, Redis, monitoring…, the same for every provider.' }),
   hoursPerMonth: z
     .number()
     .positive('must be greater than 0 hours')
     .max(744, 'a month has at most 744 hours (31 × 24)')
-    .default(720),
+    .default(720).meta({ description: 'Billed hours in a month (24 × 30).' }),
 });
 
 export const capacitySchema = z.strictObject({
-  profile: workloadProfileSchema.prefault({}),
-  coefficients: capacityCoefficientsSchema.prefault({}),
-  prices: capacityPricesSchema.prefault({}),
-  /**
-   * Floor for the recommended HPA minimum: 2 keeps one pod serving while another is drained or
-   * rolled; use 3 to survive the loss of a zone. @default 2
-   */
-  minimumReplicas: z.number().int('must be a whole number of pods').min(1, 'must be at least 1 pod').default(2),
-  /**
-   * Opt in: this environment takes its HPA bounds from the plan (at its own pod requests), and its
-   * manifests carry an annotation naming the profile. @default false
-   */
-  applyToEnvironment: z.boolean().default(false),
+  profile: workloadProfileSchema.prefault({}).meta({ description: 'The workload: users, concurrency, requests and their duration and payload.' }),
+  coefficients: capacityCoefficientsSchema.prefault({}).meta({ description: 'Resource use per request and session, headroom and retention.' }),
+  prices: capacityPricesSchema.prefault({}).meta({ description: 'Monthly prices per provider for the cost estimate.' }),
+  minimumReplicas: z.number().int('must be a whole number of pods').min(1, 'must be at least 1 pod').default(2).meta({ description: 'Floor for the recommended HPA minimum: 2 keeps one pod serving while another is drained or rolled; use 3 to survive the loss of a zone.' }),
+  applyToEnvironment: z.boolean().default(false).meta({ description: 'Opt in: this environment takes its HPA bounds from the plan (at its own pod requests), and its manifests carry an annotation naming the profile.' }),
 });
 
 /**
@@ -147,8 +115,8 @@ export const capacitySchema = z.strictObject({
  */
 export const workflowCapacitySchema = z
   .strictObject({
-    profile: z.record(z.string(), z.unknown()).optional(),
-    coefficients: z.record(z.string(), z.unknown()).optional(),
+    profile: z.record(z.string(), z.unknown()).optional().meta({ description: 'Keys of the environment\'s `capacity.profile` to change for this workflow.' }),
+    coefficients: z.record(z.string(), z.unknown()).optional().meta({ description: 'Keys of the environment\'s `capacity.coefficients` to change for this workflow.' }),
   })
   .optional();
 export type WorkflowCapacityOverride = z.infer<typeof workflowCapacitySchema>;

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import { ResolvedEnvironment } from '../config/resolved';
-import { ArgoCdApplication } from '../constructs/argocd-application';
+import { ArgoCdApplicationSet } from '../constructs/argocd-application-set';
 import { ArgoCdProject, ProjectDestination } from '../constructs/argocd-project';
 import { MANAGED_BY } from '../constructs/labels';
 import { Footprint, GroupKind, groupKindKey } from '../gitops/footprint';
-import { ARGOCD_FOLDER, GitOpsTarget, gitopsTargetOf } from '../gitops/settings';
+import { ARGOCD_FOLDER, GitOpsTarget, gitopsTargetOf, workflowAppOf } from '../gitops/settings';
 
 /** Labels of the Argo CD objects (they belong to the platform, not to a workflow). */
 export const GITOPS_LABELS: Readonly<Record<string, string>> = {
@@ -21,8 +21,9 @@ export interface ArgoCdChartProps {
 }
 
 /**
- * The central Argo CD's objects: per environment an Application syncing `dist/<env>` to that
- * environment's cluster, and the AppProject(s) fencing them, derived from what was rendered.
+ * The central Argo CD's objects: per environment an ApplicationSet generating one Application per
+ * workflow (each syncing `dist/<env>/<workflow>` to that environment's cluster with the
+ * workflow's own sync policy), and the AppProject(s) fencing them, derived from what was rendered.
  */
 export class ArgoCdChart extends Chart {
   constructor(scope: Construct, id: string, props: ArgoCdChartProps) {
@@ -38,7 +39,7 @@ export class ArgoCdChart extends Chart {
     const footprints = props.footprints;
     for (const t of targets) {
       if (!footprints.get(t.environment)?.namespacedKinds.length) {
-        throw new Error(`environment "${t.environment}" rendered no objects, so its Application would sync an empty folder; render at least one workflow there`);
+        throw new Error(`environment "${t.environment}" rendered no objects, so its Applications would sync empty folders; render at least one workflow there`);
       }
     }
 
@@ -59,31 +60,40 @@ export class ArgoCdChart extends Chart {
       });
     }
 
-    for (const t of targets) {
-      new ArgoCdApplication(this, `application-${t.environment}`, {
-        name: t.applicationName,
+    // The list generator's elements come from the catalog (ResolvedEnvironment.workflows), the
+    // same list synth renders the folders from; see ArgoCdApplicationSet for why not a git
+    // directory generator.
+    props.environments.forEach((e, i) => {
+      const t = targets[i];
+      const apps = [...e.workflows].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((wf) => workflowAppOf(t, wf));
+      const allowed = new Set(footprints.get(t.environment)!.namespaces);
+      const outside = apps.filter((a) => !allowed.has(a.namespace));
+      if (outside.length) {
+        throw new Error(`environment "${t.environment}": workflow(s) ${outside.map((a) => `${a.workflow} (namespace ${a.namespace})`).join(', ')} rendered nothing in their namespace, so the project would refuse their Application's destination; render the workflow or drop it from the catalog`);
+      }
+      new ArgoCdApplicationSet(this, `applicationset-${t.environment}`, {
+        name: t.applicationSetName,
         namespace,
         labels: GITOPS_LABELS,
+        environment: t.environment,
         project: t.projectName,
         repoUrl: t.repoUrl,
         targetRevision: t.targetRevision,
-        path: t.path,
         server: t.server,
-        automatedSync: t.automatedSync,
+        elements: apps.map((a) => ({ name: a.applicationName, workflow: a.workflow, namespace: a.namespace, path: a.path, automatedSync: a.automatedSync })),
       });
-    }
+    });
   }
 }
 
 /**
- * The environment's namespaces on its cluster, plus `{ server, namespace: '' }`: the Application's
- * own destination names no namespace (objects carry theirs), and Argo CD checks that destination
- * against the project too (argoproj/argo-cd#11510). The empty entry admits no object: Argo CD
- * checks namespaced objects with their own namespace, and cluster-scoped ones against the
- * cluster allow-list only.
+ * Exactly the environment's namespaces on its cluster. Each Application's own destination is its
+ * workflow's namespace (one of them); Argo CD checks namespaced objects with their own namespace
+ * and cluster-scoped ones (Namespaces) against the cluster allow-list only. No `namespace: ''`
+ * entry is needed any more: only the per-environment Application named no namespace.
  */
 function destinationsOf(t: GitOpsTarget, fp: Footprint): ProjectDestination[] {
-  return [{ server: t.server, namespace: '' }, ...fp.namespaces.map((namespace) => ({ server: t.server, namespace }))];
+  return fp.namespaces.map((namespace) => ({ server: t.server, namespace }));
 }
 
 /** Argo CD refuses a project listing the same server/namespace twice (environments may share a cluster). */

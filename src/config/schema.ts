@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { LONG_LIVED_ROUTES, REQUEST_LATENCY, REQUESTS_TOTAL, RUN_FAILED_TOTAL, RUN_SUCCESS_TOTAL, SERVER_LATENCY_BUCKETS_MS } from '../observability/metric-catalog/langgraph-server';
-import { gitopsSchema } from './features/gitops';
+import { gitopsSchema, workflowGitopsSchema } from './features/gitops';
 import { podExtrasSchema, schedulingSchema } from './features/pod';
 import { meshCallersSchema, meshSecuritySchema } from './features/mesh-security';
 import { meshEgressSchema } from './features/mesh-egress';
@@ -59,143 +59,108 @@ const url = z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL');
 const gibibytes = z.string().regex(/^[1-9]\d*Gi$/, 'whole gibibytes such as "1Gi"');
 
 const resourceAmounts = z.strictObject({
-  cpu: cpuQuantity,
-  memory: byteQuantity,
-  ephemeralStorage: gibibytes,
+  cpu: cpuQuantity.meta({ description: 'CPU in cores (`"1.5"`) or millicores (`"250m"`).' }),
+  memory: byteQuantity.meta({ description: 'Memory in binary units (`Mi`, `Gi`).' }),
+  ephemeralStorage: gibibytes.meta({ description: 'Local scratch disk (logs, temp files) in whole GiB; the kubelet evicts a pod that exceeds its limit.' }),
 });
 
 const probe = z.strictObject({
-  /** `http`: GET `path` on the http port; `tcp`: the port accepts connections (process alive). */
-  handler: z.enum(['http', 'tcp']).default('http'),
-  path: z.string().regex(/^\//, 'an HTTP path starting with "/"').default('/ok'),
-  initialDelaySeconds: seconds.default(0),
-  periodSeconds: positiveInt.default(10),
-  timeoutSeconds: positiveInt.default(2),
-  failureThreshold: positiveInt.default(3),
-  successThreshold: positiveInt.default(1),
+  handler: z.enum(['http', 'tcp']).default('http').meta({ description: '`http`: GET `path` on the http port; `tcp`: the port accepts connections (process alive).' }),
+  path: z.string().regex(/^\//, 'an HTTP path starting with "/"').default('/ok').meta({ description: 'HTTP path the `http` handler GETs. `/ok` is the LangGraph server\'s health route (it also checks the database).' }),
+  initialDelaySeconds: seconds.default(0).meta({ description: 'Seconds after the container starts before the first probe.' }),
+  periodSeconds: positiveInt.default(10).meta({ description: 'Seconds between probes.' }),
+  timeoutSeconds: positiveInt.default(2).meta({ description: 'Seconds one probe may take before it counts as failed.' }),
+  failureThreshold: positiveInt.default(3).meta({ description: 'Consecutive failures before the kubelet acts (startup/liveness: restart; readiness: out of rotation). Startup tolerates failureThreshold × periodSeconds of boot time.' }),
+  successThreshold: positiveInt.default(1).meta({ description: 'Consecutive successes to count as healthy again (Kubernetes requires 1 for startup and liveness).' }),
 });
 
 const scalingRule = z.strictObject({
-  stabilizationWindowSeconds: z.number().int().min(0).max(3600),
-  percent: z.number().int().min(1).max(1000),
-  periodSeconds: z.number().int().min(1).max(1800),
+  stabilizationWindowSeconds: z.number().int().min(0).max(3600).meta({ description: 'The HPA acts on the most conservative recommendation of this many past seconds, so brief dips or spikes do not flap replicas.' }),
+  percent: z.number().int().min(1).max(1000).meta({ description: 'At most this percentage of the current replicas added (scale-up) or removed (scale-down) per period.' }),
+  periodSeconds: z.number().int().min(1).max(1800).meta({ description: 'Length of the period the `percent` limit applies to, in seconds.' }),
 });
 
 const autoscaling = z.strictObject({
-  minReplicas: positiveInt,
-  maxReplicas: positiveInt,
-  cpuUtilization: percent.default(70),
-  /**
-   * Memory target, off unless configured on purpose: a Python server keeps its heap after load
-   * falls, so a memory target only ever scales up (and pins replicas at the maximum). Requires
-   * `memoryUtilizationReason`. @default - no memory target
-   */
-  memoryUtilization: percent.optional(),
-  /** Why this workflow's memory does track load (required with memoryUtilization). */
-  memoryUtilizationReason: z.string().min(20, 'say why in a sentence (at least 20 characters)').optional(),
-  scaleUp: scalingRule.default({ stabilizationWindowSeconds: 60, percent: 100, periodSeconds: 15 }),
-  scaleDown: scalingRule.default({ stabilizationWindowSeconds: 300, percent: 10, periodSeconds: 60 }),
-  /**
-   * External metric on the run queue (e.g. lg_api_num_pending_runs), served by an external-metrics
-   * adapter that aggregates it with `max` across pods (every pod reports the same queue-wide value;
-   * docs/observability.md has the adapter rule). The HPA divides it by the replica count. Off by
-   * default. (A `Pods` metric on a queue-wide gauge averages it per pod and scales to the maximum:
-   * the gate refuses one.)
-   */
+  minReplicas: positiveInt.meta({ description: 'Fewest API pods the HPA keeps; 2 or more keeps one serving while another is drained (the gate flags a single replica in production).' }),
+  maxReplicas: positiveInt.meta({ description: 'Most API pods the HPA may run. Bounds cost and the Postgres connections the workflow can open (maxReplicas × database.poolMaxSize).' }),
+  cpuUtilization: percent.default(70).meta({ description: 'Target average CPU utilization, in percent of the requested CPU, that the HPA scales the API to.' }),
+  memoryUtilization: percent.optional().meta({ description: 'Memory target, off unless configured on purpose: a Python server keeps its heap after load falls, so a memory target only ever scales up (and pins replicas at the maximum). Requires `memoryUtilizationReason`. Default: no memory target.' }),
+  memoryUtilizationReason: z.string().min(20, 'say why in a sentence (at least 20 characters)').optional().meta({ description: 'Why this workflow\'s memory does track load (required with memoryUtilization).' }),
+  scaleUp: scalingRule.default({ stabilizationWindowSeconds: 60, percent: 100, periodSeconds: 15 }).meta({ description: 'How fast the HPA adds pods (HorizontalPodAutoscaler `behavior.scaleUp`).' }),
+  scaleDown: scalingRule.default({ stabilizationWindowSeconds: 300, percent: 10, periodSeconds: 60 }).meta({ description: 'How fast the HPA removes pods; slow by default so a removed pod can finish its runs within the grace period.' }),
   queueDepth: z
-    .strictObject({ metric: z.string(), selector: labelMap.default({}), averageValue: positiveInt })
-    .optional(),
+    .strictObject({
+      metric: z.string().meta({ description: 'External metric name as the adapter serves it, e.g. `lg_api_num_pending_runs`.' }),
+      selector: labelMap.default({}).meta({ description: 'Label matchers selecting this workflow\'s series of the metric.' }),
+      averageValue: positiveInt.meta({ description: 'Queue length per replica the HPA aims for (the metric divided by the replica count).' }),
+    })
+    .optional()
+    .meta({ description: 'External metric on the run queue (e.g. lg_api_num_pending_runs), served by an external-metrics adapter that aggregates it with `max` across pods (every pod reports the same queue-wide value; docs/observability.md has the adapter rule). The HPA divides it by the replica count. Off by default. (A `Pods` metric on a queue-wide gauge averages it per pod and scales to the maximum: the gate refuses one.)' }),
 });
 
 const secretRefs = z.strictObject({
-  /** Name of the pre-existing Secret in the workflow's namespace. Default: `<workflow>-secrets`. */
-  name: dnsLabel.optional(),
-  /** Secret data keys. Only references are rendered, never values. */
+  name: dnsLabel.optional().meta({ description: 'Name of the pre-existing Secret in the workflow\'s namespace. Default: `<workflow>-secrets`.' }),
   keys: z
     .strictObject({
-      databaseUri: secretKey.default('database-uri'),
-      redisUri: secretKey.default('redis-uri'),
-      /** LangSmith tracing (and, for the Lite server, its licence check at start). */
-      langsmithApiKey: secretKey.optional(),
-      /**
-       * LANGGRAPH_CLOUD_LICENSE_KEY, which the server reads at start (langgraph_api/config/__init__.py
-       * of 0.16.7, line 536); required in production-tier environments.
-       */
-      licenseKey: secretKey.optional(),
-      /** Further env vars from the same Secret, e.g. LLM provider keys: `{ OPENAI_API_KEY: openai-api-key }`. */
-      extra: z.record(envVarName, secretKey).default({}),
+      databaseUri: secretKey.default('database-uri').meta({ description: 'Key holding the Postgres URI (DATABASE_URI).' }),
+      redisUri: secretKey.default('redis-uri').meta({ description: 'Key holding the Redis URI (REDIS_URI).' }),
+      langsmithApiKey: secretKey.optional().meta({ description: 'LangSmith tracing (and, for the Lite server, its licence check at start).' }),
+      licenseKey: secretKey.optional().meta({ description: 'LANGGRAPH_CLOUD_LICENSE_KEY, which the server reads at start (langgraph_api/config/__init__.py of 0.16.7, line 536); required in production-tier environments.' }),
+      extra: z.record(envVarName, secretKey).default({}).meta({ description: 'Further env vars from the same Secret, e.g. LLM provider keys: `{ OPENAI_API_KEY: openai-api-key }`.' }),
     })
-    .default({ databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', extra: {} }),
+    .default({ databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', extra: {} }).meta({ description: 'Secret data keys. Only references are rendered, never values.' }),
 });
 
 const canaryStep = z.strictObject({
-  setWeight: z.number().int(),
-  /** Pause after this step, in seconds; omit for none. */
-  pauseSeconds: z.number().int().optional(),
+  setWeight: z.number().int().meta({ description: 'Percentage of traffic routed to the canary at this step (0–100).' }),
+  pauseSeconds: z.number().int().optional().meta({ description: 'Pause after this step, in seconds; omit for none.' }),
 });
 
 const delivery = z.strictObject({
-  strategy: z.enum(['rolling', 'canary']),
+  strategy: z.enum(['rolling', 'canary']).meta({ description: '`rolling`: a Deployment rolling update. `canary`: an Argo Rollout shifting traffic step by step, with analysis against the SLO (needs the mesh).' }),
   canary: z
     .strictObject({
-      steps: z.array(canaryStep).min(1),
-      /** Name of the VirtualService HTTP route that Argo Rollouts rewrites. */
-      routeName: dnsLabel.default('primary'),
-      /**
-       * Switching a live workflow from rolling to canary: `true` for the release that switches, so
-       * the serving Deployment keeps its pods and the Rollout scales it down only as its own pods
-       * become ready (`workloadRef.scaleDown: progressively`); back to `false` once the Rollout is
-       * Healthy. docs/delivery.md "Switching strategy". @default false
-       */
-      handOver: z.boolean().default(false),
+      steps: z.array(canaryStep).min(1).meta({ description: 'Traffic steps in order; the Rollout promotes fully after the last.' }),
+      routeName: dnsLabel.default('primary').meta({ description: 'Name of the VirtualService HTTP route that Argo Rollouts rewrites.' }),
+      handOver: z.boolean().default(false).meta({ description: 'Switching a live workflow from rolling to canary: `true` for the release that switches, so the serving Deployment keeps its pods and the Rollout scales it down only as its own pods become ready (`workloadRef.scaleDown: progressively`); back to `false` once the Rollout is Healthy. docs/delivery.md "Switching strategy".' }),
       analysis: z
         .strictObject({
-          intervalSeconds: positiveInt.default(60),
-          failureLimit: z.number().int().min(0).default(3),
-          consecutiveErrorLimit: z.number().int().min(0).default(4),
+          intervalSeconds: positiveInt.default(60).meta({ description: 'Seconds between analysis measurements.' }),
+          failureLimit: z.number().int().min(0).default(3).meta({ description: 'Failed measurements tolerated; one more aborts the rollout.' }),
+          consecutiveErrorLimit: z.number().int().min(0).default(4).meta({ description: 'Consecutive measurement errors (Prometheus unreachable, bad query) tolerated before the analysis errors out.' }),
           // The thresholds are the workflow's `slo` (availability, latency share under
           // latencyThresholdSeconds), never a second constant here.
-          /**
-           * Inconclusive measurements (a quiet canary: fewer than minRequestCount requests or runs in
-           * the window) tolerated; one more makes the AnalysisRun Inconclusive, which pauses the Rollout.
-           */
-          inconclusiveLimit: z.number().int().min(0).default(2),
-          /** Below this many requests (runs, for the run metric) in the window a measurement is inconclusive, never a pass. */
-          minRequestCount: z.number().int().min(1).default(10),
-          /** Query window, e.g. 2m (a PromQL duration). */
-          window: z.string().regex(/^\d+[smh]$/, 'a PromQL duration such as "2m"').default('2m'),
+          inconclusiveLimit: z.number().int().min(0).default(2).meta({ description: 'Inconclusive measurements (a quiet canary: fewer than minRequestCount requests or runs in the window) tolerated; one more makes the AnalysisRun Inconclusive, which pauses the Rollout.' }),
+          minRequestCount: z.number().int().min(1).default(10).meta({ description: 'Below this many requests (runs, for the run metric) in the window a measurement is inconclusive, never a pass.' }),
+          window: z.string().regex(/^\d+[smh]$/, 'a PromQL duration such as "2m"').default('2m').meta({ description: 'Query window, e.g. 2m (a PromQL duration).' }),
         })
         .default({
           intervalSeconds: 60, failureLimit: 3, consecutiveErrorLimit: 4, inconclusiveLimit: 2, minRequestCount: 10, window: '2m',
-        }),
+        }).meta({ description: 'Background analysis of the canary\'s success rate and latency against the workflow\'s `slo`; failing it aborts the rollout.' }),
     })
-    .optional(),
+    .optional().meta({ description: 'The canary\'s traffic steps and analysis; required when `strategy` is `canary`.' }),
 });
 
 const slo = z.strictObject({
-  /** Availability objective as a ratio, e.g. 0.999. */
-  availability: z.number().gt(0).lt(1).default(0.999),
-  /** Latency objective: this share of requests completes under `latencyThresholdSeconds`. */
-  latency: z.number().gt(0).lt(1).default(0.99),
-  latencyThresholdSeconds: z.number().positive().default(2),
+  availability: z.number().gt(0).lt(1).default(0.999).meta({ description: 'Availability objective as a ratio, e.g. 0.999.' }),
+  latency: z.number().gt(0).lt(1).default(0.99).meta({ description: 'Latency objective: this share of requests completes under `latencyThresholdSeconds`.' }),
+  latencyThresholdSeconds: z.number().positive().default(1).meta({ description: 'The latency objective\'s threshold: requests faster than this count as good. It must be a bucket boundary of the SLI histogram (the server\'s: 0.01, 0.1, 0.5, 1, 5, 15 s, …), where the share is measured exactly.' }),
 });
 
 const alertThresholds = z.strictObject({
-  errorRatio: z.number().gt(0).lt(1).default(0.05),
-  p95LatencySeconds: z.number().positive().default(2),
-  memoryLimitRatio: z.number().gt(0).lte(1).default(0.9),
-  /** Share of max_connections above which the connection-pool alert fires. */
-  postgresConnectionRatio: z.number().gt(0).lte(1).default(0.8),
-  /** Failed upstream (LLM) calls per second above which the provider alert fires. */
-  llmFailuresPerSecond: z.number().positive().default(0.1),
+  errorRatio: z.number().gt(0).lt(1).default(0.05).meta({ description: 'Share of 5xx responses above which the error-ratio alert fires.' }),
+  p95LatencySeconds: z.number().positive().default(2).meta({ description: 'p95 request latency, in seconds, above which the latency alert fires.' }),
+  memoryLimitRatio: z.number().gt(0).lte(1).default(0.9).meta({ description: 'Share of the memory limit above which the memory alert fires (before the OOM kill).' }),
+  postgresConnectionRatio: z.number().gt(0).lte(1).default(0.8).meta({ description: 'Share of max_connections above which the connection-pool alert fires.' }),
+  llmFailuresPerSecond: z.number().positive().default(0.1).meta({ description: 'Failed upstream (LLM) calls per second above which the provider alert fires.' }),
 });
 
 const image = z.strictObject({
   repository: z
     .string()
-    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'an image repository such as registry.example.com/team/app'),
-  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'sha256: followed by 64 hex digits').optional(),
-  tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'a valid image tag').optional(),
+    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'an image repository such as registry.example.com/team/app').meta({ description: 'Image repository without tag or digest.' }),
+  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'sha256: followed by 64 hex digits').optional().meta({ description: 'Image digest; pins the exact bytes. Required unless the environment sets `images.allowTags`.' }),
+  tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'a valid image tag').optional().meta({ description: 'Image tag; only where the environment sets `images.allowTags` (never `latest`).' }),
 });
 
 const hostname = z
@@ -204,76 +169,54 @@ const hostname = z
   .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'a DNS hostname such as support-agent.example.com');
 
 export const workflowSettingsSchema = z.strictObject({
-  image,
-  /** External hostname. @default `<workflow>.<entry.domain>` */
-  hostname: hostname.optional(),
-  autoscaling,
-  /** Requests and limits of the server container. @default LangChain's chart: 1 cpu / 2Gi requested, 2 cpu / 4Gi limit */
-  resources: z.strictObject({ requests: resourceAmounts, limits: resourceAmounts }).default(LANGGRAPH_SERVER_RESOURCES),
+  image: image.meta({ description: 'The LangGraph server image the API (and workers) run.' }),
+  hostname: hostname.optional().meta({ description: 'External hostname. Default: `<workflow>.<entry.domain>`.' }),
+  autoscaling: autoscaling.meta({ description: 'HorizontalPodAutoscaler of the API.' }),
+  resources: z.strictObject({ requests: resourceAmounts.meta({ description: 'What the scheduler reserves per server container; the HPA\'s utilization is relative to it.' }), limits: resourceAmounts.meta({ description: 'Ceiling per server container: CPU above it is throttled, memory above it is OOM-killed.' }) }).default(LANGGRAPH_SERVER_RESOURCES).meta({ description: 'Requests and limits of the server container.' }),
   probes: z
     .strictObject({
-      startup: probe.default({ handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 }),
-      readiness: probe.default({ handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 }),
+      startup: probe.default({ handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 }).meta({ description: 'Holds off the other probes until the server has booted (migrations, graph loading).' }),
+      readiness: probe.default({ handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 }).meta({ description: 'Takes a pod out of the Service while it fails (e.g. the database is unreachable).' }),
       // Liveness only asks "is the process serving?": a busy or DB-starved server is taken out of
       // rotation by readiness, not restarted (which would also cut its in-flight runs).
-      liveness: probe.default({ handler: 'tcp', path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 }),
+      liveness: probe.default({ handler: 'tcp', path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 }).meta({ description: 'Restarts the container when it fails; TCP by default so a busy or DB-starved server is not restarted mid-run.' }),
     })
     .default({
       startup: { handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 },
       readiness: { handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 },
       liveness: { handler: 'tcp', path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 },
-    }),
-  /** Long enough for the server to finish in-flight runs after SIGTERM. */
-  terminationGracePeriodSeconds: z.number().int().min(30).max(3600).default(180),
-  /**
-   * Seconds of the grace period kept back from the server's run drain
-   * (BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS = grace − margin) for SIGTERM delivery, cancelling and
-   * re-queueing unfinished runs, closing pools; the sidecar stays up through it (src/constructs/shutdown.ts).
-   */
-  shutdownMarginSeconds: z.number().int().min(MIN_SHUTDOWN_MARGIN_SECONDS).max(600).default(DEFAULT_SHUTDOWN_MARGIN_SECONDS),
-  /** Postgres connection pool per server process and this workflow's share of max_connections. */
-  database: databaseSchema,
-  /** This workflow's workload profile and coefficients for `npm run plan`, over the environment's `capacity`. */
-  capacity: workflowCapacitySchema,
+    }).meta({ description: 'Startup, readiness and liveness probes of the server container.' }),
+  terminationGracePeriodSeconds: z.number().int().min(30).max(3600).default(180).meta({ description: 'Long enough for the server to finish in-flight runs after SIGTERM.' }),
+  shutdownMarginSeconds: z.number().int().min(MIN_SHUTDOWN_MARGIN_SECONDS).max(600).default(DEFAULT_SHUTDOWN_MARGIN_SECONDS).meta({ description: 'Seconds of the grace period kept back from the server\'s run drain (BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS = grace − margin) for SIGTERM delivery, cancelling and re-queueing unfinished runs, closing pools; the sidecar stays up through it (src/constructs/shutdown.ts).' }),
+  database: databaseSchema.meta({ description: 'Postgres connection pool per server process and this workflow\'s share of max_connections.' }),
+  capacity: workflowCapacitySchema.meta({ description: 'This workflow\'s workload profile and coefficients for `npm run plan`, over the environment\'s `capacity`.' }),
   rollingUpdate: z
-    .strictObject({ maxSurge: z.number().int().min(0), maxUnavailable: z.number().int().min(0) })
-    .default({ maxSurge: 1, maxUnavailable: 0 }),
-  /** Plain, non-secret environment variables. Secret-like names are refused. */
-  env: z.record(envVarName, z.string()).default({}),
-  /** Application config, rendered into a ConfigMap mounted read-only at /etc/langgraph. */
-  appConfig: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a file name (letters, digits, "-", "_", ".")'), z.string()).default({}),
-  secret: secretRefs.default({ keys: { databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', extra: {} } }),
-  delivery,
-  /**
-   * Kubernetes API access for apps that need it (the LangGraph server does not): a Role with
-   * exactly these rules, bound to the app's ServiceAccount. No wildcards, never secrets.
-   */
+    .strictObject({ maxSurge: z.number().int().min(0).meta({ description: 'Extra pods allowed above the desired count during a rollout.' }), maxUnavailable: z.number().int().min(0).meta({ description: 'Pods allowed below the desired count during a rollout; 0 keeps full capacity.' }) })
+    .default({ maxSurge: 1, maxUnavailable: 0 }).meta({ description: 'Rolling-update budget of the API Deployment (strategy `rolling`).' }),
+  env: z.record(envVarName, z.string()).default({}).meta({ description: 'Plain, non-secret environment variables. Secret-like names are refused.' }),
+  appConfig: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a file name (letters, digits, "-", "_", ".")'), z.string()).default({}).meta({ description: 'Application config, rendered into a ConfigMap mounted read-only at /etc/langgraph.' }),
+  secret: secretRefs.default({ keys: { databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', extra: {} } }).meta({ description: 'The Kubernetes Secret holding the server\'s credentials, and which of its keys feed which variable.' }),
+  delivery: delivery.meta({ description: 'How a new version reaches production: rolling update or canary.' }),
   apiAccess: z
     .array(z.strictObject({
-      apiGroups: z.array(z.string()).min(1),
-      resources: z.array(z.string().min(1)).min(1),
-      verbs: z.array(z.enum(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'])).min(1),
-      resourceNames: z.array(z.string().min(1)).optional(),
+      apiGroups: z.array(z.string()).min(1).meta({ description: 'API groups of the rule (`""` is the core group).' }),
+      resources: z.array(z.string().min(1)).min(1).meta({ description: 'Resource types, e.g. `configmaps`; no wildcards and never `secrets`.' }),
+      verbs: z.array(z.enum(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'])).min(1).meta({ description: 'Allowed verbs.' }),
+      resourceNames: z.array(z.string().min(1)).optional().meta({ description: 'Restrict the rule to these object names. Default: any object of the resources.' }),
     }))
-    .default([]),
-  /** Priority and spot-friendly placement. */
-  scheduling: schedulingSchema,
-  /** In-mesh callers allowed to reach the API besides the gateway (mesh environments). */
-  meshCallers: meshCallersSchema,
-  /** Materialize the Secret from a secret manager with External Secrets (off: a pre-existing Secret). */
-  externalSecret: externalSecretSchema,
-  /** VerticalPodAutoscaler, recommendation-only by default. */
-  vpa: vpaSchema,
-  /** Istio local rate limit on the API's inbound traffic (mesh only; off by default). */
-  rateLimit: rateLimitSchema,
-  /** Queue workers running the same image in queue mode (off by default; never scaled to zero). */
-  workers: queueWorkersSchema,
-  /** envFrom, init containers, sidecars and extra volumes. */
-  pod: podExtrasSchema,
-  slo: slo.default({ availability: 0.999, latency: 0.99, latencyThresholdSeconds: 2 }),
+    .default([]).meta({ description: 'Kubernetes API access for apps that need it (the LangGraph server does not): a Role with exactly these rules, bound to the app\'s ServiceAccount. No wildcards, never secrets.' }),
+  scheduling: schedulingSchema.meta({ description: 'Priority and spot-friendly placement.' }),
+  meshCallers: meshCallersSchema.meta({ description: 'In-mesh callers allowed to reach the API besides the gateway (mesh environments).' }),
+  externalSecret: externalSecretSchema.meta({ description: 'Materialize the Secret from a secret manager with External Secrets (off: a pre-existing Secret).' }),
+  vpa: vpaSchema.meta({ description: 'VerticalPodAutoscaler, recommendation-only by default.' }),
+  rateLimit: rateLimitSchema.meta({ description: 'Istio local rate limit on the API\'s inbound traffic (mesh only; off by default).' }),
+  workers: queueWorkersSchema.meta({ description: 'Queue workers running the same image in queue mode (off by default; never scaled to zero).' }),
+  pod: podExtrasSchema.meta({ description: 'envFrom, init containers, sidecars and extra volumes.' }),
+  slo: slo.default({ availability: 0.999, latency: 0.99, latencyThresholdSeconds: 1 }).meta({ description: 'Service-level objectives; the canary analysis, SLO recording rules and burn-rate alerts use them.' }),
   alerts: alertThresholds.default({
     errorRatio: 0.05, p95LatencySeconds: 2, memoryLimitRatio: 0.9, postgresConnectionRatio: 0.8, llmFailuresPerSecond: 0.1,
-  }),
+  }).meta({ description: 'Thresholds of the workflow\'s Prometheus alerts.' }),
+  gitops: workflowGitopsSchema.meta({ description: 'This workflow\'s Argo CD Application: its sync policy (default: the environment\'s).' }),
 });
 export type WorkflowSettings = z.infer<typeof workflowSettingsSchema>;
 
@@ -281,16 +224,16 @@ export type WorkflowSettings = z.infer<typeof workflowSettingsSchema>;
 
 /** A NetworkPolicy peer: CIDR or selectors (NetworkPolicy cannot match hostnames). */
 const peer = z.union([
-  z.strictObject({ cidr, except: z.array(cidr).default([]) }),
+  z.strictObject({ cidr: cidr.meta({ description: 'IP range allowed.' }), except: z.array(cidr).default([]).meta({ description: 'Sub-ranges of `cidr` not allowed.' }) }),
   z.strictObject({
-    namespaceSelector: labelMap.optional(),
-    podSelector: labelMap.optional(),
+    namespaceSelector: labelMap.optional().meta({ description: 'Labels of the namespaces allowed (in-cluster peers).' }),
+    podSelector: labelMap.optional().meta({ description: 'Labels of the pods allowed (in-cluster peers).' }),
   }),
 ]);
 
 const egressTarget = z.strictObject({
-  port: z.number().int().min(1).max(65535),
-  to: z.array(peer).min(1),
+  port: z.number().int().min(1).max(65535).meta({ description: 'TCP port of the service.' }),
+  to: z.array(peer).min(1).meta({ description: 'Where it runs, as NetworkPolicy peers (CIDRs or selectors; NetworkPolicy cannot match hostnames).' }),
 });
 
 /**
@@ -313,45 +256,29 @@ export const SLI_DEFAULTS = {
   runOutcomes: { enabled: true, succeededMetric: RUN_SUCCESS_TOTAL, failedMetric: RUN_FAILED_TOTAL },
 };
 const sli = z.strictObject({
-  /** Counter of HTTP requests with a status label. */
-  requestMetric: metricName.default(SLI_DEFAULTS.requestMetric),
-  /** Histogram (the `_bucket` series) of request durations. */
-  latencyHistogram: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*_bucket$/, 'the _bucket series of a histogram').default(SLI_DEFAULTS.latencyHistogram),
-  latencyUnit: z.enum(['milliseconds', 'seconds']).default('milliseconds'),
-  /** Finite `le` boundaries of the histogram, in its unit (the latency SLO counts requests per bucket). */
-  latencyBuckets: z.array(z.number().positive()).min(1).default(SLI_DEFAULTS.latencyBuckets),
-  /** Label holding the HTTP status code. */
-  statusCodeLabel: promLabelName.default('status'),
-  /** Label holding the route template; `longLivedRoutes` are matched on it (set `longLivedRoutes: []` for metrics without one). */
-  routeLabel: promLabelName.default('path'),
-  /**
-   * Routes excluded from the latency SLI because their response stays open while a run executes.
-   * @default the server's always-long-lived routes (test/fixtures/signals/streaming-routes.json)
-   */
-  longLivedRoutes: z.array(z.string().min(1)).default(SLI_DEFAULTS.longLivedRoutes),
-  /** Extra fixed matchers, e.g. { reporter: destination } for an Istio view. */
-  matchers: labelMap.default({}),
-  /**
-   * Run outcomes: a failed run answers HTTP 200, so the success SLI also counts failed runs.
-   * The server publishes these with EXPOSE_INTERNAL_METRICS_PROMETHEUS=true, which is rendered.
-   */
+  requestMetric: metricName.default(SLI_DEFAULTS.requestMetric).meta({ description: 'Counter of HTTP requests with a status label.' }),
+  latencyHistogram: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*_bucket$/, 'the _bucket series of a histogram').default(SLI_DEFAULTS.latencyHistogram).meta({ description: 'Histogram (the `_bucket` series) of request durations.' }),
+  latencyUnit: z.enum(['milliseconds', 'seconds']).default('milliseconds').meta({ description: 'Unit of the histogram\'s `le` boundaries.' }),
+  latencyBuckets: z.array(z.number().positive()).min(1).default(SLI_DEFAULTS.latencyBuckets).meta({ description: 'Finite `le` boundaries of the histogram, in its unit (the latency SLO counts requests per bucket).' }),
+  statusCodeLabel: promLabelName.default('status').meta({ description: 'Label holding the HTTP status code.' }),
+  routeLabel: promLabelName.default('path').meta({ description: 'Label holding the route template; `longLivedRoutes` are matched on it (set `longLivedRoutes: []` for metrics without one).' }),
+  longLivedRoutes: z.array(z.string().min(1)).default(SLI_DEFAULTS.longLivedRoutes).meta({ description: 'Routes excluded from the latency SLI because their response stays open while a run executes.' }),
+  matchers: labelMap.default({}).meta({ description: 'Extra fixed matchers, e.g. { reporter: destination } for an Istio view.' }),
   runOutcomes: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      succeededMetric: metricName.default(RUN_SUCCESS_TOTAL),
-      failedMetric: metricName.default(RUN_FAILED_TOTAL),
+      enabled: z.boolean().default(true).meta({ description: 'Count failed runs against the success SLI.' }),
+      succeededMetric: metricName.default(RUN_SUCCESS_TOTAL).meta({ description: 'Counter of runs that succeeded.' }),
+      failedMetric: metricName.default(RUN_FAILED_TOTAL).meta({ description: 'Counter of runs that failed.' }),
     })
-    .default(SLI_DEFAULTS.runOutcomes),
+    .default(SLI_DEFAULTS.runOutcomes).meta({ description: 'Run outcomes: a failed run answers HTTP 200, so the success SLI also counts failed runs. The server publishes these with EXPOSE_INTERNAL_METRICS_PROMETHEUS=true, which is rendered.' }),
 });
 export type Sli = z.infer<typeof sli>;
 
 const waiver = z.strictObject({
-  /** Rule or scanner check id, e.g. `policy/single-replica` or `kube-score/deployment-has-host-podantiaffinity`. */
-  rule: z.string().min(1),
-  kind: z.string().min(1),
-  /** Object name; `<workflow>` is replaced by each workflow's name. */
-  name: z.string().min(1),
-  reason: z.string().min(20, 'say why in a sentence (at least 20 characters)'),
+  rule: z.string().min(1).meta({ description: 'Rule or scanner check id, e.g. `policy/single-replica` or `kube-score/deployment-has-host-podantiaffinity`.' }),
+  kind: z.string().min(1).meta({ description: 'Kind of the object waived, e.g. `Deployment`.' }),
+  name: z.string().min(1).meta({ description: 'Object name; `<workflow>` is replaced by each workflow\'s name.' }),
+  reason: z.string().min(20, 'say why in a sentence (at least 20 characters)').meta({ description: 'Why the exception is acceptable, for the reviewer (a sentence).' }),
 });
 export type Waiver = z.infer<typeof waiver>;
 
@@ -360,133 +287,79 @@ export type Waiver = z.infer<typeof waiver>;
  * environments it applies to (default: all). The loader hands each environment its own entries.
  */
 export const waiversFileSchema = z.strictObject({
-  waivers: z.array(waiver.extend({ environments: z.array(dnsLabel).min(1).optional() })).default([]),
+  waivers: z.array(waiver.extend({ environments: z.array(dnsLabel).min(1).optional().meta({ description: 'Environments the waiver applies to. Default: all.' }) })).default([]).meta({ description: 'Every exception to the validation gate.' }),
 });
 
 export const environmentSchema = z.strictObject({
-  name: dnsLabel,
+  name: dnsLabel.meta({ description: 'Environment name; must equal the file name (`environments/<name>.yaml`); output goes to `dist/<name>/`.' }),
   cluster: z.strictObject({
-    /** API server URL of this environment's cluster (Argo CD destination). */
-    server: url,
-  }),
-  /**
-   * `development`: hand-made Secrets and no licence key are accepted. `production` (every other
-   * environment): the gate requires each referenced Secret to come from an ExternalSecret or from
-   * `existingSecrets`, and the licence key on every server container.
-   */
-  tier: z.enum(['development', 'production']).default('production'),
-  /**
-   * Secrets created outside this repository that pods may reference in a production-tier
-   * environment; `<workflow>` in a name is replaced by each workflow's name.
-   */
+    server: url.meta({ description: 'API server URL of this environment\'s cluster (Argo CD destination).' }),
+  }).meta({ description: 'The cluster this environment deploys to.' }),
+  tier: z.enum(['development', 'production']).default('production').meta({ description: '`development`: hand-made Secrets and no licence key are accepted. `production` (every other environment): the gate requires each referenced Secret to come from an ExternalSecret or from `existingSecrets`, and the licence key on every server container.' }),
   existingSecrets: z
     .array(z.strictObject({
-      name: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>.]*[a-z0-9<>])?$/, 'a Secret name (may contain <workflow>)'),
-      managedBy: z.string().min(10, 'name who creates and rotates it (at least 10 characters)'),
+      name: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>.]*[a-z0-9<>])?$/, 'a Secret name (may contain <workflow>)').meta({ description: 'Secret name; `<workflow>` is replaced by each workflow\'s name.' }),
+      managedBy: z.string().min(10, 'name who creates and rotates it (at least 10 characters)').meta({ description: 'Who creates and rotates it (team, tool), for the reviewer.' }),
     }))
-    .default([]),
+    .default([]).meta({ description: 'Secrets created outside this repository that pods may reference in a production-tier environment; `<workflow>` in a name is replaced by each workflow\'s name.' }),
   mesh: z.strictObject({
-    enabled: z.boolean(),
-    /**
-     * Seconds the sidecar keeps serving after SIGTERM, for every pod of the environment.
-     * @default - derived per pod from its grace period, so it outlives the server's drain (src/constructs/shutdown.ts)
-     */
-    terminationDrainSeconds: positiveInt.optional(),
-  }),
+    enabled: z.boolean().meta({ description: 'Pods get Istio sidecars; enables the gateway entry, mTLS, egress ServiceEntries and canaries.' }),
+    terminationDrainSeconds: positiveInt.optional().meta({ description: 'Seconds the sidecar keeps serving after SIGTERM, for every pod of the environment. Default: derived per pod from its grace period, so it outlives the server\'s drain (src/constructs/shutdown.ts).' }),
+  }).meta({ description: 'Istio service mesh.' }),
   namespaces: z
     .strictObject({
-      istio: dnsLabel.default('istio-system'),
-      /** Where the Istio ingress gateway (or ingress controller) runs. */
-      ingress: dnsLabel.default('istio-ingress'),
-      monitoring: dnsLabel.default('monitoring'),
-      argocd: dnsLabel.default('argocd'),
-      dns: dnsLabel.default('kube-system'),
+      istio: dnsLabel.default('istio-system').meta({ description: 'Istio control plane.' }),
+      ingress: dnsLabel.default('istio-ingress').meta({ description: 'Where the Istio ingress gateway (or ingress controller) runs.' }),
+      monitoring: dnsLabel.default('monitoring').meta({ description: 'Prometheus, allowed to scrape the workflows.' }),
+      argocd: dnsLabel.default('argocd').meta({ description: 'Argo CD, where its Application and AppProject objects live.' }),
+      dns: dnsLabel.default('kube-system').meta({ description: 'Cluster DNS (kube-dns/CoreDNS) pods.' }),
     })
-    .default({ istio: 'istio-system', ingress: 'istio-ingress', monitoring: 'monitoring', argocd: 'argocd', dns: 'kube-system' }),
+    .default({ istio: 'istio-system', ingress: 'istio-ingress', monitoring: 'monitoring', argocd: 'argocd', dns: 'kube-system' }).meta({ description: 'Namespaces of the platform components the workflows talk to.' }),
   images: z
     .strictObject({
-      /** Allow `repository:tag` without a digest (dev only). `latest` is never allowed. */
-      allowTags: z.boolean().default(false),
+      allowTags: z.boolean().default(false).meta({ description: 'Allow `repository:tag` without a digest (dev only). `latest` is never allowed.' }),
     })
-    .default({ allowTags: false }),
+    .default({ allowTags: false }).meta({ description: 'Image policy.' }),
   egress: z.strictObject({
-    postgres: egressTarget,
-    redis: egressTarget,
-    /** LLM provider API hosts; with the mesh, failed calls to them raise an alert. */
-    llmHosts: z.array(hostname).default([]),
-    /** External HTTPS APIs (LLM providers, LangSmith): port, excluded ranges, optional narrowing to CIDRs. */
-    https: httpsEgressSchema,
-    /** DNS resolvers the pods may reach (kube-dns pods, NodeLocal DNSCache, explicit CIDRs). */
-    dns: dnsEgressSchema,
-  }),
-  /** How external traffic enters: an Istio Gateway with the mesh, an Ingress without it. */
+    postgres: egressTarget.meta({ description: 'The Postgres the servers use (managed or in-cluster).' }),
+    redis: egressTarget.meta({ description: 'The Redis the servers use.' }),
+    llmHosts: z.array(hostname).default([]).meta({ description: 'LLM provider API hosts; with the mesh, failed calls to them raise an alert.' }),
+    https: httpsEgressSchema.meta({ description: 'External HTTPS APIs (LLM providers, LangSmith): port, excluded ranges, optional narrowing to CIDRs.' }),
+    dns: dnsEgressSchema.meta({ description: 'DNS resolvers the pods may reach (kube-dns pods, NodeLocal DNSCache, explicit CIDRs).' }),
+  }).meta({ description: 'Where NetworkPolicies let the workloads connect outside their namespace.' }),
   entry: z.strictObject({
-    /**
-     * `gateway` (Istio Gateway; needs the mesh) or `ingress` (Kubernetes Ingress; only without the
-     * mesh and without canaries). @default gateway with the mesh, ingress without
-     */
-    type: z.enum(['gateway', 'ingress']).optional(),
-    /** Hostnames default to `<workflow>.<domain>`. */
-    domain: hostname,
-    /** TLS certificate Secret; `<workflow>` is replaced by the workflow name. With the mesh it lives in the gateway's namespace. */
-    tlsSecretName: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>]*[a-z0-9<>])?$/, 'a Secret name such as <workflow>-tls').default('<workflow>-tls'),
-    /** Labels of the Istio ingress gateway pods (mesh environments). */
-    gatewaySelector: labelMap.default({ istio: 'ingressgateway' }),
-    /** IngressClass (environments without the mesh). */
-    ingressClassName: z.string().default('nginx'),
-    /** Requests per second per client IP at the ingress controller (ingress-nginx). */
-    ingressRateLimitRps: positiveInt.default(20),
-  }),
+    type: z.enum(['gateway', 'ingress']).optional().meta({ description: '`gateway` (Istio Gateway; needs the mesh) or `ingress` (Kubernetes Ingress; only without the mesh and without canaries). Default: gateway with the mesh, ingress without.' }),
+    domain: hostname.meta({ description: 'Hostnames default to `<workflow>.<domain>`.' }),
+    tlsSecretName: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>]*[a-z0-9<>])?$/, 'a Secret name such as <workflow>-tls').default('<workflow>-tls').meta({ description: 'TLS certificate Secret; `<workflow>` is replaced by the workflow name. With the mesh it lives in the gateway\'s namespace.' }),
+    gatewaySelector: labelMap.default({ istio: 'ingressgateway' }).meta({ description: 'Labels of the Istio ingress gateway pods (mesh environments).' }),
+    ingressClassName: z.string().default('nginx').meta({ description: 'IngressClass (environments without the mesh).' }),
+    ingressRateLimitRps: positiveInt.default(20).meta({ description: 'Requests per second per client IP at the ingress controller (ingress-nginx).' }),
+  }).meta({ description: 'How external traffic enters: an Istio Gateway with the mesh, an Ingress without it.' }),
   rbac: z.strictObject({
-    /** Group given read-only access to every workflow namespace. */
-    oncallGroup: z.string().min(1),
-  }),
+    oncallGroup: z.string().min(1).meta({ description: 'Group given read-only access to every workflow namespace.' }),
+  }).meta({ description: 'People\'s access to the workflow namespaces.' }),
   monitoring: z.strictObject({
-    /** Labels the cluster's Prometheus uses to select monitors and rules. */
-    selectorLabels: labelMap.default({ release: 'prometheus' }),
-    /** Prometheus address used by the canary analysis. */
-    prometheusAddress: url,
-    /** URL of docs/runbooks.md in this repository (no #fragment); alerts link to its sections. */
-    runbookBaseUrl: url,
-    /** Scrape interval of the PodMonitor. */
-    scrapeInterval: z.string().regex(/^\d+[sm]$/, 'a duration such as "30s"').default('30s'),
-    /** postgres_exporter / redis_exporter jobs; the database alerts exist only for those named. */
+    selectorLabels: labelMap.default({ release: 'prometheus' }).meta({ description: 'Labels the cluster\'s Prometheus uses to select monitors and rules.' }),
+    prometheusAddress: url.meta({ description: 'Prometheus address used by the canary analysis.' }),
+    runbookBaseUrl: url.meta({ description: 'URL of docs/runbooks.md in this repository (no #fragment); alerts link to its sections.' }),
+    scrapeInterval: z.string().regex(/^\d+[sm]$/, 'a duration such as "30s"').default('30s').meta({ description: 'Scrape interval of the PodMonitor.' }),
     exporters: z
       .strictObject({
-        postgres: z.strictObject({ job: z.string().min(1), namespace: dnsLabel.optional() }).optional(),
-        redis: z.strictObject({ job: z.string().min(1), namespace: dnsLabel.optional() }).optional(),
+        postgres: z.strictObject({ job: z.string().min(1).meta({ description: 'Value of the `job` label of its series.' }), namespace: dnsLabel.optional().meta({ description: 'Value of the `namespace` label of its series. Default: any.' }) }).optional().meta({ description: 'The postgres_exporter scrape job of this environment\'s database.' }),
+        redis: z.strictObject({ job: z.string().min(1).meta({ description: 'Value of the `job` label of its series.' }), namespace: dnsLabel.optional().meta({ description: 'Value of the `namespace` label of its series. Default: any.' }) }).optional().meta({ description: 'The redis_exporter scrape job of this environment\'s Redis.' }),
       })
-      .default({}),
-    /**
-     * A counter of failed LLM-provider calls exported by the application, for environments where
-     * the mesh cannot see provider responses. @default - the mesh's egress metrics (mesh only)
-     */
-    llmFailureCounter: z.strictObject({ metric: z.string().min(1), matchers: labelMap.default({}) }).optional(),
-  }),
-  /** @default the LangGraph server's own metrics (SLI_DEFAULTS) */
-  sli: sli.default(SLI_DEFAULTS),
-  /**
-   * Per-workflow knobs (the shape of workflowSettingsSchema, partially); each catalog entry may
-   * override any of them. Checked after merging, per workflow, so errors name the workflow.
-   */
-  workflowDefaults: z.record(z.string(), z.unknown()).default({}),
-  /** STRICT mTLS and AuthorizationPolicies (default: on wherever the mesh is). */
-  meshSecurity: meshSecuritySchema,
-  /** ServiceEntries, DestinationRules and VirtualServices for external services (mesh only). */
-  meshEgress: meshEgressSchema,
-  /** KEDA is installed: queue workers scale on pending runs with a ScaledObject. */
-  keda: kedaSchema,
-  /** In-cluster Postgres and Redis for development (off by default; never in prod). */
-  dataStores: dataStoresSchema,
-  /**
-   * Workload profile, coefficients and prices for `npm run plan`; with `applyToEnvironment` the
-   * HPA bounds of every workflow come from the plan. @default - the playbook's reference profile
-   */
-  capacity: capacitySchema.optional(),
-  /** This environment's exceptions, filled in from config/waivers.yaml (not set in environment files). */
-  waivers: z.array(waiver).default([]),
-  /** How the central Argo CD syncs this environment's dist/<env> (docs/argocd.md). */
-  gitops: gitopsSchema,
+      .default({}).meta({ description: 'postgres_exporter / redis_exporter jobs; the database alerts exist only for those named.' }),
+    llmFailureCounter: z.strictObject({ metric: z.string().min(1).meta({ description: 'Counter name.' }), matchers: labelMap.default({}).meta({ description: 'Label matchers selecting the failures.' }) }).optional().meta({ description: 'A counter of failed LLM-provider calls exported by the application, for environments where the mesh cannot see provider responses.' }),
+  }).meta({ description: 'The cluster\'s Prometheus (prometheus-operator) and what it scrapes.' }),
+  sli: sli.default(SLI_DEFAULTS).meta({ description: 'The metrics that define success and latency: one contract shared by canary analysis, alerts, SLO rules and the dashboard. Default: the LangGraph server\'s own metrics.' }),
+  workflowDefaults: z.record(z.string(), z.unknown()).default({}).meta({ description: 'Per-workflow knobs (the shape of workflowSettingsSchema, partially); each catalog entry may override any of them. Checked after merging, per workflow, so errors name the workflow.' }),
+  meshSecurity: meshSecuritySchema.meta({ description: 'STRICT mTLS and AuthorizationPolicies (default: on wherever the mesh is).' }),
+  meshEgress: meshEgressSchema.meta({ description: 'ServiceEntries, DestinationRules and VirtualServices for external services (mesh only).' }),
+  keda: kedaSchema.meta({ description: 'KEDA is installed: queue workers scale on pending runs with a ScaledObject.' }),
+  dataStores: dataStoresSchema.meta({ description: 'In-cluster Postgres and Redis for development (off by default; never in prod).' }),
+  capacity: capacitySchema.optional().meta({ description: 'Workload profile, coefficients and prices for `npm run plan`; with `applyToEnvironment` the HPA bounds of every workflow come from the plan. Default: the playbook\'s reference profile.' }),
+  waivers: z.array(waiver).default([]).meta({ description: 'This environment\'s exceptions, filled in from config/waivers.yaml (not set in environment files).' }),
+  gitops: gitopsSchema.meta({ description: 'How the central Argo CD syncs this environment\'s dist/<env> (docs/argocd.md).' }),
 });
 export type Environment = z.infer<typeof environmentSchema>;
 
@@ -499,26 +372,22 @@ export const workflowSchema = z.strictObject({
   name: z
     .string()
     .max(WORKFLOW_NAME_MAX, `at most ${WORKFLOW_NAME_MAX} characters, so derived names such as <workflow>-api-canary stay within 63`)
-    .regex(WORKFLOW_NAME_PATTERN, 'lower-case letters, digits and "-", starting with a letter and ending with a letter or digit'),
-  /** Namespace of the workflow. Default: the workflow name. */
-  namespace: dnsLabel.optional(),
-  description: z.string().optional(),
+    .regex(WORKFLOW_NAME_PATTERN, 'lower-case letters, digits and "-", starting with a letter and ending with a letter or digit').meta({ description: 'Workflow name: names its namespace, objects and `dist/<env>/<name>/`. Immutable once shipped.' }),
+  namespace: dnsLabel.optional().meta({ description: 'Namespace of the workflow. Default: the workflow name.' }),
+  description: z.string().optional().meta({ description: 'Free text for people.' }),
   owner: z.strictObject({
-    team: dnsLabel,
-    email: z.email(),
-    /** Identity-provider group bound to the workflow's people Role. */
-    group: z.string().min(1),
-  }),
-  /** Container image; environments may override it (e.g. a tag in dev). */
-  image: image.partial().default({}),
-  /** Application version, rendered as app.kubernetes.io/version. */
-  version: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/, 'a label value such as 1.4.2'),
-  overrides: overrides.default({}),
-  environments: z.record(dnsLabel, overrides).default({}),
+    team: dnsLabel.meta({ description: 'Team name, rendered as the `owner` label.' }),
+    email: z.email().meta({ description: 'Contact address of the team, rendered as the `email` annotation.' }),
+    group: z.string().min(1).meta({ description: 'Identity-provider group bound to the workflow\'s people Role.' }),
+  }).meta({ description: 'The team that owns the workflow: rendered as the `owner` label and `email` annotation; its `group` gets the workflow\'s people Role.' }),
+  image: image.partial().default({}).meta({ description: 'Container image; environments may override it (e.g. a tag in dev).' }),
+  version: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/, 'a label value such as 1.4.2').meta({ description: 'Application version, rendered as app.kubernetes.io/version.' }),
+  overrides: overrides.default({}).meta({ description: 'Workflow settings for this workflow in every environment (merged over `workflowDefaults`).' }),
+  environments: z.record(dnsLabel, overrides).default({}).meta({ description: 'Workflow settings per environment name (merged over `overrides`).' }),
 });
 export type Workflow = z.infer<typeof workflowSchema>;
 
 export const catalogSchema = z.strictObject({
-  workflows: z.array(workflowSchema).min(1),
+  workflows: z.array(workflowSchema).min(1).meta({ description: 'Every workflow of the platform.' }),
 });
 export type Catalog = z.infer<typeof catalogSchema>;

@@ -69,6 +69,21 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
     else if (!env.images.allowTags) add(['image', 'tag'], s.image.tag, `environment "${env.name}" requires images pinned by digest: set image.digest (sha256:…), or allow tags with images.allowTags (dev only)`);
   }
 
+  // The latency objective must sit on a bucket boundary of the SLI histogram. Between two
+  // boundaries the share is interpolated, and the server's buckets are coarse (1000 then 5000 ms):
+  // a canary answering in 1.5 s would score exactly like one answering in 2.5 s against a 2 s objective.
+  const unit = env.sli.latencyUnit === 'milliseconds' ? 1000 : 1;
+  const thresholdInUnit = s.slo.latencyThresholdSeconds * unit;
+  const boundaries = env.sli.latencyBuckets ?? [];
+  if (boundaries.length && !boundaries.some((b) => Math.abs(b - thresholdInUnit) < 1e-9)) {
+    const inSeconds = boundaries.map((b) => b / unit);
+    const below = inSeconds.filter((b) => b < s.slo.latencyThresholdSeconds).pop();
+    const above = inSeconds.find((b) => b > s.slo.latencyThresholdSeconds);
+    const choices = [below, above].filter((b) => b !== undefined).join(' or ');
+    add(['slo', 'latencyThresholdSeconds'], s.slo.latencyThresholdSeconds,
+      `is not a bucket boundary of ${env.sli.latencyHistogram} (${inSeconds.join(', ')} s), so requests just under and just over it could not be told apart; use ${choices}`);
+  }
+
   const a = s.autoscaling;
   if (a.minReplicas > a.maxReplicas) add(['autoscaling', 'minReplicas'], a.minReplicas, `must not exceed autoscaling.maxReplicas (${a.maxReplicas}); lower minReplicas or raise maxReplicas`);
 

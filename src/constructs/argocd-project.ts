@@ -14,7 +14,7 @@ export const ARGOCD_RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.i
 export interface ProjectDestination {
   /** API server URL of the cluster. */
   readonly server: string;
-  /** A namespace, or `''` for an Application's own destination (see {@link ArgoCdProjectProps.destinations}). */
+  /** A namespace. */
   readonly namespace: string;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Argo CD's objects for the environments being rendered, as plain objects for the pipeline.
- * They are written to `dist/argocd/` (outside every `dist/<env>/`, so no environment's
- * Application ever syncs them) and applied once, by hand: `kubectl apply -f dist/argocd/`.
+ * They are written to `dist/argocd/` (outside every `dist/<env>/`, so no generated Application
+ * ever syncs them) and applied by hand or by the merge pipeline: `kubectl apply -f dist/argocd/`.
  */
 import { App } from 'cdk8s';
 import { ResolvedEnvironment } from '../config/resolved';
@@ -13,7 +13,7 @@ import { ARGOCD_FOLDER, gitopsTargetOf } from './settings';
 
 export { ARGOCD_FOLDER } from './settings';
 
-/** One cdk8s App with one chart: the AppProject(s) and one Application per environment. */
+/** One cdk8s App with one chart: the AppProject(s) and one ApplicationSet per environment. */
 export function renderArgoCd(environments: readonly ResolvedEnvironment[], objects: readonly RenderedObject[]): KubeObject[] {
   return renderArgoCdFromFootprints(environments, footprintsByEnvironment(environments, objects));
 }
@@ -56,7 +56,7 @@ export function footprintsByEnvironment(environments: readonly ResolvedEnvironme
 }
 
 /**
- * The environments an Argo CD object belongs to, among `environments`: an Application to its
+ * The environments an Argo CD object belongs to, among `environments`: an ApplicationSet to its
  * environment; an AppProject to every environment whose Applications it fences (several when
  * environments share a project name). Empty for an object of no environment there.
  * `npm run synth -- --env NAME` rewrites exactly the objects that belong to a named environment.
@@ -64,8 +64,8 @@ export function footprintsByEnvironment(environments: readonly ResolvedEnvironme
 export function environmentsOfArgoCdObject(object: KubeObject, environments: readonly ResolvedEnvironment[]): string[] {
   const targets = environments.map((e) => gitopsTargetOf(e.environment));
   switch (object.kind) {
-    case 'Application':
-      return targets.filter((t) => t.applicationName === object.metadata.name).map((t) => t.environment);
+    case 'ApplicationSet':
+      return targets.filter((t) => t.applicationSetName === object.metadata.name).map((t) => t.environment);
     case 'AppProject':
       return targets.filter((t) => t.projectName === object.metadata.name).map((t) => t.environment);
     default:

@@ -77,6 +77,7 @@ const CASES: Case[] = [
     set('environments/prod.yaml', ['mesh', 'terminationDrainSeconds'], 170)(dir);
     set('environments/prod.yaml', ['workflowDefaults', 'terminationGracePeriodSeconds'], 60)(dir);
   }, expect: ['prod.yaml', 'terminationGracePeriodSeconds', '(value: 60)', 'sidecar drain 170s must cover the server\'s run drain (30s = grace 60s − margin 30s)', 'set mesh.terminationDrainSeconds between 30 and 60'] },
+  { name: 'latency objective between histogram buckets', edit: set('environments/prod.yaml', ['workflowDefaults', 'slo', 'latencyThresholdSeconds'], 2), expect: ['prod.yaml', 'slo.latencyThresholdSeconds', '(value: 2)', 'is not a bucket boundary of lg_api_http_requests_latency_bucket', 'use 1 or 5'] },
   { name: 'waiver without a reason', edit: set('waivers.yaml', ['waivers', 0, 'reason'], 'because'), expect: ['waivers.yaml', 'waivers.0.reason', '"because"', 'say why in a sentence'] },
   { name: 'waivers in an environment file', edit: set('environments/dev.yaml', ['waivers'], [{ rule: 'policy/single-replica', kind: 'Deployment', name: 'x' }]), expect: ['environments/dev.yaml', 'waivers', 'waivers live in config/waivers.yaml: move them there'] },
   { name: 'waiver for an unknown environment', edit: set('waivers.yaml', ['waivers', 0, 'environments'], ['dve']), expect: ['waivers.yaml', 'waivers.0.environments', '"dve"', 'no such environment; use one of: dev, prod, staging'] },

@@ -5,6 +5,7 @@ import { GitOps } from '../../src/config/features/gitops';
 import { ARGOCD_FOLDER, argoCdRenderedObjects, renderArgoCd } from '../../src/gitops/argocd-objects';
 import { gitopsOf } from '../../src/gitops/settings';
 import { KubeObject, RenderedObject, relativePath } from '../../src/synth/manifest';
+import { expandApplicationSet } from './applicationset-expand';
 import { toFiles } from '../../src/synth/pipeline';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 import { ENVIRONMENTS, PROJECT_ROOT, committed } from '../helpers';
@@ -15,10 +16,19 @@ const environments = committed().config.environments;
 const rendered = committed().objects.filter((r) => r.environment !== ARGOCD_FOLDER);
 const argocd = renderArgoCd(environments, rendered) as any[];
 
-const applications = argocd.filter((o) => o.kind === 'Application');
+const applicationSets = argocd.filter((o) => o.kind === 'ApplicationSet');
+/** What the ApplicationSets generate (see applicationset-expand.ts). */
+const applications = applicationSets.flatMap(expandApplicationSet);
 const projects = argocd.filter((o) => o.kind === 'AppProject');
 const envConfig = (name: string) => environments.find((e) => e.environment.name === name)!;
-const applicationOf = (env: string) => applications.find((a) => a.metadata.name === `langgraph-${env}`);
+const applicationSetOf = (env: string) => applicationSets.find((a) => a.metadata.name === `langgraph-${env}`);
+/** The environment's generated Applications, one per workflow. */
+const applicationsOf = (env: string): any[] => {
+  const apps = expandApplicationSet(applicationSetOf(env));
+  expect(apps.length).toBe(envConfig(env).workflows.length);
+  return apps;
+};
+const applicationOf = (env: string, workflow: string) => applicationsOf(env).find((a) => a.metadata.name === `langgraph-${env}-${workflow}`);
 const projectOf = (app: any) => projects.find((p) => p.metadata.name === app.spec.project);
 const objectsOfEnv = (env: string): KubeObject[] => rendered.filter((r) => r.environment === env).map((r) => r.object);
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
@@ -50,21 +60,23 @@ function jqPathValues(root: unknown, expression: string): unknown[] {
   return current;
 }
 
-test('renders one AppProject and one Application per committed environment, nothing else', () => {
-  expect(applications.map((a) => a.metadata.name).sort()).toEqual(ENVIRONMENTS.map((e) => `langgraph-${e}`).sort());
+test('renders one AppProject and one ApplicationSet per committed environment, nothing else', () => {
+  expect(applicationSets.map((a) => a.metadata.name).sort()).toEqual(ENVIRONMENTS.map((e) => `langgraph-${e}`).sort());
   expect(projects.map((p) => p.metadata.name).sort()).toEqual(ENVIRONMENTS.map((e) => `langgraph-${e}`).sort());
-  expect(argocd).toHaveLength(applications.length + projects.length);
+  expect(argocd).toHaveLength(applicationSets.length + projects.length);
 });
 
-test('every Argo CD object validates strictly against its CRD', () => {
+test('every Argo CD object validates strictly against its CRD, and so does every Application the ApplicationSets generate', () => {
   expect(argocd.length).toBeGreaterThan(0);
   for (const o of argocd) expect(defaultSchemaRegistry().validate(o)).toEqual([]);
+  expect(applications.length).toBeGreaterThan(ENVIRONMENTS.length);
+  for (const a of applications) expect(defaultSchemaRegistry().validate(a)).toEqual([]);
 });
 
 test('all of them live in the central Argo CD namespace and are written to dist/argocd/, outside every environment folder', () => {
   const placed = argoCdRenderedObjects(environments, rendered);
   const paths = toFiles(placed).map((f) => f.path);
-  expect(paths).toContain('argocd/application-langgraph-prod.yaml');
+  expect(paths).toContain('argocd/applicationset-langgraph-prod.yaml');
   expect(paths).toContain('argocd/appproject-langgraph-prod.yaml');
   for (const p of paths) {
     expect(p).toMatch(/^argocd\/[a-z]+-[a-z0-9-]+\.yaml$/);
@@ -76,39 +88,57 @@ test('all of them live in the central Argo CD namespace and are written to dist/
 });
 
 describe.each(ENVIRONMENTS)('%s', (env) => {
-  const app = applicationOf(env);
+  const apps = applicationsOf(env);
+  // Every per-environment check below holds for each of the environment's Applications.
+  const app = apps[0];
   const e = envConfig(env).environment;
   const g = gitopsOf(e);
 
-  test('the Application syncs dist/<env> of the configured repository and revision, recursively, and that folder holds exactly this environment', () => {
-    expect(app.spec.source.repoURL).toBe(g.repoUrl);
-    expect(app.spec.source.targetRevision).toBe(g.targetRevision);
-    expect(app.spec.source.path).toBe(`dist/${env}`);
-    expect(app.spec.source.directory).toEqual({ recurse: true });
-    // The committed dist/ has the folder, and synth writes every object of the environment under it.
-    expect(fs.statSync(path.join(PROJECT_ROOT, app.spec.source.path)).isDirectory()).toBe(true);
+  test('each Application syncs dist/<env>/<workflow> of the configured repository and revision; together they cover exactly this environment\'s files', () => {
+    const covered = new Set<string>();
+    for (const a of apps) {
+      expect(a.spec.source.repoURL).toBe(g.repoUrl);
+      expect(a.spec.source.targetRevision).toBe(g.targetRevision);
+      expect(a.spec.source.path).toMatch(new RegExp(`^dist/${env}/[a-z0-9-]+$`));
+      expect(a.spec.source.directory).toEqual({ recurse: true });
+      expect(fs.statSync(path.join(PROJECT_ROOT, a.spec.source.path)).isDirectory()).toBe(true);
+      covered.add(`${a.spec.source.path}/`);
+    }
+    expect(covered.size).toBe(apps.length);
+    // Every file of the environment lies in exactly one Application's folder; no other environment's in any.
     const envFiles = toFiles(rendered.filter((r) => r.environment === env)).map((f) => `dist/${f.path}`);
     expect(envFiles.length).toBeGreaterThan(0);
-    for (const f of envFiles) expect(f.startsWith(`${app.spec.source.path}/`)).toBe(true);
+    for (const f of envFiles) expect([f, [...covered].filter((p) => f.startsWith(p)).length]).toEqual([f, 1]);
     const otherFiles = toFiles(rendered.filter((r) => r.environment !== env)).map((f) => `dist/${f.path}`);
-    for (const f of otherFiles) expect(f.startsWith(`${app.spec.source.path}/`)).toBe(false);
+    for (const f of otherFiles) expect([...covered].some((p) => f.startsWith(p))).toBe(false);
   });
 
-  test('the Application targets the environment\'s own cluster and names no namespace (objects carry theirs)', () => {
-    expect(app.spec.destination).toEqual({ server: e.cluster.server });
+  test('each Application targets the environment\'s own cluster and its workflow\'s namespace (objects elsewhere carry theirs)', () => {
+    for (const a of apps) {
+      const wf = envConfig(env).workflows.find((w) => `langgraph-${env}-${w.name}` === a.metadata.name)!;
+      expect(a.spec.destination).toEqual({ server: e.cluster.server, namespace: wf.namespace });
+    }
     const namespaced = objectsOfEnv(env).filter((o) => o.kind !== 'Namespace');
     expect(namespaced.length).toBeGreaterThan(0);
     for (const o of namespaced) expect(o.metadata.namespace).toBeTruthy();
   });
 
   test('sync policy follows the config: automated with prune and self-heal, or manual', () => {
-    if (g.automatedSync) expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    else expect(app.spec.syncPolicy.automated).toBeUndefined();
-    expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['RespectIgnoreDifferences=true', 'ServerSideApply=true', 'CreateNamespace=false']));
+    for (const a of apps) {
+      if (g.automatedSync) expect(a.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+      else expect(a.spec.syncPolicy.automated).toBeUndefined();
+      expect(a.spec.syncPolicy.syncOptions).toEqual(['ServerSideApply=true', 'RespectIgnoreDifferences=true', 'CreateNamespace=false', 'PruneLast=true']);
+      // The ignore rules checked below on the first Application are every Application's.
+      expect(a.spec.ignoreDifferences).toEqual(app.spec.ignoreDifferences);
+    }
   });
 
-  test('deleting the Application deletes what it deployed (resources finalizer); the project cannot go while in use', () => {
-    expect(app.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/background']);
+  test('deleting an Application or the ApplicationSet never cascades: no resources finalizer anywhere, preserveResourcesOnDeletion set', () => {
+    const set = applicationSetOf(env);
+    expect(set.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
+    expect(set.metadata.finalizers).toBeUndefined();
+    expect(set.spec.template.metadata.finalizers).toBeUndefined();
+    for (const a of apps) expect(a.metadata.finalizers).toBeUndefined();
     expect(projectOf(app).metadata.finalizers).toBeUndefined();
   });
 
@@ -128,8 +158,9 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
     const named = destinations.filter((d) => d.namespace !== '').map((d) => d.namespace);
     expect(new Set(named)).toEqual(expected);
     expect(named).toHaveLength(expected.size);
-    // The Application's own destination (no namespace) must be allowed too, exactly once.
-    expect(destinations.filter((d) => d.namespace === '')).toHaveLength(1);
+    // No catch-all entry: every Application names its workflow's namespace, which is listed.
+    expect(destinations.filter((d) => d.namespace === '')).toHaveLength(0);
+    for (const a of apps) expect(named).toContain(a.spec.destination.namespace);
   });
 
   test('the project\'s kind allow-lists equal the kinds rendered under dist/<env>: only Namespace cluster-wide', () => {
@@ -215,32 +246,36 @@ test('committed config: automated sync in dev and staging, manual in prod', () =
   expect(gitopsOf(envConfig('dev').environment).automatedSync).toBe(true);
   expect(gitopsOf(envConfig('staging').environment).automatedSync).toBe(true);
   expect(gitopsOf(envConfig('prod').environment).automatedSync).toBe(false);
-  expect(applicationOf('prod').spec.syncPolicy.automated).toBeUndefined();
-  expect(applicationOf('dev').spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  expect(applicationOf('prod', 'support-agent').spec.syncPolicy.automated).toBeUndefined();
+  expect(applicationOf('dev', 'support-agent').spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
 });
 
 describe('switches', () => {
-  const appsOf = (envs: ResolvedEnvironment[]) => (renderArgoCd(envs, rendered) as any[]).filter((o) => o.kind === 'Application');
+  const appsOf = (envs: ResolvedEnvironment[]) => (renderArgoCd(envs, rendered) as any[]).filter((o) => o.kind === 'ApplicationSet').flatMap(expandApplicationSet);
+  const workflowCount = environments.reduce((n, e) => n + e.workflows.length, 0);
 
-  test('automatedSync off renders a manual Application, on an automated one, per environment', () => {
+  test('the environment\'s automatedSync sets the default of each of its Applications', () => {
     const off = appsOf(withGitOps(() => ({ automatedSync: false })));
-    expect(off).toHaveLength(ENVIRONMENTS.length);
+    expect(off).toHaveLength(workflowCount);
     for (const a of off) expect(a.spec.syncPolicy.automated).toBeUndefined();
     const on = appsOf(withGitOps(() => ({ automatedSync: true })));
-    expect(on).toHaveLength(ENVIRONMENTS.length);
+    expect(on).toHaveLength(workflowCount);
     for (const a of on) expect(a.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
     const mixed = appsOf(withGitOps((env) => ({ automatedSync: env.environment.name === 'staging' })));
-    expect(mixed.filter((a) => a.spec.syncPolicy.automated).map((a) => a.metadata.name)).toEqual(['langgraph-staging']);
+    expect(mixed.filter((a) => a.spec.syncPolicy.automated).map((a) => a.metadata.name).sort())
+      .toEqual(envConfig('staging').workflows.map((w) => `langgraph-staging-${w.name}`).sort());
   });
 
   test('repository, revision and dist path come from config', () => {
     const apps = appsOf(withGitOps((env) => ({
       repoUrl: 'git@git.example.org:team/platform.git', targetRevision: `release/${env.environment.name}`, distPath: 'platform/dist',
     })));
-    expect(apps).toHaveLength(ENVIRONMENTS.length);
+    expect(apps).toHaveLength(workflowCount);
     for (const a of apps) {
-      const env = a.metadata.name.replace('langgraph-', '');
-      expect(a.spec.source).toMatchObject({ repoURL: 'git@git.example.org:team/platform.git', targetRevision: `release/${env}`, path: `platform/dist/${env}` });
+      const env = a.metadata.labels['langgraph.platform/environment'];
+      const workflow = a.metadata.labels['langgraph.platform/workflow'];
+      expect(a.metadata.name).toBe(`langgraph-${env}-${workflow}`);
+      expect(a.spec.source).toMatchObject({ repoURL: 'git@git.example.org:team/platform.git', targetRevision: `release/${env}`, path: `platform/dist/${env}/${workflow}` });
     }
   });
 
@@ -248,8 +283,8 @@ describe('switches', () => {
     const objects = renderArgoCd(withGitOps(() => ({ project: 'langgraph-platform' })), rendered) as any[];
     const shared = objects.filter((o) => o.kind === 'AppProject');
     expect(shared.map((p) => p.metadata.name)).toEqual(['langgraph-platform']);
-    const apps = objects.filter((o) => o.kind === 'Application');
-    expect(apps).toHaveLength(ENVIRONMENTS.length);
+    const apps = objects.filter((o) => o.kind === 'ApplicationSet').flatMap(expandApplicationSet);
+    expect(apps).toHaveLength(workflowCount);
     for (const a of apps) expect(a.spec.project).toBe('langgraph-platform');
     const servers = new Set(shared[0].spec.destinations.map((d: any) => d.server));
     expect(servers).toEqual(new Set(environments.map((e) => e.environment.cluster.server)));
@@ -279,7 +314,7 @@ describe('refusals', () => {
     expect(() => renderArgoCd(envs, objects)).toThrow(/environment "argocd" would share dist\/argocd\//);
   });
 
-  test('an environment that rendered nothing (its Application would sync an empty folder)', () => {
+  test('an environment that rendered nothing (its Applications would sync empty folders)', () => {
     expect(() => renderArgoCd(environments, rendered.filter((r) => r.environment !== 'staging'))).toThrow(/environment "staging" rendered no objects/);
   });
 

@@ -1,5 +1,5 @@
-import { GITOPS_DEFAULTS, gitopsSchema } from '../../src/config/features/gitops';
-import { gitopsTargetOf } from '../../src/gitops/settings';
+import { GITOPS_DEFAULTS, gitopsSchema, workflowGitopsSchema } from '../../src/config/features/gitops';
+import { gitopsTargetOf, workflowAppOf } from '../../src/gitops/settings';
 import { committed } from '../helpers';
 
 const messages = (input: unknown) => {
@@ -28,11 +28,30 @@ test('refuses what Argo CD could not use, naming the key and the expected form',
   expect(messages({ automated: true })).toEqual([expect.stringMatching(/automated/)]); // a typo is not silently ignored
 });
 
-test('names and paths derive from the environment folder alone (what an ApplicationSet can reproduce)', () => {
-  for (const { environment } of committed().config.environments) {
+test('names and paths derive from the environment and workflow names alone: stable, hash-free', () => {
+  for (const { environment, workflows } of committed().config.environments) {
     const t = gitopsTargetOf(environment);
-    expect(t.applicationName).toBe(`langgraph-${environment.name}`);
+    expect(t.applicationSetName).toBe(`langgraph-${environment.name}`);
     expect(t.path).toMatch(new RegExp(`/${environment.name}$`));
     expect(t.server).toBe(environment.cluster.server);
+    for (const wf of workflows) {
+      const app = workflowAppOf(t, wf);
+      expect(app).toEqual({
+        workflow: wf.name, applicationName: `langgraph-${environment.name}-${wf.name}`, namespace: wf.namespace, path: `dist/${environment.name}/${wf.name}`, automatedSync: expect.any(Boolean),
+      });
+    }
   }
+});
+
+test('a workflow\'s gitops.automatedSync is optional and strict; unset, it follows the environment', () => {
+  expect(workflowGitopsSchema.parse(undefined)).toEqual({});
+  expect(workflowGitopsSchema.parse({ automatedSync: false })).toEqual({ automatedSync: false });
+  expect(workflowGitopsSchema.safeParse({ automated: true }).success).toBe(false);
+  expect(workflowGitopsSchema.safeParse({ automatedSync: 'yes' }).success).toBe(false);
+  const { environment, workflows } = committed().config.environments.find((e) => e.environment.name === 'prod')!;
+  const t = gitopsTargetOf(environment);
+  const wf = workflows[0];
+  expect(workflowAppOf(t, wf).automatedSync).toBe(false);
+  expect(workflowAppOf(t, { ...wf, settings: { ...wf.settings, gitops: { automatedSync: true } } }).automatedSync).toBe(true);
+  expect(workflowAppOf({ ...t, automatedSync: true }, { ...wf, settings: { ...wf.settings, gitops: { automatedSync: false } } }).automatedSync).toBe(false);
 });

@@ -29,7 +29,7 @@ function configCopy(edits: Record<string, [readonly (string | number)[], unknown
   return dir;
 }
 
-const isEnvironmentFile = (env: string) => (f: string) => f.startsWith(`${env}/`) || f === `argocd/application-langgraph-${env}.yaml` || f === `argocd/appproject-langgraph-${env}.yaml`;
+const isEnvironmentFile = (env: string) => (f: string) => f.startsWith(`${env}/`) || f === `argocd/applicationset-langgraph-${env}.yaml` || f === `argocd/appproject-langgraph-${env}.yaml`;
 
 describe('npm run synth', () => {
   test('renders the committed config into any output folder: exactly the files of the pipeline, and the same bytes again on a second run', async () => {
@@ -141,7 +141,7 @@ describe('--env', () => {
     const out = path.join(tmp('synth-env-'), 'dist');
     expect((await synth(['--outdir', out, '--quiet'])).code).toBe(0);
     // Mark the files that must not be rewritten, so a rewrite (even to the right bytes) would show.
-    for (const f of ['dev/support-agent/service-support-agent-api.yaml', 'argocd/appproject-langgraph-dev.yaml', 'argocd/application-langgraph-staging.yaml']) {
+    for (const f of ['dev/support-agent/service-support-agent-api.yaml', 'argocd/appproject-langgraph-dev.yaml', 'argocd/applicationset-langgraph-staging.yaml']) {
       fs.appendFileSync(path.join(out, f), '# kept as it was\n');
     }
     fs.writeFileSync(path.join(out, 'NOTES.txt'), 'not ours\n');
@@ -227,11 +227,11 @@ describe('--env', () => {
       const out = tmp('synth-shared-');
       expect((await synth(['--config', config, '--outdir', out, '--quiet'])).code).toBe(0);
       fs.appendFileSync(path.join(out, 'argocd/appproject-langgraph-live.yaml'), '# stale\n');
-      fs.appendFileSync(path.join(out, 'argocd/application-langgraph-staging.yaml'), '# kept\n');
+      fs.appendFileSync(path.join(out, 'argocd/applicationset-langgraph-staging.yaml'), '# kept\n');
       const r = await synth(['--config', config, '--outdir', out, '--env', 'prod', '--quiet']);
       expect(r.code).toBe(0);
       // The project lists staging's namespaces and kinds (read from dist/staging) as well as prod's.
-      expect(tree(out)).toEqual({ ...expected, 'argocd/application-langgraph-staging.yaml': `${expected['argocd/application-langgraph-staging.yaml']}# kept\n` });
+      expect(tree(out)).toEqual({ ...expected, 'argocd/applicationset-langgraph-staging.yaml': `${expected['argocd/applicationset-langgraph-staging.yaml']}# kept\n` });
     });
 
     test('is refused when the kept environment has no folder to read its part from', async () => {

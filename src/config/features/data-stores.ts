@@ -13,25 +13,23 @@ export const PLACEHOLDER_DIGEST = 'sha256:0123456789abcdef0123456789abcdef012345
 
 const cpuQuantity = z.string().regex(/^(\d+m|\d+(\.\d{1,3})?)$/, 'a cpu quantity such as "250m" or "1.5"');
 const byteQuantity = z.string().regex(/^[1-9]\d*(Ki|Mi|Gi|Ti)$/, 'a byte quantity in binary units such as "256Mi" or "1Gi"');
-const amounts = z.strictObject({ cpu: cpuQuantity, memory: byteQuantity, ephemeralStorage: byteQuantity });
-const resources = z.strictObject({ requests: amounts, limits: amounts });
+const amounts = z.strictObject({ cpu: cpuQuantity.meta({ description: 'CPU in cores or millicores.' }), memory: byteQuantity.meta({ description: 'Memory in binary units.' }), ephemeralStorage: byteQuantity.meta({ description: 'Local scratch disk in binary units.' }) });
+const resources = z.strictObject({ requests: amounts.meta({ description: 'Reserved per container.' }), limits: amounts.meta({ description: 'Ceiling per container.' }) });
 export type StoreResources = z.infer<typeof resources>;
 
 const image = z.strictObject({
   repository: z
     .string()
-    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'an image repository such as docker.io/library/redis'),
-  tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'a valid image tag').optional(),
-  /** Pins the bytes; required where the environment does not set images.allowTags. */
-  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'sha256: followed by 64 hex digits').optional(),
+    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'an image repository such as docker.io/library/redis').meta({ description: 'Image repository without tag or digest.' }),
+  tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'a valid image tag').optional().meta({ description: 'Image tag.' }),
+  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'sha256: followed by 64 hex digits').optional().meta({ description: 'Pins the bytes; required where the environment does not set images.allowTags.' }),
 });
 export type StoreImage = z.infer<typeof image>;
 
 const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a Secret data key (letters, digits, "-", "_", ".")');
 const secretRef = z.strictObject({
-  /** Pre-existing Secret in the workflow's namespace; `<workflow>` is replaced. @default - the workflow's Secret */
-  name: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>.]*[a-z0-9<>])?$/, 'a Secret name (may contain <workflow>)').optional(),
-  key: secretKey,
+  name: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>.]*[a-z0-9<>])?$/, 'a Secret name (may contain <workflow>)').optional().meta({ description: 'Pre-existing Secret in the workflow\'s namespace; `<workflow>` is replaced. Default: the workflow\'s Secret.' }),
+  key: secretKey.meta({ description: 'Data key in that Secret.' }),
 });
 export type SecretKeyRef = z.infer<typeof secretRef>;
 
@@ -75,40 +73,37 @@ export const REDIS_DEFAULTS = {
 };
 
 const exporter = (defaults: typeof POSTGRES_DEFAULTS.exporter) => z
-  .strictObject({ image: image.default(defaults.image), resources: resources.default(defaults.resources) })
+  .strictObject({ image: image.default(defaults.image).meta({ description: 'Exporter image.' }), resources: resources.default(defaults.resources).meta({ description: 'Exporter container resources.' }) })
   .default(defaults);
 
 export const dataStoresSchema = z
   .strictObject({
     postgres: z
       .strictObject({
-        enabled: z.boolean().default(false),
-        image: image.default(POSTGRES_DEFAULTS.image),
-        database: identifier.default(POSTGRES_DEFAULTS.database),
-        user: identifier.default(POSTGRES_DEFAULTS.user),
-        /** The superuser password: a key of a pre-existing Secret (never a value here). */
-        password: secretRef.default(POSTGRES_DEFAULTS.password),
+        enabled: z.boolean().default(false).meta({ description: 'Run the in-cluster Postgres.' }),
+        image: image.default(POSTGRES_DEFAULTS.image).meta({ description: 'Postgres image; replace the placeholder digest before enabling.' }),
+        database: identifier.default(POSTGRES_DEFAULTS.database).meta({ description: 'Database created at first start.' }),
+        user: identifier.default(POSTGRES_DEFAULTS.user).meta({ description: 'Superuser created at first start.' }),
+        password: secretRef.default(POSTGRES_DEFAULTS.password).meta({ description: 'The superuser password: a key of a pre-existing Secret (never a value here).' }),
         storage: z
           .strictObject({
-            size: byteQuantity.default('8Gi'),
-            /** @default - the cluster's default StorageClass */
-            storageClassName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a StorageClass name').optional(),
+            size: byteQuantity.default('8Gi').meta({ description: 'Size of the PersistentVolumeClaim.' }),
+            storageClassName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a StorageClass name').optional().meta({ description: 'StorageClass of the data volume. Default: the cluster\'s default StorageClass.' }),
           })
-          .default(POSTGRES_DEFAULTS.storage),
-        resources: resources.default(POSTGRES_DEFAULTS.resources),
-        exporter: exporter(POSTGRES_DEFAULTS.exporter),
+          .default(POSTGRES_DEFAULTS.storage).meta({ description: 'The data volume.' }),
+        resources: resources.default(POSTGRES_DEFAULTS.resources).meta({ description: 'Postgres container resources.' }),
+        exporter: exporter(POSTGRES_DEFAULTS.exporter).meta({ description: 'postgres_exporter sidecar.' }),
       })
-      .default(POSTGRES_DEFAULTS),
+      .default(POSTGRES_DEFAULTS).meta({ description: 'A single-replica Postgres StatefulSet (pgvector image) with a PersistentVolumeClaim.' }),
     redis: z
       .strictObject({
-        enabled: z.boolean().default(false),
-        image: image.default(REDIS_DEFAULTS.image),
-        /** Require this password (a key of a pre-existing Secret). @default - no password; the NetworkPolicy admits only the API and workers */
-        password: secretRef.optional(),
-        resources: resources.default(REDIS_DEFAULTS.resources),
-        exporter: exporter(REDIS_DEFAULTS.exporter),
+        enabled: z.boolean().default(false).meta({ description: 'Run the in-cluster Redis.' }),
+        image: image.default(REDIS_DEFAULTS.image).meta({ description: 'Redis image; replace the placeholder digest before enabling.' }),
+        password: secretRef.optional().meta({ description: 'Require this password (a key of a pre-existing Secret). Default: no password; the NetworkPolicy admits only the API and workers.' }),
+        resources: resources.default(REDIS_DEFAULTS.resources).meta({ description: 'Redis container resources.' }),
+        exporter: exporter(REDIS_DEFAULTS.exporter).meta({ description: 'redis_exporter sidecar.' }),
       })
-      .default(REDIS_DEFAULTS),
+      .default(REDIS_DEFAULTS).meta({ description: 'A single-replica Redis Deployment (no persistence: the server uses Redis for pub/sub and queue signalling).' }),
   })
   .default({ postgres: POSTGRES_DEFAULTS, redis: REDIS_DEFAULTS });
 export type DataStores = z.infer<typeof dataStoresSchema>;

@@ -26,13 +26,8 @@ export const IN_CLUSTER_POSTGRES_CONNECTIONS = 97;
 
 export const databaseSchema = z
   .strictObject({
-    /** LANGGRAPH_POSTGRES_POOL_MAX_SIZE of each API and worker process. */
-    poolMaxSize: z.number().int().min(1).max(1000).default(DEFAULT_POOL_MAX_SIZE),
-    /**
-     * This workflow's share of the database's max_connections. Required in production-tier
-     * environments. @default - in dev with the in-cluster store: 97 (Postgres's default less superuser slots)
-     */
-    maxConnections: z.number().int().min(1).optional(),
+    poolMaxSize: z.number().int().min(1).max(1000).default(DEFAULT_POOL_MAX_SIZE).meta({ description: 'LANGGRAPH_POSTGRES_POOL_MAX_SIZE of each API and worker process.' }),
+    maxConnections: z.number().int().min(1).optional().meta({ description: 'This workflow\'s share of the database\'s max_connections. Required in production-tier environments. Default: in dev with the in-cluster store: 97 (Postgres\'s default less superuser slots).' }),
   })
   .default({ poolMaxSize: DEFAULT_POOL_MAX_SIZE });
 export type DatabaseConfig = z.infer<typeof databaseSchema>;

@@ -15,12 +15,9 @@ const resourceName = z
   .regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a Kubernetes object name (lower-case letters, digits, "-" and ".")');
 
 const remoteRef = z.strictObject({
-  /** The remote secret's key/path in the provider. `<workflow>` is replaced. */
-  key: z.string().min(1),
-  /** A property (JSON field) of that remote secret. @default - the whole value */
-  property: z.string().min(1).optional(),
-  /** Provider version of the remote secret. @default - the latest */
-  version: z.string().min(1).optional(),
+  key: z.string().min(1).meta({ description: 'The remote secret\'s key/path in the provider. `<workflow>` is replaced.' }),
+  property: z.string().min(1).optional().meta({ description: 'A property (JSON field) of that remote secret. Default: the whole value.' }),
+  version: z.string().min(1).optional().meta({ description: 'Provider version of the remote secret. Default: the latest.' }),
 });
 export type RemoteRef = z.infer<typeof remoteRef>;
 
@@ -30,25 +27,17 @@ const EXTERNAL_SECRET_DEFAULTS = {
 
 export const externalSecretSchema = z
   .strictObject({
-    enabled: z.boolean().default(false),
-    /** The (Cluster)SecretStore to read from; required when enabled. */
+    enabled: z.boolean().default(false).meta({ description: 'Render an ExternalSecret that creates the workflow\'s Secret (`secret.name`) from the store.' }),
     store: z
       .strictObject({
-        kind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore'),
-        name: resourceName,
+        kind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore').meta({ description: 'Namespaced SecretStore or cluster-wide ClusterSecretStore.' }),
+        name: resourceName.meta({ description: 'Name of the store.' }),
       })
-      .optional(),
-    /** How often ESO re-reads the provider (rotation delay). */
-    refreshInterval: goDuration.default('1h'),
-    /** Remote secret (or path prefix) per workflow; `<workflow>` is replaced by the workflow name. */
-    remoteKey: z.string().min(1).default(EXTERNAL_SECRET_DEFAULTS.remoteKey),
-    /**
-     * `property`: one remote secret at remoteKey whose properties are named like the Secret's keys.
-     * `path`: one remote secret per key, at `<remoteKey>/<key>`.
-     */
-    layout: z.enum(['property', 'path']).default('property'),
-    /** Explicit remote reference per Secret data key; overrides the layout for that key. */
-    keys: z.record(secretKey, remoteRef).default({}),
+      .optional().meta({ description: 'The (Cluster)SecretStore to read from; required when enabled.' }),
+    refreshInterval: goDuration.default('1h').meta({ description: 'How often ESO re-reads the provider (rotation delay).' }),
+    remoteKey: z.string().min(1).default(EXTERNAL_SECRET_DEFAULTS.remoteKey).meta({ description: 'Remote secret (or path prefix) per workflow; `<workflow>` is replaced by the workflow name.' }),
+    layout: z.enum(['property', 'path']).default('property').meta({ description: '`property`: one remote secret at remoteKey whose properties are named like the Secret\'s keys. `path`: one remote secret per key, at `<remoteKey>/<key>`.' }),
+    keys: z.record(secretKey, remoteRef).default({}).meta({ description: 'Explicit remote reference per Secret data key; overrides the layout for that key.' }),
   })
   .default(EXTERNAL_SECRET_DEFAULTS);
 export type ExternalSecretConfig = z.infer<typeof externalSecretSchema>;

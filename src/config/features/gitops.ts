@@ -39,25 +39,23 @@ export const GITOPS_DEFAULTS = {
 
 export const gitopsSchema = z
   .strictObject({
-    /**
-     * The repository holding this project's committed `dist/`. The default is an example: put
-     * your repository here (and register its credentials with Argo CD, never in this config).
-     */
-    repoUrl: repoUrl.default(GITOPS_DEFAULTS.repoUrl),
-    /** Branch, tag or commit Argo CD renders this environment from. @default main */
-    targetRevision: gitRevision.default(GITOPS_DEFAULTS.targetRevision),
-    /** Where `npm run synth` writes, relative to the repository root. @default dist */
-    distPath: repoFolder.default(GITOPS_DEFAULTS.distPath),
-    /**
-     * Sync every commit by itself, pruning removed objects and reverting drift (self-heal).
-     * Off means a person presses Sync (the committed prod config turns it off). @default true
-     */
-    automatedSync: z.boolean().default(GITOPS_DEFAULTS.automatedSync),
-    /**
-     * AppProject fencing this environment. Environments naming the same project share one
-     * (its allow-lists are the union of theirs). @default `langgraph-<env>`
-     */
-    project: dnsLabel.optional(),
+    repoUrl: repoUrl.default(GITOPS_DEFAULTS.repoUrl).meta({ description: 'The repository holding this project\'s committed `dist/`. The default is an example: put your repository here (and register its credentials with Argo CD, never in this config).' }),
+    targetRevision: gitRevision.default(GITOPS_DEFAULTS.targetRevision).meta({ description: 'Branch, tag or commit Argo CD renders this environment from.' }),
+    distPath: repoFolder.default(GITOPS_DEFAULTS.distPath).meta({ description: 'Where `npm run synth` writes, relative to the repository root.' }),
+    automatedSync: z.boolean().default(GITOPS_DEFAULTS.automatedSync).meta({ description: 'Sync every commit by itself, pruning removed objects and reverting drift (self-heal). Off means a person presses Sync (the committed prod config turns it off).' }),
+    project: dnsLabel.optional().meta({ description: 'AppProject fencing this environment. Environments naming the same project share one (its allow-lists are the union of theirs). Default: `langgraph-<env>`.' }),
   })
   .default(GITOPS_DEFAULTS);
 export type GitOps = z.infer<typeof gitopsSchema>;
+
+/**
+ * A workflow's own Argo CD settings (`workflowSettingsSchema.gitops`): each workflow is its own
+ * Application, so one team's sync policy can differ from its environment's. Unset keys follow
+ * the environment's `gitops` block.
+ */
+export const workflowGitopsSchema = z
+  .strictObject({
+    automatedSync: z.boolean().optional().meta({ description: "Sync this workflow's Argo CD Application by itself (automated, prune and self-heal) or wait for a person to press Sync. Default: the environment's gitops.automatedSync." }),
+  })
+  .default({});
+export type WorkflowGitOps = z.infer<typeof workflowGitopsSchema>;

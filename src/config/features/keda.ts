@@ -18,11 +18,9 @@ export const KEDA_DEFAULTS = {
 
 export const kedaSchema = z
   .strictObject({
-    enabled: z.boolean().default(false),
-    /** Namespace of the KEDA operator (its postgresql scaler connects to the database from there). */
-    namespace: dnsLabel.default(KEDA_DEFAULTS.namespace),
-    /** Labels of the KEDA operator pods (the KEDA Helm chart's by default). */
-    operatorSelector: z.record(z.string(), z.string()).default(KEDA_DEFAULTS.operatorSelector),
+    enabled: z.boolean().default(false).meta({ description: 'KEDA is installed in the cluster: queue workers scale on pending runs with a ScaledObject.' }),
+    namespace: dnsLabel.default(KEDA_DEFAULTS.namespace).meta({ description: 'Namespace of the KEDA operator (its postgresql scaler connects to the database from there).' }),
+    operatorSelector: z.record(z.string(), z.string()).default(KEDA_DEFAULTS.operatorSelector).meta({ description: 'Labels of the KEDA operator pods (the KEDA Helm chart\'s by default).' }),
   })
   .default(KEDA_DEFAULTS);
 export type Keda = z.infer<typeof kedaSchema>;

@@ -40,31 +40,24 @@ const retryOn = z
   });
 
 const connectionPool = z.strictObject({
-  /** TCP connections per sidecar to the host. */
-  maxConnections: z.number().int().min(1),
-  /** Requests queued waiting for a connection before failing fast with 503. */
-  maxPendingRequests: z.number().int().min(1),
-  /** Concurrent requests per sidecar to the host. */
-  maxRequests: z.number().int().min(1),
-  connectTimeoutSeconds: z.number().int().min(1).max(60),
-  /** Idle upstream connections are closed after this long. */
-  idleTimeoutSeconds: z.number().int().min(1),
+  maxConnections: z.number().int().min(1).meta({ description: 'TCP connections per sidecar to the host.' }),
+  maxPendingRequests: z.number().int().min(1).meta({ description: 'Requests queued waiting for a connection before failing fast with 503.' }),
+  maxRequests: z.number().int().min(1).meta({ description: 'Concurrent requests per sidecar to the host.' }),
+  connectTimeoutSeconds: z.number().int().min(1).max(60).meta({ description: 'TCP connect timeout.' }),
+  idleTimeoutSeconds: z.number().int().min(1).meta({ description: 'Idle upstream connections are closed after this long.' }),
 });
 
 const outlierDetection = z.strictObject({
-  /** Consecutive 5xx (or, for TLS passthrough, connect failures) before an endpoint is ejected. */
-  consecutive5xxErrors: z.number().int().min(1),
-  intervalSeconds: z.number().int().min(1),
-  baseEjectionSeconds: z.number().int().min(1),
-  maxEjectionPercent: z.number().int().min(1).max(100),
+  consecutive5xxErrors: z.number().int().min(1).meta({ description: 'Consecutive 5xx (or, for TLS passthrough, connect failures) before an endpoint is ejected.' }),
+  intervalSeconds: z.number().int().min(1).meta({ description: 'Seconds between ejection sweeps.' }),
+  baseEjectionSeconds: z.number().int().min(1).meta({ description: 'Minimum ejection time (grows with repeated ejections).' }),
+  maxEjectionPercent: z.number().int().min(1).max(100).meta({ description: 'Most endpoints of the host ejected at once, in percent.' }),
 });
 
 const retries = z.strictObject({
-  /** Retries after the first try; at most 3. 0 disables retries. */
-  attempts: z.number().int().min(0).max(3),
-  /** Timeout of each try. @default - the route timeout (a long generation is never cut short and retried) */
-  perTryTimeoutSeconds: z.number().int().min(1).optional(),
-  retryOn: retryOn,
+  attempts: z.number().int().min(0).max(3).meta({ description: 'Retries after the first try; at most 3. 0 disables retries.' }),
+  perTryTimeoutSeconds: z.number().int().min(1).optional().meta({ description: 'Timeout of each try. Default: the route timeout (a long generation is never cut short and retried).' }),
+  retryOn: retryOn.meta({ description: 'Conditions retried: only ones where the provider has not processed the request (no 5xx, gateway-error or reset, which could bill or run a tool twice).' }),
 });
 
 export const LLM_POLICY_DEFAULTS = {
@@ -76,36 +69,28 @@ export const LLM_POLICY_DEFAULTS = {
 };
 
 const llmPolicy = z.strictObject({
-  /**
-   * `originate`: the app calls http://<host> (port 80) and the sidecar opens TLS to the provider,
-   * so timeouts and retries apply; https:// calls still pass through on the TLS port.
-   * `passthrough`: the app calls https://<host>; the mesh sees TLS only (SNI routing, connection
-   * limits and outlier detection apply; HTTP timeouts and retries cannot).
-   */
-  tls: z.enum(['originate', 'passthrough']).default(LLM_POLICY_DEFAULTS.tls),
-  /** Whole-request timeout (covers a streamed response too). */
-  timeoutSeconds: z.number().int().min(1).max(3600).default(LLM_POLICY_DEFAULTS.timeoutSeconds),
-  retries: retries.default(LLM_POLICY_DEFAULTS.retries),
-  connectionPool: connectionPool.default(LLM_POLICY_DEFAULTS.connectionPool),
-  outlierDetection: outlierDetection.default(LLM_POLICY_DEFAULTS.outlierDetection),
+  tls: z.enum(['originate', 'passthrough']).default(LLM_POLICY_DEFAULTS.tls).meta({ description: '`originate`: the app calls http://<host> (port 80) and the sidecar opens TLS to the provider, so timeouts and retries apply; https:// calls still pass through on the TLS port. `passthrough`: the app calls https://<host>; the mesh sees TLS only (SNI routing, connection limits and outlier detection apply; HTTP timeouts and retries cannot).' }),
+  timeoutSeconds: z.number().int().min(1).max(3600).default(LLM_POLICY_DEFAULTS.timeoutSeconds).meta({ description: 'Whole-request timeout (covers a streamed response too).' }),
+  retries: retries.default(LLM_POLICY_DEFAULTS.retries).meta({ description: 'Retries of failed calls (originated TLS only).' }),
+  connectionPool: connectionPool.default(LLM_POLICY_DEFAULTS.connectionPool).meta({ description: 'Connection limits per sidecar (DestinationRule).' }),
+  outlierDetection: outlierDetection.default(LLM_POLICY_DEFAULTS.outlierDetection).meta({ description: 'Ejects failing provider endpoints for a while (DestinationRule).' }),
 });
 export type LlmPolicy = z.infer<typeof llmPolicy>;
 
 /** Per-host override: any subset of the policy (nested objects merge). */
 const llmPolicyOverride = z.strictObject({
-  tls: z.enum(['originate', 'passthrough']).optional(),
-  timeoutSeconds: z.number().int().min(1).max(3600).optional(),
-  retries: retries.partial().optional(),
-  connectionPool: connectionPool.partial().optional(),
-  outlierDetection: outlierDetection.partial().optional(),
+  tls: z.enum(['originate', 'passthrough']).optional().meta({ description: 'This host\'s `meshEgress.llm.defaults.tls`.' }),
+  timeoutSeconds: z.number().int().min(1).max(3600).optional().meta({ description: 'This host\'s `meshEgress.llm.defaults.timeoutSeconds`.' }),
+  retries: retries.partial().optional().meta({ description: 'Keys of `meshEgress.llm.defaults.retries` to change for this host.' }),
+  connectionPool: connectionPool.partial().optional().meta({ description: 'Keys of `meshEgress.llm.defaults.connectionPool` to change for this host.' }),
+  outlierDetection: outlierDetection.partial().optional().meta({ description: 'Keys of `meshEgress.llm.defaults.outlierDetection` to change for this host.' }),
 });
 export type LlmPolicyOverride = z.infer<typeof llmPolicyOverride>;
 
 /** An SDK environment variable that holds a provider's base URL, and the path the SDK expects after the host. */
 const sdkBaseUrl = z.strictObject({
-  env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as OPENAI_BASE_URL'),
-  /** Path after the host, as the SDK's own default base URL has it (`/v1` for OpenAI, none for Anthropic). */
-  path: z.string().regex(/^(\/[-._~a-zA-Z0-9/]*)?$/, 'empty or a path such as "/v1"').default(''),
+  env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as OPENAI_BASE_URL').meta({ description: 'The environment variable the SDK reads its base URL from.' }),
+  path: z.string().regex(/^(\/[-._~a-zA-Z0-9/]*)?$/, 'empty or a path such as "/v1"').default('').meta({ description: 'Path after the host, as the SDK\'s own default base URL has it (`/v1` for OpenAI, none for Anthropic).' }),
 });
 export type SdkBaseUrl = z.infer<typeof sdkBaseUrl>;
 
@@ -127,16 +112,9 @@ export const DEFAULT_SDK_BASE_URLS: Readonly<Record<string, readonly SdkBaseUrl[
 };
 
 const dataStore = z.strictObject({
-  /** Hostnames the server connects to (from DATABASE_URI / REDIS_URI). */
-  hosts: z.array(hostname).default([]),
-  /** @default - egress.postgres.port / egress.redis.port (the NetworkPolicy's port) */
-  port: port.optional(),
-  /**
-   * IPs or CIDRs of the store. Without them a TCP ServiceEntry matches all traffic on the port
-   * (Istio IST0134); with a CIDR the entry uses resolution NONE (Istio allows CIDRs only there).
-   * @default - the CIDRs of egress.postgres.to / egress.redis.to (the NetworkPolicy's peers)
-   */
-  addresses: z.array(ipOrCidr).default([]),
+  hosts: z.array(hostname).default([]).meta({ description: 'Hostnames the server connects to (from DATABASE_URI / REDIS_URI).' }),
+  port: port.optional().meta({ description: 'TCP port of the store. Default: `egress.postgres.port` / `egress.redis.port` (the NetworkPolicy\'s port).' }),
+  addresses: z.array(ipOrCidr).default([]).meta({ description: 'IPs or CIDRs of the store. Without them a TCP ServiceEntry matches all traffic on the port (Istio IST0134); with a CIDR the entry uses resolution NONE (Istio allows CIDRs only there).' }),
 }).refine((d) => d.addresses.length === 0 || d.hosts.length > 0, { message: 'addresses need at least one hostname in hosts (a ServiceEntry is named by its hosts); add the store\'s hostname to hosts', path: ['hosts'] });
 export type DataStoreEgress = z.infer<typeof dataStore>;
 
@@ -154,33 +132,19 @@ const MESH_EGRESS_DEFAULTS = {
 
 export const meshEgressSchema = z
   .strictObject({
-    /** @default mesh.enabled */
-    enabled: z.boolean().optional(),
-    /**
-     * The workflow namespace's Sidecar sets outbound REGISTRY_ONLY: only hosts with a ServiceEntry
-     * (and in-cluster services) are reachable, so the allow-list must be complete (checked).
-     * false: the Sidecar says ALLOW_ANY (unknown hosts pass through, unobserved).
-     */
-    registryOnly: z.boolean().default(true),
+    enabled: z.boolean().optional().meta({ description: 'Render the egress ServiceEntries, DestinationRules, VirtualServices and the REGISTRY_ONLY Sidecar. Default: `mesh.enabled` (on wherever the mesh is).' }),
+    registryOnly: z.boolean().default(true).meta({ description: 'The workflow namespace\'s Sidecar sets outbound REGISTRY_ONLY: only hosts with a ServiceEntry (and in-cluster services) are reachable, so the allow-list must be complete (checked). false: the Sidecar says ALLOW_ANY (unknown hosts pass through, unobserved).' }),
     llm: z
       .strictObject({
-        /** Policy of every host in egress.llmHosts. */
-        defaults: llmPolicy.default(LLM_POLICY_DEFAULTS),
-        /** Overrides per host (keys must be in egress.llmHosts). */
-        hosts: z.record(hostname, llmPolicyOverride).default({}),
-        /**
-         * SDK base-URL variables per host, set to http://<host><path> on every container that
-         * calls the LLM when the host's TLS is originated. Merged over DEFAULT_SDK_BASE_URLS (OpenAI, Anthropic).
-         */
-        sdkBaseUrls: z.record(hostname, z.array(sdkBaseUrl).min(1)).default({}),
+        defaults: llmPolicy.default(LLM_POLICY_DEFAULTS).meta({ description: 'Policy of every host in egress.llmHosts.' }),
+        hosts: z.record(hostname, llmPolicyOverride).default({}).meta({ description: 'Overrides per host (keys must be in egress.llmHosts).' }),
+        sdkBaseUrls: z.record(hostname, z.array(sdkBaseUrl).min(1)).default({}).meta({ description: 'SDK base-URL variables per host, set to http://<host><path> on every container that calls the LLM when the host\'s TLS is originated. Merged over DEFAULT_SDK_BASE_URLS (OpenAI, Anthropic).' }),
       })
-      .default(MESH_EGRESS_DEFAULTS.llm),
-    postgres: dataStore.default(MESH_EGRESS_DEFAULTS.postgres),
-    redis: dataStore.default(MESH_EGRESS_DEFAULTS.redis),
-    /** LangSmith endpoints (EU: eu.api.smith.langchain.com); TLS passthrough. */
-    langsmith: z.strictObject({ hosts: z.array(hostname).default(DEFAULT_LANGSMITH_HOSTS) }).default(MESH_EGRESS_DEFAULTS.langsmith),
-    /** Other external HTTPS APIs the graphs call (tools, search); TLS passthrough. */
-    httpsHosts: z.array(hostname).default([]),
+      .default(MESH_EGRESS_DEFAULTS.llm).meta({ description: 'Resilience policy for the LLM provider hosts of `egress.llmHosts`.' }),
+    postgres: dataStore.default(MESH_EGRESS_DEFAULTS.postgres).meta({ description: 'ServiceEntry for an external Postgres (TCP, TLS passthrough).' }),
+    redis: dataStore.default(MESH_EGRESS_DEFAULTS.redis).meta({ description: 'ServiceEntry for an external Redis (TCP).' }),
+    langsmith: z.strictObject({ hosts: z.array(hostname).default(DEFAULT_LANGSMITH_HOSTS).meta({ description: 'LangSmith and Beacon hostnames.' }) }).default(MESH_EGRESS_DEFAULTS.langsmith).meta({ description: 'LangSmith endpoints (EU: eu.api.smith.langchain.com); TLS passthrough.' }),
+    httpsHosts: z.array(hostname).default([]).meta({ description: 'Other external HTTPS APIs the graphs call (tools, search); TLS passthrough.' }),
   })
   .default(MESH_EGRESS_DEFAULTS);
 export type MeshEgress = z.infer<typeof meshEgressSchema>;

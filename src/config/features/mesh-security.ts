@@ -25,36 +25,19 @@ const MESH_SECURITY_DEFAULTS = { gatewayServiceAccount: DEFAULT_GATEWAY_SERVICE_
 
 export const meshSecuritySchema = z
   .strictObject({
-    /** @default mesh.enabled — on in every environment with the mesh */
-    enabled: z.boolean().optional(),
-    /**
-     * ServiceAccount of the ingress gateway pods, in `namespaces.ingress`: the gateway's principal
-     * is derived as `<trustDomain>/ns/<namespaces.ingress>/sa/<gatewayServiceAccount>`.
-     */
-    gatewayServiceAccount: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a ServiceAccount name such as istio-ingressgateway').default(DEFAULT_GATEWAY_SERVICE_ACCOUNT),
-    /**
-     * Explicit identities of the ingress gateway pods, replacing the derived one (e.g. several
-     * gateway deployments). Each must be in `namespaces.ingress` and the trust domain, which the
-     * config check enforces. @default - the derived principal
-     */
-    gatewayPrincipals: z.array(principal).min(1).optional(),
-    /**
-     * Render a namespace-wide allow-nothing AuthorizationPolicy, so any other server in the
-     * workflow's namespace is closed until it gets its own ALLOW policy.
-     */
-    denyByDefault: z.boolean().default(true),
-    /** The mesh's trust domain, for principals of the workflow's own ServiceAccounts. */
-    trustDomain: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a trust domain such as cluster.local').default('cluster.local'),
+    enabled: z.boolean().optional().meta({ description: 'Render STRICT mTLS and the AuthorizationPolicies. Default: `mesh.enabled` (on in every environment with the mesh).' }),
+    gatewayServiceAccount: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a ServiceAccount name such as istio-ingressgateway').default(DEFAULT_GATEWAY_SERVICE_ACCOUNT).meta({ description: 'ServiceAccount of the ingress gateway pods, in `namespaces.ingress`: the gateway\'s principal is derived as `<trustDomain>/ns/<namespaces.ingress>/sa/<gatewayServiceAccount>`.' }),
+    gatewayPrincipals: z.array(principal).min(1).optional().meta({ description: 'Explicit identities of the ingress gateway pods, replacing the derived one (e.g. several gateway deployments). Each must be in `namespaces.ingress` and the trust domain, which the config check enforces. Default: the derived principal.' }),
+    denyByDefault: z.boolean().default(true).meta({ description: 'Render a namespace-wide allow-nothing AuthorizationPolicy, so any other server in the workflow\'s namespace is closed until it gets its own ALLOW policy.' }),
+    trustDomain: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a trust domain such as cluster.local').default('cluster.local').meta({ description: 'The mesh\'s trust domain, for principals of the workflow\'s own ServiceAccounts.' }),
   })
   .default(MESH_SECURITY_DEFAULTS);
 export type MeshSecurity = z.infer<typeof meshSecuritySchema>;
 
 export const meshCallersSchema = z
   .strictObject({
-    /** Workload identities allowed to call the API, e.g. cluster.local/ns/frontend/sa/web. */
-    principals: z.array(principal).default([]),
-    /** Namespaces whose (mTLS-authenticated) workloads may call the API. */
-    namespaces: z.array(dnsLabel).default([]),
+    principals: z.array(principal).default([]).meta({ description: 'Workload identities allowed to call the API, e.g. cluster.local/ns/frontend/sa/web.' }),
+    namespaces: z.array(dnsLabel).default([]).meta({ description: 'Namespaces whose (mTLS-authenticated) workloads may call the API.' }),
   })
   .default({ principals: [], namespaces: [] });
 export type MeshCallers = z.infer<typeof meshCallersSchema>;

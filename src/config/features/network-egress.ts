@@ -45,10 +45,10 @@ export const DNS_EGRESS_DEFAULTS = {
  * cache also answers on the kube-dns Service ClusterIP without DNAT, so add that IP (`x.x.x.x/32`).
  */
 export const dnsEgressSchema = z.strictObject({
-  mode: z.enum(['kube-dns', 'node-local', 'cidrs']).default(DNS_EGRESS_DEFAULTS.mode),
-  podSelector: z.record(z.string(), z.string()).default(DNS_EGRESS_DEFAULTS.podSelector),
-  nodeLocalAddress: ipv4.default(DNS_EGRESS_DEFAULTS.nodeLocalAddress),
-  cidrs: z.array(cidr).default([]),
+  mode: z.enum(['kube-dns', 'node-local', 'cidrs']).default(DNS_EGRESS_DEFAULTS.mode).meta({ description: '`kube-dns`: only the cluster DNS pods. `node-local`: also NodeLocal DNSCache at `nodeLocalAddress` (works with and without the cache). `cidrs`: only `cidrs`.' }),
+  podSelector: z.record(z.string(), z.string()).default(DNS_EGRESS_DEFAULTS.podSelector).meta({ description: 'Labels of the cluster DNS pods in `namespaces.dns`.' }),
+  nodeLocalAddress: ipv4.default(DNS_EGRESS_DEFAULTS.nodeLocalAddress).meta({ description: 'Address NodeLocal DNSCache listens on (mode `node-local`).' }),
+  cidrs: z.array(cidr).default([]).meta({ description: 'Resolver addresses allowed in every mode; with NodeLocal DNSCache in kube-proxy iptables mode add the kube-dns Service IP (`x.x.x.x/32`).' }),
 }).default(DNS_EGRESS_DEFAULTS);
 export type DnsEgress = z.infer<typeof dnsEgressSchema>;
 
@@ -60,13 +60,10 @@ export const HTTPS_EGRESS_DEFAULTS = { port: 443, exceptCidrs: [] as string[], c
  * hosts); with either, it allows only their union, so every host the workloads call must be covered.
  */
 export const httpsEgressSchema = z.strictObject({
-  port: z.number().int().min(1).max(65535).default(HTTPS_EGRESS_DEFAULTS.port),
-  /** Never reachable even inside the allowed ranges. */
-  exceptCidrs: z.array(cidr).default([]),
-  /** Ranges every HTTPS call may go to (e.g. an egress proxy or NAT range). */
-  cidrs: z.array(cidr).default([]),
-  /** Published ranges per host, e.g. a provider's API addresses: `{ api.anthropic.com: [160.79.104.0/23] }`. */
-  hostCidrs: z.record(hostname, z.array(cidr).min(1)).default({}),
+  port: z.number().int().min(1).max(65535).default(HTTPS_EGRESS_DEFAULTS.port).meta({ description: 'Port of external HTTPS calls.' }),
+  exceptCidrs: z.array(cidr).default([]).meta({ description: 'Never reachable even inside the allowed ranges.' }),
+  cidrs: z.array(cidr).default([]).meta({ description: 'Ranges every HTTPS call may go to (e.g. an egress proxy or NAT range).' }),
+  hostCidrs: z.record(hostname, z.array(cidr).min(1)).default({}).meta({ description: 'Published ranges per host, e.g. a provider\'s API addresses: `{ api.anthropic.com: [160.79.104.0/23] }`.' }),
 }).default(HTTPS_EGRESS_DEFAULTS);
 export type HttpsEgress = z.infer<typeof httpsEgressSchema>;
 

@@ -10,13 +10,10 @@ const RATE_LIMIT_DEFAULTS = { enabled: false, maxTokens: 100, tokensPerFill: 50,
 
 export const rateLimitSchema = z
   .strictObject({
-    enabled: z.boolean().default(false),
-    /** Bucket size: the largest burst one pod admits. */
-    maxTokens: z.number().int().min(1).default(RATE_LIMIT_DEFAULTS.maxTokens),
-    /** Tokens added every fill interval (the sustained rate per pod is tokensPerFill / fillIntervalSeconds). */
-    tokensPerFill: z.number().int().min(1).default(RATE_LIMIT_DEFAULTS.tokensPerFill),
-    /** Seconds between refills; Envoy requires at least 0.05 (50 ms). */
-    fillIntervalSeconds: z.number().min(0.05).max(3600).default(RATE_LIMIT_DEFAULTS.fillIntervalSeconds),
+    enabled: z.boolean().default(false).meta({ description: 'Render the local rate limit (an EnvoyFilter on the API pods\' sidecars).' }),
+    maxTokens: z.number().int().min(1).default(RATE_LIMIT_DEFAULTS.maxTokens).meta({ description: 'Bucket size: the largest burst one pod admits.' }),
+    tokensPerFill: z.number().int().min(1).default(RATE_LIMIT_DEFAULTS.tokensPerFill).meta({ description: 'Tokens added every fill interval (the sustained rate per pod is tokensPerFill / fillIntervalSeconds).' }),
+    fillIntervalSeconds: z.number().min(0.05).max(3600).default(RATE_LIMIT_DEFAULTS.fillIntervalSeconds).meta({ description: 'Seconds between refills; Envoy requires at least 0.05 (50 ms).' }),
   })
   .refine((r) => r.tokensPerFill <= r.maxTokens, { message: 'must not exceed rateLimit.maxTokens (the bucket cannot hold more); lower tokensPerFill or raise maxTokens', path: ['tokensPerFill'] })
   .default(RATE_LIMIT_DEFAULTS);

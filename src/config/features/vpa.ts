@@ -14,20 +14,17 @@ export type VpaUpdateMode = (typeof VPA_UPDATE_MODES)[number];
 
 const cpu = z.string().regex(/^(\d+m|\d+(\.\d{1,3})?)$/, 'a cpu quantity such as "250m" or "1.5"');
 const memory = z.string().regex(/^[1-9]\d*(Ki|Mi|Gi|Ti)$/, 'a byte quantity in binary units such as "256Mi"');
-const bounds = z.strictObject({ cpu: cpu.optional(), memory: memory.optional() });
+const bounds = z.strictObject({ cpu: cpu.optional().meta({ description: 'CPU quantity.' }), memory: memory.optional().meta({ description: 'Memory quantity.' }) });
 
 const VPA_DEFAULTS = { enabled: false, updateMode: 'Off' as const, controlledResources: ['cpu' as const, 'memory' as const] };
 
 export const vpaSchema = z
   .strictObject({
-    enabled: z.boolean().default(false),
-    /** `Off` recommends only. Any other mode is refused while the HPA scales on cpu or memory. */
-    updateMode: z.enum(VPA_UPDATE_MODES).default('Off'),
-    /** Floor of the recommendation for the server container. @default - none */
-    minAllowed: bounds.optional(),
-    /** Ceiling of the recommendation for the server container. @default - none */
-    maxAllowed: bounds.optional(),
-    controlledResources: z.array(z.enum(['cpu', 'memory'])).min(1).default(VPA_DEFAULTS.controlledResources),
+    enabled: z.boolean().default(false).meta({ description: 'Render a VerticalPodAutoscaler for the API Deployment.' }),
+    updateMode: z.enum(VPA_UPDATE_MODES).default('Off').meta({ description: '`Off` recommends only. Any other mode is refused while the HPA scales on cpu or memory.' }),
+    minAllowed: bounds.optional().meta({ description: 'Floor of the recommendation for the server container. Default: none.' }),
+    maxAllowed: bounds.optional().meta({ description: 'Ceiling of the recommendation for the server container. Default: none.' }),
+    controlledResources: z.array(z.enum(['cpu', 'memory'])).min(1).default(VPA_DEFAULTS.controlledResources).meta({ description: 'Resources the VPA recommends.' }),
   })
   .default(VPA_DEFAULTS);
 export type VpaConfig = z.infer<typeof vpaSchema>;
