@@ -11,6 +11,8 @@
 #      groups of every workflow namespace, runs each command docs/runbooks.md gives them (the
 #      kubectl-argo-rollouts plugin included) and proves Secrets, exec, port-forward, debug
 #      containers and anything cluster-wide are denied.
+#   5. for one environment (prod), proves `npm run diff -- --live`: no noise against what step 2
+#      applied, then exactly an older render's changes (scripts/cluster/live-diff-check.ts).
 # Each environment gets its own API server over its own etcd prefix: environments are separate
 # clusters, and one's objects must not meet another's. Pod Security defaults to `restricted`
 # for every namespace (a namespace's own labels still win), so no template escapes a check.
@@ -23,6 +25,8 @@
 #   LGP_CLUSTER_KEEP=1  keep the temp folder (logs, certs, generated pods) after the run
 #   LGP_SKIP_CLUSTER=1  skip entirely (prints why and exits 0)
 #   LGP_SKIP_RBAC=1     skip step 4 (e.g. without the kubectl-argo-rollouts plugin)
+#   LGP_LIVE_DIFF_ENV   environment of step 5, the `npm run diff -- --live` proof (default: prod);
+#   LGP_SKIP_LIVE_DIFF=1 skips it; LGP_LIVE_DIFF_CAPTURE=<dir> records its objects (test/fixtures/live-diff)
 set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -251,6 +255,10 @@ run_env() {
     else
       RBAC=FAIL; ok=1
     fi
+  fi
+  # 5. `npm run diff -- --live` against this server, for one environment (scripts/cluster/live-diff-check.ts).
+  if [[ "$env" == "${LGP_LIVE_DIFF_ENV:-prod}" && "${LGP_SKIP_LIVE_DIFF:-}" != 1 ]]; then
+    (cd "$REPO" && npx tsx scripts/cluster/live-diff-check.ts "$env" "$dir" "$WORK/kubeconfig" ci "$FIELD_MANAGER" "$w/live-diff") || ok=1
   fi
   stop_apiserver
   return $ok

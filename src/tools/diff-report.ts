@@ -1,13 +1,14 @@
 /**
  * Renders a {@link ManifestDiff} for people: plain text for a terminal, Markdown for a pull-request
- * comment. Risky changes come first, in a section of their own; then each environment's added,
+ * comment. Risky changes come first, in a section of their own, each with why; then workflows added
+ * or removed whole, one line each with their object count; then each environment's other added,
  * removed and changed objects. A field changed the same way in many objects (a release bumps
  * `app.kubernetes.io/version` everywhere) is shown once with the list of objects, so it cannot bury
  * the one-off changes. Multi-line strings (alert expressions, embedded config files) get a line diff
  * instead of two unreadable one-line values.
  */
 import { objectLabel } from './manifest-index';
-import { FieldChange, formatPath, ManifestDiff, ObjectChange } from './semantic-diff';
+import { EnvironmentDiff, FieldChange, formatPath, ManifestDiff, ObjectChange, WorkflowChange } from './semantic-diff';
 
 export const NO_CHANGES = 'No changes.';
 
@@ -21,8 +22,9 @@ export interface ReportOptions {
   /** A field change identical in at least this many objects of one environment is shown once. @default 3 */
   readonly groupSameChangeFrom?: number;
   /**
-   * Markdown only: longest report. GitHub refuses comments over 65,536 characters, so the
-   * per-environment sections are cut (summary and risky changes are kept whole). @default 60000
+   * Markdown only: longest report. GitHub refuses comments over 65,536 characters, so the report is
+   * cut with a count of what was left out: the per-environment sections first; the risky changes
+   * only when they alone do not fit. @default 60000
    */
   readonly maxMarkdownLength?: number;
 }
@@ -128,6 +130,12 @@ export function lineDiff(before: string, after: string, maxLines: number = DEFAU
   return lines;
 }
 
+/** Objects of an environment that are not part of a workflow added or removed whole. */
+function otherChanges(env: EnvironmentDiff): { added: readonly ObjectChange[]; removed: readonly ObjectChange[] } {
+  const whole = new Set((env.workflows ?? []).flatMap((w) => w.objects));
+  return { added: env.added.filter((c) => !whole.has(c)), removed: env.removed.filter((c) => !whole.has(c)) };
+}
+
 function changeCounts(diff: ManifestDiff): { added: number; removed: number; changed: number } {
   return diff.environments.reduce(
     (sum, env) => ({
@@ -139,10 +147,31 @@ function changeCounts(diff: ManifestDiff): { added: number; removed: number; cha
   );
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `+ workflow new-agent in prod: 42 objects added` */
+export function workflowLine(env: string, workflow: WorkflowChange): string {
+  const sign = workflow.kind === 'added' ? '+' : '-';
+  return `${sign} workflow ${workflow.folder} in ${env}: ${plural(workflow.objects.length, 'object')} ${workflow.kind}`;
+}
+
+function allWorkflows(diff: ManifestDiff): { env: string; workflow: WorkflowChange }[] {
+  return diff.environments.flatMap((e) => (e.workflows ?? []).map((workflow) => ({ env: e.env, workflow })));
+}
+
 function summaryLine(diff: ManifestDiff): string {
   const { added, removed, changed } = changeCounts(diff);
   const envs = diff.environments.length;
-  return `${added} added, ${removed} removed, ${changed} changed in ${envs} environment${envs === 1 ? '' : 's'}`;
+  const counts = `${added} added, ${removed} removed, ${changed} changed in ${plural(envs, 'environment')}`;
+  const workflows = allWorkflows(diff);
+  const names = (kind: 'added' | 'removed') => [...new Set(workflows.filter((w) => w.workflow.kind === kind).map((w) => w.workflow.folder))];
+  const parts = [
+    ...names('added').map((n) => `+${n}`),
+    ...names('removed').map((n) => `-${n}`),
+  ];
+  return parts.length === 0 ? counts : `${counts} (workflows ${parts.join(', ')})`;
 }
 
 function describeField(field: FieldChange, maxLength: number): string {
@@ -190,22 +219,30 @@ export function renderTextReport(diff: ManifestDiff, options: ReportOptions = {}
     out.push(`RISKY CHANGES (${diff.risks.length})`);
     for (const risk of diff.risks) {
       const head = `  ! [${risk.env}] ${objectLabel(risk.object.id)} — ${risk.reasons.join(', ')}`;
-      // Whole-object flags fit on one line, so a deleted workflow reads as a list, not a wall.
+      // Whole-object flags fit on one line, so a list of them reads as a list, not a wall.
       if (risk.field) out.push(head, `      ${describeField(risk.field, opts.maxValueLength)}`);
       else out.push(`${head} (object ${risk.object.kind})`);
       if (risk.note) out.push(`      why: ${risk.note}`);
     }
     out.push('');
   }
+  const workflows = allWorkflows(diff);
+  if (workflows.length > 0) {
+    out.push('Workflows added or removed whole');
+    for (const { env, workflow } of workflows) out.push(`  ${workflowLine(env, workflow)}`);
+    out.push('');
+  }
   for (const env of diff.environments) {
-    out.push(`== ${env.env}: ${env.added.length} added, ${env.removed.length} removed, ${env.changed.length} changed`);
-    if (env.added.length > 0) {
+    const { added, removed } = otherChanges(env);
+    if (added.length + removed.length + env.changed.length === 0) continue;
+    out.push(`== ${env.env}: ${added.length} added, ${removed.length} removed, ${env.changed.length} changed${(env.workflows ?? []).length > 0 ? ' (besides whole workflows)' : ''}`);
+    if (added.length > 0) {
       out.push('  Added');
-      for (const c of env.added) out.push(`    + ${c.label}  (${fileOf(c)})`);
+      for (const c of added) out.push(`    + ${c.label}  (${fileOf(c)})`);
     }
-    if (env.removed.length > 0) {
+    if (removed.length > 0) {
       out.push('  Removed');
-      for (const c of env.removed) out.push(`    - ${c.label}  (${fileOf(c)})`);
+      for (const c of removed) out.push(`    - ${c.label}  (${fileOf(c)})`);
     }
     const { same, individual } = groupSameChanges(env.changed, opts.groupSameChangeFrom);
     for (const group of same) {
@@ -270,7 +307,17 @@ function objectList(changes: readonly ObjectChange[]): string[] {
   return changes.map((c) => `- \`${c.label}\` — \`${fileOf(c)}\``);
 }
 
-/** Pull-request comment: summary table, risky changes, then one section per environment. */
+/** How many rows of `rows` fit in `budget` characters (each row plus its newline). */
+function rowsThatFit(rows: readonly string[], budget: number): number {
+  let used = 0;
+  for (const [i, row] of rows.entries()) {
+    used += row.length + 1;
+    if (used > budget) return i;
+  }
+  return rows.length;
+}
+
+/** Pull-request comment: summary table, risky changes, workflows added or removed, then one section per environment. */
 export function renderMarkdownReport(diff: ManifestDiff, options: ReportOptions = {}): string {
   const opts = { ...DEFAULTS, ...options };
   const out: string[] = ['## Manifest changes', ''];
@@ -279,46 +326,73 @@ export function renderMarkdownReport(diff: ManifestDiff, options: ReportOptions 
     return out.join('\n');
   }
   out.push(`\`${diff.base}\` → \`${diff.head}\`: **${summaryLine(diff)}**`, '');
-  out.push('| Environment | Added | Removed | Changed | Risky |', '|---|---:|---:|---:|---:|');
+  out.push('| Environment | Workflows | Added | Removed | Changed | Risky |', '|---|---|---:|---:|---:|---:|');
   for (const env of diff.environments) {
     const risky = diff.risks.filter((r) => r.env === env.env).length;
-    out.push(`| ${cellText(env.env)} | ${env.added.length} | ${env.removed.length} | ${env.changed.length} | ${risky} |`);
+    const workflows = (env.workflows ?? []).map((w) => `${w.kind === 'added' ? '+' : '−'}${w.folder}`).join(' ');
+    out.push(`| ${cellText(env.env)} | ${cellText(workflows)} | ${env.added.length} | ${env.removed.length} | ${env.changed.length} | ${risky} |`);
   }
   out.push('');
+  // Room kept for the closing note, so the cut report stays under the limit.
+  const NOTE_ROOM = 400;
   if (diff.risks.length > 0) {
     out.push(`### ⚠️ Risky changes (${diff.risks.length})`, '');
-    const rows = ['| Environment | Object | Why | Field | Change | Before | After |', '|---|---|---|---|---|---|---|'];
+    const header = ['| Environment | Object | Why | Field | Change | Before | After |', '|---|---|---|---|---|---|---|'];
+    const rows: string[] = [];
     for (const risk of diff.risks) {
       const why = risk.note ? `${risk.reasons.join(', ')}: ${risk.note}` : risk.reasons.join(', ');
       const where = [cellText(risk.env), cellCode(risk.object.label), cellText(why)];
       const what = risk.field ? fieldCells(risk.field, opts.maxValueLength) : ['', `object ${risk.object.kind}`, '', ''];
       rows.push(tableRow([...where, ...what]));
     }
-    // Risky changes stay open unless there are so many (a deleted workflow) that they would bury the rest.
-    out.push(...collapsible(`${diff.risks.length} risky changes`, rows, diff.risks.length > opts.collapseAfter * 3));
+    // Risky changes come whole unless they alone pass the limit; then as many as fit, with a count.
+    const budget = opts.maxMarkdownLength - out.join('\n').length - header.join('\n').length - NOTE_ROOM - 100;
+    const shown = rowsThatFit(rows, budget);
+    const collapse = diff.risks.length > opts.collapseAfter * 3;
+    out.push(...collapsible(`${diff.risks.length} risky changes`, [...header, ...rows.slice(0, shown)], collapse));
     out.push('');
+    if (shown < rows.length) {
+      out.push(`_Report cut here: ${rows.length - shown} more risky changes and everything after them left out to stay under GitHub's comment size limit. Run \`npm run diff\` for the whole report._`, '');
+      return out.join('\n');
+    }
   }
   // Per-environment sections as whole blocks, so a cut never leaves a table, fence or <details> open.
-  const blocks: string[][] = [];
+  const blocks: { lines: string[]; objects: number }[] = [];
+  const workflows = allWorkflows(diff);
+  if (workflows.length > 0) {
+    blocks.push({ lines: [`### Workflows added or removed whole (${workflows.length})`, ''], objects: 0 });
+    for (const { env, workflow } of workflows) {
+      blocks.push({ lines: [`- \`${workflowLine(env, workflow)}\` — \`${env}/${workflow.folder}/\``], objects: workflow.objects.length });
+    }
+    blocks.push({ lines: [''], objects: 0 });
+  }
   for (const env of diff.environments) {
-    blocks.push([`### Environment \`${env.env}\``, '']);
-    for (const [title, changes] of [['Added', env.added], ['Removed', env.removed]] as const) {
+    const others = otherChanges(env);
+    if (others.added.length + others.removed.length + env.changed.length === 0) continue;
+    blocks.push({ lines: [`### Environment \`${env.env}\``, ''], objects: 0 });
+    for (const [title, changes] of [['Added', others.added], ['Removed', others.removed]] as const) {
       if (changes.length === 0) continue;
-      blocks.push([
-        `**${title} (${changes.length})**`, '',
-        ...collapsible(`${changes.length} objects ${title.toLowerCase()}`, objectList(changes), changes.length > opts.collapseAfter), '',
-      ]);
+      blocks.push({
+        lines: [
+          `**${title} (${changes.length})**`, '',
+          ...collapsible(`${changes.length} objects ${title.toLowerCase()}`, objectList(changes), changes.length > opts.collapseAfter), '',
+        ],
+        objects: changes.length,
+      });
     }
     if (env.changed.length === 0) continue;
-    blocks.push([`**Changed (${env.changed.length})**`, '']);
+    blocks.push({ lines: [`**Changed (${env.changed.length})**`, ''], objects: 0 });
     const header = ['| Field | Change | Before | After |', '|---|---|---|---|'];
     const { same, individual } = groupSameChanges(env.changed, opts.groupSameChangeFrom);
     for (const group of same) {
-      blocks.push([
-        `Same change in ${group.objects.length} objects:`, '',
-        ...header, tableRow(fieldCells(group.field, opts.maxValueLength)), '',
-        ...collapsible(`the ${group.objects.length} objects`, objectList(group.objects), true), '',
-      ]);
+      blocks.push({
+        lines: [
+          `Same change in ${group.objects.length} objects:`, '',
+          ...header, tableRow(fieldCells(group.field, opts.maxValueLength)), '',
+          ...collapsible(`the ${group.objects.length} objects`, objectList(group.objects), true), '',
+        ],
+        objects: group.objects.length,
+      });
     }
     for (const { change: c, fields } of individual) {
       const table = [...header, ...fields.map((f) => tableRow(fieldCells(f, opts.maxValueLength)))];
@@ -329,17 +403,19 @@ export function renderMarkdownReport(diff: ManifestDiff, options: ReportOptions 
         const fence = codeFence(lines);
         block.push(...collapsible(`text diff of <code>${escapeHtml(formatPath(field.path))}</code>`, [`${fence}diff`, ...lines, fence], true), '');
       }
-      blocks.push(block);
+      blocks.push({ lines: block, objects: 1 });
     }
   }
   let length = out.join('\n').length;
   for (const [i, block] of blocks.entries()) {
-    const size = block.join('\n').length + 1;
-    if (length + size > opts.maxMarkdownLength) {
-      out.push(`_Report cut here: ${blocks.length - i} more sections would pass GitHub's comment size limit. Run \`npm run diff\` for the whole report._`, '');
+    const size = block.lines.join('\n').length + 1;
+    if (length + size > opts.maxMarkdownLength - NOTE_ROOM) {
+      const rest = blocks.slice(i);
+      const objects = rest.reduce((n, b) => n + b.objects, 0);
+      out.push('', `_Report cut here: ${rest.length} more sections (${plural(objects, 'object')}) left out to stay under GitHub's comment size limit. Run \`npm run diff\` for the whole report._`, '');
       break;
     }
-    out.push(...block);
+    out.push(...block.lines);
     length += size;
   }
   return out.join('\n');

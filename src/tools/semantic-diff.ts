@@ -6,35 +6,41 @@
  * - Values are compared after YAML parsing, so key order, indentation, quoting and block/flow style
  *   never count. Types do: `"1"` (string) and `1` (number) differ, as they do for the API server.
  *   Quantities are compared as written (`1000m` vs `1` is reported).
- * - A list whose items are all mappings with a unique string `name` (containers, env, ports, volumes,
- *   VirtualService HTTP routes) is compared item by item by `name`: the path reads
- *   `containers[name=api].image`, and an inserted item shows as one added item rather than every
- *   later index changing. A pure reordering is reported as one `reordered` line with the old and new
- *   name order — except in `containers`, `ports` and `volumes`, whose order Kubernetes ignores, so
- *   reordering them is no change at all. (`env` order can matter for `$(VAR)` expansion and the
- *   order of VirtualService `http` routes decides matching, so those reorderings are shown.)
- * - Other lists of scalars (args, hosts, gateways) are shown whole, old → new; other lists of
- *   mappings are compared index by index.
+ * - Lists are lined up by identity, not position (see list-identity.ts): items with a key (containers,
+ *   env, ports, volumes, HTTP routes by `name`; volume mounts by `mountPath`; PrometheusRule rules by
+ *   `alert`/`record`; RBAC rules by what they grant on; AppProject kinds by `group` + `kind`) are
+ *   matched by key — `containers[name=api].image`, `namespaceResourceWhitelist[group=apps,kind=Job]` —
+ *   and a reordering is one `reordered` line only where order is read (env, init containers, routes,
+ *   alert rules). Lists whose order means nothing (verbs, resources, hosts, NetworkPolicy rules and
+ *   peers, tolerations) are sets: `verbs[=delete]` added. Order-significant lists without a key
+ *   (container args and command, canary steps, relabelings) stay positional; scalar ones are shown
+ *   whole, old → new.
  * - An object moved to another folder (another Argo CD Application) is reported as a `(folder)` change;
  *   a move between files in one folder is no change.
  * - Identity is API group + kind + namespace + name; an `apiVersion` bump is a field change.
  *
- * Risky (listed apart so one line that matters is not lost): deleted objects; image changes
- * (including a container added or removed); `replicas`; HPA/ScaledObject min/max bounds; any
- * `securityContext` field; any change to a Role, RoleBinding, ClusterRole, ClusterRoleBinding,
- * ServiceAccount, NetworkPolicy, PeerAuthentication or AuthorizationPolicy — added, removed or
- * changed — except in its labels and annotations (see {@link isInertMetadata}); a switch of a
- * workload between rolling (a Deployment) and canary (a Rollout over it), with why it can cut
- * capacity (see {@link strategySwitches}).
+ * - A workflow folder present on one side only is a {@link WorkflowChange}: reports show it as one
+ *   line with its object count, and its objects are not risky one by one (only a data holder that
+ *   Argo CD would prune is).
+ *
+ * Risky changes (listed apart, each with why, so the one line that matters is not lost) are the
+ * ones that can hurt once synced: see diff-risks.ts, and {@link strategySwitches} for a workload
+ * switching between rolling (a Deployment) and canary (a Rollout over it).
  */
+import { fieldRisks, objectRisks, Risk, RiskContext, selectorLabelKeys } from './diff-risks';
+import { canonicalJson, isNameKey, listMode, ListMode } from './list-identity';
 import { compareObjectIds, IndexedObject, ManifestIndex, ObjectId, objectLabel } from './manifest-index';
 
 /** One step of a field path. */
 export type PathSegment =
   | { readonly key: string }
   | { readonly index: number }
-  /** An item of a list keyed by `name`. */
-  | { readonly name: string };
+  /** An item of a list keyed by `name`: `[name=api]`. */
+  | { readonly name: string }
+  /** An item of a list keyed by other fields: `[alert=HighErrorRate]`, `[group=apps,kind=Deployment]`. */
+  | { readonly match: string }
+  /** A member of a list compared as a set of scalars: `verbs[=delete]`. */
+  | { readonly value: string | number | boolean | null };
 
 export type FieldChangeKind = 'added' | 'removed' | 'changed' | 'reordered' | 'moved';
 
@@ -48,12 +54,17 @@ export interface FieldChange {
 }
 
 export type RiskReason =
+  /** A data holder deleted (or losing its keep-on-delete protection). */
   | 'deleted'
   | 'image'
   | 'replicas'
   | 'autoscaling bounds'
-  | 'RBAC'
-  | 'NetworkPolicy'
+  /** A selector, or a label some selector uses. */
+  | 'selector'
+  | 'resources cut'
+  | 'probe'
+  | 'RBAC widening'
+  | 'NetworkPolicy opening'
   | 'mesh policy'
   | 'securityContext'
   | 'delivery strategy switch';
@@ -68,11 +79,24 @@ export interface ObjectChange {
   readonly fields: readonly FieldChange[];
 }
 
+/** A workflow folder that appears or disappears whole in one environment. */
+export interface WorkflowChange {
+  readonly kind: 'added' | 'removed';
+  /** The folder under the environment (the workflow name). */
+  readonly folder: string;
+  /** Its objects; also listed in the environment's `added`/`removed`. */
+  readonly objects: readonly ObjectChange[];
+}
+
 export interface EnvironmentDiff {
   readonly env: string;
+  /** Every added object, those of {@link workflows} included. */
   readonly added: readonly ObjectChange[];
+  /** Every removed object, those of {@link workflows} included. */
   readonly removed: readonly ObjectChange[];
   readonly changed: readonly ObjectChange[];
+  /** Workflows added or removed whole, by folder name. */
+  readonly workflows: readonly WorkflowChange[];
 }
 
 /** A change that deserves a reviewer's second look. */
@@ -82,7 +106,7 @@ export interface RiskFlag {
   readonly reasons: readonly RiskReason[];
   /** The field that triggered the flag; absent for whole-object flags (added/removed). */
   readonly field?: FieldChange;
-  /** Why the change is risky and what to do, when the reason alone does not say it. */
+  /** Why the change is risky and what to do; set on every flag {@link diffManifests} makes. */
   readonly note?: string;
 }
 
@@ -94,14 +118,6 @@ export interface ManifestDiff {
   readonly risks: readonly RiskFlag[];
 }
 
-/** Named lists whose item order Kubernetes ignores: reordering them is not reported. */
-const ORDER_INSENSITIVE_LISTS: ReadonlySet<string> = new Set(['containers', 'ports', 'volumes']);
-
-const RBAC_KINDS: ReadonlySet<string> = new Set(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ServiceAccount']);
-const MESH_POLICY_KINDS: ReadonlySet<string> = new Set(['PeerAuthentication', 'AuthorizationPolicy']);
-const AUTOSCALER_KINDS: ReadonlySet<string> = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
-const AUTOSCALER_BOUND_FIELDS: ReadonlySet<string> = new Set(['minReplicas', 'maxReplicas', 'minReplicaCount', 'maxReplicaCount']);
-const CONTAINER_LISTS: ReadonlySet<string> = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -121,50 +137,42 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
 }
 
-/** Item names when every item is a mapping with a unique non-empty string `name`; otherwise undefined. */
-function namesOf(list: readonly unknown[]): string[] | undefined {
-  const names: string[] = [];
-  for (const item of list) {
-    if (!isRecord(item) || typeof item.name !== 'string' || item.name === '') return undefined;
-    names.push(item.name);
-  }
-  return new Set(names).size === names.length ? names : undefined;
-}
-
 function isScalar(value: unknown): boolean {
   return value === null || (typeof value !== 'object' && typeof value !== 'function');
 }
 
 function lastKey(path: readonly PathSegment[]): string | undefined {
-  for (let i = path.length - 1; i >= 0; i--) {
-    const seg = path[i];
-    if ('key' in seg) return seg.key;
-  }
-  return undefined;
+  const last = path[path.length - 1];
+  return last !== undefined && 'key' in last ? last.key : undefined;
+}
+
+function itemSegment(mode: ListMode, id: string): PathSegment {
+  return isNameKey(mode) ? { name: id } : { match: id };
 }
 
 function diffLists(before: unknown[], after: unknown[], path: PathSegment[], out: FieldChange[]): void {
-  const namesBefore = namesOf(before);
-  const namesAfter = namesOf(after);
-  if (namesBefore && namesAfter && (namesBefore.length > 0 || namesAfter.length > 0)) {
-    const byNameAfter = new Map(after.map((item) => [(item as Record<string, unknown>).name as string, item]));
-    const byNameBefore = new Map(before.map((item) => [(item as Record<string, unknown>).name as string, item]));
-    for (const name of namesBefore) {
-      const itemPath = [...path, { name }];
-      if (!byNameAfter.has(name)) out.push({ kind: 'removed', path: itemPath, before: byNameBefore.get(name) });
-      else diffValues(byNameBefore.get(name), byNameAfter.get(name), itemPath, out);
+  const field = lastKey(path);
+  const mode = listMode(field, before, after);
+  if (mode.type === 'keyed') {
+    const byIdBefore = new Map(mode.ids.before.map((id, i) => [id, before[i]]));
+    const byIdAfter = new Map(mode.ids.after.map((id, i) => [id, after[i]]));
+    for (const id of mode.ids.before) {
+      const itemPath = [...path, itemSegment(mode, id)];
+      if (!byIdAfter.has(id)) out.push({ kind: 'removed', path: itemPath, before: byIdBefore.get(id) });
+      else diffValues(byIdBefore.get(id), byIdAfter.get(id), itemPath, out);
     }
-    for (const name of namesAfter) {
-      if (!byNameBefore.has(name)) out.push({ kind: 'added', path: [...path, { name }], after: byNameAfter.get(name) });
+    for (const id of mode.ids.after) {
+      if (!byIdBefore.has(id)) out.push({ kind: 'added', path: [...path, itemSegment(mode, id)], after: byIdAfter.get(id) });
     }
-    const field = lastKey(path);
-    if (field === undefined || !ORDER_INSENSITIVE_LISTS.has(field)) {
-      const keptBefore = namesBefore.filter((n) => byNameAfter.has(n));
-      const keptAfter = namesAfter.filter((n) => byNameBefore.has(n));
-      if (!deepEqual(keptBefore, keptAfter)) {
-        out.push({ kind: 'reordered', path, before: keptBefore, after: keptAfter });
-      }
+    if (mode.orderMatters) {
+      const keptBefore = mode.ids.before.filter((id) => byIdAfter.has(id));
+      const keptAfter = mode.ids.after.filter((id) => byIdBefore.has(id));
+      if (!deepEqual(keptBefore, keptAfter)) out.push({ kind: 'reordered', path, before: keptBefore, after: keptAfter });
     }
+    return;
+  }
+  if (mode.type === 'set') {
+    diffSets(before, after, path, out);
     return;
   }
   if (before.every(isScalar) && after.every(isScalar)) {
@@ -175,6 +183,36 @@ function diffLists(before: unknown[], after: unknown[], path: PathSegment[], out
   for (let i = 0; i < common; i++) diffValues(before[i], after[i], [...path, { index: i }], out);
   for (let i = common; i < before.length; i++) out.push({ kind: 'removed', path: [...path, { index: i }], before: before[i] });
   for (let i = common; i < after.length; i++) out.push({ kind: 'added', path: [...path, { index: i }], after: after[i] });
+}
+
+/**
+ * A list whose order means nothing: equal items (by canonical JSON) match wherever they are.
+ * Scalars left over are added or removed members (`verbs[=delete]`); mappings left over are paired
+ * in order and diffed field by field (a NetworkPolicy peer whose selector changed), the rest
+ * added or removed at their index on their side.
+ */
+function diffSets(before: unknown[], after: unknown[], path: PathSegment[], out: FieldChange[]): void {
+  const unmatchedAfter = new Map<string, number[]>();
+  after.forEach((item, i) => {
+    const key = canonicalJson(item);
+    unmatchedAfter.set(key, [...(unmatchedAfter.get(key) ?? []), i]);
+  });
+  const leftBefore: number[] = [];
+  before.forEach((item, i) => {
+    const slots = unmatchedAfter.get(canonicalJson(item));
+    if (slots && slots.length > 0) slots.shift();
+    else leftBefore.push(i);
+  });
+  const leftAfter = [...unmatchedAfter.values()].flat().sort((a, b) => a - b);
+  const memberPath = (value: unknown, i: number): PathSegment[] =>
+    [...path, isScalar(value) ? { value: value as string | number | boolean | null } : { index: i }];
+  const pairableBefore = leftBefore.filter((i) => !isScalar(before[i]));
+  const pairableAfter = leftAfter.filter((i) => !isScalar(after[i]));
+  const pairs = Math.min(pairableBefore.length, pairableAfter.length);
+  const paired = new Set([...pairableBefore.slice(0, pairs).map((i) => `b${i}`), ...pairableAfter.slice(0, pairs).map((i) => `a${i}`)]);
+  for (let k = 0; k < pairs; k++) diffValues(before[pairableBefore[k]], after[pairableAfter[k]], [...path, { index: pairableAfter[k] }], out);
+  for (const i of leftBefore) if (!paired.has(`b${i}`)) out.push({ kind: 'removed', path: memberPath(before[i], i), before: before[i] });
+  for (const i of leftAfter) if (!paired.has(`a${i}`)) out.push({ kind: 'added', path: memberPath(after[i], i), after: after[i] });
 }
 
 /** Appends the field-level changes between two parsed values to `out`. */
@@ -209,63 +247,34 @@ export function diffObject(before: IndexedObject, after: IndexedObject): FieldCh
   return fields;
 }
 
-function containsKey(value: unknown, key: string): boolean {
-  if (Array.isArray(value)) return value.some((item) => containsKey(item, key));
-  if (!isRecord(value)) return false;
-  return Object.keys(value).some((k) => k === key || containsKey(value[k], key));
+/** Why a field change is risky; empty when it is not (see diff-risks.ts for the rules). */
+export function fieldRiskReasons(objectKind: string, field: FieldChange, context: RiskContext = {}): RiskReason[] {
+  return [...new Set(fieldRisks(objectKind, field, context).map((r) => r.reason))];
 }
 
-function kindReasons(kind: string): RiskReason[] {
-  if (RBAC_KINDS.has(kind)) return ['RBAC'];
-  if (kind === 'NetworkPolicy') return ['NetworkPolicy'];
-  if (MESH_POLICY_KINDS.has(kind)) return ['mesh policy'];
-  return [];
+/** One flag per change, with all its reasons and their whys. */
+function flag(env: string, object: ObjectChange, risks: readonly Risk[], field?: FieldChange): RiskFlag | undefined {
+  if (risks.length === 0) return undefined;
+  const reasons = [...new Set(risks.map((r) => r.reason))];
+  const note = [...new Set(risks.map((r) => r.why))].join('; ');
+  return field ? { env, object, reasons, field, note } : { env, object, reasons, note };
 }
 
-/**
- * Labels and annotations of RBAC, NetworkPolicy and mesh-policy objects grant or open nothing, and a
- * release bumps `app.kubernetes.io/version` on every object: flagging those would bury the real
- * risks. ClusterRole aggregation labels do grant permissions, so they stay risky.
- */
-function isInertMetadata(path: readonly PathSegment[]): boolean {
-  const [first, second, third] = path;
-  if (!first || !('key' in first) || first.key !== 'metadata' || !second || !('key' in second)) return false;
-  if (second.key === 'annotations') return true;
-  if (second.key !== 'labels') return false;
-  const labelKey = third && 'key' in third ? third.key : undefined;
-  return labelKey !== undefined && !labelKey.startsWith('rbac.authorization.k8s.io/aggregate-to-');
+/** A folder that holds a workflow's objects (not `_shared`, not files directly in the environment folder). */
+function isWorkflowFolder(folder: string): boolean {
+  return folder !== '' && !folder.startsWith('_') && !folder.startsWith('.');
 }
 
-/** Why a field change is risky; empty when it is not. */
-export function fieldRiskReasons(objectKind: string, field: FieldChange): RiskReason[] {
-  const reasons = isInertMetadata(field.path) ? [] : kindReasons(objectKind);
-  const keys = field.path.flatMap((seg) => ('key' in seg ? [seg.key] : []));
-  const last = field.path[field.path.length - 1];
-  const lastIsKey = (name: string): boolean => last !== undefined && 'key' in last && last.key === name;
-  if (field.kind === 'moved' || field.kind === 'reordered') return reasons;
-  if (touchesImage(field, keys, lastIsKey('image'))) reasons.push('image');
-  if (lastIsKey('replicas')) reasons.push('replicas');
-  if (AUTOSCALER_KINDS.has(objectKind) && keys.some((k) => AUTOSCALER_BOUND_FIELDS.has(k))) reasons.push('autoscaling bounds');
-  if (keys.includes('securityContext') || containsKey(field.before, 'securityContext') || containsKey(field.after, 'securityContext')) {
-    reasons.push('securityContext');
+/** Folders present on one side only: workflows added or removed whole. */
+function wholeWorkflows(kind: 'added' | 'removed', changes: readonly ObjectChange[], otherSide: ReadonlyMap<string, IndexedObject>): WorkflowChange[] {
+  const otherFolders = new Set([...otherSide.values()].map((o) => o.folder));
+  const byFolder = new Map<string, ObjectChange[]>();
+  for (const change of changes) {
+    const folder = (change.after ?? change.before)!.folder;
+    if (!isWorkflowFolder(folder) || otherFolders.has(folder)) continue;
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), change]);
   }
-  return reasons;
-}
-
-/**
- * An image changed, or a container (or a whole pod template) carrying an image was added or removed.
- * `keys` are the mapping keys along the field's path. Reorderings and folder moves are handled by the caller.
- */
-function touchesImage(field: FieldChange, keys: readonly string[], pathEndsInImage: boolean): boolean {
-  const underContainers = keys.some((k) => CONTAINER_LISTS.has(k));
-  const holdsContainers = [...CONTAINER_LISTS].some((k) => containsKey(field.before, k) || containsKey(field.after, k));
-  if (!underContainers && !holdsContainers) return false;
-  return pathEndsInImage || containsKey(field.before, 'image') || containsKey(field.after, 'image');
-}
-
-function objectRiskReasons(change: ObjectChange): RiskReason[] {
-  const reasons: RiskReason[] = change.kind === 'removed' ? ['deleted'] : [];
-  return [...reasons, ...kindReasons(change.id.kind)];
+  return [...byFolder].sort(([a], [b]) => a.localeCompare(b)).map(([folder, objects]) => ({ kind, folder, objects }));
 }
 
 const TRANSITION_DOC = 'docs/delivery.md "Switching strategy"';
@@ -332,17 +341,22 @@ export function diffManifests(base: ManifestIndex, head: ManifestIndex): Manifes
       if (!before.has(key)) added.push({ kind: 'added', id: current.id, label: objectLabel(current.id), after: current, fields: [] });
     }
     if (added.length + removed.length + changed.length === 0) continue;
-    const envDiff: EnvironmentDiff = { env, added: sortChanges(added), removed: sortChanges(removed), changed: sortChanges(changed) };
+    const workflows = [...wholeWorkflows('added', sortChanges(added), before), ...wholeWorkflows('removed', sortChanges(removed), after)];
+    const envDiff: EnvironmentDiff = { env, added: sortChanges(added), removed: sortChanges(removed), changed: sortChanges(changed), workflows };
     environments.push(envDiff);
     risks.push(...strategySwitches(env, before, after, envDiff.added, envDiff.removed));
+    const wholeWorkflowObjects = new Set(workflows.flatMap((w) => w.objects));
     for (const change of [...envDiff.removed, ...envDiff.added]) {
-      const reasons = objectRiskReasons(change);
-      if (reasons.length > 0) risks.push({ env, object: change, reasons });
+      const o = (change.after ?? change.before)!.body;
+      const f = flag(env, change, objectRisks(change.kind as 'added' | 'removed', o, wholeWorkflowObjects.has(change)));
+      if (f) risks.push(f);
     }
+    const selectorKeys = selectorLabelKeys([...[...before.values()].map((o) => o.body), ...[...after.values()].map((o) => o.body)]);
     for (const change of envDiff.changed) {
+      const context: RiskContext = { before: change.before?.body, after: change.after?.body, selectorLabelKeys: selectorKeys };
       for (const field of change.fields) {
-        const reasons = fieldRiskReasons(change.id.kind, field);
-        if (reasons.length > 0) risks.push({ env, object: change, reasons, field });
+        const f = flag(env, change, fieldRisks(change.id.kind, field, context), field);
+        if (f) risks.push(f);
       }
     }
   }
@@ -362,8 +376,13 @@ export function formatPath(path: readonly PathSegment[]): string {
       else text += `[${JSON.stringify(seg.key)}]`;
     } else if ('index' in seg) {
       text += `[${seg.index}]`;
-    } else {
+    } else if ('name' in seg) {
       text += `[name=${seg.name}]`;
+    } else if ('match' in seg) {
+      text += `[${seg.match}]`;
+    } else {
+      // kustomize's notation for a list member by value
+      text += `[=${typeof seg.value === 'string' ? seg.value : JSON.stringify(seg.value)}]`;
     }
   }
   return text === '' ? '(object)' : text;

@@ -78,8 +78,10 @@ describe.each(['staging', 'prod'])('%s canary', (env) => {
     const at = find(objectsOf(env, 'research-assistant'), 'AnalysisTemplate', 'research-assistant-success-rate');
     expect(at.spec.metrics.map((m: any) => m.name)).toEqual(['http-success-rate']);
     const latency = find(objectsOf(env, 'research-assistant'), 'AnalysisTemplate', 'research-assistant-latency');
-    // research-assistant's SLO threshold is 10 s: between the server's 5000 and 15000 ms buckets.
-    expect(latency.spec.metrics[0].provider.prometheus.query).toContain('le=~"15000(\\\\.0)?"');
+    // research-assistant's SLO threshold is 5 s: exactly the server's 5000 ms bucket, nothing interpolated.
+    const query = latency.spec.metrics[0].provider.prometheus.query;
+    expect(query).toContain('le=~"5000(\\\\.0)?"');
+    expect(query).not.toMatch(/\) \* [0-9.]+\)/);
   });
 
   test('steps follow 10 → 25 → 50 → 75 with pauses of 5, 5, 10 and 5 minutes', () => {

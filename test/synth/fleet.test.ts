@@ -19,6 +19,7 @@ import { ProgressReporter, ProgressStream, progressWanted } from '../../src/synt
 import { main } from '../../src/main';
 import { cloneName, writeGeneratedConfig } from '../../scripts/bench/catalog';
 import { capture, filesOf, pick, tmp, tree } from './cli-harness';
+import { parse } from 'yaml';
 
 const notArgoCd = (f: string) => !f.startsWith('argocd/');
 
@@ -34,10 +35,18 @@ describe('adding a workflow', () => {
 
     const after = filesOf(synthesize(extended));
     const environments = config.environments.map((e) => e.environment.name);
-    // Each environment's AppProject must allow the new namespace; every other file stays byte-identical.
-    const projects = (f: string) => f.startsWith('argocd/appproject-');
-    for (const [file, content] of Object.entries(before).filter(([f]) => !projects(f))) expect({ file, content: after[file] }).toEqual({ file, content });
-    for (const env of environments) expect(after[`argocd/appproject-langgraph-${env}.yaml`]).toContain(`namespace: ${added}\n`);
+    // Each environment's AppProject must allow the new namespace, and its ApplicationSet gains exactly
+    // the new workflow's element; every other file stays byte-identical.
+    const argocdIndexes = (f: string) => f.startsWith('argocd/appproject-') || f.startsWith('argocd/applicationset-');
+    for (const [file, content] of Object.entries(before).filter(([f]) => !argocdIndexes(f))) expect({ file, content: after[file] }).toEqual({ file, content });
+    for (const env of environments) {
+      expect(after[`argocd/appproject-langgraph-${env}.yaml`]).toContain(`namespace: ${added}\n`);
+      const file = `argocd/applicationset-langgraph-${env}.yaml`;
+      const elements = (text: string) => parse(text).spec.generators[0].list.elements as { workflow: string }[];
+      const grown = elements(after[file]);
+      expect(grown.filter((e) => e.workflow === added)).toHaveLength(1);
+      expect(grown.filter((e) => e.workflow !== added)).toEqual(elements(before[file]));
+    }
     const newFiles = Object.keys(after).filter((f) => !(f in before));
     expect(newFiles.length).toBeGreaterThan(0);
     for (const f of newFiles) expect(f).toMatch(new RegExp(`^(${environments.join('|')})/${added}/`));

@@ -43,7 +43,7 @@ describe('diff CLI', () => {
   it('exits 0 when there are changes, risky ones included: it is a report, not a gate', async () => {
     const r = await run(['--base', 'base', '--head', 'changed']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('RISKY CHANGES (4)');
+    expect(r.out).toContain('RISKY CHANGES (5)');
     expect(r.out.startsWith('Manifest changes (base → changed):')).toBe(true);
   });
 
@@ -51,7 +51,7 @@ describe('diff CLI', () => {
     const r = await run(['--base=base', '--head=removed', '--markdown']);
     expect(r.code).toBe(0);
     expect(r.out.startsWith('## Manifest changes\n')).toBe(true);
-    expect(r.out).toContain('| prod | <code>Role support-bot/support-bot-oncall</code> | deleted, RBAC |');
+    expect(r.out).toContain('**Removed (2)**\n\n- `PrometheusRule support-bot/support-bot-alerts` — `prod/support-bot/alerts.yaml`');
   });
 
   it('compares the dist folder with a fresh synth by default, and removes the temporary folder', async () => {

@@ -15,18 +15,19 @@ describe('text report', () => {
     const text = renderTextReport(diffManifests(load('base'), load('changed')));
     const lines = text.split('\n');
     expect(lines[0]).toBe('Manifest changes (base → changed): 0 added, 0 removed, 4 changed in 2 environments');
-    const risky = lines.indexOf('RISKY CHANGES (4)');
+    const risky = lines.indexOf('RISKY CHANGES (5)');
     const prod = lines.indexOf('== prod: 0 added, 0 removed, 3 changed');
     expect(risky).toBeGreaterThan(0);
     expect(prod).toBeGreaterThan(risky);
     expect(text).toContain('  ! [prod] Rollout support-bot/support-bot-api — image\n');
+    expect(text).toContain('      spec.maxReplicas: 10 → 20\n      why: the autoscaler may run up to 20 pods (was 10)');
     expect(text).toContain('        spec.template.spec.containers[name=api].resources.limits.memory: "2Gi" → "3Gi"\n');
     expect(text).toContain('        spec.replicas: 1 → 2\n');
   });
 
   it('shows a line diff for a changed multi-line string instead of two long values', () => {
     const text = renderTextReport(diffManifests(load('base'), load('changed')));
-    expect(text).toContain('spec.groups[name=support-bot.rules].rules[0].expr: text changed (4 → 4 lines):\n');
+    expect(text).toContain('spec.groups[name=support-bot.rules].rules[alert=SupportBotHighErrorRatio].expr: text changed (4 → 4 lines):\n');
     expect(text).toContain('          -   > 0.05\n          +   > 0.02\n');
   });
 
@@ -35,7 +36,7 @@ describe('text report', () => {
       '    + NetworkPolicy support-bot/support-bot-default-deny  (prod/support-bot/network-policy.yaml)',
     );
     expect(renderTextReport(diffManifests(load('base'), load('removed')))).toContain(
-      '  ! [prod] Role support-bot/support-bot-oncall — deleted, RBAC (object removed)\n',
+      '  Removed\n    - PrometheusRule support-bot/support-bot-alerts  (prod/support-bot/alerts.yaml)\n    - Role support-bot/support-bot-oncall  (prod/support-bot/rbac.yaml)\n',
     );
   });
 });
@@ -47,24 +48,26 @@ describe('markdown report', () => {
 
   it('has a summary table, a risky-changes table and field tables', () => {
     const md = renderMarkdownReport(diffManifests(load('base'), load('changed')));
-    expect(md).toContain('| dev | 0 | 0 | 1 | 1 |');
-    expect(md).toContain('| prod | 0 | 0 | 3 | 3 |');
-    expect(md).toContain('### ⚠️ Risky changes (4)');
-    expect(md).toContain(
-      '| prod | <code>HorizontalPodAutoscaler support-bot/support-bot-api</code> | autoscaling bounds | <code>spec.maxReplicas</code> | changed | <code>10</code> | <code>20</code> |',
+    expect(md).toContain('| dev |  | 0 | 0 | 1 | 1 |');
+    expect(md).toContain('| prod |  | 0 | 0 | 3 | 4 |');
+    expect(md).toContain('### ⚠️ Risky changes (5)');
+    expect(md).toMatch(
+      /\| prod \| <code>HorizontalPodAutoscaler support-bot\/support-bot-api<\/code> \| autoscaling bounds: the autoscaler may run up to 20 pods \(was 10\)[^|]* \| <code>spec.maxReplicas<\/code> \| changed \| <code>10<\/code> \| <code>20<\/code> \|/,
     );
     expect(md).toContain('| <code>spec.template.spec.containers[name=api].resources.limits.memory</code> | changed | <code>"2Gi"</code> | <code>"3Gi"</code> |');
     // The multi-line expression goes into a collapsible diff block.
-    expect(md).toMatch(/<details>\n<summary>text diff of <code>spec\.groups\[name=support-bot\.rules\]\.rules\[0\]\.expr<\/code><\/summary>\n\n```diff\n[^]*-   > 0\.05\n\+   > 0\.02\n```/);
+    expect(md).toMatch(/<details>\n<summary>text diff of <code>spec\.groups\[name=support-bot\.rules\]\.rules\[alert=SupportBotHighErrorRatio\]\.expr<\/code><\/summary>\n\n```diff\n[^]*-   > 0\.05\n\+   > 0\.02\n```/);
   });
 
   it('folds long lists into <details> and keeps short ones open', () => {
     const configMaps = (n: number) =>
       Array.from({ length: n }, (_, i) => ({ path: `prod/w/cm${i}.yaml`, text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${String(i).padStart(2, '0')}, namespace: w}\n` }));
-    const empty = indexManifestFiles([], 'before');
-    const many = renderMarkdownReport(diffManifests(empty, indexManifestFiles(configMaps(12), 'after')));
+    // An existing workflow (a new one would be one line).
+    const empty = indexManifestFiles([{ path: 'prod/w/keep.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: keep, namespace: w}\n' }], 'before');
+    const withKeep = (files: { path: string; text: string }[]) => [...files, { path: 'prod/w/keep.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: keep, namespace: w}\n' }];
+    const many = renderMarkdownReport(diffManifests(empty, indexManifestFiles(withKeep(configMaps(12)), 'after')));
     expect(many).toContain('<details>\n<summary>12 objects added</summary>\n\n- `ConfigMap w/cm-00`');
-    const few = renderMarkdownReport(diffManifests(empty, indexManifestFiles(configMaps(3), 'after')));
+    const few = renderMarkdownReport(diffManifests(empty, indexManifestFiles(withKeep(configMaps(3)), 'after')));
     expect(few).not.toContain('<details>');
     expect(few).toContain('**Added (3)**\n\n- `ConfigMap w/cm-00` — `prod/w/cm0.yaml`');
   });
@@ -113,16 +116,19 @@ describe('the same change in many objects', () => {
 });
 
 describe('markdown size limit', () => {
-  it('cuts whole sections past the limit, keeping summary and risky changes, and says so', () => {
-    const many = (n: number) =>
-      indexManifestFiles(Array.from({ length: n }, (_, i) => ({ path: `prod/w${i}/r.yaml`, text: `apiVersion: v1\nkind: Role\nmetadata: {name: r${i}, namespace: w${i}}\n` })), 'b');
-    const md = renderMarkdownReport(diffManifests(many(40), indexManifestFiles([], 'h')), { maxMarkdownLength: 4000 });
-    expect(md.length).toBeLessThanOrEqual(4000 + 200);
-    expect(md).not.toContain("**Removed (40)**");
+  it('cuts whole sections past the limit, keeping summary and risky changes, and says how much was left out', () => {
+    // 40 removed workflows, each with a Namespace Argo CD would prune (risky) and a ConfigMap in an existing folder.
+    const many = (n: number, withNamespaces: boolean) =>
+      indexManifestFiles(Array.from({ length: n }, (_, i) => [
+        ...(withNamespaces ? [{ path: `prod/w${i}/ns.yaml`, text: `apiVersion: v1\nkind: Namespace\nmetadata: {name: w${i}}\n` }] : []),
+        { path: `prod/shared/cm${i}.yaml`, text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: s}\ndata: {v: "${withNamespaces ? 'a' : 'b'}"}\n` },
+      ]).flat(), 'b');
+    const md = renderMarkdownReport(diffManifests(many(40, true), many(40, false)), { maxMarkdownLength: 12000 });
+    expect(md.length).toBeLessThanOrEqual(12000);
     expect(md).toContain('### ⚠️ Risky changes (40)');
     // 40 risky rows exceed 3 × collapseAfter, so the table is folded.
     expect(md).toContain('<summary>40 risky changes</summary>');
-    expect(md).toMatch(/_Report cut here: \d+ more sections would pass GitHub's comment size limit/);
+    expect(md).toMatch(/_Report cut here: \d+ more sections \(\d+ objects\) left out to stay under GitHub's comment size limit/);
     expect(md.split('<details>').length).toBe(md.split('</details>').length);
   });
 });

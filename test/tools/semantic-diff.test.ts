@@ -25,26 +25,24 @@ describe('diffManifests on fixture pairs', () => {
     expect(diff.risks).toEqual([]);
   });
 
-  it('reports added objects, and flags an added NetworkPolicy as risky but not an added ConfigMap', () => {
+  it('reports added objects; a new default-deny NetworkPolicy in an existing workflow closes, so it is not risky', () => {
     const diff = diffManifests(base, load('added'));
     expect(diff.environments.map((e) => e.env)).toEqual(['prod']);
     const prod = diff.environments[0];
     expect(prod.added.map((c) => c.label)).toEqual(['ConfigMap support-bot/support-bot-config', 'NetworkPolicy support-bot/support-bot-default-deny']);
     expect(prod.removed).toEqual([]);
     expect(prod.changed).toEqual([]);
-    expect(diff.risks.map((r) => [r.object.label, r.reasons])).toEqual([['NetworkPolicy support-bot/support-bot-default-deny', ['NetworkPolicy']]]);
+    expect(diff.environments[0].workflows).toEqual([]);
+    expect(diff.risks).toEqual([]);
   });
 
-  it('reports removed objects (one document of a multi-document file, one whole file), all flagged as deleted', () => {
+  it('reports removed objects (one document of a multi-document file, one whole file); removing an alert rule or a Role narrows, so it is not risky', () => {
     const diff = diffManifests(base, load('removed'));
     const prod = diff.environments[0];
     expect(prod.removed.map((c) => c.label)).toEqual(['PrometheusRule support-bot/support-bot-alerts', 'Role support-bot/support-bot-oncall']);
     expect(prod.added).toEqual([]);
     expect(prod.changed).toEqual([]);
-    expect(diff.risks.map((r) => [r.object.label, r.reasons])).toEqual([
-      ['PrometheusRule support-bot/support-bot-alerts', ['deleted']],
-      ['Role support-bot/support-bot-oncall', ['deleted', 'RBAC']],
-    ]);
+    expect(diff.risks).toEqual([]);
   });
 
   describe('changed', () => {
@@ -71,12 +69,14 @@ describe('diffManifests on fixture pairs', () => {
       expect(fields['spec.template.spec.containers[name=api].env[name=LOG_LEVEL].value']).toMatchObject({ before: 'info', after: 'debug' });
     });
 
-    it('flags the image, replica, HPA bound and securityContext changes as risky, and nothing else', () => {
+    it('flags the image, replica, HPA bound, probe and securityContext changes as risky, each with why, and nothing else (memory raised, env value)', () => {
+      expect(diff.risks.every((r) => (r.note ?? '').length > 20)).toBe(true);
       const risks = diff.risks.map((r) => [r.env, r.object.label, r.field && formatPath(r.field.path), r.reasons]);
       expect(risks).toEqual([
         ['dev', 'Deployment support-bot/support-bot-api', 'spec.replicas', ['replicas']],
         ['prod', 'HorizontalPodAutoscaler support-bot/support-bot-api', 'spec.maxReplicas', ['autoscaling bounds']],
         ['prod', 'Rollout support-bot/support-bot-api', 'spec.template.spec.containers[name=api].image', ['image']],
+        ['prod', 'Rollout support-bot/support-bot-api', 'spec.template.spec.containers[name=api].readinessProbe.periodSeconds', ['probe']],
         ['prod', 'Rollout support-bot/support-bot-api', 'spec.template.spec.containers[name=api].securityContext.readOnlyRootFilesystem', ['securityContext']],
       ]);
       const image = diff.risks.find((r) => r.reasons.includes('image'))!.field!;
@@ -84,9 +84,9 @@ describe('diffManifests on fixture pairs', () => {
       expect(image.after).toBe('registry.example.com/support/support-bot@sha256:3333333333333333333333333333333333333333333333333333333333333333');
     });
 
-    it('reports a multi-line string change as one field', () => {
+    it('reports a multi-line string change as one field, the alert rule matched by its alert name', () => {
       const fields = fieldsOf(diff, 'prod', 'PrometheusRule support-bot/support-bot-alerts');
-      const expr = fields['spec.groups[name=support-bot.rules].rules[0].expr'];
+      const expr = fields['spec.groups[name=support-bot.rules].rules[alert=SupportBotHighErrorRatio].expr'];
       expect(expr.kind).toBe('changed');
       expect(String(expr.before)).toContain('> 0.05');
       expect(String(expr.after)).toContain('> 0.02');
@@ -135,18 +135,19 @@ describe('diffValues', () => {
     expect(diffOf({ containers: [c('a'), c('b')], ports: [{ name: 'http' }, { name: 'metrics' }] }, { ports: [{ name: 'metrics' }, { name: 'http' }], containers: [c('b'), c('a')] })).toEqual([]);
   });
 
-  it('shows a changed list of scalars whole, and compares lists of unnamed mappings by index', () => {
-    expect(diffOf({ hosts: ['a', 'b'] }, { hosts: ['b', 'a', 'c'] })).toEqual([{ path: 'hosts', kind: 'changed', before: ['a', 'b'], after: ['b', 'a', 'c'] }]);
+  it('shows a changed order-significant list of scalars whole, compares sets by member, and unkeyed mappings by index', () => {
+    expect(diffOf({ args: ['a', 'b'] }, { args: ['b', 'a', 'c'] })).toEqual([{ path: 'args', kind: 'changed', before: ['a', 'b'], after: ['b', 'a', 'c'] }]);
+    expect(diffOf({ hosts: ['a', 'b'] }, { hosts: ['b', 'a', 'c'] })).toEqual([{ path: 'hosts[=c]', kind: 'added', before: undefined, after: 'c' }]);
     expect(diffOf({ steps: [{ setWeight: 10 }, { pause: {} }] }, { steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }] })).toEqual([
       { path: 'steps[0].setWeight', kind: 'changed', before: 10, after: 20 },
       { path: 'steps[2]', kind: 'added', before: undefined, after: { setWeight: 50 } },
     ]);
   });
 
-  it('falls back to index comparison when names repeat (e.g. one volume mounted twice)', () => {
-    const before = { volumeMounts: [{ name: 'v', mountPath: '/a' }, { name: 'v', mountPath: '/b' }] };
-    const after = { volumeMounts: [{ name: 'v', mountPath: '/a' }, { name: 'v', mountPath: '/c' }] };
-    expect(diffOf(before, after)).toEqual([{ path: 'volumeMounts[1].mountPath', kind: 'changed', before: '/b', after: '/c' }]);
+  it('falls back to index comparison when no key is unique (e.g. two sidecars both named "proxy")', () => {
+    const before = { sidecars: [{ name: 'proxy', weight: 1 }, { name: 'proxy', weight: 2 }] };
+    const after = { sidecars: [{ name: 'proxy', weight: 1 }, { name: 'proxy', weight: 3 }] };
+    expect(diffOf(before, after)).toEqual([{ path: 'sidecars[1].weight', kind: 'changed', before: 2, after: 3 }]);
   });
 
   it('quotes keys that are not identifiers in paths', () => {
@@ -161,10 +162,10 @@ describe('risk flags', () => {
     indexManifestFiles([{ path: 'prod/w/x.yaml', text: `apiVersion: v1\nkind: ${kind}\nmetadata: {name: x, namespace: w}\n${body}` }], 'side');
 
   it.each([
-    ['Role', 'rules: [{verbs: [get]}]\n', 'rules: [{verbs: [get, delete]}]\n', 'RBAC'],
-    ['ClusterRoleBinding', 'roleRef: {name: a}\n', 'roleRef: {name: b}\n', 'RBAC'],
-    ['ServiceAccount', 'automountServiceAccountToken: false\n', 'automountServiceAccountToken: true\n', 'RBAC'],
-    ['NetworkPolicy', 'spec: {podSelector: {}}\n', 'spec: {podSelector: {matchLabels: {a: b}}}\n', 'NetworkPolicy'],
+    ['Role', 'rules: [{verbs: [get]}]\n', 'rules: [{verbs: [get, delete]}]\n', 'RBAC widening'],
+    ['ClusterRoleBinding', 'roleRef: {name: a}\n', 'roleRef: {name: b}\n', 'RBAC widening'],
+    ['ServiceAccount', 'automountServiceAccountToken: false\n', 'automountServiceAccountToken: true\n', 'RBAC widening'],
+    ['NetworkPolicy', 'spec: {podSelector: {}}\n', 'spec: {podSelector: {matchLabels: {a: b}}}\n', 'NetworkPolicy opening'],
     ['PeerAuthentication', 'spec: {mtls: {mode: STRICT}}\n', 'spec: {mtls: {mode: PERMISSIVE}}\n', 'mesh policy'],
     ['AuthorizationPolicy', 'spec: {action: ALLOW}\n', 'spec: {action: DENY}\n', 'mesh policy'],
     ['ScaledObject', 'spec: {minReplicaCount: 1}\n', 'spec: {minReplicaCount: 2}\n', 'autoscaling bounds'],
@@ -185,11 +186,11 @@ describe('risk flags', () => {
     expect(version.risks).toEqual([]);
     const aggregate = diffManifests(labelled('ClusterRole', 'team: a'), labelled('ClusterRole', 'team: a, rbac.authorization.k8s.io/aggregate-to-admin: "true"'));
     expect(aggregate.risks.map((r) => [formatPath(r.field!.path), r.reasons])).toEqual([
-      ['metadata.labels["rbac.authorization.k8s.io/aggregate-to-admin"]', ['RBAC']],
+      ['metadata.labels["rbac.authorization.k8s.io/aggregate-to-admin"]', ['RBAC widening']],
     ]);
   });
 
-  it('does not flag ordinary changes (a ConfigMap value, a probe period, an env value)', () => {
+  it('does not flag ordinary changes (a ConfigMap value, an env value), but does flag a probe change', () => {
     const diff = diffManifests(
       one('ConfigMap', 'data: {a: "1"}\n'),
       one('ConfigMap', 'data: {a: "2"}\n'),
@@ -200,6 +201,7 @@ describe('risk flags', () => {
       one('Deployment', `spec: {template: {spec: {containers: [{name: a, image: x, env: [{name: L, value: ${level}}], readinessProbe: {periodSeconds: ${period}}}]}}}\n`);
     const second = diffManifests(deploy(5, 'info'), deploy(10, 'debug'));
     expect(second.environments[0].changed[0].fields).toHaveLength(2);
-    expect(second.risks).toEqual([]);
+    expect(second.risks.map((r) => [formatPath(r.field!.path), r.reasons])).toEqual([['spec.template.spec.containers[name=a].readinessProbe.periodSeconds', ['probe']]]);
+    expect(diffManifests(deploy(5, 'info'), deploy(5, 'debug')).risks).toEqual([]);
   });
 });
