@@ -1,7 +1,8 @@
 /**
  * Renders a {@link ManifestDiff} for people: plain text for a terminal, Markdown for a pull-request
  * comment. Risky changes come first, in a section of their own, each with why; then workflows added
- * or removed whole, one line each with their object count; then each environment's other added,
+ * or removed whole, one line each with their object count (their own Argo CD Application and project
+ * destination folded into that line, not listed under argocd); then each environment's other added,
  * removed and changed objects. A field changed the same way in many objects (a release bumps
  * `app.kubernetes.io/version` everywhere) is shown once with the list of objects, so it cannot bury
  * the one-off changes. Multi-line strings (alert expressions, embedded config files) get a line diff
@@ -130,18 +131,38 @@ export function lineDiff(before: string, after: string, maxLines: number = DEFAU
   return lines;
 }
 
-/** Objects of an environment that are not part of a workflow added or removed whole. */
-function otherChanges(env: EnvironmentDiff): { added: readonly ObjectChange[]; removed: readonly ObjectChange[] } {
-  const whole = new Set((env.workflows ?? []).flatMap((w) => w.objects));
-  return { added: env.added.filter((c) => !whole.has(c)), removed: env.removed.filter((c) => !whole.has(c)) };
+/** Argo CD field changes folded into the line of the workflow they belong to. */
+function foldedFields(diff: ManifestDiff): Set<FieldChange> {
+  return new Set(allWorkflows(diff).flatMap(({ workflow }) => (workflow.argocd ?? []).map((p) => p.field)));
 }
 
-function changeCounts(diff: ManifestDiff): { added: number; removed: number; changed: number } {
+/**
+ * What an environment shows besides its whole workflows: objects not part of one, and changed
+ * objects with the fields folded into a workflow's line left out (an object left with none is not shown).
+ */
+function otherChanges(env: EnvironmentDiff, folded: ReadonlySet<FieldChange>): { added: readonly ObjectChange[]; removed: readonly ObjectChange[]; changed: readonly ObjectChange[] } {
+  const whole = new Set((env.workflows ?? []).flatMap((w) => w.objects));
+  const changed = env.changed
+    .map((c) => (c.fields.some((f) => folded.has(f)) ? { ...c, fields: c.fields.filter((f) => !folded.has(f)) } : c))
+    .filter((c) => c.fields.length > 0);
+  return { added: env.added.filter((c) => !whole.has(c)), removed: env.removed.filter((c) => !whole.has(c)), changed };
+}
+
+/** Environments with something to show: a whole workflow, another change, or a risk. */
+function shownEnvironments(diff: ManifestDiff, folded: ReadonlySet<FieldChange>): EnvironmentDiff[] {
+  return diff.environments.filter((env) => {
+    const others = otherChanges(env, folded);
+    return (env.workflows ?? []).length + others.added.length + others.removed.length + others.changed.length > 0
+      || diff.risks.some((r) => r.env === env.env);
+  });
+}
+
+function changeCounts(diff: ManifestDiff, folded: ReadonlySet<FieldChange>): { added: number; removed: number; changed: number } {
   return diff.environments.reduce(
     (sum, env) => ({
       added: sum.added + env.added.length,
       removed: sum.removed + env.removed.length,
-      changed: sum.changed + env.changed.length,
+      changed: sum.changed + otherChanges(env, folded).changed.length,
     }),
     { added: 0, removed: 0, changed: 0 },
   );
@@ -151,10 +172,13 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** `+ workflow new-agent in prod: 42 objects added` */
+/** `+ workflow new-agent in prod: 42 objects added, with its Argo CD Application and project destination` */
 export function workflowLine(env: string, workflow: WorkflowChange): string {
   const sign = workflow.kind === 'added' ? '+' : '-';
-  return `${sign} workflow ${workflow.folder} in ${env}: ${plural(workflow.objects.length, 'object')} ${workflow.kind}`;
+  const has = (part: 'application' | 'destination') => (workflow.argocd ?? []).some((p) => p.part === part);
+  const argocd = [has('application') ? 'Application' : undefined, has('destination') ? 'project destination' : undefined].filter((p) => p !== undefined);
+  const withArgoCd = argocd.length > 0 ? `, with its Argo CD ${argocd.join(' and ')}` : '';
+  return `${sign} workflow ${workflow.folder} in ${env}: ${plural(workflow.objects.length, 'object')} ${workflow.kind}${withArgoCd}`;
 }
 
 function allWorkflows(diff: ManifestDiff): { env: string; workflow: WorkflowChange }[] {
@@ -162,8 +186,9 @@ function allWorkflows(diff: ManifestDiff): { env: string; workflow: WorkflowChan
 }
 
 function summaryLine(diff: ManifestDiff): string {
-  const { added, removed, changed } = changeCounts(diff);
-  const envs = diff.environments.length;
+  const folded = foldedFields(diff);
+  const { added, removed, changed } = changeCounts(diff, folded);
+  const envs = shownEnvironments(diff, folded).length;
   const counts = `${added} added, ${removed} removed, ${changed} changed in ${plural(envs, 'environment')}`;
   const workflows = allWorkflows(diff);
   const names = (kind: 'added' | 'removed') => [...new Set(workflows.filter((w) => w.workflow.kind === kind).map((w) => w.workflow.folder))];
@@ -232,10 +257,12 @@ export function renderTextReport(diff: ManifestDiff, options: ReportOptions = {}
     for (const { env, workflow } of workflows) out.push(`  ${workflowLine(env, workflow)}`);
     out.push('');
   }
+  const folded = foldedFields(diff);
   for (const env of diff.environments) {
-    const { added, removed } = otherChanges(env);
-    if (added.length + removed.length + env.changed.length === 0) continue;
-    out.push(`== ${env.env}: ${added.length} added, ${removed.length} removed, ${env.changed.length} changed${(env.workflows ?? []).length > 0 ? ' (besides whole workflows)' : ''}`);
+    const { added, removed, changed } = otherChanges(env, folded);
+    if (added.length + removed.length + changed.length === 0) continue;
+    const besides = (env.workflows ?? []).length > 0 || env.changed.some((c) => c.fields.some((f) => folded.has(f))) ? ' (besides whole workflows)' : '';
+    out.push(`== ${env.env}: ${added.length} added, ${removed.length} removed, ${changed.length} changed${besides}`);
     if (added.length > 0) {
       out.push('  Added');
       for (const c of added) out.push(`    + ${c.label}  (${fileOf(c)})`);
@@ -244,7 +271,7 @@ export function renderTextReport(diff: ManifestDiff, options: ReportOptions = {}
       out.push('  Removed');
       for (const c of removed) out.push(`    - ${c.label}  (${fileOf(c)})`);
     }
-    const { same, individual } = groupSameChanges(env.changed, opts.groupSameChangeFrom);
+    const { same, individual } = groupSameChanges(changed, opts.groupSameChangeFrom);
     for (const group of same) {
       out.push(`  Same change in ${group.objects.length} objects`);
       out.push(`        ${describeField(group.field, opts.maxValueLength)}`);
@@ -327,10 +354,11 @@ export function renderMarkdownReport(diff: ManifestDiff, options: ReportOptions 
   }
   out.push(`\`${diff.base}\` → \`${diff.head}\`: **${summaryLine(diff)}**`, '');
   out.push('| Environment | Workflows | Added | Removed | Changed | Risky |', '|---|---|---:|---:|---:|---:|');
-  for (const env of diff.environments) {
+  const folded = foldedFields(diff);
+  for (const env of shownEnvironments(diff, folded)) {
     const risky = diff.risks.filter((r) => r.env === env.env).length;
     const workflows = (env.workflows ?? []).map((w) => `${w.kind === 'added' ? '+' : '−'}${w.folder}`).join(' ');
-    out.push(`| ${cellText(env.env)} | ${cellText(workflows)} | ${env.added.length} | ${env.removed.length} | ${env.changed.length} | ${risky} |`);
+    out.push(`| ${cellText(env.env)} | ${cellText(workflows)} | ${env.added.length} | ${env.removed.length} | ${otherChanges(env, folded).changed.length} | ${risky} |`);
   }
   out.push('');
   // Room kept for the closing note, so the cut report stays under the limit.
@@ -367,8 +395,8 @@ export function renderMarkdownReport(diff: ManifestDiff, options: ReportOptions 
     blocks.push({ lines: [''], objects: 0 });
   }
   for (const env of diff.environments) {
-    const others = otherChanges(env);
-    if (others.added.length + others.removed.length + env.changed.length === 0) continue;
+    const others = otherChanges(env, folded);
+    if (others.added.length + others.removed.length + others.changed.length === 0) continue;
     blocks.push({ lines: [`### Environment \`${env.env}\``, ''], objects: 0 });
     for (const [title, changes] of [['Added', others.added], ['Removed', others.removed]] as const) {
       if (changes.length === 0) continue;
@@ -380,10 +408,10 @@ export function renderMarkdownReport(diff: ManifestDiff, options: ReportOptions 
         objects: changes.length,
       });
     }
-    if (env.changed.length === 0) continue;
-    blocks.push({ lines: [`**Changed (${env.changed.length})**`, ''], objects: 0 });
+    if (others.changed.length === 0) continue;
+    blocks.push({ lines: [`**Changed (${others.changed.length})**`, ''], objects: 0 });
     const header = ['| Field | Change | Before | After |', '|---|---|---|---|'];
-    const { same, individual } = groupSameChanges(env.changed, opts.groupSameChangeFrom);
+    const { same, individual } = groupSameChanges(others.changed, opts.groupSameChangeFrom);
     for (const group of same) {
       blocks.push({
         lines: [

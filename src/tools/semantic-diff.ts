@@ -21,7 +21,8 @@
  *
  * - A workflow folder present on one side only is a {@link WorkflowChange}: reports show it as one
  *   line with its object count, and its objects are not risky one by one (only a data holder that
- *   Argo CD would prune is).
+ *   Argo CD would prune is). Its ApplicationSet element and AppProject destination, added or
+ *   removed with it, are folded into that line (see attributeArgoCd).
  *
  * Risky changes (listed apart, each with why, so the one line that matters is not lost) are the
  * ones that can hurt once synced: see diff-risks.ts, and {@link strategySwitches} for a workload
@@ -79,6 +80,20 @@ export interface ObjectChange {
   readonly fields: readonly FieldChange[];
 }
 
+/**
+ * An Argo CD field change that exists only because a workflow was added or removed whole: its
+ * Application (the ApplicationSet list-generator element for its folder) or its AppProject
+ * destination (its namespace). Reports fold these into the workflow's line.
+ */
+export interface WorkflowArgoCdPart {
+  /** `application`: the generator element; `destination`: the AppProject destination. */
+  readonly part: 'application' | 'destination';
+  /** The ApplicationSet or AppProject; it stays in its environment's `changed`. */
+  readonly object: ObjectChange;
+  /** The whole element or destination added or removed; one of `object.fields`. */
+  readonly field: FieldChange;
+}
+
 /** A workflow folder that appears or disappears whole in one environment. */
 export interface WorkflowChange {
   readonly kind: 'added' | 'removed';
@@ -86,6 +101,8 @@ export interface WorkflowChange {
   readonly folder: string;
   /** Its objects; also listed in the environment's `added`/`removed`. */
   readonly objects: readonly ObjectChange[];
+  /** Argo CD changes that are exactly this workflow's (see {@link WorkflowArgoCdPart}). */
+  readonly argocd: readonly WorkflowArgoCdPart[];
 }
 
 export interface EnvironmentDiff {
@@ -274,7 +291,92 @@ function wholeWorkflows(kind: 'added' | 'removed', changes: readonly ObjectChang
     if (!isWorkflowFolder(folder) || otherFolders.has(folder)) continue;
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), change]);
   }
-  return [...byFolder].sort(([a], [b]) => a.localeCompare(b)).map(([folder, objects]) => ({ kind, folder, objects }));
+  return [...byFolder].sort(([a], [b]) => a.localeCompare(b)).map(([folder, objects]) => ({ kind, folder, objects, argocd: [] }));
+}
+
+const isArgo = (id: ObjectId, kind: string) => id.group === 'argoproj.io' && id.kind === kind;
+
+/** `dist/prod/support-agent` → `['prod', 'support-agent']`: the environment and folder an Application syncs. */
+function envAndFolderOf(sourcePath: unknown): [string, string] | undefined {
+  if (typeof sourcePath !== 'string') return undefined;
+  const parts = sourcePath.split('/').filter((p) => p !== '' && p !== '.');
+  return parts.length >= 2 ? [parts[parts.length - 2], parts[parts.length - 1]] : undefined;
+}
+
+/** The environment an ApplicationSet generates for: its template's environment label, else its elements' paths. */
+function applicationSetEnv(body: any): string | undefined {
+  const label = body?.spec?.template?.metadata?.labels?.['langgraph.platform/environment'];
+  if (typeof label === 'string' && !label.includes('{{')) return label;
+  const envs = new Set((body?.spec?.generators ?? []).flatMap((g: any) => g?.list?.elements ?? []).map((e: any) => envAndFolderOf(e?.path)?.[0]));
+  return envs.size === 1 ? ([...envs][0] as string | undefined) : undefined;
+}
+
+/** `spec.generators[…]…elements[…]`: one element of a (possibly nested) list generator. */
+function isGeneratorElement(path: readonly PathSegment[]): boolean {
+  const last = path[path.length - 1];
+  const parent = path[path.length - 2];
+  return last !== undefined && !('key' in last) && parent !== undefined && 'key' in parent && parent.key === 'elements'
+    && path.some((seg) => 'key' in seg && seg.key === 'generators');
+}
+
+/** `spec.destinations[…]`: one whole AppProject destination. */
+function isDestination(path: readonly PathSegment[]): boolean {
+  return path.length === 3 && 'key' in path[0] && path[0].key === 'spec' && 'key' in path[1] && path[1].key === 'destinations' && !('key' in path[2]);
+}
+
+/** The namespaces a workflow owns: its Namespace objects, else the one namespace all its objects are in. */
+function workflowNamespaces(workflow: WorkflowChange): Set<string> {
+  const declared = workflow.objects.filter((c) => c.id.kind === 'Namespace' && c.id.group === '').map((c) => c.id.name);
+  if (declared.length > 0) return new Set(declared);
+  const used = new Set(workflow.objects.map((c) => c.id.namespace).filter((ns) => ns !== ''));
+  return used.size === 1 ? used : new Set();
+}
+
+/**
+ * Finds, for each workflow added or removed whole, the Argo CD changes that are exactly its own:
+ * the ApplicationSet element added/removed with it (its `workflow` is the folder and its `path` the
+ * folder in that environment) and the AppProject destination added/removed with it (the project and
+ * cluster of that environment's ApplicationSet, the workflow's namespace). Anything else in Argo CD
+ * — a changed sync option, an element edited in place, a destination for another namespace — is
+ * not attributed and is reported as usual.
+ */
+function attributeArgoCd(environments: readonly EnvironmentDiff[], base: ManifestIndex, head: ManifestIndex): void {
+  const argoChanges = environments.flatMap((e) => e.changed).filter((c) => isArgo(c.id, 'ApplicationSet') || isArgo(c.id, 'AppProject'));
+  if (argoChanges.length === 0) return;
+  const applicationSets = [base, head]
+    .flatMap((side) => [...side.environments.values()].flatMap((objects) => [...objects.values()]))
+    .filter((o) => isArgo(o.id, 'ApplicationSet'))
+    .map((o) => o.body as any);
+  const claimed = new Set<FieldChange>();
+  for (const env of environments) {
+    const ownSets = applicationSets.filter((body) => applicationSetEnv(body) === env.env);
+    const projects = new Set(ownSets.map((b) => b?.spec?.template?.spec?.project).filter((p) => typeof p === 'string' && !p.includes('{{')));
+    const servers = new Set(ownSets.map((b) => b?.spec?.template?.spec?.destination?.server).filter((s) => typeof s === 'string' && !s.includes('{{')));
+    for (const workflow of env.workflows) {
+      const namespaces = workflowNamespaces(workflow);
+      const parts = workflow.argocd as WorkflowArgoCdPart[];
+      for (const object of argoChanges) {
+        const setEnv = isArgo(object.id, 'ApplicationSet') ? applicationSetEnv((object.after ?? object.before)!.body) : undefined;
+        for (const field of object.fields) {
+          if (claimed.has(field) || field.kind !== workflow.kind) continue;
+          const value: any = workflow.kind === 'added' ? field.after : field.before;
+          if (isArgo(object.id, 'ApplicationSet') && isGeneratorElement(field.path)) {
+            const target = envAndFolderOf(value?.path);
+            const envMatches = target ? target[0] === env.env && target[1] === workflow.folder : setEnv === env.env;
+            if (value?.workflow !== workflow.folder || !envMatches) continue;
+            parts.push({ part: 'application', object, field });
+          } else if (isArgo(object.id, 'AppProject') && isDestination(field.path)) {
+            if (!projects.has(object.id.name) || !namespaces.has(value?.namespace)) continue;
+            if (servers.size > 0 && !servers.has(value?.server)) continue;
+            parts.push({ part: 'destination', object, field });
+          } else {
+            continue;
+          }
+          claimed.add(field);
+        }
+      }
+    }
+  }
 }
 
 const TRANSITION_DOC = 'docs/delivery.md "Switching strategy"';
@@ -360,6 +462,7 @@ export function diffManifests(base: ManifestIndex, head: ManifestIndex): Manifes
       }
     }
   }
+  attributeArgoCd(environments, base, head);
   return { base: base.source, head: head.source, environments, risks };
 }
 

@@ -32,9 +32,30 @@ describe('a new workflow', () => {
   const existing = loadConfig(CONFIG_DIR).environments[0].workflows.map((w) => w.name);
   const added = cloneName(existing[0], existing.length);
   const extended = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(tmp('diff-plus-one-'), 'config'), workflows: existing.length + 1 });
-  const head = indexOf(synthesize(extended), 'plus-one');
+  const headResult = synthesize(extended);
+  const head = indexOf(headResult, 'plus-one');
   const diff = diffManifests(base, head);
   const text = renderTextReport(diff);
+  const markdown = renderMarkdownReport(diff);
+  const objectsIn = (env: string) => [...head.environments.get(env)!.values()].filter((o) => o.folder === added).length;
+  const lineOf = (sign: string, env: string, verb: string) =>
+    `${sign} workflow ${added} in ${env}: ${objectsIn(env)} objects ${verb}, with its Argo CD Application and project destination`;
+  /** Report lines that are not headings, blank or the summary line. */
+  const bodyLines = (report: string) => report.split('\n').filter((l) =>
+    l.trim() !== '' && !l.startsWith('Manifest changes (') && l !== 'Workflows added or removed whole');
+
+  test('the whole text report is one line per environment, its Argo CD Application and destination folded in', () => {
+    expect(bodyLines(text)).toEqual(['dev', 'prod', 'staging'].map((env) => `  ${lineOf('+', env, 'added')}`));
+    expect(text).not.toMatch(/argocd|ApplicationSet|AppProject/);
+    expect(text.split('\n')[0]).toMatch(/: \d+ added, 0 removed, 0 changed in 3 environments \(workflows \+/);
+  });
+
+  test('so is the Markdown comment: no argocd row or section', () => {
+    expect(markdown).not.toMatch(/argocd|ApplicationSet|AppProject/);
+    const items = markdown.split('\n').filter((l) => l.startsWith('- '));
+    expect(items).toEqual(['dev', 'prod', 'staging'].map((env) => `- \`${lineOf('+', env, 'added')}\` — \`${env}/${added}/\``));
+    expect(markdown).not.toContain('### Environment');
+  });
 
   test('is one line per environment with its object count, and no risky section', () => {
     expect(diff.risks).toEqual([]);
@@ -43,7 +64,7 @@ describe('a new workflow', () => {
       const objects = [...head.environments.get(env)!.values()].filter((o) => o.folder === added).length;
       expect(objects).toBeGreaterThan(10);
       const lines = text.split('\n').filter((l) => l.includes(`workflow ${added} in ${env}`));
-      expect(lines).toEqual([`  + workflow ${added} in ${env}: ${objects} objects added`]);
+      expect(lines).toEqual([`  + workflow ${added} in ${env}: ${objects} objects added, with its Argo CD Application and project destination`]);
     }
     // None of its objects is listed one by one.
     expect(text.split('\n').filter((l) => l.includes(`${added}/${added}`))).toEqual([]);
@@ -60,9 +81,46 @@ describe('a new workflow', () => {
   });
 
   test('removed again, it is one line per environment too', () => {
-    const back = renderTextReport(diffManifests(head, base));
-    expect(back).toContain(`  - workflow ${added} in prod: `);
-    expect(back).not.toContain('RISKY');
+    const back = diffManifests(head, base);
+    expect(bodyLines(renderTextReport(back))).toEqual(['dev', 'prod', 'staging'].map((env) => `  ${lineOf('-', env, 'removed')}`));
+    expect(renderMarkdownReport(back)).not.toMatch(/argocd/);
+    expect(back.risks).toEqual([]);
+  });
+
+  test('Argo CD changes that are not exactly the workflow\'s still show under argocd', () => {
+    // The same new workflow, plus: a sync option changed, another workflow's element edited in
+    // place, and a destination for a namespace no workflow owns.
+    const edited = headResult.files.map((f) => {
+      if (f.path === 'argocd/applicationset-langgraph-prod.yaml') {
+        const set = parse(f.content);
+        set.spec.template.spec.syncPolicy.syncOptions = set.spec.template.spec.syncPolicy.syncOptions.filter((o: string) => o !== 'PruneLast=true');
+        set.spec.generators[0].list.elements.find((e: any) => e.workflow === existing[0]).automatedSync = true;
+        return { path: f.path, text: stringify(set) };
+      }
+      if (f.path === 'argocd/appproject-langgraph-staging.yaml') {
+        const project = parse(f.content);
+        project.spec.destinations.push({ namespace: 'kube-system', server: 'https://staging.k8s.example.com' });
+        return { path: f.path, text: stringify(project) };
+      }
+      return { path: f.path, text: f.content };
+    });
+    const report = renderTextReport(diffManifests(base, indexManifestFiles(edited, 'edited')));
+    const lines = report.split('\n');
+    // Still folded: the new workflow's own element and destination.
+    for (const env of ['dev', 'prod', 'staging']) expect(lines).toContain(`  ${lineOf('+', env, 'added')}`);
+    expect(report).not.toContain(`elements[name=langgraph-prod-${added}]`);
+    expect(report).not.toContain(`destinations[namespace=${added},`);
+    // Shown: everything else, under argocd.
+    const argocd = lines.slice(lines.findIndex((l) => l.startsWith('== argocd: 0 added, 0 removed, 2 changed (besides whole workflows)')));
+    expect(argocd.length).toBeGreaterThan(1);
+    expect(argocd).toEqual(expect.arrayContaining([
+      '    ~ ApplicationSet argocd/langgraph-prod  (argocd/applicationset-langgraph-prod.yaml)',
+      `        spec.generators[0].list.elements[name=langgraph-prod-${existing[0]}].automatedSync: false → true`,
+      '        spec.template.spec.syncPolicy.syncOptions: ["ServerSideApply=true","RespectIgnoreDifferences=true","CreateNamespace=false","PruneLast=true"] → ["ServerSideApply=true","RespectIgnoreDifferences=true","CreateNamespace=false"]',
+      '    ~ AppProject argocd/langgraph-staging  (argocd/appproject-langgraph-staging.yaml)',
+      '        spec.destinations[namespace=kube-system,server=https://staging.k8s.example.com]: added {"namespace":"kube-system","server":"https://staging.k8s.example.com"}',
+    ]));
+    expect(report).toMatch(/: \d+ added, 0 removed, 2 changed in 4 environments/);
   });
 });
 
