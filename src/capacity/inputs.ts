@@ -242,3 +242,12 @@ function listEnvironments(configDir: string): string[] {
     ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort()
     : [];
 }
+
+/** Names in `<config>/workflows.yaml`, or undefined when there is no readable catalog. */
+export function listWorkflows(configDir: string): string[] | undefined {
+  const issues: ConfigIssue[] = [];
+  const catalog = readYaml(configDir, 'workflows.yaml', issues);
+  const entries = catalog ? getPath(catalog.data, ['workflows']) : undefined;
+  if (!Array.isArray(entries)) return undefined;
+  return entries.map((e) => getPath(e, ['name'])).filter((n): n is string => typeof n === 'string');
+}

@@ -4,6 +4,7 @@ import { Environment } from '../config/schema';
 import { ResolvedWorkflow } from '../config/resolved';
 import { workflowContext } from './context';
 import { WorkflowNamespace } from '../constructs/namespace';
+import { connectionShare } from '../config/features/database';
 import { AppServiceAccount } from '../constructs/service-account';
 import { PeopleAccess } from '../constructs/people-rbac';
 import { AppConfig } from '../constructs/app-config';
@@ -53,7 +54,7 @@ export class WorkflowChart extends Chart {
     const ctx = workflowContext(env, wf);
     const { settings: s, namespace, metadata, api, apiName } = ctx;
 
-    new WorkflowNamespace(this, 'Namespace', { name: namespace, metadata, meshEnabled: env.mesh.enabled });
+    new WorkflowNamespace(this, 'Namespace', { name: namespace, metadata, meshEnabled: env.mesh.enabled, postgresMaxConnections: connectionShare(s.database, env) });
     const identity = new AppServiceAccount(this, 'ServiceAccount', { name: apiName, namespace, metadata, apiAccess: s.apiAccess });
     new PeopleAccess(this, 'PeopleAccess', {
       workflow: wf.name, namespace, metadata, ownerGroup: wf.owner.group, oncallGroup: env.rbac.oncallGroup,

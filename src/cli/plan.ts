@@ -1,11 +1,14 @@
 /**
- * `npm run plan -- [--config DIR] [--env NAME] [--json]` (`--help` for the details): size an
- * environment from its capacity profile and print the plan.
+ * `npm run plan -- [--config DIR] [--env NAME] [--workflow NAME] [--json]` (`--help` for the details):
+ * size an environment's workflows from their capacity profiles and print the plan (a summary row
+ * per workflow without --workflow).
  * Exit codes: 0 plan printed, 2 bad arguments or config, 1 a bug.
  */
 import { ConfigError } from '../config/errors';
 import { formatPlanJson, formatPlanTable } from '../capacity/format';
-import { loadCapacityInputs } from '../capacity/inputs';
+import { listWorkflows, loadCapacityInputs } from '../capacity/inputs';
+import { formatPlanSummaryJson, formatPlanSummaryTable } from '../capacity/summary';
+import type { PlanReport } from '../capacity/format';
 import { planCapacity } from '../capacity/planner';
 import { defineCommand, flag, processIo, runCommandSync } from './command';
 
@@ -16,7 +19,7 @@ export const PLAN_COMMAND = defineCommand({
   flags: {
     config: flag.value({ value: 'DIR', help: 'config folder holding defaults.yaml and environments/', default: 'config' }),
     env: flag.value({ value: 'NAME', help: 'plan for environments/NAME.yaml merged over defaults.yaml', defaultText: 'defaults.yaml only' }),
-    workflow: flag.value({ value: 'NAME', help: "plan one workflow of workflows.yaml: its own capacity profile, requests and HPA targets over the environment's", defaultText: 'workflowDefaults' }),
+    workflow: flag.value({ value: 'NAME', help: "plan one workflow of workflows.yaml: its own capacity profile, requests and HPA targets over the environment's", defaultText: 'every workflow of workflows.yaml, one summary row each (workflowDefaults without a catalog)' }),
     json: flag.boolean({ help: 'print JSON instead of a table' }),
   },
   examples: [
@@ -42,6 +45,16 @@ export function runPlan(
   return runCommandSync(PLAN_COMMAND, argv, ({ values }) => {
     const options: PlanOptions = { configDir: values.config, environment: values.env, json: values.json };
     try {
+      // Without --workflow: every workflow of the catalog, each with its own sizing and cost.
+      const workflows = values.workflow === undefined ? listWorkflows(options.configDir) : undefined;
+      if (workflows?.length) {
+        const reports: PlanReport[] = workflows.map((name) => {
+          const inputs = loadCapacityInputs(options.configDir, options.environment, name);
+          return { environment: options.environment, workflow: name, sources: inputs.sources, capacity: inputs.capacity, plan: planCapacity(inputs.capacity, inputs.podSizing), configuredReplicas: inputs.configuredReplicas };
+        });
+        write(options.json ? formatPlanSummaryJson(options.environment, reports) : formatPlanSummaryTable(options.environment, reports));
+        return 0;
+      }
       const inputs = loadCapacityInputs(options.configDir, options.environment, values.workflow);
       const plan = planCapacity(inputs.capacity, inputs.podSizing);
       const report = {

@@ -24,6 +24,11 @@ export interface WorkflowMetadata {
 
 /** Names the capacity profile that produced a workflow's HPA bounds. */
 export const CAPACITY_PROFILE_ANNOTATION = 'langgraph.platform/capacity-profile';
+/**
+ * On a workflow's Namespace: its share of the database's max_connections (database.maxConnections),
+ * which the gate's connection-budget rule holds the rendered replicas × pool to.
+ */
+export const POSTGRES_MAX_CONNECTIONS_ANNOTATION = 'langgraph.platform/postgres-max-connections';
 
 /** The immutable pod selector of a component. */
 export function selectorLabels(id: ComponentIdentity): Record<string, string> {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
+import { POSTGRES_MAX_CONNECTIONS_ANNOTATION, WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 /** Pod Security admission level, pinned to the oldest supported cluster version. */
 export const POD_SECURITY_LEVEL = 'restricted';
@@ -11,6 +11,11 @@ export interface WorkflowNamespaceProps {
   readonly metadata: WorkflowMetadata;
   /** Label the namespace for Istio sidecar injection. */
   readonly meshEnabled: boolean;
+  /**
+   * The workflow's share of the database's max_connections, rendered as an annotation so the gate
+   * can hold the rendered replicas × pool to it. @default - none (no budget stated)
+   */
+  readonly postgresMaxConnections?: number;
 }
 
 /** The workflow's namespace, enforcing Pod Security `restricted` (cluster-scoped: no namespace). */
@@ -34,7 +39,10 @@ export class WorkflowNamespace extends Construct {
           ...podSecurity,
           ...(props.meshEnabled ? { 'istio-injection': 'enabled' } : {}),
         },
-        annotations: workflowAnnotations(props.metadata),
+        annotations: {
+          ...workflowAnnotations(props.metadata),
+          ...(props.postgresMaxConnections !== undefined ? { [POSTGRES_MAX_CONNECTIONS_ANNOTATION]: String(props.postgresMaxConnections) } : {}),
+        },
       },
     });
   }

@@ -7,6 +7,7 @@ import {
   StoreResources, containerResources, emptyDir, execProbe, hardenedContainerSecurityContext, httpProbe, secretEnvVar,
   storePodSecurityContext, tcpProbe,
 } from './store-pod';
+import { passwordCheckInitContainer, urlSafePasswordCheck } from './url-safe-password';
 
 export const POSTGRES_PORT = 5432;
 export const POSTGRES_PORT_NAME = 'postgres';
@@ -23,20 +24,11 @@ export const POSTGRES_SOCKET_DIR = '/var/run/postgresql';
 const PRESTOP_TIMEOUT_SECONDS = 50;
 
 /**
- * The apps reach this store through `postgres://user:$(POSTGRES_PASSWORD)@…`: Kubernetes expands
- * the password into the URI verbatim, and the server (and KEDA, which reads the same variable)
- * cannot be told the password separately, so a password with `@`, `:`, `/`, `%`, `#`, `?` or a
- * space would break the URI. The store refuses to start with such a password (this POSIX sh
- * script, run as an init container), so the cause is one `kubectl logs` away instead of an
- * authentication error in every app pod. Generate one with `openssl rand -hex 24`.
+ * The apps reach this store through `postgres://user:$(POSTGRES_PASSWORD)@…` (the password
+ * unescaped: see src/constructs/url-safe-password.ts), so the store's init container refuses a
+ * password that is not URL-safe. KEDA reads the same URI.
  */
-export const URL_SAFE_PASSWORD_CHECK = [
-  'case "$POSTGRES_PASSWORD" in',
-  '  "") echo "POSTGRES_PASSWORD is empty; set a URL-safe password (openssl rand -hex 24)" >&2; exit 1 ;;',
-  '  *[!A-Za-z0-9._~-]*) echo "POSTGRES_PASSWORD contains characters that are not URL-safe (allowed: A-Z a-z 0-9 . _ ~ -); it is written into DATABASE_URI unescaped. Generate one with: openssl rand -hex 24" >&2; exit 1 ;;',
-  'esac',
-  'echo "POSTGRES_PASSWORD is URL-safe"',
-].join('\n');
+export const URL_SAFE_PASSWORD_CHECK = urlSafePasswordCheck('POSTGRES_PASSWORD', 'DATABASE_URI');
 
 export interface PostgresStoreProps {
   readonly name: string;
@@ -110,15 +102,9 @@ export class PostgresStore extends Construct {
             terminationGracePeriodSeconds: PRESTOP_TIMEOUT_SECONDS + 10,
             topologySpreadConstraints: scheduling.topologySpreadConstraints as unknown as k8s.TopologySpreadConstraint[],
             affinity: scheduling.affinity as unknown as k8s.Affinity,
-            initContainers: [{
-              name: 'check-password',
-              image: props.image,
-              imagePullPolicy: 'Always',
-              command: ['/bin/sh', '-c', URL_SAFE_PASSWORD_CHECK],
-              env: [secretEnvVar('POSTGRES_PASSWORD', props.password)],
-              resources: containerResources(props.exporterResources),
-              securityContext: hardenedContainerSecurityContext(),
-            }],
+            initContainers: [passwordCheckInitContainer({
+              image: props.image, variable: 'POSTGRES_PASSWORD', uri: 'DATABASE_URI', password: props.password, resources: props.exporterResources,
+            })],
             containers: [
               {
                 name: container,

@@ -8,6 +8,7 @@ import {
   StoreResources, containerResources, emptyDir, execProbe, hardenedContainerSecurityContext, httpProbe, secretEnvVar,
   storePodSecurityContext, tcpProbe,
 } from './store-pod';
+import { passwordCheckInitContainer } from './url-safe-password';
 
 export const REDIS_PORT = 6379;
 export const REDIS_PORT_NAME = 'redis';
@@ -23,7 +24,10 @@ export interface RedisStoreProps {
   /** Pinned official `redis` image reference. */
   readonly image: string;
   readonly exporterImage: string;
-  /** Require this password. @default - no password (the NetworkPolicy is the only gate) */
+  /**
+   * Require this password. The apps' REDIS_URI embeds it unescaped, so the pod refuses to start
+   * when it is not URL-safe (an init container). @default - no password (the NetworkPolicy is the only gate)
+   */
   readonly password?: SecretEnvRef;
   readonly resources: StoreResources;
   readonly exporterResources: StoreResources;
@@ -85,6 +89,12 @@ export class RedisStore extends Construct {
             terminationGracePeriodSeconds: 30,
             topologySpreadConstraints: scheduling.topologySpreadConstraints as unknown as k8s.TopologySpreadConstraint[],
             affinity: scheduling.affinity as unknown as k8s.Affinity,
+            // The apps' REDIS_URI is `redis://:$(REDIS_PASSWORD)@…`: refuse a password that would break it.
+            ...(props.password ? {
+              initContainers: [passwordCheckInitContainer({
+                image: props.image, variable: 'REDIS_PASSWORD', uri: 'REDIS_URI', password: props.password, resources: props.exporterResources,
+              })],
+            } : {}),
             containers: [
               {
                 name: container,

@@ -1,15 +1,20 @@
 /**
- * Dev's DATABASE_URI interpolates the Postgres password unescaped (`$(POSTGRES_PASSWORD)`), so the
- * in-cluster store refuses to start with a password that is not URL-safe. The init container's
- * script is run here with /bin/sh against real passwords.
+ * Dev's DATABASE_URI and REDIS_URI interpolate the stores' passwords unescaped
+ * (`$(POSTGRES_PASSWORD)`, `$(REDIS_PASSWORD)`), so each in-cluster store refuses to start with a
+ * password that is not URL-safe. The init containers' scripts are run here with /bin/sh against
+ * real passwords.
  */
 import { execFileSync } from 'child_process';
 import { URL_SAFE_PASSWORD_CHECK } from '../../src/constructs/postgres-store';
 import { find, objectsOf } from '../helpers';
+import { Chart, Testing } from 'cdk8s';
+import { RedisStore } from '../../src/constructs/redis-store';
+import { REDIS_DEFAULTS } from '../../src/config/features/data-stores';
+import { urlSafePasswordCheck } from '../../src/constructs/url-safe-password';
 
-function check(password: string): { ok: boolean; output: string } {
+function check(password: string, script = URL_SAFE_PASSWORD_CHECK, variable = 'POSTGRES_PASSWORD'): { ok: boolean; output: string } {
   try {
-    const out = execFileSync('/bin/sh', ['-c', URL_SAFE_PASSWORD_CHECK], { env: { POSTGRES_PASSWORD: password }, timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('/bin/sh', ['-c', script], { env: { [variable]: password }, timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
     return { ok: true, output: out.toString() };
   } catch (e) {
     return { ok: false, output: String((e as { stderr?: Buffer }).stderr ?? '') };
@@ -34,4 +39,42 @@ test('dev: every in-cluster Postgres runs the check before it starts, on the pas
   expect(init.env).toEqual([password]);
   const api = find(objectsOf('dev', 'support-agent'), 'Deployment', 'support-agent-api').spec.template.spec.containers[0];
   expect(api.env.find((e: any) => e.name === 'DATABASE_URI').value).toContain(':$(POSTGRES_PASSWORD)@');
+});
+
+describe('Redis (REDIS_URI = redis://:$(REDIS_PASSWORD)@…)', () => {
+  const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
+  const render = (password?: { secretName: string; key: string }): any => {
+    const chart = new Chart(Testing.app(), 'Test');
+    new RedisStore(chart, 'Redis', {
+      name: 'wf-redis', namespace: 'wf', metadata, identity: { workflow: 'wf', app: 'redis', component: 'redis' }, serviceAccountName: 'wf-redis',
+      image: `docker.io/library/redis:7.2.5-alpine@sha256:${'3'.repeat(64)}`, exporterImage: `docker.io/oliver006/redis_exporter:v1.62.0@sha256:${'4'.repeat(64)}`,
+      resources: REDIS_DEFAULTS.resources, exporterResources: REDIS_DEFAULTS.exporter.resources, password,
+    });
+    return chart.toJson().find((o: any) => o.kind === 'Deployment').spec.template.spec;
+  };
+
+  test('with a password, the store checks the password it requires before it starts, with the same script as Postgres', () => {
+    const pod = render({ secretName: 'wf-secrets', key: 'redis-password' });
+    const [init] = pod.initContainers ?? [];
+    expect(init?.command).toEqual(['/bin/sh', '-c', urlSafePasswordCheck('REDIS_PASSWORD', 'REDIS_URI')]);
+    expect(init.env).toEqual([pod.containers[0].env.find((e: any) => e.name === 'REDIS_PASSWORD')]);
+    // One script, parameterised: Postgres's is the same text for its own variable.
+    expect(URL_SAFE_PASSWORD_CHECK).toBe(urlSafePasswordCheck('POSTGRES_PASSWORD', 'DATABASE_URI'));
+  });
+
+  test.each(['p@ss', 'a:b', 'a/b', 'a#b', ''])('the Redis check refuses %j', (password) => {
+    const script = render({ secretName: 'wf-secrets', key: 'redis-password' }).initContainers[0].command[2];
+    const r = check(password, script, 'REDIS_PASSWORD');
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(password ? /REDIS_PASSWORD contains characters that are not URL-safe .* REDIS_URI unescaped/ : /REDIS_PASSWORD is empty/);
+  });
+
+  test('the Redis check accepts a hex password', () => {
+    const script = render({ secretName: 'wf-secrets', key: 'redis-password' }).initContainers[0].command[2];
+    expect(check('3f9a0c1d2e', script, 'REDIS_PASSWORD')).toEqual({ ok: true, output: 'REDIS_PASSWORD is URL-safe\n' });
+  });
+
+  test('without a password there is nothing to check', () => {
+    expect(render().initContainers).toBeUndefined();
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Firing and passing cases of the shutdown, licence and Secret-source checks, run by
+ * Firing and passing cases of the shutdown, licence, Secret-source and connection-budget checks, run by
  * test/validation/cross-object.test.ts with every other cross-object check.
  */
 import { Scenario, WF } from '../fixtures/gate/helpers';
@@ -17,6 +17,9 @@ const at = (kind: string, name = API) => `${kind}/${WF}/${name}`;
 const envIndex = (s: Scenario, name: string) => s.api.env.findIndex((e: { name: string }) => e.name === name);
 const setEnv = (s: Scenario, name: string, value: string) => { s.api.env[envIndex(s, name)].value = value; };
 const PROXY = 'proxy.istio.io/config';
+const RA = 'research-assistant';
+const BUDGET = 'langgraph.platform/postgres-max-connections';
+const BUDGET_PATH = '/metadata/annotations/langgraph.platform~1postgres-max-connections';
 const setDrain = (s: Scenario, drain: string) => { s.pod.metadata.annotations[PROXY] = JSON.stringify({ holdApplicationUntilProxyStarts: true, terminationDrainDuration: drain }); };
 
 export const DAY2_CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
@@ -50,6 +53,20 @@ export const DAY2_CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
     passes: [
       { name: 'dev (development tier) uses a hand-made Secret', env: 'dev', change: () => undefined },
       { name: 'an optional Secret reference needs no source', env: 'prod', change: (s) => { s.pod.spec.volumes.push({ name: 'certs', secret: { secretName: 'client-certs', optional: true } }); } },
+    ],
+  },
+  'cross-object/connection-budget': {
+    fires: [
+      // The defect as found: the capacity plan (applyToEnvironment) raises an HPA's maxReplicas after the config check.
+      { name: "prod: the API's HPA raised to 50 (601 connections against 510)", env: 'prod', change: (s) => { s.get('HorizontalPodAutoscaler', `${RA}-api`).spec.maxReplicas = 50; }, object: `Namespace/${RA}`, path: BUDGET_PATH },
+      { name: "prod: KEDA's maxReplicaCount raised to 20", env: 'prod', change: (s) => { s.get('ScaledObject', `${RA}-worker`).spec.maxReplicaCount = 20; }, object: `Namespace/${RA}` },
+      { name: "prod: a budget of exactly (API + workers) × pool leaves no room for KEDA's poll", env: 'prod', change: (s) => { s.get('Namespace', RA).metadata.annotations[BUDGET] = '500'; }, object: `Namespace/${RA}` },
+      { name: "dev: the pool env var dropped (the server's 150 × 2 pods against 97)", env: 'dev', change: (s) => { s.api.env.splice(envIndex(s, 'LANGGRAPH_POSTGRES_POOL_MAX_SIZE'), 1); }, object: `Namespace/${WF}`, path: BUDGET_PATH },
+      { name: 'a budget that is not a number', env: 'staging', change: (s) => { s.get('Namespace', WF).metadata.annotations[BUDGET] = 'lots'; }, object: `Namespace/${WF}` },
+    ],
+    passes: [
+      { name: "prod: an exact fit (40 × 10 + 10 × 10 + 1 = 501)", env: 'prod', change: (s) => { s.get('Namespace', RA).metadata.annotations[BUDGET] = '501'; } },
+      { name: 'a namespace that states no budget is not judged', env: 'dev', change: (s) => { delete s.get('Namespace', WF).metadata.annotations[BUDGET]; setEnv(s, 'LANGGRAPH_POSTGRES_POOL_MAX_SIZE', '1000'); } },
     ],
   },
 };

@@ -46,10 +46,10 @@ export interface DataStoreEnv {
 
 /**
  * DATABASE_URI / POSTGRES_URI and REDIS_URI pointing at the in-cluster stores that are enabled.
- * The password reaches the URI through Kubernetes' `$(VAR)` expansion of an earlier
- * `POSTGRES_PASSWORD` secretKeyRef, so no credential is written into dist/. Expansion does not
- * percent-encode, so the password must be URL-safe (`openssl rand -hex 24`); the Postgres pod's
- * init container refuses any other (URL_SAFE_PASSWORD_CHECK in src/constructs/postgres-store.ts).
+ * Each password reaches its URI through Kubernetes' `$(VAR)` expansion of an earlier
+ * `POSTGRES_PASSWORD` / `REDIS_PASSWORD` secretKeyRef, so no credential is written into dist/.
+ * Expansion does not percent-encode, so the passwords must be URL-safe (`openssl rand -hex 24`);
+ * each store's init container refuses any other (src/constructs/url-safe-password.ts).
  */
 export function dataStoreEnv(ctx: WorkflowContext, options: DataStores): DataStoreEnv {
   const secretEnv: Record<string, SecretEnvRef> = {};

@@ -40,6 +40,8 @@ export function checkServerSizing(s: WorkflowSettings, env: Environment): Semant
   }
 
   const workerMax = s.workers.enabled ? workerScaling(s.workers, env.keda.enabled).maxReplicas : 0;
-  issues.push(...checkConnectionBudget(s, env, workerMax));
+  // KEDA's postgresql scaler opens one connection per poll of the workers' ScaledObject.
+  const kedaConnections = s.workers.enabled && env.keda.enabled ? 1 : 0;
+  issues.push(...checkConnectionBudget(s, env, workerMax, kedaConnections));
   return issues;
 }

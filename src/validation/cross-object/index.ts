@@ -6,6 +6,7 @@ import { CrossObjectCheck } from './check';
 import { pdbBlocksDrain, pdbSelector } from './disruption-budgets';
 import { duplicateObjects, invalidNames, namespaceScope } from './identity';
 import { egressBaseUrls } from './egress-base-urls';
+import { connectionBudget } from './connection-budget';
 import { metricReferences } from './metric-references';
 import { monitorPort, monitorSelector } from './monitors';
 import { networkPolicyCoverage, networkPolicyDns } from './network-policies';
@@ -39,6 +40,7 @@ export const CROSS_OBJECT_CHECKS: readonly CrossObjectCheck[] = [
   rolloutManagedReplicas,
   routeDestinations,
   shutdownTiming, serverLicense, secretSources,
+  connectionBudget,
 ];
 
 export function runCrossObjectChecks(index: EnvironmentIndex, checks: readonly CrossObjectCheck[] = CROSS_OBJECT_CHECKS): Violation[] {

@@ -21,7 +21,9 @@ const both = dataStoresSchema.parse({ postgres: { enabled: true }, redis: { enab
 const postgresOnly = dataStoresSchema.parse({ postgres: { enabled: true } });
 const redisOnly = dataStoresSchema.parse({ redis: { enabled: true } });
 const withRedisPassword = dataStoresSchema.parse({ postgres: { enabled: true }, redis: { enabled: true, password: { key: 'redis-password' } } });
-const workersOn = queueWorkersSchema.parse({ enabled: true });
+// At most 3 workers, so the API's maximum replicas plus these fit each environment's connection
+// budget (cross-object/connection-budget): prod 20 × 10 + 3 × 10 + 1 (KEDA) ≤ 250, staging 6 × 10 + 31 ≤ 100.
+const workersOn = queueWorkersSchema.parse({ enabled: true, autoscaling: { maxReplicas: 3 } });
 const kedaOn = kedaSchema.parse({ enabled: true });
 const NS = WF; // the committed catalog leaves the namespace at the workflow name
 

@@ -11,9 +11,11 @@ import {
 
 const NAME = `${WF}-worker`;
 const SELECTOR = { 'app.kubernetes.io/name': 'langgraph-worker', 'app.kubernetes.io/instance': WF, 'app.kubernetes.io/component': 'worker' };
-const on = queueWorkersSchema.parse({ enabled: true });
+// At most 3 workers, so the API's maximum replicas plus these fit each environment's connection
+// budget (cross-object/connection-budget): prod 20 × 10 + 3 × 10 + 1 (KEDA) ≤ 250, staging 6 × 10 + 31 ≤ 100.
+const on = queueWorkersSchema.parse({ enabled: true, autoscaling: { maxReplicas: 3 } });
 /** A cpu HPA only where opted into with a reason (runs mostly wait on LLMs, which uses no cpu). */
-const onCpu = queueWorkersSchema.parse({ enabled: true, autoscaling: { cpuScalingReason: 'these graphs parse documents locally on cpu' } });
+const onCpu = queueWorkersSchema.parse({ enabled: true, autoscaling: { maxReplicas: 3, cpuScalingReason: 'these graphs parse documents locally on cpu' } });
 const off = queueWorkersSchema.parse(undefined);
 const kedaOn = kedaSchema.parse({ enabled: true });
 const kedaOff = kedaSchema.parse(undefined);

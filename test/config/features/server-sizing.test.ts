@@ -15,18 +15,27 @@ function resolved(envName: string, workflow: string): { env: Environment; s: Wor
 const messages = (s: WorkflowSettings, env: Environment) => checkWorkflowSettings(s, env).map((i) => `${i.path.join('.')}: ${i.message}`);
 
 describe('connection budget', () => {
-  test('prod research-assistant: (40 API + 10 workers) × pool 10 = 500 fits its share of 500', () => {
+  test("prod research-assistant: (40 API + 10 workers) × pool 10 + 1 (KEDA's poll) = 501 fits its share of 510", () => {
     const { env, s } = resolved('prod', 'research-assistant');
-    expect(s.database).toEqual({ poolMaxSize: 10, maxConnections: 500 });
+    expect(s.database).toEqual({ poolMaxSize: 10, maxConnections: 510 });
     expect(messages(s, env)).toEqual([]);
+  });
+
+  test("KEDA's postgresql scaler counts: a share of exactly (API + workers) × pool is one short", () => {
+    const { env, s } = resolved('prod', 'research-assistant');
+    expect(env.keda.enabled && s.workers.enabled).toBe(true);
+    expect(messages({ ...s, database: { ...s.database, maxConnections: 500 } }, env)).toEqual([
+      'database.maxConnections: the workflow may open 501 Postgres connections (maxReplicas(API) 40 × pool 10 + maxReplicas(workers) 10 × pool 10 + 1 for KEDA\'s postgresql scaler\'s poll), ' +
+        'more than its share of max_connections (500); lower database.poolMaxSize to 9 or less, lower the maximum replicas, or raise database.maxConnections (and the database\'s max_connections)',
+    ]);
   });
 
   test("the server's default pool (150) at prod's maximum replicas is refused, naming the numbers and the fix", () => {
     const { env, s } = resolved('prod', 'research-assistant');
     const [m, ...rest] = messages({ ...s, database: { ...s.database, poolMaxSize: 150 } }, env);
     expect(rest).toEqual([]);
-    expect(m).toBe('database.maxConnections: the workflow may open 7500 Postgres connections (maxReplicas(API) 40 × pool 150 + maxReplicas(workers) 10 × pool 150), ' +
-      'more than its share of max_connections (500); lower database.poolMaxSize to 10 or less, lower the maximum replicas, or raise database.maxConnections (and the database\'s max_connections)');
+    expect(m).toBe('database.maxConnections: the workflow may open 7501 Postgres connections (maxReplicas(API) 40 × pool 150 + maxReplicas(workers) 10 × pool 150 + 1 for KEDA\'s postgresql scaler\'s poll), ' +
+      'more than its share of max_connections (510); lower database.poolMaxSize to 10 or less, lower the maximum replicas, or raise database.maxConnections (and the database\'s max_connections)');
   });
 
   test('a production-tier environment must state the share; dev falls back to the in-cluster store (97)', () => {
