@@ -7,25 +7,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseDocument } from 'yaml';
 import { CONFIG_DIR } from '../helpers';
 import { listFiles } from '../../src/synth/compare-trees';
 import { main } from '../../src/main';
 import { FIX_PATTERN } from '../../src/config/zod-issues';
 import { loadConfig } from '../../src/config/load';
 import { ConfigError, ConfigIssue } from '../../src/config/errors';
+import { Edit, append, set, write } from './config-edits';
+import { parseDocument } from 'yaml';
 
-type Edit = (dir: string) => void;
 
-/** Set a YAML path in a config file (creating maps as needed), keeping the rest of the file. */
-const set = (file: string, keyPath: (string | number)[], value: unknown): Edit => (dir) => {
-  const p = path.join(dir, file);
-  const doc = parseDocument(fs.readFileSync(p, 'utf8'));
-  doc.setIn(keyPath, doc.createNode(value));
-  fs.writeFileSync(p, doc.toString());
-};
-const write = (file: string, content: string): Edit => (dir) => fs.writeFileSync(path.join(dir, file), content);
-const append = (file: string, content: string): Edit => (dir) => fs.appendFileSync(path.join(dir, file), content);
 const WF = ['workflows', 0];
 
 interface Case {

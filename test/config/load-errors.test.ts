@@ -6,22 +6,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { CONFIG_DIR } from '../helpers';
 import { loadConfig } from '../../src/config/load';
 import { ConfigError, ConfigIssue, formatConfigIssue, mergeConfigIssues } from '../../src/config/errors';
 import { FIX_PATTERN, describeZodIssues, parseForConfig } from '../../src/config/zod-issues';
 import { closest, editDistance } from '../../src/util/did-you-mean';
+import { Edit, append, set } from './config-edits';
 
-type Edit = (dir: string) => void;
-const set = (file: string, keyPath: (string | number)[], value: unknown): Edit => (dir) => {
-  const p = path.join(dir, file);
-  const doc = parseDocument(fs.readFileSync(p, 'utf8'));
-  doc.setIn(keyPath, doc.createNode(value));
-  fs.writeFileSync(p, doc.toString());
-};
-const append = (file: string, text: string): Edit => (dir) => fs.appendFileSync(path.join(dir, file), text);
 
 function configWith(...edits: Edit[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'load-errors-'));
