@@ -144,7 +144,7 @@ const delivery = z.strictObject({
 const slo = z.strictObject({
   availability: z.number().gt(0).lt(1).default(0.999).meta({ description: 'Availability objective as a ratio, e.g. 0.999.' }),
   latency: z.number().gt(0).lt(1).default(0.99).meta({ description: 'Latency objective: this share of requests completes under `latencyThresholdSeconds`.' }),
-  latencyThresholdSeconds: z.number().positive().default(1).meta({ description: 'The latency objective\'s threshold: requests faster than this count as good. It must be a bucket boundary of the SLI histogram (the server\'s: 0.01, 0.1, 0.5, 1, 5, 15 s, …), where the share is measured exactly.' }),
+  latencyThresholdSeconds: z.number().positive().default(1).meta({ description: 'The latency objective\'s threshold: requests faster than this count as good. It must be a bucket boundary of the SLI histogram (the server\'s: 0.01, 0.1, 0.5, 1, 5, 15 s, …), where the share is measured exactly.', examples: [5] }),
 });
 
 const alertThresholds = z.strictObject({
@@ -158,8 +158,8 @@ const alertThresholds = z.strictObject({
 const image = z.strictObject({
   repository: z
     .string()
-    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'an image repository such as registry.example.com/team/app').meta({ description: 'Image repository without tag or digest.' }),
-  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'sha256: followed by 64 hex digits').optional().meta({ description: 'Image digest; pins the exact bytes. Required unless the environment sets `images.allowTags`.' }),
+    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'an image repository such as registry.example.com/team/app').meta({ description: 'Image repository without tag or digest.', examples: ['registry.example.com/langgraph/support-agent'] }),
+  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'sha256: followed by 64 hex digits').optional().meta({ description: 'Image digest; pins the exact bytes. Required unless the environment sets `images.allowTags`.', examples: ['sha256:0f4c1e2a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e'] }),
   tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'a valid image tag').optional().meta({ description: 'Image tag; only where the environment sets `images.allowTags` (never `latest`).' }),
 });
 
@@ -224,7 +224,7 @@ export type WorkflowSettings = z.infer<typeof workflowSettingsSchema>;
 
 /** A NetworkPolicy peer: CIDR or selectors (NetworkPolicy cannot match hostnames). */
 const peer = z.union([
-  z.strictObject({ cidr: cidr.meta({ description: 'IP range allowed.' }), except: z.array(cidr).default([]).meta({ description: 'Sub-ranges of `cidr` not allowed.' }) }),
+  z.strictObject({ cidr: cidr.meta({ description: 'IP range allowed.', examples: ['10.20.0.0/24'] }), except: z.array(cidr).default([]).meta({ description: 'Sub-ranges of `cidr` not allowed.' }) }),
   z.strictObject({
     namespaceSelector: labelMap.optional().meta({ description: 'Labels of the namespaces allowed (in-cluster peers).' }),
     podSelector: labelMap.optional().meta({ description: 'Labels of the pods allowed (in-cluster peers).' }),
@@ -293,7 +293,7 @@ export const waiversFileSchema = z.strictObject({
 export const environmentSchema = z.strictObject({
   name: dnsLabel.meta({ description: 'Environment name; must equal the file name (`environments/<name>.yaml`); output goes to `dist/<name>/`.' }),
   cluster: z.strictObject({
-    server: url.meta({ description: 'API server URL of this environment\'s cluster (Argo CD destination).' }),
+    server: url.meta({ description: 'API server URL of this environment\'s cluster (Argo CD destination).', examples: ['https://prod.k8s.example.com'] }),
   }).meta({ description: 'The cluster this environment deploys to.' }),
   tier: z.enum(['development', 'production']).default('production').meta({ description: '`development`: hand-made Secrets and no licence key are accepted. `production` (every other environment): the gate requires each referenced Secret to come from an ExternalSecret or from `existingSecrets`, and the licence key on every server container.' }),
   existingSecrets: z
@@ -323,13 +323,13 @@ export const environmentSchema = z.strictObject({
   egress: z.strictObject({
     postgres: egressTarget.meta({ description: 'The Postgres the servers use (managed or in-cluster).' }),
     redis: egressTarget.meta({ description: 'The Redis the servers use.' }),
-    llmHosts: z.array(hostname).default([]).meta({ description: 'LLM provider API hosts; with the mesh, failed calls to them raise an alert.' }),
+    llmHosts: z.array(hostname).default([]).meta({ description: 'LLM provider API hosts; with the mesh, failed calls to them raise an alert.', examples: [['api.openai.com', 'api.anthropic.com']] }),
     https: httpsEgressSchema.meta({ description: 'External HTTPS APIs (LLM providers, LangSmith): port, excluded ranges, optional narrowing to CIDRs.' }),
     dns: dnsEgressSchema.meta({ description: 'DNS resolvers the pods may reach (kube-dns pods, NodeLocal DNSCache, explicit CIDRs).' }),
   }).meta({ description: 'Where NetworkPolicies let the workloads connect outside their namespace.' }),
   entry: z.strictObject({
     type: z.enum(['gateway', 'ingress']).optional().meta({ description: '`gateway` (Istio Gateway; needs the mesh) or `ingress` (Kubernetes Ingress; only without the mesh and without canaries). Default: gateway with the mesh, ingress without.' }),
-    domain: hostname.meta({ description: 'Hostnames default to `<workflow>.<domain>`.' }),
+    domain: hostname.meta({ description: 'Hostnames default to `<workflow>.<domain>`.', examples: ['agents.example.com'] }),
     tlsSecretName: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>]*[a-z0-9<>])?$/, 'a Secret name such as <workflow>-tls').default('<workflow>-tls').meta({ description: 'TLS certificate Secret; `<workflow>` is replaced by the workflow name. With the mesh it lives in the gateway\'s namespace.' }),
     gatewaySelector: labelMap.default({ istio: 'ingressgateway' }).meta({ description: 'Labels of the Istio ingress gateway pods (mesh environments).' }),
     ingressClassName: z.string().default('nginx').meta({ description: 'IngressClass (environments without the mesh).' }),
@@ -377,7 +377,7 @@ export const workflowSchema = z.strictObject({
   description: z.string().optional().meta({ description: 'Free text for people.' }),
   owner: z.strictObject({
     team: dnsLabel.meta({ description: 'Team name, rendered as the `owner` label.' }),
-    email: z.email().meta({ description: 'Contact address of the team, rendered as the `email` annotation.' }),
+    email: z.email().meta({ description: 'Contact address of the team, rendered as the `email` annotation.', examples: ['ai-platform@example.com'] }),
     group: z.string().min(1).meta({ description: 'Identity-provider group bound to the workflow\'s people Role.' }),
   }).meta({ description: 'The team that owns the workflow: rendered as the `owner` label and `email` annotation; its `group` gets the workflow\'s people Role.' }),
   image: image.partial().default({}).meta({ description: 'Container image; environments may override it (e.g. a tag in dev).' }),

@@ -29,7 +29,7 @@ export const IN_CLUSTER_POSTGRES_CONNECTIONS = 97;
 export const databaseSchema = z
   .strictObject({
     poolMaxSize: z.number().int().min(1).max(1000).default(DEFAULT_POOL_MAX_SIZE).meta({ description: 'LANGGRAPH_POSTGRES_POOL_MAX_SIZE of each API and worker process.' }),
-    maxConnections: z.number().int().min(1).optional().meta({ description: 'This workflow\'s share of the database\'s max_connections. Required in production-tier environments. Default: in dev with the in-cluster store: 97 (Postgres\'s default less superuser slots).' }),
+    maxConnections: z.number().int().min(1).optional().meta({ description: 'This workflow\'s share of the database\'s max_connections. Required in production-tier environments. Default: in dev with the in-cluster store: 97 (Postgres\'s default less superuser slots).', examples: [200] }),
   })
   .default({ poolMaxSize: DEFAULT_POOL_MAX_SIZE });
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
