@@ -5,20 +5,10 @@
 import { CROSS_OBJECT_CHECKS } from '../../src/validation/cross-object';
 import { allowedDisruptions } from '../../src/validation/cross-object/disruption-budgets';
 import { isIstioMergedMetricsEndpoint } from '../../src/validation/cross-object/monitors';
-import { Mutable, Scenario, WF, gate, scenario, violationsAfter } from '../fixtures/gate/helpers';
+import { API, GateCase as Case, Mutable, Scenario, WF, at, gate, scenario, violationsAfter } from '../fixtures/gate/helpers';
 import { DAY2_CASES } from './day2-cases';
 
-interface Case {
-  readonly name: string;
-  readonly env: string;
-  readonly change: (s: Scenario) => void;
-  /** `Kind/namespace/name` the violation is reported on, and its JSON pointer. */
-  readonly object?: string;
-  readonly path?: string;
-}
 
-const API = `${WF}-api`;
-const at = (kind: string, name = API) => `${kind}/${WF}/${name}`;
 const vpa = (targetRef: Mutable, updateMode?: string): Mutable => ({
   apiVersion: 'autoscaling.k8s.io/v1', kind: 'VerticalPodAutoscaler',
   metadata: { name: `${WF}-api-vpa`, namespace: WF },

@@ -2,18 +2,9 @@
  * Firing and passing cases of the shutdown, licence, Secret-source and connection-budget checks, run by
  * test/validation/cross-object.test.ts with every other cross-object check.
  */
-import { Scenario, WF } from '../fixtures/gate/helpers';
+import { GateCase as Case, Scenario, WF, at } from '../fixtures/gate/helpers';
 
-interface Case {
-  readonly name: string;
-  readonly env: string;
-  readonly change: (s: Scenario) => void;
-  readonly object?: string;
-  readonly path?: string;
-}
 
-const API = `${WF}-api`;
-const at = (kind: string, name = API) => `${kind}/${WF}/${name}`;
 const envIndex = (s: Scenario, name: string) => s.api.env.findIndex((e: { name: string }) => e.name === name);
 const setEnv = (s: Scenario, name: string, value: string) => { s.api.env[envIndex(s, name)].value = value; };
 const PROXY = 'proxy.istio.io/config';
