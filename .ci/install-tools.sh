@@ -7,9 +7,9 @@
 #
 # Usage:  bash .ci/install-tools.sh [tool ...]        (default: every tool not skipped)
 #         source "${LGP_TOOLS_CACHE:-/var/cache/langgraph-platform-tools}/env.sh"
-# Tools:  kubeconform kube-score kube-linter polaris checkov promtool argo-rollouts
+# Tools:  kubeconform kube-score kube-linter polaris checkov trivy promtool argo-rollouts
 #         kubernetes (kube-apiserver + kubectl) etcd
-# Skips:  LGP_SKIP_SCAN=1     kubeconform kube-score kube-linter polaris checkov promtool argo-rollouts
+# Skips:  LGP_SKIP_SCAN=1     kubeconform kube-score kube-linter polaris checkov trivy promtool argo-rollouts
 #         LGP_SKIP_CLUSTER=1  kubernetes etcd (the slow builds)
 #         LGP_SKIP_<TOOL>=1   one tool, e.g. LGP_SKIP_CHECKOV=1, LGP_SKIP_ARGO_ROLLOUTS=1
 set -euo pipefail
@@ -17,8 +17,9 @@ set -euo pipefail
 # ---- Pinned versions: the only place a version is named -------------------------------
 KUBECONFORM_VERSION=v0.8.0                 # github.com/yannh/kubeconform
 KUBE_SCORE_VERSION=v1.20.0                 # github.com/zegl/kube-score
-KUBE_LINTER_VERSION=v0.8.3                 # golang.stackrox.io/kube-linter (refused by the module proxy here, see install_kube_linter)
-POLARIS_VERSION=b860eb798b51e4908024259050839956271d5045  # github.com/fairwindsops/polaris commit (tags v9+ lack a /vN module path; refused here)
+KUBE_LINTER_VERSION=v0.8.3                 # stackrox/kube-linter, built from .ci/tool-sources (the module proxy refuses it)
+POLARIS_VERSION=10.2.2                     # FairwindsOps/polaris, built from .ci/tool-sources (tag v10.2.2, commit dafa0b74)
+TRIVY_VERSION=v0.74.0                      # github.com/aquasecurity/trivy (trivy config, offline, embedded checks)
 CHECKOV_VERSION=3.3.30                     # PyPI checkov
 ARGO_ROLLOUTS_VERSION=v1.9.1               # github.com/argoproj/argo-rollouts (the CRDs in schemas/crds are v1.9.1)
 KUBERNETES_VERSION=v1.35.4                 # k8s.io/kubernetes, supported range 1.32–1.35
@@ -101,11 +102,29 @@ go_build_copy() {
   rm -rf "$src"
 }
 
-# The module proxy reachable here refuses both of these (403), so on this machine they are
-# only installable where LGP_ALLOW_UNAVAILABLE lets the run go on without them.
-install_kube_linter() { go_build_copy "$1" "golang.stackrox.io/kube-linter@$2" ./cmd/kube-linter kube-linter; }
-# Polaris' tags (v9, v10, …) lack the /vN module suffix, so Go cannot resolve them: pin a commit.
-install_polaris()     { go_build_copy "$1" "github.com/fairwindsops/polaris@$2" . polaris; }
+# kube-linter and Polaris: the module proxy refuses both modules, so they are built from their
+# upstream release sources, committed in .ci/tool-sources/ with checksums (their dependencies are
+# served). The GitHub workflow downloads the official release binaries at the same versions.
+SOURCES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tool-sources"
+# build_from_archive <dest> <archive> <folder> <package> <binary> <ldflags>
+build_from_archive() {
+  local src; src=$(mktemp -d)
+  (cd "$SOURCES" && sha256sum --check --strict --quiet <(grep " $2\$" SHA256SUMS)) \
+    || die "$2: checksum does not match .ci/tool-sources/SHA256SUMS"
+  tar -xzf "$SOURCES/$2" -C "$src"
+  (cd "$src/$3" && go build -trimpath -ldflags "-s -w $6" -o "$1/bin/$5" "$4")
+  rm -rf "$src"
+}
+install_kube_linter() {
+  build_from_archive "$1" "kube-linter-${2#v}.tar.gz" "kube-linter-${2#v}" ./cmd/kube-linter kube-linter \
+    "-X golang.stackrox.io/kube-linter/internal/version.version=$2"
+}
+install_polaris() {
+  build_from_archive "$1" "polaris-$2.tar.gz" "polaris-$2" . polaris \
+    "-X main.Version=$2 -X main.Commit=dafa0b74fc09a9505849b0a6f8c78f1c364d0112"
+}
+# trivy needs Go's json v2 experiment to build (its own release builds set it too).
+install_trivy() { GOEXPERIMENT=jsonv2 go_install "$1" "github.com/aquasecurity/trivy/cmd/trivy@$2"; }
 
 install_checkov() {
   python3 -m venv "$1/venv" || die "python3 -m venv failed: apt-get install python3-venv"
@@ -183,6 +202,7 @@ TOOLS=(
   "kube-linter|$KUBE_LINTER_VERSION|kube-linter|install_kube_linter|SCAN"
   "polaris|$POLARIS_VERSION|polaris|install_polaris|SCAN"
   "checkov|$CHECKOV_VERSION|checkov|install_checkov|SCAN"
+  "trivy|$TRIVY_VERSION|trivy|install_trivy|SCAN"
   "promtool|debian|promtool|install_promtool|SCAN"
   "argo-rollouts|$ARGO_ROLLOUTS_VERSION|kubectl-argo-rollouts|install_argo_rollouts|SCAN"
   "kubernetes|$KUBERNETES_VERSION|kube-apiserver kubectl|install_kubernetes|CLUSTER"
