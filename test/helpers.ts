@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { synthesize, SynthResult } from '../src/synth/pipeline';
-import { KubeObject } from '../src/synth/manifest';
+import { KubeObject } from '../src/model/kube-object';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const CONFIG_DIR = path.join(PROJECT_ROOT, 'config');

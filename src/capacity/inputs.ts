@@ -17,7 +17,7 @@ import { deepMerge, getPath, isPlainObject } from '../config/merge';
 import { PLANNED_MEMORY_FILL_PERCENT, PodSizing } from './planner';
 import { LANGGRAPH_SERVER_RESOURCES } from '../constructs/resources';
 import { CapacityConfig, capacitySchema } from './profile-schema';
-import { cpuCores, memoryMebibytes } from './quantity';
+import { cpuCores, memoryMebibytes } from '../model/quantity';
 
 export interface CapacityInputs {
   readonly capacity: CapacityConfig;

@@ -4,7 +4,8 @@ import { ResolvedEnvironment } from '../config/resolved';
 import { ArgoCdApplicationSet } from '../constructs/argocd-application-set';
 import { ArgoCdProject, ProjectDestination } from '../constructs/argocd-project';
 import { MANAGED_BY } from '../constructs/labels';
-import { Footprint, GroupKind, groupKindKey } from '../gitops/footprint';
+import { Footprint } from '../gitops/footprint';
+import { GroupKind, groupKindKey } from '../model/api-group';
 import { ARGOCD_FOLDER, GitOpsTarget, gitopsTargetOf, workflowAppOf } from '../gitops/settings';
 
 /** Labels of the Argo CD objects (they belong to the platform, not to a workflow). */

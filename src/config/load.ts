@@ -25,7 +25,7 @@ import { checkEnvironment, checkWorkflowSettings, checkCatalog } from './semanti
 import { planCapacity } from '../capacity/planner';
 import { workflowCapacity } from '../capacity/profile-schema';
 import { plannedScaling } from '../capacity/apply';
-import { cpuCores, memoryMebibytes } from '../capacity/quantity';
+import { cpuCores, memoryMebibytes } from '../model/quantity';
 import { PLANNED_MEMORY_FILL_PERCENT } from '../capacity/planner';
 
 interface SourceFile {

@@ -2,7 +2,7 @@
  * Rules that a schema cannot express: relations between fields. Each returns every violation with
  * the path (in the merged data), the bad value and the fix; the loader attributes them to a file.
  */
-import { bytes, cpuMillicores } from './quantity';
+import { bytes, cpuMillicores } from '../model/quantity';
 import { Environment, Workflow, WorkflowSettings } from './schema';
 import { checkMeshSecurity } from './features/mesh-security';
 import { checkMeshEgress } from './features/mesh-egress';

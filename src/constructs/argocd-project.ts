@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
-import { GroupKind } from '../gitops/footprint';
+import { GroupKind } from '../model/api-group';
 
 /**
  * Argo CD's cascading-delete finalizer for Applications, in its path-qualified (background

@@ -6,7 +6,8 @@
 import { App } from 'cdk8s';
 import { ResolvedEnvironment } from '../config/resolved';
 import { ArgoCdChart } from '../charts/argocd-chart';
-import { KubeObject, RenderedObject } from '../synth/manifest';
+import { KubeObject } from '../model/kube-object';
+import { RenderedObject } from '../model/rendered-object';
 import { synthChart } from '../synth/render';
 import { Footprint, footprintOf } from './footprint';
 import { ARGOCD_FOLDER, gitopsTargetOf } from './settings';

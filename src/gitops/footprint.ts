@@ -3,14 +3,9 @@
  * kinds they are, split into cluster-scoped and namespaced. The AppProject allow-lists are derived
  * from this, never written by hand, so they cannot drift from what `dist/<env>` holds.
  */
-import { KubeObject, objectId } from '../synth/manifest';
-import { apiGroupOf } from '../validation/pod-templates';
-
-/** An API group and kind, as AppProject resource lists name them (`''` is the core group). */
-export interface GroupKind {
-  readonly group: string;
-  readonly kind: string;
-}
+import { KubeObject } from '../model/kube-object';
+import { objectId } from '../model/object-id';
+import { GroupKind, apiGroupOf, groupKindKey } from '../model/api-group';
 
 export interface Footprint {
   /** Namespaces holding at least one namespaced object, sorted. */
@@ -52,11 +47,6 @@ export function footprintOf(objects: readonly KubeObject[]): Footprint {
     clusterKinds: sortGroupKinds([...cluster.values()].map((e) => e.gk)),
     namespacedKinds: sortGroupKinds([...namespaced.values()].map((e) => e.gk)),
   };
-}
-
-/** `Kind.group` (kubectl's notation), or just `Kind` for the core group. */
-export function groupKindKey(gk: GroupKind): string {
-  return gk.group ? `${gk.kind}.${gk.group}` : gk.kind;
 }
 
 function sortGroupKinds(list: GroupKind[]): GroupKind[] {

@@ -10,7 +10,8 @@
  * #no-resource-deletion). The claims a StatefulSet creates are not Argo CD's to delete, and
  * survive it by the StatefulSet's retention policy (Retain by default) inside a kept Namespace.
  */
-import { KubeObject, RenderedObject } from '../synth/manifest';
+import { KubeObject } from '../model/kube-object';
+import { RenderedObject } from '../model/rendered-object';
 
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 export const KEEP_SYNC_OPTIONS = 'Prune=false,Delete=false';

@@ -13,9 +13,10 @@
  *       templates and its `workloadRef` Deployment) and the autoscalers (HPA, KEDA ScaledObject,
  *       VPA), whose scale targets must exist or they report failures.
  */
-import { KubeObject, RenderedObject } from '../synth/manifest';
-import { apiGroupOf } from '../validation/pod-templates';
-import { groupKindKey } from './footprint';
+import { KubeObject } from '../model/kube-object';
+import { RenderedObject } from '../model/rendered-object';
+import { apiGroupOf } from '../model/api-group';
+import { groupKindKey } from '../model/api-group';
 
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 

@@ -5,7 +5,7 @@
 import { loadConfig } from '../config/load';
 import { PlatformConfig, ResolvedEnvironment } from '../config/resolved';
 import { renderEnvironment } from './render';
-import { RenderedObject } from './manifest';
+import { RenderedObject } from '../model/rendered-object';
 import { byPath, planFiles, serializeFile } from './planned-file';
 import { OutputFile } from './write';
 import { GateResult, runGate } from '../validation/gate';

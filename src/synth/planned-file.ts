@@ -3,7 +3,7 @@
  * Kept apart from the pipeline (and light: no cdk8s, no gate) because every thread that writes
  * files needs it, including the fleet's coordinating thread when it helps write.
  */
-import { RenderedObject, relativePath } from './manifest';
+import { RenderedObject, relativePath } from '../model/rendered-object';
 import { toYaml } from './serialize';
 import { OutputFile } from './write';
 

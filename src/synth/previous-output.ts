@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { EnvironmentError } from '../cli/command';
 import { Footprint, footprintOf } from '../gitops/footprint';
 import { listFiles } from './compare-trees';
-import { KubeObject } from './manifest';
+import { KubeObject } from '../model/kube-object';
 
 export function isFolder(p: string): boolean {
   try {

@@ -6,7 +6,8 @@
 import { App, Chart } from 'cdk8s';
 import { ResolvedEnvironment, ResolvedWorkflow } from '../config/resolved';
 import { WorkflowChart } from '../charts/workflow-chart';
-import { KubeObject, RenderedObject } from './manifest';
+import { KubeObject } from '../model/kube-object';
+import { RenderedObject } from '../model/rendered-object';
 
 /** Called after each workflow is rendered: `done` of `total` workflows. */
 export type RenderProgress = (done: number, total: number) => void;

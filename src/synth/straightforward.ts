@@ -12,7 +12,8 @@ import { App, YamlOutputType } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ResolvedEnvironment } from '../config/resolved';
 import { WorkflowChart } from '../charts/workflow-chart';
-import { KubeObject, RenderedObject } from './manifest';
+import { KubeObject } from '../model/kube-object';
+import { RenderedObject } from '../model/rendered-object';
 
 export interface StraightforwardOptions {
   /**

@@ -8,7 +8,7 @@
  * the one-off changes. Multi-line strings (alert expressions, embedded config files) get a line diff
  * instead of two unreadable one-line values.
  */
-import { objectLabel } from './manifest-index';
+import { objectLabel } from '../model/object-id';
 import { EnvironmentDiff, FieldChange, formatPath, ManifestDiff, ObjectChange, WorkflowChange } from './semantic-diff';
 
 export const NO_CHANGES = 'No changes.';

@@ -24,7 +24,8 @@
  * a workflow added or removed whole are summarized by the caller; only data deletion is checked there.
  */
 import { holdsData, SYNC_OPTIONS_ANNOTATION } from '../gitops/keep-on-delete';
-import type { KubeObject } from './manifest-index';
+import type { KubeObject } from '../model/kube-object';
+import { parseQuantity } from '../model/quantity';
 import type { FieldChange, PathSegment, RiskReason } from './semantic-diff';
 
 /** One reason a change is risky, with why in words a reviewer can act on. */
@@ -99,19 +100,6 @@ export function isInertMetadata(path: readonly PathSegment[]): boolean {
   if (second.key !== 'labels') return false;
   const labelKey = third && 'key' in third ? third.key : undefined;
   return labelKey !== undefined && !labelKey.startsWith('rbac.authorization.k8s.io/aggregate-to-');
-}
-
-/** A Kubernetes quantity (`250m`, `1.5`, `512Mi`, `2G`, `1e3`) as a number; undefined when it is not one. */
-export function parseQuantity(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return undefined;
-  const match = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(value.trim());
-  if (!match) return undefined;
-  const factors: Record<string, number> = {
-    m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-  };
-  return Number(match[1]) * (match[2] ? factors[match[2]] : 1);
 }
 
 function show(value: unknown): string {

@@ -24,7 +24,10 @@
  */
 import { spawn } from 'child_process';
 import { EnvironmentError } from '../cli/command';
-import { apiGroupOf, compareObjectIds, IndexedObject, KubeObject, ManifestIndex, objectIdOf, objectKey, objectLabel } from './manifest-index';
+import { IndexedObject, ManifestIndex } from './manifest-index';
+import { apiGroupOf } from '../model/api-group';
+import { compareObjectIds, objectIdOf, objectKey, objectLabel } from '../model/object-id';
+import { KubeObject } from '../model/kube-object';
 
 /** The field manager of Argo CD's server-side apply syncs (gitops-engine's `ArgoCDSSAManager`). */
 export const ARGOCD_FIELD_MANAGER = 'argocd-controller';

@@ -12,33 +12,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-
-/** A parsed Kubernetes object, as rendered. */
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly labels?: Record<string, string>;
-    readonly annotations?: Record<string, string>;
-    readonly [key: string]: unknown;
-  };
-  readonly [key: string]: unknown;
-}
-
-/**
- * What identifies an object in a cluster. The API version is left out on purpose so that
- * `v1beta1 → v1` of the same object reads as a change of `apiVersion`, not as remove + add.
- */
-export interface ObjectId {
-  /** API group; `''` for the core group. */
-  readonly group: string;
-  readonly kind: string;
-  /** `''` when the object carries no namespace (cluster-scoped, or left to the Argo CD destination). */
-  readonly namespace: string;
-  readonly name: string;
-}
+import { KubeObject } from '../model/kube-object';
+import { ObjectId, compareObjectIds, objectIdOf, objectKey, objectLabel } from '../model/object-id';
 
 export interface IndexedObject {
   readonly env: string;
@@ -66,39 +41,6 @@ export interface ManifestFile {
 }
 
 export const TOP_LEVEL_ENV = '(top level)';
-
-export function objectKey(id: ObjectId): string {
-  return `${id.group}/${id.kind}/${id.namespace}/${id.name}`;
-}
-
-/** `Kind namespace/name`, or `Kind name` for objects without a namespace — how reports name objects. */
-export function objectLabel(id: ObjectId): string {
-  return id.namespace ? `${id.kind} ${id.namespace}/${id.name}` : `${id.kind} ${id.name}`;
-}
-
-export function apiGroupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-export function objectIdOf(body: KubeObject): ObjectId {
-  return {
-    group: apiGroupOf(body.apiVersion),
-    kind: body.kind,
-    namespace: body.metadata.namespace ?? '',
-    name: body.metadata.name,
-  };
-}
-
-/** Stable display order: kind, then namespace, then name, then group. */
-export function compareObjectIds(a: ObjectId, b: ObjectId): number {
-  return (
-    a.kind.localeCompare(b.kind) ||
-    a.namespace.localeCompare(b.namespace) ||
-    a.name.localeCompare(b.name) ||
-    a.group.localeCompare(b.group)
-  );
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -30,7 +30,8 @@
  */
 import { fieldRisks, objectRisks, Risk, RiskContext, selectorLabelKeys } from './diff-risks';
 import { canonicalJson, isNameKey, listMode, ListMode } from './list-identity';
-import { compareObjectIds, IndexedObject, ManifestIndex, ObjectId, objectLabel } from './manifest-index';
+import { IndexedObject, ManifestIndex } from './manifest-index';
+import { compareObjectIds, ObjectId, objectLabel } from '../model/object-id';
 
 /** One step of a field path. */
 export type PathSegment =

@@ -25,8 +25,9 @@
  * Nothing volatile (images, weights, versions) goes into labels, so a README copy stays current
  * across releases.
  */
-import { IndexedObject, KubeObject } from './manifest-index';
-import { isEmptySelector, LabelSelector, selectorMatches, selectorTerms } from './label-selector';
+import { IndexedObject } from './manifest-index';
+import { KubeObject } from '../model/kube-object';
+import { isEmptySelector, LabelSelector, selectorMatches, selectorTerms } from '../model/label-selector';
 
 /** What the graph accepts: indexed objects (membership by folder) or plain objects (membership by labels/namespace). */
 export type GraphInput = IndexedObject | KubeObject;

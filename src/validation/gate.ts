@@ -7,7 +7,8 @@
  * check is then linear in the objects of a namespace, so the gate grows linearly with the catalog.
  */
 import { ResolvedEnvironment } from '../config/resolved';
-import { RenderedObject, objectId } from '../synth/manifest';
+import { RenderedObject } from '../model/rendered-object';
+import { objectId } from '../model/object-id';
 import { CROSS_OBJECT_CHECKS, runCrossObjectChecks } from './cross-object';
 import { EnvironmentIndex } from './object-index';
 import { POLICY_RULES, runPolicyRules } from './policy';

@@ -5,8 +5,9 @@
  * O(objects of its namespace), which stays small because every workflow has its own namespace.
  */
 import { Environment } from '../config/schema';
-import { RenderedObject } from '../synth/manifest';
-import { PodTemplateRef, REPLICATED_KINDS, apiGroupOf, podTemplatesOf, templateLabels } from './pod-templates';
+import { RenderedObject } from '../model/rendered-object';
+import { PodTemplateRef, REPLICATED_KINDS, podTemplatesOf, templateLabels } from './pod-templates';
+import { apiGroupOf } from '../model/api-group';
 import { pointer } from './violation';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -2,7 +2,8 @@
  * Where pod templates live in each workload kind. Policy rules run on every template found here;
  * cross-object checks match Services, policies and monitors against the templates' labels.
  */
-import { RenderedObject } from '../synth/manifest';
+import { apiGroupOf } from '../model/api-group';
+import { RenderedObject } from '../model/rendered-object';
 
 /** The parts of a pod template the gate reads; everything else is passed through untyped. */
 export interface PodTemplate {
@@ -35,12 +36,6 @@ const TEMPLATE_POINTERS: Readonly<Record<string, { readonly group: string; reado
   Rollout: { group: 'argoproj.io', pointer: '/spec/template' },
   PodTemplate: { group: '', pointer: '/template' },
 };
-
-export function apiGroupOf(apiVersion: string | undefined): string {
-  if (!apiVersion) return '';
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
 
 /** The pod templates of one object (none for kinds without one). */
 export function podTemplatesOf(r: RenderedObject): PodTemplateRef[] {

@@ -2,7 +2,8 @@
  * What the gate reports: one problem in one rendered object, with enough to act on it without
  * opening the manifest — environment, object, JSON pointer, the bad value, what is wrong, the fix.
  */
-import { RenderedObject, objectId } from '../synth/manifest';
+import { RenderedObject } from '../model/rendered-object';
+import { objectId } from '../model/object-id';
 
 export interface Violation {
   readonly environment: string;
@@ -47,12 +48,6 @@ export function toViolation(rule: string, f: Finding): Violation {
     ...(f.value === undefined ? {} : { value: f.value }),
     ...(f.related === undefined ? {} : { related: f.related }),
   };
-}
-
-/** `Kind/namespace/name` → its parts (names never contain `/`). */
-export function parseObjectId(id: string): { kind: string; namespace?: string; name: string } {
-  const parts = id.split('/');
-  return parts.length === 3 ? { kind: parts[0], namespace: parts[1], name: parts[2] } : { kind: parts[0], name: parts[parts.length - 1] };
 }
 
 /** RFC 6901 pointer from tokens: `~` → `~0`, `/` → `~1`. */

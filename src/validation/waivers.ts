@@ -31,8 +31,10 @@
  */
 import { Environment, Waiver } from '../config/schema';
 import { ResolvedEnvironment } from '../config/resolved';
-import { KubeObject, RenderedObject } from '../synth/manifest';
-import { Violation, parseObjectId, pointer } from './violation';
+import { KubeObject } from '../model/kube-object';
+import { RenderedObject } from '../model/rendered-object';
+import { Violation, pointer } from './violation';
+import { parseObjectId } from '../model/object-id';
 
 export const WORKFLOW_PLACEHOLDER = '<workflow>';
 export const WAIVER_ANNOTATION_DOMAIN = 'waiver.langgraph.platform';

@@ -9,7 +9,7 @@ import { parse, parseDocument } from 'yaml';
 import { loadConfig } from '../../src/config/load';
 import { ArgoCdApplicationSet, ArgoCdApplicationSetProps, ApplicationSetElement } from '../../src/constructs/argocd-application-set';
 import { ARGOCD_FOLDER, environmentsOfArgoCdObject, renderArgoCd } from '../../src/gitops/argocd-objects';
-import { relativePath } from '../../src/synth/manifest';
+import { relativePath } from '../../src/model/rendered-object';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 import { CONFIG_DIR, ENVIRONMENTS, PROJECT_ROOT, committed } from '../helpers';
 import { tmp } from '../synth/cli-harness';

@@ -1,6 +1,6 @@
 import { footprintOf } from '../../src/gitops/footprint';
 import { ARGOCD_FOLDER, footprintsByEnvironment, renderArgoCd, renderArgoCdFromFootprints } from '../../src/gitops/argocd-objects';
-import { KubeObject } from '../../src/synth/manifest';
+import { KubeObject } from '../../src/model/kube-object';
 import { committed } from '../helpers';
 
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject => ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } });

@@ -5,7 +5,9 @@
  * every wave) would skip the branch that adds them, and nothing here could fail.
  */
 import { loadConfig } from '../../src/config/load';
-import { KubeObject, RenderedObject, objectId } from '../../src/synth/manifest';
+import { KubeObject } from '../../src/model/kube-object';
+import { RenderedObject } from '../../src/model/rendered-object';
+import { objectId } from '../../src/model/object-id';
 import { renderEnvironment } from '../../src/synth/render';
 import { applyWaiverAnnotations } from '../../src/validation/waivers';
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES, applySyncWaves, syncWaveOf } from '../../src/gitops/sync-waves';

@@ -7,7 +7,7 @@ import { committed, ENVIRONMENTS } from '../helpers';
 import { promqlReferences } from '../../src/observability/promql-references';
 import { metricReferences, queryProblems, renderedQueries } from '../../src/validation/cross-object/metric-references';
 import { EnvironmentIndex } from '../../src/validation/object-index';
-import type { RenderedObject } from '../../src/synth/manifest';
+import type { RenderedObject } from '../../src/model/rendered-object';
 
 const result = committed();
 const envConfig = (name: string) => result.config.environments.find((e) => e.environment.name === name)!.environment;

@@ -10,7 +10,7 @@ import { CONFIG_DIR, PROJECT_ROOT, committed } from '../helpers';
 import { main } from '../../src/main';
 import { writeAtomically } from '../../src/synth/write';
 import { synthesize } from '../../src/synth/pipeline';
-import { relativePath } from '../../src/synth/manifest';
+import { relativePath } from '../../src/model/rendered-object';
 import * as stagedOutput from '../../src/synth/fleet/staged-output';
 import { CliRun, capture, filesOf, pick, tmp, tree } from './cli-harness';
 

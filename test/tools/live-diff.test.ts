@@ -7,7 +7,9 @@ import * as path from 'path';
 import { EnvironmentError } from '../../src/cli/command';
 import { runDiff } from '../../src/cli/diff';
 import { KubectlResult, KubectlRunner, liveDiff, maskSecrets, normalizeServerObject, parseApiResourcesTable, parseJsonStream } from '../../src/tools/live-diff';
-import { IndexedObject, KubeObject, objectIdOf, objectKey } from '../../src/tools/manifest-index';
+import { IndexedObject } from '../../src/tools/manifest-index';
+import { KubeObject } from '../../src/model/kube-object';
+import { objectIdOf, objectKey } from '../../src/model/object-id';
 import { diffManifests, diffValues, FieldChange, formatPath } from '../../src/tools/semantic-diff';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'live-diff');

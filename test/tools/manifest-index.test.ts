@@ -2,14 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  indexManifestFiles,
-  loadDistDirectory,
-  loadDistRevision,
-  objectKey,
-  objectLabel,
-  objectsOfEnvironment,
-} from '../../src/tools/manifest-index';
+import { indexManifestFiles, loadDistDirectory, loadDistRevision, objectsOfEnvironment } from '../../src/tools/manifest-index';
+import { objectKey, objectLabel } from '../../src/model/object-id';
 
 const DIFF_FIXTURES = path.join(__dirname, '..', 'fixtures', 'diff');
 

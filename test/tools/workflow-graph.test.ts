@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { runGraph } from '../../src/cli/graph';
-import { KubeObject, loadDistDirectory, objectsOfEnvironment } from '../../src/tools/manifest-index';
+import { loadDistDirectory, objectsOfEnvironment } from '../../src/tools/manifest-index';
+import { KubeObject } from '../../src/model/kube-object';
 import { buildWorkflowGraph, GraphEdge, renderWorkflowGraph, WorkflowGraph } from '../../src/tools/workflow-graph';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'graph');

@@ -4,7 +4,7 @@
  * kube-state-metrics, and inform the resources in config without touching running pods.
  */
 import { z } from 'zod';
-import { bytes, cpuMillicores } from '../quantity';
+import { bytes, cpuMillicores } from '../../model/quantity';
 import type { SemanticIssue } from '../semantic-checks';
 
 /** Modes that let the VPA change pods; `Off` only recommends. */

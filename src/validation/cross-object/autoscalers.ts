@@ -4,10 +4,11 @@
  * replicas); no VPA in an active mode resizes pods whose HPA scales on cpu or memory (each would
  * react to the other's changes).
  */
-import { objectId } from '../../synth/manifest';
+import { objectId } from '../../model/object-id';
 import { EnvironmentIndex, NamespaceIndex } from '../object-index';
-import { REPLICATED_KINDS, apiGroupOf } from '../pod-templates';
-import { RenderedObject } from '../../synth/manifest';
+import { REPLICATED_KINDS } from '../pod-templates';
+import { apiGroupOf } from '../../model/api-group';
+import { RenderedObject } from '../../model/rendered-object';
 import { Finding, pointer } from '../violation';
 import { CrossObjectCheck, Json, specOf } from './check';
 

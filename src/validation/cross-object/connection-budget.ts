@@ -16,9 +16,9 @@
 import { SERVER_DEFAULT_POOL_MAX_SIZE } from '../../config/features/database';
 import { POOL_MAX_SIZE_ENV } from '../../constructs/langgraph-workload';
 import { POSTGRES_MAX_CONNECTIONS_ANNOTATION } from '../../constructs/labels';
-import { RenderedObject } from '../../synth/manifest';
+import { RenderedObject } from '../../model/rendered-object';
 import { AnyObject, EnvironmentIndex, NamespaceIndex, PodSet } from '../object-index';
-import { apiGroupOf } from '../pod-templates';
+import { apiGroupOf } from '../../model/api-group';
 import { Finding, pointer } from '../violation';
 import { CrossObjectCheck } from './check';
 import { serverContainer } from './shutdown-timing';

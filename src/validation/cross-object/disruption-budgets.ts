@@ -3,10 +3,10 @@
  * and at the pod set's minimum replicas it still allows one voluntary eviction. A budget that
  * allows none (minAvailable ≥ the minimum, or maxUnavailable 0) makes every drain hang.
  */
-import { objectId } from '../../synth/manifest';
-import { describeSelector, selectorMatches } from '../label-selector';
+import { objectId } from '../../model/object-id';
+import { describeSelector, selectorMatches } from '../../model/label-selector';
 import { selectedPodSets } from '../object-index';
-import { apiGroupOf } from '../pod-templates';
+import { apiGroupOf } from '../../model/api-group';
 import { Finding, pointer } from '../violation';
 import { CrossObjectCheck, specOf } from './check';
 

@@ -10,9 +10,11 @@
  * - no container has an `http://` URL to an external host without such an entry: that request
  *   would leave the cluster in cleartext (or be dropped by a REGISTRY_ONLY Sidecar).
  */
-import { objectId, RenderedObject } from '../../synth/manifest';
+import { objectId } from '../../model/object-id';
+import { RenderedObject } from '../../model/rendered-object';
 import { NamespaceIndex, PodSet } from '../object-index';
-import { apiGroupOf, containersOf, templateLabels } from '../pod-templates';
+import { containersOf, templateLabels } from '../pod-templates';
+import { apiGroupOf } from '../../model/api-group';
 import { Finding, pointer } from '../violation';
 import { CrossObjectCheck, Json, serviceOfHost, specOf } from './check';
 

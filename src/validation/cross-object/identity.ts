@@ -3,7 +3,7 @@
  * Namespaces a DNS-1123 label; Services an RFC 1035 label, starting with a letter; RBAC objects a
  * path segment); cluster-scoped kinds carry no namespace and namespaced kinds do.
  */
-import { objectId } from '../../synth/manifest';
+import { objectId } from '../../model/object-id';
 import { Finding, pointer } from '../violation';
 import { CrossObjectCheck } from './check';
 

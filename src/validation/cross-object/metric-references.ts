@@ -6,11 +6,11 @@
  * `istio_*` metrics are refused in an environment without the mesh (they never exist there), and
  * an HPA `Pods` metric on a queue-wide gauge is refused (averaging it per pod scales to the maximum).
  */
-import { RenderedObject } from '../../synth/manifest';
+import { RenderedObject } from '../../model/rendered-object';
 import { catalogEntry } from '../../observability/metric-catalog';
 import { promqlReferences } from '../../observability/promql-references';
 import { EnvironmentIndex } from '../object-index';
-import { apiGroupOf } from '../pod-templates';
+import { apiGroupOf } from '../../model/api-group';
 import { Finding, pointer } from '../violation';
 import { CrossObjectCheck, Json, specOf } from './check';
 

@@ -10,11 +10,12 @@
  * relabeling that rewrites `__address__` to `<pod IP>:15020` — is accepted without a declared
  * port, provided the environment runs the mesh.
  */
-import { objectId } from '../../synth/manifest';
-import { describeSelector, selectorMatches } from '../label-selector';
+import { objectId } from '../../model/object-id';
+import { describeSelector, selectorMatches } from '../../model/label-selector';
 import { EnvironmentIndex, NamespaceIndex, PodSet, selectedPodSets } from '../object-index';
-import { apiGroupOf, containersOf } from '../pod-templates';
-import { RenderedObject } from '../../synth/manifest';
+import { containersOf } from '../pod-templates';
+import { apiGroupOf } from '../../model/api-group';
+import { RenderedObject } from '../../model/rendered-object';
 import { Finding, pointer } from '../violation';
 import { CrossObjectCheck, Json, specOf } from './check';
 

@@ -9,11 +9,12 @@
  * and every configured CIDR. Port 53 to the wrong peer (say, kube-dns pods only where NodeLocal
  * DNSCache answers on 169.254.20.10) passes a port-only check and still breaks resolution.
  */
-import { objectId } from '../../synth/manifest';
-import { selectorMatches } from '../label-selector';
+import { objectId } from '../../model/object-id';
+import { selectorMatches } from '../../model/label-selector';
 import { NamespaceIndex, PodSet } from '../object-index';
-import { apiGroupOf, templateLabels } from '../pod-templates';
-import { RenderedObject } from '../../synth/manifest';
+import { templateLabels } from '../pod-templates';
+import { apiGroupOf } from '../../model/api-group';
+import { RenderedObject } from '../../model/rendered-object';
 import { Finding } from '../violation';
 import { CrossObjectCheck, Json, specOf } from './check';
 import { Environment } from '../../config/schema';

@@ -5,10 +5,10 @@
  * Deployment run through workloadRef with `scaleDown: never` (the default) must be rendered with
  * `replicas: 0`, or it keeps its own pods running beside the Rollout's.
  */
-import { objectId } from '../../synth/manifest';
+import { objectId } from '../../model/object-id';
 import { EnvironmentIndex, NamespaceIndex } from '../object-index';
-import { apiGroupOf } from '../pod-templates';
-import { RenderedObject } from '../../synth/manifest';
+import { apiGroupOf } from '../../model/api-group';
+import { RenderedObject } from '../../model/rendered-object';
 import { Finding, pointer } from '../violation';
 import { CrossObjectCheck, Json, serviceOfHost, specOf } from './check';
 

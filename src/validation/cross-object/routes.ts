@@ -3,10 +3,10 @@
  * and port number or name) and VirtualService destinations whose host is a cluster-local Service
  * (short name, `<svc>.<ns>`, or `….svc.cluster.local`); external hosts are not checked.
  */
-import { objectId } from '../../synth/manifest';
+import { objectId } from '../../model/object-id';
 import { NamespaceIndex } from '../object-index';
-import { apiGroupOf } from '../pod-templates';
-import { RenderedObject } from '../../synth/manifest';
+import { apiGroupOf } from '../../model/api-group';
+import { RenderedObject } from '../../model/rendered-object';
 import { Finding } from '../violation';
 import { CrossObjectCheck, Json, serviceOfHost, specOf } from './check';
 

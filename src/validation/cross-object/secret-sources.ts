@@ -6,7 +6,8 @@
  * Development-tier environments are exempt (their Secrets are made by hand, docs/runbooks.md).
  */
 import { EnvironmentIndex, NamespaceIndex } from '../object-index';
-import { PodTemplateRef, apiGroupOf, containersOf, templateLabels } from '../pod-templates';
+import { PodTemplateRef, containersOf, templateLabels } from '../pod-templates';
+import { apiGroupOf } from '../../model/api-group';
 import { Finding } from '../violation';
 import { CrossObjectCheck, specOf } from './check';
 

@@ -3,8 +3,8 @@
  * counts when a Rollout runs its template) and each targetPort, by name or number, is declared by
  * the selected pods' containers.
  */
-import { objectId } from '../../synth/manifest';
-import { describeSelector, mapSelectorMatches } from '../label-selector';
+import { objectId } from '../../model/object-id';
+import { describeSelector, mapSelectorMatches } from '../../model/label-selector';
 import { containersOf, templateLabels } from '../pod-templates';
 import { selectedPodSets } from '../object-index';
 import { Finding, pointer } from '../violation';

@@ -3,7 +3,8 @@
  * credential is written into an env var literally, and no Secret with data is rendered into Git.
  */
 import { SECRET_LIKE_ENV } from '../../config/semantic-checks';
-import { apiGroupOf, containersOf } from '../pod-templates';
+import { containersOf } from '../pod-templates';
+import { apiGroupOf } from '../../model/api-group';
 import { Finding } from '../violation';
 import { PolicyRule, describeContainer, templateFinding } from './rule';
 

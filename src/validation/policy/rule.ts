@@ -3,7 +3,7 @@
  * small function that returns findings for one pod template or one object.
  */
 import { Environment } from '../../config/schema';
-import { RenderedObject } from '../../synth/manifest';
+import { RenderedObject } from '../../model/rendered-object';
 import { EnvironmentIndex } from '../object-index';
 import { ContainerRef, PodTemplateRef } from '../pod-templates';
 import { Finding } from '../violation';

@@ -2,7 +2,7 @@
  * An API workload keeps at least two pods (HPA minReplicas, or replicas without an HPA), so a
  * node drain or a crash never takes the API down. The dev environment waives this in its config.
  */
-import { objectId } from '../../synth/manifest';
+import { objectId } from '../../model/object-id';
 import { PolicyRule } from './rule';
 
 /** The component label value of API pods (label contract). */

@@ -8,7 +8,9 @@ import { PlatformConfig, ResolvedEnvironment, ResolvedWorkflow } from '../../../
 import { Environment } from '../../../src/config/schema';
 import { WorkflowContext, workflowContext } from '../../../src/charts/context';
 import { WorkflowChart } from '../../../src/charts/workflow-chart';
-import { KubeObject, RenderedObject, objectId } from '../../../src/synth/manifest';
+import { KubeObject } from '../../../src/model/kube-object';
+import { RenderedObject } from '../../../src/model/rendered-object';
+import { objectId } from '../../../src/model/object-id';
 import { Violation, formatViolation, runGate } from '../../../src/validation/gate';
 import { CONFIG_DIR } from '../../helpers';
 

@@ -1,4 +1,4 @@
-import { cpuCores, memoryMebibytes } from '../../src/capacity/quantity';
+import { cpuCores, memoryMebibytes } from '../../src/model/quantity';
 
 describe('cpuCores', () => {
   it.each([

@@ -1,11 +1,13 @@
 /**
  * Label-selector matching as the API server does it. `matchLabels` and every `matchExpressions`
- * requirement must hold; an empty selector (`{}`) matches everything, an absent one nothing.
- * A Service's `spec.selector` is the plain-map form (see {@link mapSelectorMatches}).
+ * requirement (In, NotIn, Exists, DoesNotExist) must hold; an empty selector (`{}`) matches
+ * everything, an absent one nothing. A Service's `spec.selector` is the plain-map form (see
+ * {@link mapSelectorMatches}).
  */
 
 export interface LabelSelectorRequirement {
   readonly key: string;
+  /** `In`, `NotIn`, `Exists` or `DoesNotExist`; rendered objects are read as they are, so any string. */
   readonly operator: string;
   readonly values?: readonly string[];
 }
@@ -40,6 +42,11 @@ export function mapSelectorMatches(selector: Labels, labels: Labels): boolean {
   return true;
 }
 
+export function isEmptySelector(selector: LabelSelector): boolean {
+  return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+}
+
+/** How a selector (structured or plain map) reads in a gate message: `{a=b, c In (d,e)}`. */
 export function describeSelector(selector: LabelSelector | Labels | undefined | null): string {
   if (!selector) return 'nothing';
   const s = selector as LabelSelector;
@@ -48,4 +55,15 @@ export function describeSelector(selector: LabelSelector | Labels | undefined | 
   const parts = Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`);
   if (isStructured) for (const e of s.matchExpressions ?? []) parts.push(`${e.key} ${e.operator} (${(e.values ?? []).join(',')})`);
   return parts.length ? `{${parts.join(', ')}}` : '{} (everything)';
+}
+
+/** The selector's terms in kubectl's notation (`a=b`, `c in (d,e)`, `d`, `!e`), for graphs; empty for an empty selector. */
+export function selectorTerms(selector: LabelSelector): string[] {
+  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const req of selector.matchExpressions ?? []) {
+    if (req.operator === 'Exists') parts.push(req.key);
+    else if (req.operator === 'DoesNotExist') parts.push(`!${req.key}`);
+    else parts.push(`${req.key} ${req.operator === 'In' ? 'in' : 'notin'} (${(req.values ?? []).join(',')})`);
+  }
+  return parts;
 }

@@ -1,10 +1,5 @@
-/** A rendered Kubernetes object and where it is written. */
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
-  readonly [key: string]: unknown;
-}
+/** A rendered object and where it is written under dist/. */
+import { KubeObject } from './kube-object';
 
 export interface RenderedObject {
   readonly environment: string;
@@ -22,8 +17,4 @@ export const SHARED_FOLDER = '_shared';
 export function relativePath(r: RenderedObject): string {
   const folder = r.folder ?? `${r.environment}/${r.workflow ?? SHARED_FOLDER}`;
   return `${folder}/${r.object.kind.toLowerCase()}-${r.object.metadata.name}.yaml`;
-}
-
-export function objectId(o: KubeObject): string {
-  return `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 }
