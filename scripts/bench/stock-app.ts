@@ -32,10 +32,11 @@ export function writeStockApp(options: StockAppOptions): string {
   const src = (rel: string) => JSON.stringify(path.join(projectRoot, 'src', rel));
   fs.writeFileSync(path.join(dir, 'main.ts'), `import { App } from 'cdk8s';
 import { loadConfig } from ${src('config/load')};
+import { applyCapacityPlans } from ${src('capacity/plan-environments')};
 import { WorkflowChart } from ${src('charts/workflow-chart')};
 
 const app = new App();
-for (const resolved of loadConfig(${JSON.stringify(configDir)}).environments) {
+for (const resolved of applyCapacityPlans(loadConfig(${JSON.stringify(configDir)})).environments) {
   for (const workflow of resolved.workflows) {
     new WorkflowChart(app, \`\${resolved.environment.name}-\${workflow.name}\`, { environment: resolved.environment, workflow });
   }

@@ -5,7 +5,7 @@
  * the plan's.
  */
 import { CapacityPlan } from './planner';
-import { CapacityConfig } from './profile-schema';
+import { CapacityConfig } from '../config/features/capacity';
 
 import { CAPACITY_PROFILE_ANNOTATION } from '../constructs/labels';
 

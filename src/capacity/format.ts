@@ -2,7 +2,7 @@
  * Two renderings of a capacity plan: a table for people at a terminal and JSON for tools.
  * Neither computes anything; every figure comes from the plan.
  */
-import { CapacityConfig, Provider, PROVIDERS } from './profile-schema';
+import { CapacityConfig, Provider, PROVIDERS } from '../config/features/capacity';
 import type { ConfiguredReplicas } from './inputs';
 import { CapacityPlan, CostItemName } from './planner';
 

@@ -16,7 +16,7 @@ import { ConfigError, ConfigIssue } from '../config/errors';
 import { deepMerge, getPath, isPlainObject } from '../config/merge';
 import { PLANNED_MEMORY_FILL_PERCENT, PodSizing } from './planner';
 import { LANGGRAPH_SERVER_RESOURCES } from '../constructs/resources';
-import { CapacityConfig, capacitySchema } from './profile-schema';
+import { CapacityConfig, capacitySchema } from '../config/features/capacity';
 import { cpuCores, memoryMebibytes } from '../model/quantity';
 
 export interface CapacityInputs {

@@ -17,7 +17,7 @@
  * average requests/s = daily requests / 86,400. Average concurrent sessions scale with the request
  * rate: peak sessions × average rate / peak rate.
  */
-import { CapacityConfig, Provider, PROVIDERS, ProviderPrices } from './profile-schema';
+import { CapacityConfig, Provider, PROVIDERS, ProviderPrices } from '../config/features/capacity';
 
 /** The pod shape the plan is expressed in: one environment's requests and HPA targets. */
 export interface PodSizing {

@@ -3,7 +3,7 @@
  * with its own profile, pod requests and HPA targets, so the pods sized and the cores priced are the
  * same numbers (priced cores = compute core-hours ÷ hours per month = pods at HPA max × requested cores).
  */
-import { PROVIDERS } from './profile-schema';
+import { PROVIDERS } from '../config/features/capacity';
 import { PlanReport, formatPlanJson } from './format';
 
 const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });

@@ -19,7 +19,7 @@ import { ApiIngress } from '../constructs/ingress';
 import { CanaryRollout } from '../constructs/canary-rollout';
 import { CanaryAnalysisTemplate } from '../constructs/analysis-template';
 import { CANARY_HASH_ARG, canaryAnalysisQueries } from '../observability/canary-queries';
-import { SERVER_METRICS_ENV } from '../observability/metric-catalog/langgraph-server';
+import { SERVER_METRICS_ENV } from '../metric-catalog/langgraph-server';
 import { ApiPodMonitor } from '../constructs/pod-monitor';
 import { WorkflowRules } from '../constructs/prometheus-rules';
 import { GrafanaDashboard } from '../constructs/grafana-dashboard';

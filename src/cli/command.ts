@@ -12,15 +12,11 @@
 import { parseArgs as tokenize } from 'node:util';
 import { isSchemaSourceError } from '../validation/schema-sources';
 import { editDistance } from '../util/did-you-mean';
+import { EnvironmentError } from '../util/environment-error';
 
 /** A mistake in the command line. Printed as one line plus "see --help"; exit 2. */
 export class UsageError extends Error {}
 
-/**
- * A problem with the surroundings, not with the code: a missing or unreadable input, an output
- * folder that cannot be written. Printed as one line, never with a stack; exit 2.
- */
-export class EnvironmentError extends Error {}
 
 interface FlagBase {
   /** What the flag does (one or two sentences; wrapped in the help). */

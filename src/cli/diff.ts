@@ -18,7 +18,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CommandIo, EnvironmentError, UsageError, defineCommand, flag, processIo, runCommand } from './command';
+import { CommandIo, UsageError, defineCommand, flag, processIo, runCommand } from './command';
+import { EnvironmentError } from '../util/environment-error';
 import { renderMarkdownReport, renderTextReport } from '../tools/diff-report';
 import { loadDistDirectory, loadDistRevision, ManifestIndex, objectsOfEnvironment, TOP_LEVEL_ENV } from '../tools/manifest-index';
 import { diffManifests } from '../tools/semantic-diff';
@@ -118,7 +119,7 @@ export function diffOptions(values: {
 
 /** `npm run synth` in this process, quietly, into `outdir`; throws when it does not exit 0 (its messages are on stderr). */
 export async function synthesizeInProcess(outdir: string, configDir: string, environments?: readonly string[]): Promise<void> {
-  const { main: synth } = await import('../main');
+  const { main: synth } = await import('./synth');
   const code = await synth(['--config', configDir, '--outdir', outdir, '--quiet', ...(environments ?? []).flatMap((env) => ['--env', env])]);
   if (code !== 0) throw new Error(`the fresh synth of ${configDir} failed (exit ${code}; its messages are above); pass --head DIR to compare rendered folders`);
 }

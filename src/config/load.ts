@@ -22,11 +22,6 @@ import { Environment, environmentSchema, Workflow, WorkflowSettings, waiversFile
 import { describeZodIssues, parseForConfig } from './zod-issues';
 import { PlatformConfig, ResolvedEnvironment, ResolvedWorkflow } from './resolved';
 import { checkEnvironment, checkWorkflowSettings, checkCatalog } from './semantic-checks';
-import { planCapacity } from '../capacity/planner';
-import { workflowCapacity } from '../capacity/profile-schema';
-import { plannedScaling } from '../capacity/apply';
-import { cpuCores, memoryMebibytes } from '../model/quantity';
-import { PLANNED_MEMORY_FILL_PERCENT } from '../capacity/planner';
 
 interface SourceFile {
   readonly file: string; // relative to the config folder
@@ -159,7 +154,7 @@ export function loadConfig(configDir: string): PlatformConfig {
 
   const resolved: ResolvedEnvironment[] = [...environments.values()].map((env) => ({
     environment: env,
-    workflows: entries.map((entry) => applyCapacityPlan(env, resolveWorkflow(entry.parsed!, settingsOf.get(`${env.name}\u0000${entry.index}`)!))),
+    workflows: entries.map((entry) => resolveWorkflow(entry.parsed!, settingsOf.get(`${env.name}\u0000${entry.index}`)!)),
   }));
   return { configDir: path.resolve(configDir), environments: resolved };
 }
@@ -192,30 +187,6 @@ function resolveWorkflow(wf: Workflow, settings: ResolvedWorkflow['settings']): 
     version: wf.version,
     image: { reference },
     settings,
-  };
-}
-
-/**
- * Environments that opt in (`capacity.applyToEnvironment`) take each workflow's HPA bounds from the
- * capacity plan, computed at that workflow's own requests and utilization targets.
- */
-function applyCapacityPlan(env: Environment, wf: ResolvedWorkflow): ResolvedWorkflow {
-  if (!env.capacity?.applyToEnvironment) return wf;
-  const s = wf.settings;
-  // The workflow's own profile over the environment's (checked by checkServerSizing).
-  const merged = workflowCapacity(env.capacity, s.capacity);
-  const capacity = merged.success ? merged.data : env.capacity;
-  const plan = planCapacity(capacity, {
-    cpuRequestCores: cpuCores(s.resources.requests.cpu),
-    memoryRequestMebibytes: memoryMebibytes(s.resources.requests.memory),
-    cpuTargetUtilization: s.autoscaling.cpuUtilization / 100,
-    memoryTargetUtilization: (s.autoscaling.memoryUtilization ?? PLANNED_MEMORY_FILL_PERCENT) / 100,
-  });
-  const scaling = plannedScaling(env.capacity, plan)!;
-  return {
-    ...wf,
-    settings: { ...s, autoscaling: { ...s.autoscaling, ...scaling.autoscaling } },
-    capacityProfile: plan.profileName,
   };
 }
 

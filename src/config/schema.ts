@@ -7,7 +7,7 @@
  *   Environment.workflowDefaults ⊕ workflow.overrides ⊕ workflow.environments[env] → WorkflowSettings
  */
 import { z } from 'zod';
-import { LONG_LIVED_ROUTES, REQUEST_LATENCY, REQUESTS_TOTAL, RUN_FAILED_TOTAL, RUN_SUCCESS_TOTAL, SERVER_LATENCY_BUCKETS_MS } from '../observability/metric-catalog/langgraph-server';
+import { LONG_LIVED_ROUTES, REQUEST_LATENCY, REQUESTS_TOTAL, RUN_FAILED_TOTAL, RUN_SUCCESS_TOTAL, SERVER_LATENCY_BUCKETS_MS } from '../metric-catalog/langgraph-server';
 import { gitopsSchema, workflowGitopsSchema } from './features/gitops';
 import { podExtrasSchema, schedulingSchema } from './features/pod';
 import { meshCallersSchema, meshSecuritySchema } from './features/mesh-security';
@@ -19,7 +19,7 @@ import { rateLimitSchema } from './features/rate-limit';
 import { queueWorkersSchema } from './features/queue-workers';
 import { kedaSchema } from './features/keda';
 import { dataStoresSchema } from './features/data-stores';
-import { capacitySchema, workflowCapacitySchema } from '../capacity/profile-schema';
+import { capacitySchema, workflowCapacitySchema } from './features/capacity';
 import { databaseSchema, LANGGRAPH_SERVER_RESOURCES } from './features/database';
 import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, MIN_SHUTDOWN_MARGIN_SECONDS } from '../constructs/shutdown';
 
@@ -238,7 +238,7 @@ const egressTarget = z.strictObject({
 
 /**
  * The one SLI contract shared by canary analysis, alerts, SLOs and dashboard. Defaults to the
- * LangGraph server's own per-pod metrics (src/observability/metric-catalog/langgraph-server.ts),
+ * LangGraph server's own per-pod metrics (src/metric-catalog/langgraph-server.ts),
  * which exist with and without the mesh. Every selector is scoped by the scrape's `namespace`
  * (and `job` or the canary's `rollouts_pod_template_hash`), never by a Service label.
  */

@@ -12,12 +12,7 @@ import { checkServerSizing } from './features/server-sizing';
 import { checkVpa } from './features/vpa';
 import { checkRateLimit } from './features/rate-limit';
 import { checkDataStores } from './features/data-stores';
-
-export interface SemanticIssue {
-  readonly path: (string | number)[];
-  readonly value?: unknown;
-  readonly message: string;
-}
+import { SemanticIssue } from './semantic-issue';
 
 /** Env vars the platform sets from the Secret; a literal value for them would leak or shadow it. */
 export const RESERVED_ENV = ['DATABASE_URI', 'POSTGRES_URI', 'REDIS_URI', 'LANGSMITH_API_KEY', 'LANGGRAPH_CLOUD_LICENSE_KEY', 'N_JOBS_PER_WORKER'];

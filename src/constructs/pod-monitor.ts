@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpoints, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/prom-podmonitor-monitoring.coreos.com';
 import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
-import { ROLLOUT_HASH_LABEL, VERSION_LABEL } from '../observability/metric-catalog/scrape-labels';
+import { ROLLOUT_HASH_LABEL, VERSION_LABEL } from '../metric-catalog/scrape-labels';
 import { API_PORT_NAME, ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, METRICS_PATH } from './langgraph-server';
 
 /** The injected sidecar's container name; its declared port anchors one target per pod. */

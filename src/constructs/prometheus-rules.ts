@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prom-prometheusrule-monitoring.coreos.com';
 import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
-import { RuleGroup, isAlertingRule } from '../observability/rules';
+import { RuleGroup, isAlertingRule } from '../model/rule-group';
 
 export interface WorkflowRulesProps {
   readonly name: string;

@@ -5,10 +5,9 @@
  */
 import { App } from 'cdk8s';
 import { ResolvedEnvironment } from '../config/resolved';
-import { ArgoCdChart } from '../charts/argocd-chart';
+import { ArgoCdChart } from './argocd-chart';
 import { KubeObject } from '../model/kube-object';
 import { RenderedObject } from '../model/rendered-object';
-import { synthChart } from '../synth/render';
 import { Footprint, footprintOf } from './footprint';
 import { ARGOCD_FOLDER, gitopsTargetOf } from './settings';
 
@@ -27,7 +26,8 @@ export function renderArgoCd(environments: readonly ResolvedEnvironment[], objec
 export function renderArgoCdFromFootprints(environments: readonly ResolvedEnvironment[], footprints: ReadonlyMap<string, Footprint>): KubeObject[] {
   const app = new App({ outdir: 'unused' });
   const chart = new ArgoCdChart(app, ARGOCD_FOLDER, { environments, footprints });
-  return synthChart(chart);
+  // toJson() resolves dependencies and runs every construct validation of the chart's App.
+  return chart.toJson() as KubeObject[];
 }
 
 /** Objects placed in `dist/argocd/<kind>-<name>.yaml` (environment and folder `argocd`). */

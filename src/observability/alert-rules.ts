@@ -23,8 +23,9 @@ import {
   type LabelMatcher,
   type SliScope,
 } from './promql';
-import { PENDING_RUNS } from './metric-catalog/langgraph-server';
-import { runbookUrl, type AlertingRule, type RuleGroup, type Severity } from './rules';
+import { PENDING_RUNS } from '../metric-catalog/langgraph-server';
+import { runbookUrl } from './runbook-url';
+import type { AlertingRule, RuleGroup, Severity } from '../model/rule-group';
 
 export type AlertThresholds = WorkflowSettings['alerts'];
 

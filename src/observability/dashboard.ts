@@ -4,7 +4,7 @@
  */
 import type { Sli, WorkflowSettings } from '../config/schema';
 import { eq, errorRatio, latencyQuantileSeconds, matchesRegex, escapeRegex, requestSelector, runOutcomeMetrics, selector, promNumber, POD_TEMPLATE_HASH_LABEL, type SliScope } from './promql';
-import { PENDING_RUNS, RUNNING_RUNS } from './metric-catalog/langgraph-server';
+import { PENDING_RUNS, RUNNING_RUNS } from '../metric-catalog/langgraph-server';
 import { sloErrorRatioRecord } from './slo-rules';
 
 export interface DashboardInput {

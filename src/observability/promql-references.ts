@@ -1,7 +1,7 @@
 /**
  * What a PromQL expression refers to: its metric selectors (name and label matchers) and the
  * labels it groups or matches on. A small scanner, not a full parser: enough to check rendered
- * queries against the metric catalogs (metric-catalog/), where a miss is a dead reference.
+ * queries against the metric catalogs (src/metric-catalog/), where a miss is a dead reference.
  */
 import type { LabelMatcher, MatchOp } from './promql';
 

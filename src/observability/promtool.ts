@@ -11,7 +11,7 @@ import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
-import type { RuleGroup } from './rules';
+import type { RuleGroup } from '../model/rule-group';
 
 // ---------------------------------------------------------------- unit-test file shape
 

@@ -8,7 +8,8 @@
  */
 import type { Sli, WorkflowSettings } from '../config/schema';
 import { errorRatio, latencyBuckets, promNumber, selector, eq, slowRequestRatio, type SliScope } from './promql';
-import { runbookUrl, type AlertingRule, type RecordingRule, type RuleGroup, type Severity } from './rules';
+import { runbookUrl } from './runbook-url';
+import type { AlertingRule, RecordingRule, RuleGroup, Severity } from '../model/rule-group';
 
 export type SloSettings = WorkflowSettings['slo'];
 export type SloKind = 'availability' | 'latency';

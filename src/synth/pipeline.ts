@@ -3,6 +3,7 @@
  * Each stage consumes only what the previous one produced; nothing here writes to disk.
  */
 import { loadConfig } from '../config/load';
+import { applyCapacityPlans } from '../capacity/plan-environments';
 import { PlatformConfig, ResolvedEnvironment } from '../config/resolved';
 import { renderEnvironment } from './render';
 import { RenderedObject } from '../model/rendered-object';
@@ -27,7 +28,7 @@ export interface SynthOptions {
 }
 
 export function synthesize(configDir: string, options: SynthOptions = {}): SynthResult {
-  const config = loadConfig(configDir);
+  const config = applyCapacityPlans(loadConfig(configDir));
   const selected = config.environments.filter((e) => !options.environments || options.environments.includes(e.environment.name));
   const parts = selected.map((e) => synthesizeEnvironment(e));
   // Argo CD's objects (dist/argocd/), once, from what every environment rendered, through the same gate.

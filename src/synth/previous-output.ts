@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { EnvironmentError } from '../cli/command';
+import { EnvironmentError } from '../util/environment-error';
 import { Footprint, footprintOf } from '../gitops/footprint';
 import { listFiles } from './compare-trees';
 import { KubeObject } from '../model/kube-object';

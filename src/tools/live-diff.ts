@@ -23,7 +23,7 @@
  * cluster-wide kinds — a handful per environment, never one per object.
  */
 import { spawn } from 'child_process';
-import { EnvironmentError } from '../cli/command';
+import { EnvironmentError } from '../util/environment-error';
 import { IndexedObject, ManifestIndex } from './manifest-index';
 import { apiGroupOf } from '../model/api-group';
 import { compareObjectIds, objectIdOf, objectKey, objectLabel } from '../model/object-id';

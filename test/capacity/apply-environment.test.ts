@@ -5,7 +5,7 @@ import { parseDocument } from 'yaml';
 import { CONFIG_DIR, committed } from '../helpers';
 import { synthesize } from '../../src/synth/pipeline';
 import { PLANNED_MEMORY_FILL_PERCENT, planCapacity } from '../../src/capacity/planner';
-import { capacitySchema } from '../../src/capacity/profile-schema';
+import { capacitySchema } from '../../src/config/features/capacity';
 import { CAPACITY_PROFILE_ANNOTATION } from '../../src/constructs/labels';
 
 /** A small profile: 400 DAU, 10 % concurrent, 30 requests per user in the peak hour. */

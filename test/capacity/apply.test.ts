@@ -1,6 +1,6 @@
 import { CAPACITY_PROFILE_ANNOTATION, plannedScaling } from '../../src/capacity/apply';
 import { planCapacity } from '../../src/capacity/planner';
-import { capacitySchema } from '../../src/capacity/profile-schema';
+import { capacitySchema } from '../../src/config/features/capacity';
 
 const POD = { cpuRequestCores: 0.25, memoryRequestMebibytes: 256, cpuTargetUtilization: 0.7, memoryTargetUtilization: 0.8 };
 

@@ -1,6 +1,6 @@
 import { formatPlanJson, formatPlanTable, PlanReport } from '../../src/capacity/format';
 import { planCapacity } from '../../src/capacity/planner';
-import { capacitySchema, PROVIDERS } from '../../src/capacity/profile-schema';
+import { capacitySchema, PROVIDERS } from '../../src/config/features/capacity';
 
 const capacity = capacitySchema.parse({});
 const plan = planCapacity(capacity, { cpuRequestCores: 0.25, memoryRequestMebibytes: 256, cpuTargetUtilization: 0.7, memoryTargetUtilization: 0.8 });

@@ -6,7 +6,7 @@
 import { ConfigError } from '../../src/config/errors';
 import { loadCapacityInputs } from '../../src/capacity/inputs';
 import { planCapacity } from '../../src/capacity/planner';
-import { workflowCapacity } from '../../src/capacity/profile-schema';
+import { workflowCapacity } from '../../src/config/features/capacity';
 import { writeConfig } from './config-fixture';
 import { CONFIG_DIR } from '../helpers';
 

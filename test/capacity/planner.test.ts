@@ -1,4 +1,4 @@
-import { capacitySchema, CapacityConfigInput } from '../../src/capacity/profile-schema';
+import { capacitySchema, CapacityConfigInput } from '../../src/config/features/capacity';
 import { ceilTolerant, planCapacity, PodSizing } from '../../src/capacity/planner';
 
 /** The default environment pod shape: 250m / 256Mi, HPA targets 70 % / 80 %. */

@@ -1,4 +1,4 @@
-import { capacitySchema } from '../../src/capacity/profile-schema';
+import { capacitySchema } from '../../src/config/features/capacity';
 
 const messages = (input: unknown) => {
   const r = capacitySchema.safeParse(input);

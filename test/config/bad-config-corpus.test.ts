@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CONFIG_DIR } from '../helpers';
 import { listFiles } from '../../src/synth/compare-trees';
-import { main } from '../../src/main';
+import { main } from '../../src/cli/synth';
 import { FIX_PATTERN } from '../../src/config/zod-issues';
 import { loadConfig } from '../../src/config/load';
 import { ConfigError, ConfigIssue } from '../../src/config/errors';

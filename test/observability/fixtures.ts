@@ -14,10 +14,10 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promtoolStatus, type ExpectedAlert, type InputSeries } from '../../src/observability/promtool';
-import type { AlertingRule, RuleGroup } from '../../src/observability/rules';
-import { isAlertingRule } from '../../src/observability/rules';
+import type { AlertingRule, RuleGroup } from '../../src/model/rule-group';
+import { isAlertingRule } from '../../src/model/rule-group';
 import type { SloRulesInput } from '../../src/observability/slo-rules';
-import { LANGGRAPH_SERVER_CATALOG, RECORDED_SERVER_METRICS } from '../../src/observability/metric-catalog';
+import { LANGGRAPH_SERVER_CATALOG, RECORDED_SERVER_METRICS } from '../../src/metric-catalog/index';
 import { loadCatalog, SIGNALS_FIXTURES, type Catalog, type Sample } from '../signals/catalog';
 
 export const NS = 'shop';

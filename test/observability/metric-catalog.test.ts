@@ -5,15 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  LANGGRAPH_SERVER_CATALOG,
-  LONG_LIVED_ROUTES,
-  METRIC_CATALOGS,
-  RECORDED_SERVER_METRICS,
-  REQUEST_LATENCY,
-  SERVER_LATENCY_BUCKETS_MS,
-  catalogEntry,
-} from '../../src/observability/metric-catalog';
+import { LANGGRAPH_SERVER_CATALOG, LONG_LIVED_ROUTES, METRIC_CATALOGS, RECORDED_SERVER_METRICS, REQUEST_LATENCY, SERVER_LATENCY_BUCKETS_MS, catalogEntry } from '../../src/metric-catalog/index';
 import { SLI_DEFAULTS } from '../../src/config/schema';
 import { loadCatalog, SIGNALS_FIXTURES } from '../signals/catalog';
 

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { alertRuleGroups, type AlertRulesInput } from '../../src/observability/alert-rules';
 import { canaryAnalysisQueries } from '../../src/observability/canary-queries';
 import { checkRules, ruleFileYaml } from '../../src/observability/promtool';
-import { isAlertingRule, type RuleGroup } from '../../src/observability/rules';
+import { isAlertingRule, type RuleGroup } from '../../src/model/rule-group';
 import { sloRuleGroups } from '../../src/observability/slo-rules';
 import { ALERT_INPUT, ANALYSIS, ISTIO_SLI, PROMTOOL, RUNBOOK_BASE, SECONDS_SLI, SLO, SLO_INPUT, promtoolTest } from './fixtures';
 import { scanSelectors } from './selectors';

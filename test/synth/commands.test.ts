@@ -6,7 +6,7 @@
 import { CONFIG_DIR } from '../helpers';
 import { loadConfig } from '../../src/config/load';
 import { CommandSpec, Flag, UsageError, didYouMean, flag, defineCommand, formatHelp, parseCommandLine, wholeNumber } from '../../src/cli/command';
-import * as synth from '../../src/main';
+import * as synth from '../../src/cli/synth';
 import * as diff from '../../src/cli/diff';
 import * as graph from '../../src/cli/graph';
 import * as plan from '../../src/cli/plan';

@@ -16,7 +16,7 @@ import { FleetProgress } from '../../src/synth/fleet/environment-job';
 import { RenderedObject } from '../../src/model/rendered-object';
 import { summarize } from '../../src/synth/summary';
 import { ProgressReporter, ProgressStream, progressWanted } from '../../src/synth/progress';
-import { main } from '../../src/main';
+import { main } from '../../src/cli/synth';
 import { cloneName, writeGeneratedConfig } from '../../scripts/bench/catalog';
 import { capture, filesOf, pick, tmp, tree } from './cli-harness';
 import { parse } from 'yaml';
@@ -76,7 +76,7 @@ describe('worker threads', () => {
     const progress: FleetProgress[] = [];
     const outcomes = await runFleet(config.environments, { stagingDir: staging, jobs: 1, onProgress: (p) => progress.push(p) });
     commitStaging(staging, out);
-    // Argo CD's objects are rendered after the fleet, from every environment's footprint (src/main.ts).
+    // Argo CD's objects are rendered after the fleet, from every environment's footprint (src/cli/synth.ts).
     const environmentFiles = pick(filesOf(committed()), notArgoCd);
     expect(tree(out)).toEqual(environmentFiles);
     expect(outcomes.map((o) => o.environment)).toEqual(config.environments.map((e) => e.environment.name));

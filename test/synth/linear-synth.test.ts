@@ -16,7 +16,7 @@ import { synthesizeStraightforward } from '../../src/synth/straightforward';
 import { listFiles } from '../../src/synth/compare-trees';
 import { runFleet } from '../../src/synth/fleet/run-fleet';
 import { beginStaging, discardStaging } from '../../src/synth/fleet/staged-output';
-import { main } from '../../src/main';
+import { main } from '../../src/cli/synth';
 import { CliRun, capture, tmp } from './cli-harness';
 
 const FAILURE = 'deliberately failing construct validation';

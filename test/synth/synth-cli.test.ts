@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments, parseDocument } from 'yaml';
 import { CONFIG_DIR, PROJECT_ROOT, committed } from '../helpers';
-import { main } from '../../src/main';
+import { main } from '../../src/cli/synth';
 import { writeAtomically } from '../../src/synth/write';
 import { synthesize } from '../../src/synth/pipeline';
 import { relativePath } from '../../src/model/rendered-object';

@@ -150,15 +150,15 @@ describe('diff CLI', () => {
   });
 
   it('the fresh synth is npm run synth in this process: its main(argv), quietly, into the folder it is given', async () => {
-    // A stand-in for src/main.ts (loaded on demand by the diff), so this test renders nothing.
+    // A stand-in for src/cli/synth.ts (loaded on demand by the diff), so this test renders nothing.
     const synth = jest.fn<Promise<number>, [readonly string[]]>().mockResolvedValueOnce(0).mockResolvedValueOnce(2);
-    jest.doMock('../../src/main', () => ({ main: synth }));
+    jest.doMock('../../src/cli/synth', () => ({ main: synth }));
     try {
       await synthesizeInProcess('/tmp/out', '/tmp/config');
       expect(synth).toHaveBeenCalledWith(['--config', '/tmp/config', '--outdir', '/tmp/out', '--quiet']);
       await expect(synthesizeInProcess('/tmp/out', '/tmp/config')).rejects.toThrow('the fresh synth of /tmp/config failed (exit 2; its messages are above)');
     } finally {
-      jest.dontMock('../../src/main');
+      jest.dontMock('../../src/cli/synth');
     }
   });
 

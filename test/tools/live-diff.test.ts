@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EnvironmentError } from '../../src/cli/command';
+import { EnvironmentError } from '../../src/util/environment-error';
 import { runDiff } from '../../src/cli/diff';
 import { KubectlResult, KubectlRunner, liveDiff, maskSecrets, normalizeServerObject, parseApiResourcesTable, parseJsonStream } from '../../src/tools/live-diff';
 import { IndexedObject } from '../../src/tools/manifest-index';

@@ -23,7 +23,7 @@ import { AllowPolicies, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, dn
 import { llmBaseUrlEnv } from './mesh-egress';
 import { dataStoreEgressPeers, dataStoreEnv, withDataStoreEnv } from './data-stores';
 import { workerIdentity, workerName } from './worker-identity';
-import { SERVER_METRICS_ENV } from '../../observability/metric-catalog/langgraph-server';
+import { SERVER_METRICS_ENV } from '../../metric-catalog/langgraph-server';
 
 export { workerIdentity, workerName, workerSelector } from './worker-identity';
 

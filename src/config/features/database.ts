@@ -10,7 +10,7 @@
  * (cross-object/connection-budget) judges the rendered replicas against it again.
  */
 import { z } from 'zod';
-import type { SemanticIssue } from '../semantic-checks';
+import type { SemanticIssue } from '../semantic-issue';
 
 export { LANGGRAPH_SERVER_RESOURCES } from '../../constructs/resources';
 

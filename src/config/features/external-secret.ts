@@ -4,7 +4,7 @@
  * its store and each workflow may override paths. Only references are rendered, never values.
  */
 import { z } from 'zod';
-import type { SemanticIssue } from '../semantic-checks';
+import type { SemanticIssue } from '../semantic-issue';
 
 const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a Secret data key (letters, digits, "-", "_", ".")');
 /** Go duration as ESO parses it: "1h", "15m", "1h30m", "0s" (fetch once). */

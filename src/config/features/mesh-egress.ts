@@ -14,7 +14,7 @@
  *   check refuses a list that would keep the server from starting.
  */
 import { z } from 'zod';
-import type { SemanticIssue } from '../semantic-checks';
+import type { SemanticIssue } from '../semantic-issue';
 
 const hostname = z
   .string()

@@ -5,7 +5,7 @@
  *   - workflow level (`meshCallers`): the in-mesh callers one workflow accepts (per workflow/env).
  */
 import { z } from 'zod';
-import type { SemanticIssue } from '../semantic-checks';
+import type { SemanticIssue } from '../semantic-issue';
 
 const dnsLabel = z
   .string()

@@ -7,7 +7,7 @@
  * (src/charts/features/mesh-egress.ts) is what limits traffic to the hosts with a ServiceEntry.
  */
 import { z } from 'zod';
-import type { SemanticIssue } from '../semantic-checks';
+import type { SemanticIssue } from '../semantic-issue';
 
 const cidr = z
   .string()

@@ -4,7 +4,7 @@
  * default, mesh only. The bucket is per pod: the workflow admits about replicas × the rate.
  */
 import { z } from 'zod';
-import type { SemanticIssue } from '../semantic-checks';
+import type { SemanticIssue } from '../semantic-issue';
 
 const RATE_LIMIT_DEFAULTS = { enabled: false, maxTokens: 100, tokensPerFill: 50, fillIntervalSeconds: 1 };
 

@@ -4,11 +4,11 @@
  * API and the workers, and the connections they may open fit the workflow's database share.
  */
 import type { Environment, WorkflowSettings } from '../schema';
-import type { SemanticIssue } from '../semantic-checks';
+import type { SemanticIssue } from '../semantic-issue';
 import { shutdownTiming } from '../../constructs/shutdown';
 import { checkConnectionBudget } from './database';
 import { workerScaling } from './queue-workers';
-import { workflowCapacity } from '../../capacity/profile-schema';
+import { workflowCapacity } from './capacity';
 
 export function checkServerSizing(s: WorkflowSettings, env: Environment): SemanticIssue[] {
   const issues: SemanticIssue[] = [];

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { bytes, cpuMillicores } from '../../model/quantity';
-import type { SemanticIssue } from '../semantic-checks';
+import type { SemanticIssue } from '../semantic-issue';
 
 /** Modes that let the VPA change pods; `Off` only recommends. */
 export const VPA_ACTIVE_MODES = ['Initial', 'Recreate', 'InPlaceOrRecreate', 'Auto'] as const;

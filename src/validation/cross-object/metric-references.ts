@@ -1,13 +1,13 @@
 /**
  * No dead references: every metric a rendered query reads (PrometheusRule expressions,
  * AnalysisTemplate queries, Grafana dashboard targets, KEDA prometheus triggers, HPA Pods and
- * External metrics) is in a declared catalog (src/observability/metric-catalog/) or recorded by a
+ * External metrics) is in a declared catalog (src/metric-catalog/) or recorded by a
  * rule of the same environment, and every label it matches on is one that metric carries.
  * `istio_*` metrics are refused in an environment without the mesh (they never exist there), and
  * an HPA `Pods` metric on a queue-wide gauge is refused (averaging it per pod scales to the maximum).
  */
 import { RenderedObject } from '../../model/rendered-object';
-import { catalogEntry } from '../../observability/metric-catalog';
+import { catalogEntry } from '../../metric-catalog/index';
 import { promqlReferences } from '../../observability/promql-references';
 import { EnvironmentIndex } from '../object-index';
 import { apiGroupOf } from '../../model/api-group';
@@ -94,7 +94,7 @@ export function queryProblems(expr: string, options: { meshEnabled: boolean; rec
     const entry = catalogEntry(s.metric);
     const labels: ReadonlySet<string> | undefined = recordedLabels ?? entry?.labels;
     if (!labels) {
-      problems.push(`metric ${s.metric} is in no declared catalog (src/observability/metric-catalog) and recorded by no rule: a dead reference`);
+      problems.push(`metric ${s.metric} is in no declared catalog (src/metric-catalog) and recorded by no rule: a dead reference`);
       continue;
     }
     if (entry?.catalog.requiresMesh && !options.meshEnabled) {
@@ -123,7 +123,7 @@ export const metricReferences: CrossObjectCheck = {
         for (const message of queryProblems(q.expr, { meshEnabled, recorded })) {
           findings.push({
             object: r, path: q.path, value: q.expr, message,
-            fix: 'read only metrics and labels declared in src/observability/metric-catalog (add a metric there only with its source), and istio_* only where the mesh runs',
+            fix: 'read only metrics and labels declared in src/metric-catalog (add a metric there only with its source), and istio_* only where the mesh runs',
           });
         }
       }
@@ -134,7 +134,7 @@ export const metricReferences: CrossObjectCheck = {
           const entry = catalogEntry(name);
           const path = pointer('spec', 'metrics', mi, m.type === 'Pods' ? 'pods' : 'external', 'metric', 'name');
           if (!entry) {
-            findings.push({ object: r, path, value: name, message: `HPA metric ${name} is in no declared catalog: a dead reference`, fix: 'scale on a catalogued metric (src/observability/metric-catalog) served by the metrics adapter' });
+            findings.push({ object: r, path, value: name, message: `HPA metric ${name} is in no declared catalog: a dead reference`, fix: 'scale on a catalogued metric (src/metric-catalog) served by the metrics adapter' });
           } else if (m.type === 'Pods' && entry.metric.scope === 'queue-wide') {
             findings.push({
               object: r, path, value: name,

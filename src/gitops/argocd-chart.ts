@@ -4,9 +4,9 @@ import { ResolvedEnvironment } from '../config/resolved';
 import { ArgoCdApplicationSet } from '../constructs/argocd-application-set';
 import { ArgoCdProject, ProjectDestination } from '../constructs/argocd-project';
 import { MANAGED_BY } from '../constructs/labels';
-import { Footprint } from '../gitops/footprint';
+import { Footprint } from './footprint';
 import { GroupKind, groupKindKey } from '../model/api-group';
-import { ARGOCD_FOLDER, GitOpsTarget, gitopsTargetOf, workflowAppOf } from '../gitops/settings';
+import { ARGOCD_FOLDER, GitOpsTarget, gitopsTargetOf, workflowAppOf } from './settings';
 
 /** Labels of the Argo CD objects (they belong to the platform, not to a workflow). */
 export const GITOPS_LABELS: Readonly<Record<string, string>> = {

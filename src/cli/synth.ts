@@ -1,0 +1,244 @@
+/**
+ * `npm run synth -- [--config DIR] [--outdir DIR] [--env NAME]... [--jobs N] [--quiet|--json]`
+ * (`--help` for the details). Renders the environments of a config folder into an output folder,
+ * atomically: everything is written into a staging folder beside it and swapped in at the end, so
+ * a refusal or a failure leaves the output folder as it was. With `--env`, only the named
+ * environments' folders and Argo CD objects are replaced; every other file is carried over as is.
+ * Big fleets run one worker thread per environment (up to the number of cores); the output is
+ * byte-identical whatever the number of workers. On a terminal, a status line shows progress.
+ * Run by `cdk8s synth` too (cdk8s.yaml), which sets CDK8S_OUTDIR: see {@link writeCdk8sCliCopy}.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CommandIo, UsageError, defineCommand, didYouMean, environmentProblem, flag, processIo, runCommand, wholeNumber } from './command';
+import { EnvironmentError } from '../util/environment-error';
+import { ConfigError } from '../config/errors';
+import { loadConfig } from '../config/load';
+import { applyCapacityPlans } from '../capacity/plan-environments';
+import { ResolvedEnvironment } from '../config/resolved';
+import { SynthSummary, formatSummary } from '../synth/summary';
+import { runFleet } from '../synth/fleet/run-fleet';
+import { beginStaging, commitStaging, discardStaging, seedStaging, writeFilesInto } from '../synth/fleet/staged-output';
+import {
+  environmentsOfArgoCdObject,
+  environmentsSharingAProjectWith,
+  placeInArgoCdFolder,
+  renderArgoCdFromFootprints,
+} from '../gitops/argocd-objects';
+import { Footprint } from '../gitops/footprint';
+import { toFiles } from '../synth/pipeline';
+import { ProgressReporter, progressWanted } from '../synth/progress';
+import { listFiles } from '../synth/compare-trees';
+import { footprintOfFolder, isFolder } from '../synth/previous-output';
+
+export const SYNTH_COMMAND = defineCommand({
+  name: 'synth',
+  run: 'npm run synth --',
+  summary: 'Render the environments of a config folder into an output folder, atomically: <outdir>/<env>/<workflow>/<kind>-<name>.yaml, and Argo CD\'s objects in <outdir>/argocd/.',
+  details: [
+    'Everything is written into a staging folder beside the output folder and swapped in at the end: a config error, a validation-gate refusal or a failure leaves the output folder exactly as it was.',
+    'Without --env every environment is rendered and the output folder is replaced as a whole. With --env only the named environments are rendered: their folders and their Argo CD objects (Application, and AppProject) are replaced, and every other file in the output folder stays byte-identical. An AppProject shared with an environment that is not rendered keeps that environment\'s part of the allow-lists, read from its folder.',
+    'Also run by `npx cdk8s synth` (cdk8s.yaml): the manifests still go to the output folder, written by this command; the cdk8s CLI\'s folder (CDK8S_OUTDIR) gets one copy of them as a single YAML stream, which `npx cdk8s synth --stdout` prints.',
+  ],
+  flags: {
+    config: flag.value({ value: 'DIR', help: 'config folder: defaults.yaml, environments/<env>.yaml, workflows.yaml', default: 'config' }),
+    outdir: flag.value({ value: 'DIR', help: 'output folder', default: 'dist' }),
+    env: flag.list({ value: 'NAME', help: 'render only this environment (a file name in <config>/environments/, without .yaml); repeat it or give a comma-separated list for several. Other environments are left byte-identical' }),
+    jobs: flag.value({
+      value: 'N',
+      help: 'worker threads; 1 renders every environment in this thread',
+      parse: wholeNumber(1),
+      defaultText: 'one per environment, up to the number of cores, from 60 workflow renders on; 1 below',
+    }),
+    quiet: flag.boolean({ help: 'print nothing on success', short: 'q' }),
+    json: flag.boolean({ help: 'print the summary as JSON on stdout (no progress line)' }),
+  },
+  examples: [
+    { command: 'npm run synth', explain: 'render config/ into dist/ (every environment)' },
+    { command: 'npm run synth -- --env prod', explain: 'render prod only: dist/prod/ and dist/argocd/*-langgraph-prod.yaml; dist/dev/, dist/staging/ and their Argo CD objects stay as they are' },
+    { command: 'npm run synth -- --env=dev,staging --quiet', explain: 'two environments, nothing printed on success' },
+    { command: 'npm run synth -- --config ../fleet/config --outdir /tmp/fleet --jobs 2 --json', explain: 'another config folder into another output folder, with two worker threads and a JSON summary' },
+    { command: 'npx cdk8s synth --no-check-upgrade --stdout', explain: 'the same through the cdk8s CLI (dist/ is written too), printing every rendered manifest' },
+  ],
+  exitCodes: [
+    '0  rendered',
+    '1  the validation gate refused the output, or an internal error (printed with its stack); the output folder is left untouched',
+    '2  bad usage (unknown flag, unknown environment), a config error, or an unusable config or output folder; nothing is written',
+  ],
+});
+
+/** Runs `npm run synth` with `argv`; returns the exit code. Writes to process.stdout/stderr. */
+export async function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  return runCommand(SYNTH_COMMAND, argv, async ({ values }) => {
+    const outdir = path.resolve(values.outdir);
+    const configDir = path.resolve(values.config);
+    try {
+      return await synth({ configDir, outdir, environments: values.env, jobs: values.jobs, quiet: values.quiet, json: values.json }, io);
+    } catch (e) {
+      // A refusal: the problem, then the promise kept (the corpus of bad configs checks both lines).
+      if (e instanceof ConfigError || e instanceof EnvironmentError) {
+        io.err(`synth refused: ${e.message}\n${outdir} was left untouched.\n`);
+        return 2;
+      }
+      if (e instanceof UsageError) throw e;
+      const problem = environmentProblem(e);
+      if (problem !== undefined) {
+        io.err(`synth refused: ${problem}\n${outdir} was left untouched.\n`);
+        return 2;
+      }
+      io.err(`synth failed: ${(e as Error).stack ?? e}\n${outdir} was left untouched.\n`);
+      return 1;
+    }
+  }, io);
+}
+
+interface SynthArgs {
+  readonly configDir: string;
+  readonly outdir: string;
+  /** Only these environments (`--env`); undefined = all. */
+  readonly environments?: readonly string[];
+  readonly jobs?: number;
+  readonly quiet: boolean;
+  readonly json: boolean;
+}
+
+async function synth(args: SynthArgs, io: CommandIo): Promise<number> {
+  const started = process.hrtime.bigint();
+  const { outdir } = args;
+  if (fs.existsSync(outdir) && !isFolder(outdir)) throw new EnvironmentError(`output folder ${outdir} is a file, not a folder (pass --outdir DIR)`);
+  const config = applyCapacityPlans(loadConfig(args.configDir));
+  const partial = args.environments !== undefined;
+  const selected = selectEnvironments(config.environments, args.environments, args.configDir);
+  const selectedNames = new Set(selected.map((e) => e.environment.name));
+
+  // Kept environments sharing an AppProject with a rendered one: their part of it comes from their folder.
+  const keptFootprints = new Map<string, Footprint>();
+  if (partial) {
+    for (const [environment, project] of environmentsSharingAProjectWith(selectedNames, config.environments)) {
+      const folder = path.join(outdir, environment);
+      const footprint = isFolder(folder) ? footprintOfFolder(folder) : undefined;
+      if (!footprint) {
+        const add = [...selectedNames, environment].join(',');
+        throw new UsageError(`environment "${environment}" shares the Argo CD project "${project}" with ${[...selectedNames].join(', ')}, and ${folder} holds no manifests to derive its part of the project from; render it too: --env ${add}`);
+      }
+      keptFootprints.set(environment, footprint);
+    }
+  }
+
+  const progress = progressWanted({ quiet: args.quiet, json: args.json, stream: process.stderr })
+    ? new ProgressReporter({ stream: process.stderr, environments: selected.map((e) => e.environment.name) })
+    : undefined;
+  let staging: string | undefined = outputStep(`create a staging folder beside ${outdir}`, () => beginStaging(outdir));
+  try {
+    const outcomes = await runFleet(selected, { stagingDir: staging, jobs: args.jobs, onProgress: progress && ((p) => progress.update(p)) })
+      .finally(() => progress?.finish());
+
+    // Argo CD's objects, once, from what the environments rendered (dist/argocd/), through the same gate.
+    const footprints = new Map(outcomes.flatMap((o) => (o.footprint ? [[o.environment, o.footprint] as const] : [])));
+    for (const [environment, footprint] of keptFootprints) footprints.set(environment, footprint);
+    const chartEnvironments = config.environments.filter((e) => selectedNames.has(e.environment.name) || keptFootprints.has(e.environment.name));
+    const rendered = renderArgoCdFromFootprints(chartEnvironments, footprints);
+    const owned = partial ? rendered.filter((o) => ownedBySelection(o, config.environments, selectedNames)) : rendered;
+    const argocd = placeInArgoCdFolder(owned);
+    const { runGate, formatViolation } = await import('../validation/gate');
+    const violations = [...outcomes.flatMap((o) => o.gate.violations), ...runGate(argocd, []).violations];
+    if (violations.length) {
+      io.err(`synth refused: ${violations.length} violation(s); ${outdir} was left untouched.\n`);
+      io.err(violations.map(formatViolation).join('\n') + '\n');
+      return 1;
+    }
+    const argocdFiles = toFiles(argocd);
+    const stagingDir = staging;
+    if (partial) {
+      // Everything else in the output folder is carried over unchanged (hard links): other
+      // environments, their Argo CD objects, and anything else that was there.
+      const replaced = new Set([...selectedNames, ...argocdFiles.map((f) => f.path)]);
+      outputStep(`read ${outdir}`, () => seedStaging(stagingDir, outdir, (rel) => replaced.has(rel)));
+    }
+    outputStep(`write into ${stagingDir}`, () => writeFilesInto(stagingDir, argocdFiles));
+    // Run by `cdk8s synth`: the files rendered in this run, copied where the cdk8s CLI looks for
+    // them (before the swap, so that a failure here still leaves the output folder untouched).
+    const scratch = process.env.CDK8S_OUTDIR;
+    const written = scratch
+      ? [...selected.flatMap((e) => listFiles(path.join(stagingDir, e.environment.name)).map((f) => `${e.environment.name}/${f.split(path.sep).join('/')}`)), ...argocdFiles.map((f) => f.path)].sort()
+      : [];
+    const cdk8sCopy = scratch ? outputStep(`write into ${scratch}`, () => writeCdk8sCliCopy(scratch, stagingDir, outdir, written)) : undefined;
+    outputStep(`replace ${outdir}`, () => commitStaging(stagingDir, outdir));
+    staging = undefined;
+
+    const summary: SynthSummary = {
+      outdir,
+      environments: outcomes.flatMap((o) => (o.summary ? [o.summary] : [])),
+      gate: { checkedObjects: outcomes.reduce((n, o) => n + o.gate.checkedObjects, 0), violations: 0 },
+      elapsedMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
+      ...(partial ? { keptEnvironments: config.environments.map((e) => e.environment.name).filter((n) => !selectedNames.has(n) && isFolder(path.join(outdir, n))) } : {}),
+    };
+    if (args.json) io.out(JSON.stringify(summary, null, 2) + '\n');
+    else if (!args.quiet) {
+      // The cdk8s CLI swallows the app's stdout; its stderr reaches the terminal.
+      const print = cdk8sCopy ? io.err : io.out;
+      print(formatSummary(summary));
+      if (cdk8sCopy) print(`  cdk8s: the manifests are in ${shown(outdir)}/ (${written.length} files written); the cdk8s CLI gets them as one YAML stream, ${shown(cdk8sCopy)} (what \`cdk8s synth --stdout\` prints)\n`);
+    }
+    return 0;
+  } finally {
+    if (staging) discardStaging(staging);
+  }
+}
+
+/** The environments `--env` names, in config order; refuses an unknown name (with the known ones and a guess). */
+function selectEnvironments(all: readonly ResolvedEnvironment[], requested: readonly string[] | undefined, configDir: string): ResolvedEnvironment[] {
+  if (!requested) return [...all];
+  const known = all.map((e) => e.environment.name);
+  for (const name of requested) {
+    if (known.includes(name)) continue;
+    const guess = didYouMean(name, known);
+    throw new UsageError(`unknown environment "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; the environments in ${path.join(shown(configDir), 'environments')}/ are: ${known.join(', ')}`);
+  }
+  return all.filter((e) => requested.includes(e.environment.name));
+}
+
+function ownedBySelection(object: Parameters<typeof environmentsOfArgoCdObject>[0], environments: readonly ResolvedEnvironment[], selected: ReadonlySet<string>): boolean {
+  const owners = environmentsOfArgoCdObject(object, environments);
+  if (!owners.length) throw new Error(`cannot tell which environment Argo CD's ${object.kind} "${object.metadata.name}" belongs to, so --env cannot render it alone; render every environment`);
+  return owners.some((o) => selected.has(o));
+}
+
+/** Runs a step on the output folder; a file system error there is a problem with the surroundings (one line, exit 2). */
+function outputStep<T>(what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err?.code === 'string' && typeof err.syscall === 'string') throw new EnvironmentError(`cannot ${what}: ${err.message}`);
+    throw e;
+  }
+}
+
+/**
+ * For `cdk8s synth`: the cdk8s CLI lists the `.yaml` files of the folder it passes in
+ * CDK8S_OUTDIR, and with `--stdout` prints them (then deletes the folder). The manifests
+ * themselves are in the output folder, written atomically above; the CLI's folder gets one file
+ * holding every file rendered in this run as one YAML stream (one stream, because the CLI pipes
+ * its files to stdout concurrently: several files could interleave), each document headed by the
+ * file it comes from in `outdir`. `files` are read from `from` (the staging folder). Returns the
+ * file written.
+ */
+export function writeCdk8sCliCopy(scratch: string, from: string, outdir: string, files: readonly string[]): string {
+  fs.mkdirSync(scratch, { recursive: true });
+  const target = path.join(scratch, 'manifests.yaml');
+  const parts = files.map((rel) => {
+    const content = fs.readFileSync(path.join(from, rel), 'utf8');
+    return `---\n# Source: ${shown(outdir)}/${rel}\n${content.endsWith('\n') ? content : `${content}\n`}`;
+  });
+  fs.writeFileSync(target, parts.join(''));
+  return target;
+}
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+function shown(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+if (require.main === module) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
