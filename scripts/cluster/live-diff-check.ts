@@ -24,6 +24,7 @@ import { parseDocument } from 'yaml';
 import { IndexedObject, loadDistDirectory, ManifestIndex, objectsOfEnvironment } from '../../src/tools/manifest-index';
 import { kubectlRunner, liveDiff, LiveDiffResult } from '../../src/tools/live-diff';
 import { diffManifests, formatPath, ManifestDiff } from '../../src/tools/semantic-diff';
+import { CommandIo, defineCommand, processIo, runCommand } from '../../src/cli/command';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const ORPHAN = 'live-diff-orphan';
@@ -89,12 +90,35 @@ function capture(env: string, dir: string, objects: readonly IndexedObject[], co
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [env, renderedDir, kubeconfig, context, fieldManager, work] = argv;
-  if (!work) {
-    console.error('usage: npx tsx scripts/cluster/live-diff-check.ts <env> <rendered-env-dir> <kubeconfig> <context> <field-manager> <work-dir>');
-    return 2;
-  }
+export const LIVE_DIFF_CHECK_COMMAND = defineCommand({
+  name: 'live-diff-check',
+  run: 'npx tsx scripts/cluster/live-diff-check.ts',
+  summary: 'Prove `npm run diff -- --live` against the test cluster of scripts/cluster/run.sh: no noise on the applied render, then exactly an older render\'s changes plus a pruned ConfigMap.',
+  positionals: [
+    { name: 'ENV', help: 'the environment', required: true },
+    { name: 'RENDERED_ENV_DIR', help: 'its rendered folder, as applied (dist/<env>)', required: true },
+    { name: 'KUBECONFIG', help: 'kubeconfig of the test cluster', required: true },
+    { name: 'CONTEXT', help: 'its context', required: true },
+    { name: 'FIELD_MANAGER', help: 'the field manager the render was applied as', required: true },
+    { name: 'WORK_DIR', help: 'folder for the older render and the reports (created if needed)', required: true },
+  ],
+  flags: {},
+  examples: [{ command: 'npx tsx scripts/cluster/live-diff-check.ts dev dist/dev /tmp/kubeconfig ci langgraph-platform-ci /tmp/live-diff', explain: 'what scripts/cluster/run.sh runs' }],
+  exitCodes: ['0  no noise, and exactly the expected changes', '1  a problem (each printed), or an error', '2  bad arguments'],
+});
+
+export function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  return runCommand(LIVE_DIFF_CHECK_COMMAND, argv, async ({ positionals }) => {
+    try {
+      return await check(positionals);
+    } catch (e) {
+      io.err(`[cluster] live diff: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }, io);
+}
+
+async function check([env, renderedDir, kubeconfig, context, fieldManager, work]: readonly string[]): Promise<number> {
   process.env.KUBECONFIG = kubeconfig;
   fs.mkdirSync(work, { recursive: true });
   const failures: string[] = [];
@@ -159,12 +183,4 @@ async function main(argv: string[]): Promise<number> {
   return failures.length ? 1 : 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: Error) => {
-      console.error(`[cluster] live diff: ${e.message}`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) void main(process.argv.slice(2)).then((code) => process.exit(code));

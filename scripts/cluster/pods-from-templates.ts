@@ -4,10 +4,11 @@
  * built-in workloads only, never at a custom resource's (a Rollout's, an AnalysisTemplate's
  * job), and enforce mode judges Pods alone.
  *
- * Usage: npx tsx scripts/cluster/pods-from-templates.ts <manifest-dir> > pods.yaml
+ * Usage: npx tsx scripts/cluster/pods-from-templates.ts MANIFEST_DIR > pods.yaml (`--help` for the details).
  * Writes the Pods as a stream of JSON documents separated by `---` on stdout; on stderr, one line per template that has no
  * pod of its own (a Rollout with `workloadRef` reuses its Deployment's, which is checked).
  */
+import { CommandIo, defineCommand, environmentProblem, processIo, runCommandSync } from '../../src/cli/command';
 import { describeObject, isObject, KubernetesObject, readManifests } from '../ci/manifest-files';
 
 /** A pod template found in an object, with where it came from. */
@@ -133,23 +134,34 @@ function withVolumes(spec: Record<string, unknown>, added: Record<string, unknow
   return { ...spec, volumes: [...own, ...added] };
 }
 
-if (require.main === module) {
-  const [dir] = process.argv.slice(2);
-  if (!dir) {
-    console.error('usage: npx tsx scripts/cluster/pods-from-templates.ts <manifest-dir>');
-    process.exit(2);
-  }
-  try {
+export const PODS_FROM_TEMPLATES_COMMAND = defineCommand({
+  name: 'pods-from-templates',
+  run: 'npx tsx scripts/cluster/pods-from-templates.ts',
+  summary: 'Write a Pod for every pod template in a folder of rendered manifests to stdout (JSON documents separated by `---`), so Pod Security admission judges it; on stderr, one line per template that has no pod of its own.',
+  positionals: [{ name: 'MANIFEST_DIR', help: 'rendered manifests, read recursively (e.g. dist/prod)', required: true }],
+  flags: {},
+  examples: [{ command: 'npx tsx scripts/cluster/pods-from-templates.ts dist/prod > pods.yaml', explain: 'then: kubectl apply --dry-run=server -f pods.yaml' }],
+  exitCodes: ['0  written', '1  a template that cannot be made a Pod, or an internal error', '2  bad arguments, or a folder that cannot be read'],
+});
+
+export function main(argv: readonly string[], io: CommandIo = processIo): number {
+  return runCommandSync(PODS_FROM_TEMPLATES_COMMAND, argv, ({ positionals }) => {
     const pods: string[] = [];
-    for (const { object } of readManifests(dir)) {
-      const { found, skipped } = findPodTemplates(object);
-      if (skipped) console.error(`skipped ${describeObject(object)}: ${skipped.reason}`);
-      found.forEach((template, i) => pods.push(JSON.stringify(podFromTemplate(template, found.length > 1 ? i + 1 : 0))));
+    try {
+      for (const { object } of readManifests(positionals[0])) {
+        const { found, skipped } = findPodTemplates(object);
+        if (skipped) io.err(`skipped ${describeObject(object)}: ${skipped.reason}\n`);
+        found.forEach((template, i) => pods.push(JSON.stringify(podFromTemplate(template, found.length > 1 ? i + 1 : 0))));
+      }
+    } catch (error) {
+      if (environmentProblem(error) !== undefined) throw error;
+      io.err(`pods-from-templates: ${(error as Error).message}\n`);
+      return 1;
     }
     // One JSON document per Pod: JSON leaves kubectl's YAML 1.1 reader no scalar to reinterpret.
-    process.stdout.write(pods.map((doc) => `---\n${doc}\n`).join(''));
-  } catch (error) {
-    console.error(`pods-from-templates: ${(error as Error).message}`);
-    process.exit(1);
-  }
+    io.out(pods.map((doc) => `---\n${doc}\n`).join(''));
+    return 0;
+  }, io);
 }
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -15,7 +15,7 @@
  * A command is expected allowed exactly when the group's derived Role covers its requests (so
  * on-call may `promote`: RBAC cannot tell it from abort; the runbook keeps it for owners).
  *
- * Usage: npx tsx scripts/cluster/rbac-check.ts <env> <dist-env-dir> <kubeconfig> <pods.jsonl>
+ * Usage: npx tsx scripts/cluster/rbac-check.ts ENV DIST_ENV_DIR KUBECONFIG PODS (`--help` for the details).
  * Exit 1 on any mismatch; prints a table per environment.
  */
 import { spawnSync } from 'child_process';
@@ -25,12 +25,24 @@ import * as path from 'path';
 import { readManifests, KubernetesObject } from '../ci/manifest-files';
 import { ApiRequest, Responder, RUNBOOK_COMMANDS, RunbookCommand } from '../../src/constructs/runbook-commands';
 import { derivedRules } from '../../src/constructs/people-rbac';
+import { commandLineOrExit, defineCommand } from '../../src/cli/command';
 
-const [envName, distDir, kubeconfig, podsFile] = process.argv.slice(2);
-if (!envName || !distDir || !kubeconfig || !podsFile) {
-  console.error('usage: rbac-check.ts <env> <dist-env-dir> <kubeconfig> <pods.jsonl>');
-  process.exit(2);
-}
+export const RBAC_CHECK_COMMAND = defineCommand({
+  name: 'rbac-check',
+  run: 'npx tsx scripts/cluster/rbac-check.ts',
+  summary: 'Prove the people RBAC of one environment in a cluster: impersonating the owner and on-call groups, every runbook command is allowed exactly when their derived Role covers it; print a table.',
+  positionals: [
+    { name: 'ENV', help: 'the environment (named in the table)', required: true },
+    { name: 'DIST_ENV_DIR', help: 'its rendered folder (dist/<env>)', required: true },
+    { name: 'KUBECONFIG', help: 'kubeconfig of the test cluster', required: true },
+    { name: 'PODS', help: 'the Pods made from the templates (pods-from-templates.ts output)', required: true },
+  ],
+  flags: {},
+  examples: [{ command: 'npx tsx scripts/cluster/rbac-check.ts prod dist/prod /tmp/kubeconfig /tmp/pods.yaml', explain: 'what scripts/cluster/run.sh runs' }],
+  exitCodes: ['0  every check as expected', '1  a mismatch, or an error', '2  bad arguments'],
+});
+
+const [envName, distDir, kubeconfig, podsFile] = commandLineOrExit(RBAC_CHECK_COMMAND, process.argv.slice(2)).positionals;
 const CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'lgp-rbac-kubectl-'));
 const COMMAND_TIMEOUT_MS = 30_000;
 const WATCH_MS = 8_000;

@@ -18,6 +18,7 @@ import { finalLabels, podMonitorRelabelConfigs, podTargets, relabel, type Labels
 import { loadRendered, resolveAnalysis, type K8sObject, type RenderedWorkflow } from './rendered';
 import { rescaleExpr, rescaleRuleGroups, type Change, type RescaleOptions, type RuleGroup } from './time-rescale';
 import { metricNames, parseDuration, tokenize } from './promql-scan';
+import { CommandIo, UsageError, defineCommand, environmentProblem, flag, processIo, runCommandSync, wholeNumber } from '../../src/cli/command';
 
 const SCRAPE_INTERVAL = '1s';
 const SCRAPE_INTERVAL_MS = 1000;
@@ -25,13 +26,6 @@ const ISTIO_PROXY_PORT = { name: 'http-envoy-prom', containerPort: 15090, protoc
 
 /** Literal env vars of the rendered API container that the loopback server must not get. */
 const SERVER_ENV_DENY = /^(PORT|HOST|DATABASE_URI|POSTGRES_URI|REDIS_URI|LANGSMITH_.*|LANGCHAIN_.*|LANGGRAPH_CLOUD_LICENSE_KEY|LANGGRAPH_AUTH_TYPE|.*_API_KEY|N_WORKERS|MOUNT_PREFIX)$/;
-
-function arg(argv: string[], name: string, fallback?: string): string {
-  const i = argv.indexOf(name);
-  if (i >= 0 && argv[i + 1] !== undefined) return argv[i + 1];
-  if (fallback !== undefined) return fallback;
-  throw new Error(`missing ${name}`);
-}
 
 function matchesSelector(labels: Record<string, string>, selector: { matchLabels?: Record<string, string> }): boolean {
   return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
@@ -99,13 +93,44 @@ function syntheticPod(w: RenderedWorkflow, role: Role, hash: string, ip: string)
   return { pod, meshed, notes };
 }
 
-function main(): void {
-  const argv = process.argv.slice(2);
-  const objectsDir = path.resolve(arg(argv, '--objects'));
-  const out = path.resolve(arg(argv, '--out'));
-  const ports: Record<Role, number> = { stable: Number(arg(argv, '--stable-port')), canary: Number(arg(argv, '--canary-port')) };
-  const divisor = Number(arg(argv, '--divisor', '6'));
-  if (!(divisor >= 1)) throw new Error(`--divisor ${divisor}: use a number >= 1`);
+export const PREPARE_COMMAND = defineCommand({
+  name: 'prepare',
+  run: 'npx tsx scripts/signals/prepare.ts',
+  summary: 'Turn the rendered objects of one workflow into what the live signals test runs (scripts/signals/test-signals.sh): prometheus.yml, the rescaled rules, plan.json and the server environment.',
+  flags: {
+    objects: flag.value({ value: 'DIR', help: 'the rendered objects of one workflow (e.g. dist/prod/support-agent)', required: true }),
+    out: flag.value({ value: 'DIR', help: 'folder to write into', required: true }),
+    'stable-port': flag.value({ value: 'PORT', help: 'loopback port of the stable server', parse: wholeNumber(1), required: true }),
+    'canary-port': flag.value({ value: 'PORT', help: 'loopback port of the canary server', parse: wholeNumber(1), required: true }),
+    divisor: flag.value({ value: 'N', help: 'divide every time constant by N', parse: atLeastOne, default: 6 }),
+  },
+  examples: [{ command: 'npx tsx scripts/signals/prepare.ts --objects dist/prod/support-agent --out /tmp/signals --stable-port 8001 --canary-port 8002', explain: 'what test-signals.sh runs' }],
+  exitCodes: ['0  written', '1  the objects are not what the test emulates (named in the message), or an internal error', '2  bad arguments, or a folder that cannot be read or written'],
+});
+
+function atLeastOne(raw: string, name: string): number {
+  const n = Number(raw);
+  if (!(n >= 1)) throw new UsageError(`${name} ${raw}: use a number >= 1`);
+  return n;
+}
+
+export function main(argv: readonly string[], io: CommandIo = processIo): number {
+  return runCommandSync(PREPARE_COMMAND, argv, ({ values }) => {
+    try {
+      prepare({ objects: values.objects, out: values.out, ports: { stable: values['stable-port'], canary: values['canary-port'] }, divisor: values.divisor });
+    } catch (e) {
+      if (environmentProblem(e) !== undefined) throw e;
+      io.err(`prepare: ${(e as Error).message}\n`);
+      return 1;
+    }
+    return 0;
+  }, io);
+}
+
+function prepare(options: { readonly objects: string; readonly out: string; readonly ports: Record<Role, number>; readonly divisor: number }): void {
+  const objectsDir = path.resolve(options.objects);
+  const out = path.resolve(options.out);
+  const { ports, divisor } = options;
   const opts: RescaleOptions = { divisor, minRangeMs: 4 * SCRAPE_INTERVAL_MS };
   const changes: Change[] = [];
   const w = loadRendered(objectsDir);
@@ -309,9 +334,4 @@ function main(): void {
   log(`  full list: ${path.join(out, 'changes.tsv')}`);
 }
 
-try {
-  main();
-} catch (e) {
-  process.stderr.write(`prepare: ${(e as Error).message}\n`);
-  process.exit(1);
-}
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

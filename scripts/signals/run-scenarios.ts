@@ -17,6 +17,7 @@ import { evaluateResult, promValue, type ArgoResult, type Phase } from './argo-e
 import type { MetricKind, Plan, PlanMetric, Role } from './plan';
 import { metricNames, selectors, withoutMatchers } from './promql-scan';
 import { loadCatalog, SIGNALS_FIXTURES } from '../../test/signals/catalog';
+import { CommandIo, defineCommand, flag, processIo, runCommand } from '../../src/cli/command';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -527,16 +528,37 @@ async function checkRules(prom: Prom, plan: Plan, since: number): Promise<void> 
 
 // ---------------------------------------------------------------------------------------------
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const get = (n: string) => {
-    const i = argv.indexOf(n);
-    if (i < 0 || argv[i + 1] === undefined) throw new Error(`missing ${n}`);
-    return argv[i + 1];
-  };
-  const plan = JSON.parse(fs.readFileSync(get('--plan'), 'utf8')) as Plan;
-  const prom = new Prom(loopback(get('--prometheus')));
-  const bases: Record<Role, string> = { stable: loopback(get('--stable')), canary: loopback(get('--canary')) };
+export const RUN_SCENARIOS_COMMAND = defineCommand({
+  name: 'run-scenarios',
+  run: 'npx tsx scripts/signals/run-scenarios.ts',
+  summary: 'Run the scenarios of the live signals test against two loopback LangGraph servers and a loopback Prometheus, and print a table of every expectation (scripts/signals/test-signals.sh).',
+  details: ['SIGNALS_RUNS and SIGNALS_API_REQUESTS (10..100, default 20) set the traffic of each phase.'],
+  flags: {
+    plan: flag.value({ value: 'FILE', help: 'plan.json written by prepare.ts', required: true }),
+    prometheus: flag.value({ value: 'URL', help: 'the Prometheus (loopback only)', required: true }),
+    stable: flag.value({ value: 'URL', help: 'the stable server (loopback only)', required: true }),
+    canary: flag.value({ value: 'URL', help: 'the canary server (loopback only)', required: true }),
+  },
+  examples: [{ command: 'npx tsx scripts/signals/run-scenarios.ts --plan /tmp/signals/plan.json --prometheus http://127.0.0.1:9090 --stable http://127.0.0.1:8001 --canary http://127.0.0.1:8002', explain: 'what test-signals.sh runs' }],
+  exitCodes: ['0  every expectation held', '1  an expectation failed, or an error (printed with the table so far)', '2  bad arguments'],
+});
+
+export function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  return runCommand(RUN_SCENARIOS_COMMAND, argv, async ({ values }) => {
+    try {
+      return await runScenarios(values);
+    } catch (e) {
+      io.err(`run-scenarios: ${(e as Error).stack ?? e}\n`);
+      printTable();
+      return 1;
+    }
+  }, io);
+}
+
+async function runScenarios(args: { readonly plan: string; readonly prometheus: string; readonly stable: string; readonly canary: string }): Promise<number> {
+  const plan = JSON.parse(fs.readFileSync(args.plan, 'utf8')) as Plan;
+  const prom = new Prom(loopback(args.prometheus));
+  const bases: Record<Role, string> = { stable: loopback(args.stable), canary: loopback(args.canary) };
   const runs = Number(process.env.SIGNALS_RUNS ?? 20);
   const api = Number(process.env.SIGNALS_API_REQUESTS ?? 20);
   if (!(runs >= 10 && runs <= 100 && api >= 10 && api <= 100)) throw new Error('SIGNALS_RUNS and SIGNALS_API_REQUESTS: use 10..100');
@@ -672,11 +694,4 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    process.stderr.write(`run-scenarios: ${(e as Error).stack ?? e}\n`);
-    printTable();
-    process.exit(1);
-  },
-);
+if (require.main === module) void main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -37,7 +37,9 @@ export interface ValueFlag<T, HasDefault extends boolean = boolean> extends Flag
   readonly default?: T;
   /** How the help shows the default (default: the default itself). */
   readonly defaultText?: string;
-  /** Type-level only: whether `default` is set. */
+  /** The command cannot run without it: parsing refuses its absence. @default false */
+  readonly required?: boolean;
+  /** Type-level only: whether the value is always there (`default` set, or `required`). */
   readonly hasDefault?: HasDefault;
 }
 
@@ -60,6 +62,8 @@ interface ValueOptions<T> extends FlagOptions {
   /** Converts and checks the text; throw {@link UsageError} to refuse it. @default the text as is */
   readonly parse?: (raw: string, flag: string) => T;
   readonly defaultText?: string;
+  /** Refuse a command line without it (the help says "required"). @default false */
+  readonly required?: boolean;
 }
 
 const asIs = (raw: string) => raw;
@@ -77,6 +81,7 @@ export const flag = {
 };
 
 function valueFlag<T = string>(options: ValueOptions<T> & { readonly default: T }): ValueFlag<NoInfer<T>, true>;
+function valueFlag<T = string>(options: ValueOptions<T> & { readonly required: true }): ValueFlag<NoInfer<T>, true>;
 function valueFlag<T = string>(options: ValueOptions<T>): ValueFlag<NoInfer<T>, false>;
 function valueFlag<T>(options: ValueOptions<T> & { readonly default?: T }): ValueFlag<T> {
   return { kind: 'value', ...options, parse: options.parse ?? (asIs as unknown as (raw: string) => T) };
@@ -190,6 +195,7 @@ export function parseCommandLine<F extends Record<string, Flag>>(spec: CommandSp
   for (const [name, f] of Object.entries(spec.flags)) {
     if (f.kind === 'boolean') values[name] ??= false;
     else if (f.kind === 'value' && !(name in values) && f.default !== undefined) values[name] = f.default;
+    else if (f.kind === 'value' && !(name in values) && f.required) throw new UsageError(`--${name} ${f.value} is required: ${f.help}`);
   }
   const declared = spec.positionals ?? [];
   if (positionals.length > declared.length) {
@@ -214,6 +220,7 @@ export function formatHelp(spec: CommandSpec<Record<string, Flag>>): string {
     const left = f.kind === 'boolean' ? `${short}--${name}` : `${short}--${name} ${f.value}${f.kind === 'list' ? '...' : ''}`;
     let help = f.help;
     if (f.kind === 'value' && (f.defaultText !== undefined || f.default !== undefined)) help += ` (default: ${f.defaultText ?? String(f.default)})`;
+    if (f.kind === 'value' && f.required) help += ' (required)';
     rows.push([left, help]);
   }
   rows.push(['-h, --help', 'print this help and exit']);
@@ -298,6 +305,16 @@ export function runCommandSync<F extends Record<string, Flag>>(
   } catch (e) {
     return failure(spec, e, io);
   }
+}
+
+/**
+ * For a script whose body is its module's top level: the parsed arguments; after the help (exit 0)
+ * or a usage error (exit 2), printed as every command prints them, the process exits instead.
+ */
+export function commandLineOrExit<F extends Record<string, Flag>>(spec: CommandSpec<F>, argv: readonly string[], io: CommandIo = processIo): ParsedArgs<F> {
+  const parsed = begin(spec, argv, io);
+  if (typeof parsed === 'number') process.exit(parsed);
+  return parsed;
 }
 
 /** The parsed arguments, or the exit code when there is nothing more to do (help printed, or a usage error). */

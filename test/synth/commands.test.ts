@@ -16,6 +16,12 @@ import * as readmeGraph from '../../scripts/readme-graph';
 import * as configSchema from '../../scripts/config-schema';
 import * as kubeconformSchemas from '../../scripts/kubeconform-schemas';
 import * as importCrds from '../../scripts/import-crds';
+import * as extractRules from '../../scripts/ci/extract-rules';
+import * as namespacesOf from '../../scripts/cluster/namespaces-of';
+import * as podsFromTemplates from '../../scripts/cluster/pods-from-templates';
+import * as liveDiffCheck from '../../scripts/cluster/live-diff-check';
+import * as prepareSignals from '../../scripts/signals/prepare';
+import * as runScenarios from '../../scripts/signals/run-scenarios';
 import { capture } from './cli-harness';
 
 interface Command {
@@ -34,6 +40,12 @@ const COMMANDS: Record<string, Command> = {
   'config-schema': { spec: configSchema.CONFIG_SCHEMA_COMMAND, main: configSchema.main },
   'kubeconform-schemas': { spec: kubeconformSchemas.KUBECONFORM_SCHEMAS_COMMAND, main: kubeconformSchemas.main },
   'import-crds': { spec: importCrds.IMPORT_CRDS_COMMAND, main: importCrds.main },
+  'extract-rules': { spec: extractRules.EXTRACT_RULES_COMMAND, main: extractRules.main },
+  'namespaces-of': { spec: namespacesOf.NAMESPACES_OF_COMMAND, main: namespacesOf.main },
+  'pods-from-templates': { spec: podsFromTemplates.PODS_FROM_TEMPLATES_COMMAND, main: podsFromTemplates.main },
+  'live-diff-check': { spec: liveDiffCheck.LIVE_DIFF_CHECK_COMMAND, main: liveDiffCheck.main },
+  'signals prepare': { spec: prepareSignals.PREPARE_COMMAND, main: prepareSignals.main },
+  'signals run-scenarios': { spec: runScenarios.RUN_SCENARIOS_COMMAND, main: runScenarios.main },
 };
 
 describe.each(Object.entries(COMMANDS))('%s', (_name, { spec, main }) => {
@@ -106,6 +118,22 @@ describe('the parser', () => {
     [[], 'OUT is required: where'],
   ])('%j is refused: %s', (argv, message) => {
     expect(() => parse(argv)).toThrow(new UsageError(message));
+  });
+
+  test('a required flag: refused when absent, its value typed as always there, marked in the help', () => {
+    const withRequired = defineCommand({
+      name: 'demo',
+      run: 'demo',
+      summary: 'A demo.',
+      flags: { plan: flag.value({ value: 'FILE', help: 'the plan', required: true }) },
+      examples: [{ command: 'demo --plan p.json', explain: 'demo' }],
+      exitCodes: ['0  ok'],
+    });
+    expect(() => parseCommandLine(withRequired, [])).toThrow(new UsageError('--plan FILE is required: the plan'));
+    const parsed = parseCommandLine(withRequired, ['--plan', 'p.json']);
+    const plan: string = parsed.help ? '' : parsed.values.plan;
+    expect(plan).toBe('p.json');
+    expect(formatHelp(withRequired)).toContain('--plan FILE  the plan (required)');
   });
 
   test('did-you-mean only for close names', () => {
