@@ -1,4 +1,4 @@
-import { capacitySchema } from '../../src/config/features/capacity';
+import { capacitySchema } from '../../../src/config/features/capacity';
 
 const messages = (input: unknown) => {
   const r = capacitySchema.safeParse(input);
