@@ -9,9 +9,6 @@ import { RenderedObject } from './manifest';
 import { byPath, planFiles, serializeFile } from './planned-file';
 import { OutputFile } from './write';
 import { GateResult, runGate } from '../validation/gate';
-import { applyWaiverAnnotations } from '../validation/waivers';
-import { applySyncWaves } from '../gitops/sync-waves';
-import { applyKeepOnDelete } from '../gitops/keep-on-delete';
 import { argoCdRenderedObjects } from '../gitops/argocd-objects';
 
 export interface SynthResult {
@@ -63,8 +60,8 @@ export function synthesizeEnvironment(resolved: ResolvedEnvironment, progress?: 
  * serializes and writes file by file (see `planFiles`), so it never holds every file at once.
  */
 export function checkedEnvironment(resolved: ResolvedEnvironment, progress?: SynthProgress): Omit<EnvironmentSynth, 'files'> {
-  // Waiver reasons and each scanner's skip annotation, from the one waivers list (before the gate checks them).
-  const objects = applyKeepOnDelete(applySyncWaves(applyWaiverAnnotations(renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total))), [resolved])));
+  // Waiver annotations, sync waves and keep-on-delete are aspects of each chart (src/synth/platform-aspects.ts).
+  const objects = renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total)));
   progress?.('gate', 0, objects.length);
   const gate = runGate(objects, [resolved]);
   return { objects, gate };
