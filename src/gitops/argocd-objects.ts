@@ -7,7 +7,6 @@ import { App } from 'cdk8s';
 import { ResolvedEnvironment } from '../config/resolved';
 import { ArgoCdChart } from '../charts/argocd-chart';
 import { KubeObject, RenderedObject } from '../synth/manifest';
-import { synthChart } from '../synth/render';
 import { Footprint, footprintOf } from './footprint';
 import { ARGOCD_FOLDER, gitopsTargetOf } from './settings';
 
@@ -26,7 +25,7 @@ export function renderArgoCd(environments: readonly ResolvedEnvironment[], objec
 export function renderArgoCdFromFootprints(environments: readonly ResolvedEnvironment[], footprints: ReadonlyMap<string, Footprint>): KubeObject[] {
   const app = new App({ outdir: 'unused' });
   const chart = new ArgoCdChart(app, ARGOCD_FOLDER, { environments, footprints });
-  return synthChart(chart);
+  return chart.toJson() as KubeObject[]; // resolves and validates the chart's App, as synthChart does
 }
 
 /** Objects placed in `dist/argocd/<kind>-<name>.yaml` (environment and folder `argocd`). */

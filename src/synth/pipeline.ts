@@ -9,7 +9,9 @@ import { RenderedObject } from './manifest';
 import { byPath, planFiles, serializeFile } from './planned-file';
 import { OutputFile } from './write';
 import { GateResult, runGate } from '../validation/gate';
-import { argoCdRenderedObjects } from '../gitops/argocd-objects';
+import { footprintsByEnvironment, placeInArgoCdFolder, renderArgoCdFromFootprints } from '../gitops/argocd-objects';
+import { Footprint } from '../gitops/footprint';
+import { KubeObject } from './manifest';
 
 export interface SynthResult {
   readonly config: PlatformConfig;
@@ -27,9 +29,7 @@ export function synthesize(configDir: string, options: SynthOptions = {}): Synth
   const config = loadConfig(configDir);
   const selected = config.environments.filter((e) => !options.environments || options.environments.includes(e.environment.name));
   const parts = selected.map((e) => synthesizeEnvironment(e));
-  // Argo CD's objects (dist/argocd/), once, from what every environment rendered, through the same gate.
-  const argocd = argoCdRenderedObjects(selected, parts.flatMap((p) => p.objects));
-  parts.push({ objects: argocd, gate: runGate(argocd, []), files: toFiles(argocd) });
+  parts.push(argoCdStage(selected, footprintsByEnvironment(selected, parts.flatMap((p) => p.objects))));
   const objects = parts.flatMap((p) => p.objects);
   const gate: GateResult = {
     violations: parts.flatMap((p) => p.gate.violations),
@@ -65,6 +65,16 @@ export function checkedEnvironment(resolved: ResolvedEnvironment, progress?: Syn
   progress?.('gate', 0, objects.length);
   const gate = runGate(objects, [resolved]);
   return { objects, gate };
+}
+
+/**
+ * The final stage, shared by `synthesize` and the CLI: Argo CD's objects (dist/argocd/), once,
+ * from each environment's footprint (what it rendered: namespaces and kinds), through the same
+ * gate, as files. `keep` selects the objects a partial render owns.
+ */
+export function argoCdStage(environments: readonly ResolvedEnvironment[], footprints: ReadonlyMap<string, Footprint>, keep: (o: KubeObject) => boolean = () => true): EnvironmentSynth {
+  const objects = placeInArgoCdFolder(renderArgoCdFromFootprints(environments, footprints).filter(keep));
+  return { objects, gate: runGate(objects, []), files: toFiles(objects) };
 }
 
 export function toFiles(objects: readonly RenderedObject[], onSerialized?: (done: number, total: number) => void): OutputFile[] {
