@@ -69,6 +69,7 @@ export class WorkflowChart extends Chart {
       metadata,
       identity: api,
       image: wf.image.reference,
+      allowImageTags: env.images.allowTags,
       serviceAccount: identity.serviceAccount,
       configMap: config.configMap,
       requests: s.resources.requests,

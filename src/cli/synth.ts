@@ -19,14 +19,10 @@ import { ResolvedEnvironment } from '../config/resolved';
 import { SynthSummary, formatSummary } from '../synth/summary';
 import { runFleet } from '../synth/fleet/run-fleet';
 import { beginStaging, commitStaging, discardStaging, seedStaging, writeFilesInto } from '../synth/fleet/staged-output';
-import {
-  environmentsOfArgoCdObject,
-  environmentsSharingAProjectWith,
-  placeInArgoCdFolder,
-  renderArgoCdFromFootprints,
-} from '../gitops/argocd-objects';
+import { environmentsOfArgoCdObject, environmentsSharingAProjectWith } from '../gitops/argocd-objects';
 import { Footprint } from '../gitops/footprint';
-import { toFiles } from '../synth/pipeline';
+import { argoCdStage } from '../synth/pipeline';
+import { formatViolation } from '../validation/gate';
 import { ProgressReporter, progressWanted } from '../synth/progress';
 import { listFiles } from '../synth/compare-trees';
 import { footprintOfFolder, isFolder } from '../synth/previous-output';
@@ -137,17 +133,14 @@ async function synth(args: SynthArgs, io: CommandIo): Promise<number> {
     const footprints = new Map(outcomes.flatMap((o) => (o.footprint ? [[o.environment, o.footprint] as const] : [])));
     for (const [environment, footprint] of keptFootprints) footprints.set(environment, footprint);
     const chartEnvironments = config.environments.filter((e) => selectedNames.has(e.environment.name) || keptFootprints.has(e.environment.name));
-    const rendered = renderArgoCdFromFootprints(chartEnvironments, footprints);
-    const owned = partial ? rendered.filter((o) => ownedBySelection(o, config.environments, selectedNames)) : rendered;
-    const argocd = placeInArgoCdFolder(owned);
-    const { runGate, formatViolation } = await import('../validation/gate');
-    const violations = [...outcomes.flatMap((o) => o.gate.violations), ...runGate(argocd, []).violations];
+    const argocd = argoCdStage(chartEnvironments, footprints, partial ? (o) => ownedBySelection(o, config.environments, selectedNames) : undefined);
+    const violations = [...outcomes.flatMap((o) => o.gate.violations), ...argocd.gate.violations];
     if (violations.length) {
       io.err(`synth refused: ${violations.length} violation(s); ${outdir} was left untouched.\n`);
       io.err(violations.map(formatViolation).join('\n') + '\n');
       return 1;
     }
-    const argocdFiles = toFiles(argocd);
+    const argocdFiles = argocd.files;
     const stagingDir = staging;
     if (partial) {
       // Everything else in the output folder is carried over unchanged (hard links): other

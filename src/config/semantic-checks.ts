@@ -16,8 +16,9 @@ import { SemanticIssue } from './semantic-issue';
 
 /** Env vars the platform sets from the Secret; a literal value for them would leak or shadow it. */
 export const RESERVED_ENV = ['DATABASE_URI', 'POSTGRES_URI', 'REDIS_URI', 'LANGSMITH_API_KEY', 'LANGGRAPH_CLOUD_LICENSE_KEY', 'N_JOBS_PER_WORKER'];
-/** Names that suggest a credential; such values belong in the Secret, referenced by key. */
-export const SECRET_LIKE_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+/** Names that suggest a credential (one test with the gate and the constructs). */
+import { SECRET_LIKE_ENV, literalCredential } from '../constructs/validations/secrets';
+export { SECRET_LIKE_ENV };
 
 export function checkEnvironment(env: Environment): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
@@ -107,6 +108,7 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
   for (const name of Object.keys(s.env)) {
     if (RESERVED_ENV.includes(name)) add(['env', name], name, `${name} is set by the platform from the Secret or the worker config; remove it from env`);
     else if (SECRET_LIKE_ENV.test(name)) add(['env', name], name, `looks like a credential; put it in the Secret and reference it with secret.keys.extra.${name}`);
+    else if (literalCredential(name, s.env[name]) === 'uri-password') add(['env', name], '<redacted>', `carries a password inside its URI; put the URI in the Secret and reference it with secret.keys.extra.${name}`);
   }
 
   const d = s.delivery;

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+import { replicaBoundsErrors } from './validations/replicas';
 
 export interface ScaleTarget {
   readonly apiVersion: string;
@@ -49,8 +50,7 @@ export class Autoscaler extends Construct {
   constructor(scope: Construct, id: string, props: AutoscalerProps) {
     super(scope, id);
     this.name = props.name;
-    if (props.minReplicas < 1) throw new Error(`HPA ${props.name}: minReplicas ${props.minReplicas} would scale to zero and lose in-flight runs; use at least 1`);
-    if (props.minReplicas > props.maxReplicas) throw new Error(`HPA ${props.name}: minReplicas ${props.minReplicas} exceeds maxReplicas ${props.maxReplicas}`);
+    this.node.addValidation({ validate: () => replicaBoundsErrors(`HPA ${props.name}`, props.minReplicas, props.maxReplicas) });
     const metrics: k8s.MetricSpecV2[] = [
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.cpuUtilization } } },
     ];

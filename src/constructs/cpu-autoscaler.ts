@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+import { replicaBoundsErrors } from './validations/replicas';
 import { ScaleTarget, ScalingRule } from './autoscaler';
 
 export interface CpuAutoscalerProps {
@@ -29,10 +30,7 @@ export class CpuAutoscaler extends Construct {
   constructor(scope: Construct, id: string, props: CpuAutoscalerProps) {
     super(scope, id);
     this.name = props.name;
-    if (!Number.isInteger(props.minReplicas) || props.minReplicas < 1) {
-      throw new Error(`HPA ${props.name}: minReplicas ${props.minReplicas} would scale to zero and lose in-flight runs; use at least 1`);
-    }
-    if (props.minReplicas > props.maxReplicas) throw new Error(`HPA ${props.name}: minReplicas ${props.minReplicas} exceeds maxReplicas ${props.maxReplicas}`);
+    this.node.addValidation({ validate: () => replicaBoundsErrors(`HPA ${props.name}`, props.minReplicas, props.maxReplicas) });
     new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
       metadata: {
         name: props.name,

@@ -15,6 +15,9 @@ import { API_PORT, API_PORT_NAME, METRICS_PATH, MeshSidecarOptions, ProbeTiming,
 import { ResourceAmounts } from './resources';
 import { ComponentIdentity, WorkflowMetadata } from './labels';
 import type { ExtraContainer, PodExtras, Scheduling } from '../config/features/pod';
+import { imagePinningErrors } from './validations/image';
+import { literalCredentialErrors } from './validations/secrets';
+import { probeErrors } from './validations/probes';
 
 export interface LangGraphWorkloadProps {
   readonly name: string;
@@ -23,6 +26,8 @@ export interface LangGraphWorkloadProps {
   readonly identity: ComponentIdentity;
   /** Pinned image reference (`repo@sha256:…`). */
   readonly image: string;
+  /** Accept an image pinned by tag only (never `latest`); for development environments. @default false */
+  readonly allowImageTags?: boolean;
   readonly serviceAccount: kplus.IServiceAccount;
   readonly configMap: kplus.IConfigMap;
   /** @default LANGGRAPH_SERVER_RESOURCES.requests (LangChain's chart: 1 cpu, 2Gi) */
@@ -109,6 +114,8 @@ export class LangGraphWorkload extends Construct {
   constructor(scope: Construct, id: string, props: LangGraphWorkloadProps) {
     super(scope, id);
     this.name = props.name;
+    const owner = `Deployment ${props.namespace}/${props.name}`;
+    this.node.addValidation({ validate: () => [...imagePinningErrors(owner, props.image, props.allowImageTags ?? false), ...literalCredentialErrors(owner, props.env ?? {}), ...probeErrors(owner, props.probes)] });
     this.selector = selectorLabels(props.identity);
     this.podLabels = componentLabels(props.metadata, props.identity);
     const labels = this.podLabels;

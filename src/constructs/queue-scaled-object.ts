@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ScaledObject } from '../../imports/keda-scaledobject-keda.sh';
 import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+import { replicaBoundsErrors } from './validations/replicas';
 import { ScalingRule } from './autoscaler';
 
 export interface QueueScaledObjectProps {
@@ -48,12 +49,7 @@ export class QueueScaledObject extends Construct {
   constructor(scope: Construct, id: string, props: QueueScaledObjectProps) {
     super(scope, id);
     this.name = props.name;
-    if (!Number.isInteger(props.minReplicas) || props.minReplicas < 1) {
-      throw new Error(`ScaledObject ${props.name}: minReplicaCount ${props.minReplicas} would scale the workers to zero and lose in-flight runs; use at least 1`);
-    }
-    if (props.minReplicas > props.maxReplicas) {
-      throw new Error(`ScaledObject ${props.name}: minReplicaCount ${props.minReplicas} exceeds maxReplicaCount ${props.maxReplicas}`);
-    }
+    this.node.addValidation({ validate: () => replicaBoundsErrors(`ScaledObject ${props.name}`, props.minReplicas, props.maxReplicas, { min: 'minReplicaCount', max: 'maxReplicaCount' }) });
     if (props.scaleDown.stabilizationWindowSeconds < MIN_SCALE_DOWN_STABILIZATION_SECONDS) {
       throw new Error(
         `ScaledObject ${props.name}: scaleDown.stabilizationWindowSeconds ${props.scaleDown.stabilizationWindowSeconds} is too short; ` +

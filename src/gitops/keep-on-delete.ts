@@ -10,8 +10,10 @@
  * #no-resource-deletion). The claims a StatefulSet creates are not Argo CD's to delete, and
  * survive it by the StatefulSet's retention policy (Retain by default) inside a kept Namespace.
  */
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { KubeObject } from '../model/kube-object';
-import { RenderedObject } from '../model/rendered-object';
+import { IAspect } from '../util/aspects';
 
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 export const KEEP_SYNC_OPTIONS = 'Prune=false,Delete=false';
@@ -24,13 +26,28 @@ export function holdsData(o: KubeObject): boolean {
   return o.kind === 'StatefulSet' && o.apiVersion === 'apps/v1' && Array.isArray(claims) && claims.length > 0;
 }
 
-/** Adds the keep options to every data holder; other sync options it already has are kept. */
-export function applyKeepOnDelete(objects: readonly RenderedObject[]): RenderedObject[] {
-  return objects.map((r) => {
-    if (!holdsData(r.object)) return r;
-    const annotations = r.object.metadata.annotations ?? {};
-    const existing = (annotations[SYNC_OPTIONS_ANNOTATION] ?? '').split(',').map((s) => s.trim()).filter((s) => s && !/^(Prune|Delete)=/.test(s));
-    const value = [...KEEP_SYNC_OPTIONS.split(','), ...existing].join(',');
-    return { ...r, object: { ...r.object, metadata: { ...r.object.metadata, annotations: { ...annotations, [SYNC_OPTIONS_ANNOTATION]: value } } } };
-  });
+/** The sync options a data holder gets: the keep options first, then its own other options. */
+export function keepSyncOptions(existing: string | undefined): string {
+  const own = (existing ?? '').split(',').map((s) => s.trim()).filter((s) => s && !/^(Prune|Delete)=/.test(s));
+  return [...KEEP_SYNC_OPTIONS.split(','), ...own].join(',');
+}
+
+/**
+ * Aspect: adds the keep options to every data holder; other sync options it already has are kept.
+ * The annotation is written last among the object's annotations (where reviewers of dist/ have
+ * always found it), hence the JSON patch after cdk8s sorts the keys.
+ * `Aspects.of(chart).add(new KeepOnDelete())`.
+ */
+export class KeepOnDelete implements IAspect {
+  public visit(node: IConstruct): void {
+    if (!ApiObject.isApiObject(node)) return;
+    const metadata = node.metadata.toJson();
+    // Only a StatefulSet needs its spec (volumeClaimTemplates); resolve it only then.
+    const object: KubeObject = node.kind === 'StatefulSet' ? node.toJson() : { apiVersion: node.apiVersion, kind: node.kind, metadata };
+    if (!holdsData(object)) return;
+    const value = keepSyncOptions(metadata.annotations?.[SYNC_OPTIONS_ANNOTATION]);
+    node.metadata.addAnnotation(SYNC_OPTIONS_ANNOTATION, value);
+    const pointer = `/metadata/annotations/${SYNC_OPTIONS_ANNOTATION.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    node.addJsonPatch(JsonPatch.remove(pointer), JsonPatch.add(pointer, value));
+  }
 }

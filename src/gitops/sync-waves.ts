@@ -1,5 +1,5 @@
 /**
- * Argo CD sync waves for the rendered objects. Argo CD applies wave by wave, lowest first, and
+ * Argo CD sync waves, an aspect of the construct tree. Argo CD applies wave by wave, lowest first, and
  * starts a wave only when the previous one is healthy; inside a wave it orders by kind (core kinds
  * first, custom resources last). The waves make the order that matters explicit:
  *
@@ -13,10 +13,11 @@
  *       templates and its `workloadRef` Deployment) and the autoscalers (HPA, KEDA ScaledObject,
  *       VPA), whose scale targets must exist or they report failures.
  */
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { KubeObject } from '../model/kube-object';
-import { RenderedObject } from '../model/rendered-object';
-import { apiGroupOf } from '../model/api-group';
-import { groupKindKey } from '../model/api-group';
+import { IAspect } from '../util/aspects';
+import { apiGroupOf, groupKindKey } from '../model/api-group';
 
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
@@ -46,31 +47,32 @@ export function syncWaveOf(o: KubeObject): number {
   return annotated === undefined ? 0 : Number.parseInt(annotated, 10);
 }
 
-export function plannedSyncWave(o: KubeObject): number {
-  return SYNC_WAVES[groupKindKey({ group: apiGroupOf(o.apiVersion), kind: o.kind })] ?? 0;
+/** The wave the table gives the object's kind (0 when unlisted). */
+export function plannedSyncWave(o: Pick<KubeObject, 'apiVersion' | 'kind'>, waves: Readonly<Record<string, number>> = SYNC_WAVES): number {
+  return waves[groupKindKey({ group: apiGroupOf(o.apiVersion), kind: o.kind })] ?? 0;
+}
+
+export interface SyncWavesProps {
+  /** Wave by `Kind.group`; unlisted kinds get wave 0 (no annotation). @default SYNC_WAVES */
+  readonly waves?: Readonly<Record<string, number>>;
 }
 
 /**
- * Annotates every object whose kind has a non-zero wave. An object that already carries a wave
- * keeps it (a construct may know better); wave-0 objects stay unannotated, so diffs stay small.
- * Returns new objects; the input is not modified.
+ * Aspect: annotates every object whose kind has a non-zero wave. An object that already carries a
+ * wave keeps it (a construct may know better); wave-0 objects stay unannotated, so diffs stay small.
+ * `Aspects.of(chart).add(new SyncWaves())`.
  */
-export function applySyncWaves(objects: readonly RenderedObject[]): RenderedObject[] {
-  return objects.map((r) => {
-    const wave = plannedSyncWave(r.object);
-    const annotations = r.object.metadata.annotations ?? {};
-    if (wave === 0 || SYNC_WAVE_ANNOTATION in annotations) return r;
-    return {
-      ...r,
-      object: {
-        ...r.object,
-        metadata: sortKeys({ ...r.object.metadata, annotations: sortKeys({ ...annotations, [SYNC_WAVE_ANNOTATION]: String(wave) }) }),
-      },
-    };
-  });
-}
+export class SyncWaves implements IAspect {
+  private readonly waves: Readonly<Record<string, number>>;
 
-/** cdk8s writes keys sorted; keep it so, for stable bytes. */
-function sortKeys<T extends object>(record: T): T {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
+  constructor(props: SyncWavesProps = {}) {
+    this.waves = props.waves ?? SYNC_WAVES;
+  }
+
+  public visit(node: IConstruct): void {
+    if (!ApiObject.isApiObject(node)) return;
+    const wave = plannedSyncWave(node, this.waves);
+    if (wave === 0 || node.metadata.toJson().annotations?.[SYNC_WAVE_ANNOTATION] !== undefined) return;
+    node.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(wave));
+  }
 }

@@ -10,10 +10,9 @@ import { RenderedObject } from '../model/rendered-object';
 import { byPath, planFiles, serializeFile } from './planned-file';
 import { OutputFile } from './write';
 import { GateResult, runGate } from '../validation/gate';
-import { applyWaiverAnnotations } from '../validation/waivers';
-import { applySyncWaves } from '../gitops/sync-waves';
-import { applyKeepOnDelete } from '../gitops/keep-on-delete';
-import { argoCdRenderedObjects } from '../gitops/argocd-objects';
+import { footprintsByEnvironment, placeInArgoCdFolder, renderArgoCdFromFootprints } from '../gitops/argocd-objects';
+import { Footprint } from '../gitops/footprint';
+import { KubeObject } from '../model/kube-object';
 
 export interface SynthResult {
   readonly config: PlatformConfig;
@@ -31,9 +30,7 @@ export function synthesize(configDir: string, options: SynthOptions = {}): Synth
   const config = applyCapacityPlans(loadConfig(configDir));
   const selected = config.environments.filter((e) => !options.environments || options.environments.includes(e.environment.name));
   const parts = selected.map((e) => synthesizeEnvironment(e));
-  // Argo CD's objects (dist/argocd/), once, from what every environment rendered, through the same gate.
-  const argocd = argoCdRenderedObjects(selected, parts.flatMap((p) => p.objects));
-  parts.push({ objects: argocd, gate: runGate(argocd, []), files: toFiles(argocd) });
+  parts.push(argoCdStage(selected, footprintsByEnvironment(selected, parts.flatMap((p) => p.objects))));
   const objects = parts.flatMap((p) => p.objects);
   const gate: GateResult = {
     violations: parts.flatMap((p) => p.gate.violations),
@@ -64,11 +61,21 @@ export function synthesizeEnvironment(resolved: ResolvedEnvironment, progress?: 
  * serializes and writes file by file (see `planFiles`), so it never holds every file at once.
  */
 export function checkedEnvironment(resolved: ResolvedEnvironment, progress?: SynthProgress): Omit<EnvironmentSynth, 'files'> {
-  // Waiver reasons and each scanner's skip annotation, from the one waivers list (before the gate checks them).
-  const objects = applyKeepOnDelete(applySyncWaves(applyWaiverAnnotations(renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total))), [resolved])));
+  // Waiver annotations, sync waves and keep-on-delete are aspects of each chart (src/synth/platform-aspects.ts).
+  const objects = renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total)));
   progress?.('gate', 0, objects.length);
   const gate = runGate(objects, [resolved]);
   return { objects, gate };
+}
+
+/**
+ * The final stage, shared by `synthesize` and the CLI: Argo CD's objects (dist/argocd/), once,
+ * from each environment's footprint (what it rendered: namespaces and kinds), through the same
+ * gate, as files. `keep` selects the objects a partial render owns.
+ */
+export function argoCdStage(environments: readonly ResolvedEnvironment[], footprints: ReadonlyMap<string, Footprint>, keep: (o: KubeObject) => boolean = () => true): EnvironmentSynth {
+  const objects = placeInArgoCdFolder(renderArgoCdFromFootprints(environments, footprints).filter(keep));
+  return { objects, gate: runGate(objects, []), files: toFiles(objects) };
 }
 
 export function toFiles(objects: readonly RenderedObject[], onSerialized?: (done: number, total: number) => void): OutputFile[] {

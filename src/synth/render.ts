@@ -4,10 +4,12 @@
  * and the cost grows linearly with the catalog, instead of quadratically as with one shared App.
  */
 import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { ResolvedEnvironment, ResolvedWorkflow } from '../config/resolved';
 import { WorkflowChart } from '../charts/workflow-chart';
 import { KubeObject } from '../model/kube-object';
 import { RenderedObject } from '../model/rendered-object';
+import { addPlatformAspects } from './platform-aspects';
 
 /** Called after each workflow is rendered: `done` of `total` workflows. */
 export type RenderProgress = (done: number, total: number) => void;
@@ -24,9 +26,14 @@ export function renderEnvironment(resolved: ResolvedEnvironment, onWorkflow?: Re
 }
 
 export function renderWorkflow(resolved: ResolvedEnvironment, workflow: ResolvedWorkflow): KubeObject[] {
-  const app = new App({ outdir: 'unused' });
-  const chart = new WorkflowChart(app, workflow.name, { environment: resolved.environment, workflow });
-  return synthChart(chart);
+  return synthChart(workflowChart(new App({ outdir: 'unused' }), resolved, workflow));
+}
+
+/** One workflow's chart in `scope` (chart id = workflow name), with the platform aspects. */
+export function workflowChart(scope: Construct, resolved: ResolvedEnvironment, workflow: ResolvedWorkflow): WorkflowChart {
+  const chart = new WorkflowChart(scope, workflow.name, { environment: resolved.environment, workflow });
+  addPlatformAspects(chart, { waivers: resolved.environment.waivers, workflow: workflow.name });
+  return chart;
 }
 
 /** `Chart.toJson()` resolves dependencies and runs every construct validation of the chart's App. */

@@ -11,9 +11,9 @@ import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ResolvedEnvironment } from '../config/resolved';
-import { WorkflowChart } from '../charts/workflow-chart';
 import { KubeObject } from '../model/kube-object';
 import { RenderedObject } from '../model/rendered-object';
+import { workflowChart } from './render';
 
 export interface StraightforwardOptions {
   /**
@@ -44,7 +44,7 @@ export function synthesizeStraightforward(environments: readonly ResolvedEnviron
 export function synthStraightforwardApp(resolved: ResolvedEnvironment, outdir: string): App {
   const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   for (const workflow of resolved.workflows) {
-    new WorkflowChart(app, workflow.name, { environment: resolved.environment, workflow });
+    workflowChart(app, resolved, workflow);
   }
   app.synth();
   return app;

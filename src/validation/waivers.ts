@@ -29,10 +29,13 @@
  * scanner waiver is stale when it names no rendered object (the gate cannot run the scanner). So
  * the list shrinks when a fix lands, and a typo in a waiver is caught instead of silently ignored.
  */
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { Environment, Waiver } from '../config/schema';
 import { ResolvedEnvironment } from '../config/resolved';
 import { KubeObject } from '../model/kube-object';
 import { RenderedObject } from '../model/rendered-object';
+import { IAspect } from '../util/aspects';
 import { Violation, pointer } from './violation';
 import { parseObjectId } from '../model/object-id';
 
@@ -109,24 +112,38 @@ export function waiverAnnotations(environment: Pick<Environment, 'waivers'>, obj
   return out;
 }
 
+/** A kube-score ignore list joined with another: each check once, sorted. */
+function mergeKubeScore(own: string, added: string): string {
+  return [...new Set([...own.split(','), ...added.split(',')].map((s) => s.trim()))].sort().join(',');
+}
+
+export interface WaiversProps {
+  /** The environment's waiver list (the config's `waivers`). */
+  readonly waivers: readonly Waiver[];
+  /**
+   * The workflow substituted for `<workflow>` in waiver names.
+   * @default - each object's `app.kubernetes.io/part-of` label
+   */
+  readonly workflow?: string;
+}
+
 /**
- * The post-render step: every object named by a waiver of its environment gets the waiver
- * annotations (merged with its own, keys sorted so output stays deterministic). Objects no
- * waiver names are returned unchanged (same reference).
+ * Aspect: every object a waiver names gets the waiver annotations ({@link waiverAnnotations}):
+ * the reason record and each scanner's skip annotation, merged with its own (cdk8s sorts the keys).
+ * `Aspects.of(chart).add(new Waivers({ waivers }))`.
  */
-export function applyWaiverAnnotations(objects: readonly RenderedObject[], environments: readonly ResolvedEnvironment[]): RenderedObject[] {
-  const byName = new Map(environments.map((e) => [e.environment.name, e.environment]));
-  return objects.map((r) => {
-    const env = byName.get(r.environment);
-    if (!env || !env.waivers.length) return r;
-    const added = waiverAnnotations(env, r.object, r.workflow ?? workflowOf(r.object));
-    if (!Object.keys(added).length) return r;
-    const merged: Record<string, string> = { ...(r.object.metadata.annotations ?? {}), ...added };
-    const own = r.object.metadata.annotations?.[KUBE_SCORE_IGNORE];
-    if (own && added[KUBE_SCORE_IGNORE]) merged[KUBE_SCORE_IGNORE] = [...new Set([...own.split(','), ...added[KUBE_SCORE_IGNORE].split(',')].map((s) => s.trim()))].sort().join(',');
-    const annotations = Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
-    return { ...r, object: { ...r.object, metadata: { ...r.object.metadata, annotations } } };
-  });
+export class Waivers implements IAspect {
+  constructor(private readonly props: WaiversProps) {}
+
+  public visit(node: IConstruct): void {
+    if (!this.props.waivers.length || !ApiObject.isApiObject(node)) return;
+    const object: KubeObject = { apiVersion: node.apiVersion, kind: node.kind, metadata: node.metadata.toJson() };
+    const added = waiverAnnotations({ waivers: [...this.props.waivers] }, object, this.props.workflow ?? workflowOf(object));
+    const own = object.metadata.annotations?.[KUBE_SCORE_IGNORE];
+    for (const [key, value] of Object.entries(added)) {
+      node.metadata.addAnnotation(key, key === KUBE_SCORE_IGNORE && own ? mergeKubeScore(own, value) : value);
+    }
+  }
 }
 
 /** Is this annotation a scanner's skip switch? */

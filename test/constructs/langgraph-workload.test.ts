@@ -13,7 +13,7 @@ type Props = Omit<LangGraphWorkloadProps, 'serviceAccount' | 'configMap'>;
 function apiProps(ctx: WorkflowContext, extra: Partial<Props> = {}): Props {
   const s = ctx.settings;
   return {
-    name: ctx.apiName, namespace: ctx.namespace, metadata: ctx.metadata, identity: ctx.api, image: ctx.workflow.image.reference,
+    name: ctx.apiName, namespace: ctx.namespace, metadata: ctx.metadata, identity: ctx.api, image: ctx.workflow.image.reference, allowImageTags: ctx.env.images.allowTags,
     requests: s.resources.requests, limits: s.resources.limits, probes: s.probes,
     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds, rollingUpdate: s.rollingUpdate,
     secretEnv: secretEnvFor(ctx), env: s.env,

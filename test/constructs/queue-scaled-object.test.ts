@@ -47,7 +47,7 @@ describe('QueueScaledObject', () => {
     expect(so.spec.minReplicaCount).toBe(1);
     expect(so.spec.maxReplicaCount).toBe(12);
     expect(so.spec.idleReplicaCount).toBeUndefined();
-    expect(() => render({ ...props, minReplicas: 0 })).toThrow(/minReplicaCount 0 would scale the workers to zero/);
+    expect(() => render({ ...props, minReplicas: 0 })).toThrow(/minReplicaCount 0 would scale to zero/);
   });
 
   test('scale behaviour and polling come from the props', () => {

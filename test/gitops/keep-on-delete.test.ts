@@ -1,5 +1,6 @@
-import { KEEP_SYNC_OPTIONS, SYNC_OPTIONS_ANNOTATION, applyKeepOnDelete } from '../../src/gitops/keep-on-delete';
+import { KEEP_SYNC_OPTIONS, KeepOnDelete, SYNC_OPTIONS_ANNOTATION } from '../../src/gitops/keep-on-delete';
 import { committed } from '../helpers';
+import { throughAspects } from '../util/aspect-harness';
 
 const keep = (o: any) => o.metadata.annotations?.[SYNC_OPTIONS_ANNOTATION];
 
@@ -27,7 +28,17 @@ describe('Argo CD never deletes data (Prune=false,Delete=false)', () => {
 
   test('other sync options on a data holder are kept, a Prune/Delete option is replaced', () => {
     const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'd', annotations: { [SYNC_OPTIONS_ANNOTATION]: 'Prune=true,ServerSideApply=true' } } };
-    const [out] = applyKeepOnDelete([{ environment: 'dev', workflow: 'w', object: pvc } as any]);
-    expect(keep(out.object)).toBe('Prune=false,Delete=false,ServerSideApply=true');
+    const [out] = throughAspects([pvc], [new KeepOnDelete()]);
+    expect(keep(out)).toBe('Prune=false,Delete=false,ServerSideApply=true');
+  });
+
+  test('the keep options are the last annotation (where dist/ has always had them); a data holder without annotations gets them', () => {
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', annotations: { zeta: 'z', alpha: 'a' } } };
+    const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'p' } };
+    const claimless = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's' }, spec: { volumeClaimTemplates: [] } };
+    const [outNs, outPvc, outSts] = throughAspects([ns, pvc, claimless], [new KeepOnDelete()]) as any[];
+    expect(Object.keys(outNs.metadata.annotations)).toEqual(['alpha', 'zeta', SYNC_OPTIONS_ANNOTATION]);
+    expect(outPvc.metadata.annotations).toEqual({ [SYNC_OPTIONS_ANNOTATION]: KEEP_SYNC_OPTIONS });
+    expect(keep(outSts)).toBeUndefined();
   });
 });

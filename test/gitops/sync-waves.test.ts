@@ -1,18 +1,23 @@
 /**
- * applySyncWaves on objects that carry NO wave yet: exactly what the pipeline hands it (rendered
- * environments with waiver annotations, see `checkedEnvironment` in src/synth/pipeline.ts), plus
- * hand-built objects without any annotations. Feeding it the finished output (which already carries
- * every wave) would skip the branch that adds them, and nothing here could fail.
+ * The SyncWaves aspect on objects that carry NO wave yet: the committed workflows rendered with
+ * every platform aspect but this one, plus hand-built objects without any annotations. Feeding it
+ * the finished output (which already carries every wave) would skip the branch that adds them,
+ * and nothing here could fail.
  */
+import { App } from 'cdk8s';
 import { loadConfig } from '../../src/config/load';
+import { WorkflowChart } from '../../src/charts/workflow-chart';
 import { KubeObject } from '../../src/model/kube-object';
 import { RenderedObject } from '../../src/model/rendered-object';
 import { objectId } from '../../src/model/object-id';
-import { renderEnvironment } from '../../src/synth/render';
-import { applyWaiverAnnotations } from '../../src/validation/waivers';
-import { SYNC_WAVE_ANNOTATION, SYNC_WAVES, applySyncWaves, syncWaveOf } from '../../src/gitops/sync-waves';
+import { renderEnvironment, synthChart } from '../../src/synth/render';
+import { Aspects } from '../../src/util/aspects';
+import { Waivers } from '../../src/validation/waivers';
+import { KeepOnDelete } from '../../src/gitops/keep-on-delete';
+import { SYNC_WAVE_ANNOTATION, SYNC_WAVES, SyncWaves, syncWaveOf } from '../../src/gitops/sync-waves';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 import { CONFIG_DIR, ENVIRONMENTS } from '../helpers';
+import { renderedThroughAspects } from '../util/aspect-harness';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -40,9 +45,14 @@ const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.s
 const expectedWave = (o: KubeObject) => CONTRACT[`${groupOf(o.apiVersion)}/${o.kind}`]?.wave ?? 0;
 const waveAnnotation = (o: KubeObject) => o.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
 
-/** What the pipeline passes to applySyncWaves: rendered, waiver-annotated, not yet waved. */
+/** Every committed workflow with the platform's other aspects (waivers, keep-on-delete), not yet waved. */
 const config = loadConfig(CONFIG_DIR);
-const rendered: RenderedObject[] = config.environments.flatMap((e) => applyWaiverAnnotations(renderEnvironment(e), [e]));
+const rendered: RenderedObject[] = config.environments.flatMap((e) => e.workflows.flatMap((wf) => {
+  const chart = new WorkflowChart(new App({ outdir: 'unused' }), wf.name, { environment: e.environment, workflow: wf });
+  Aspects.of(chart).add(new Waivers({ waivers: e.environment.waivers, workflow: wf.name }));
+  Aspects.of(chart).add(new KeepOnDelete());
+  return synthChart(chart).map((object) => ({ environment: e.environment.name, workflow: wf.name, object }));
+}));
 
 /** One object per contract kind with no `annotations` at all, plus wave-0 kinds and look-alikes from other groups. */
 const bare = (apiVersion: string, kind: string, name: string): RenderedObject => ({
@@ -62,7 +72,7 @@ const handBuilt: RenderedObject[] = [
 
 const input: RenderedObject[] = [...rendered, ...handBuilt];
 const before = structuredClone(input);
-const waved = applySyncWaves(input);
+const waved = renderedThroughAspects(input, [new SyncWaves()]);
 const wavedRendered = waved.slice(0, rendered.length);
 
 const inEnv = (env: string) => wavedRendered.filter((r) => r.environment === env).map((r) => r.object as any);
@@ -71,14 +81,6 @@ const lookup = (objects: any[], kind: string, namespace: string | undefined, nam
   if (!found) throw new Error(`no ${kind} ${namespace}/${name}`);
   return found;
 };
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as object)) deepFreeze(v);
-  }
-  return value;
-}
 
 describe('preconditions: the input really lacks waves', () => {
   test('no input object carries a sync wave, and every environment rendered something', () => {
@@ -128,16 +130,28 @@ describe('the waves', () => {
     expect(byName('empty-annotations').metadata.annotations).toEqual({ [SYNC_WAVE_ANNOTATION]: '-1' });
   });
 
-  test('an object that already names its wave keeps it (returned as is), whatever its kind', () => {
+  test('an object that already names its wave keeps it, whatever its kind', () => {
     for (const [apiVersion, kind] of [['v1', 'ConfigMap'], ['argoproj.io/v1alpha1', 'Rollout'], ['v1', 'Service']]) {
       const own: RenderedObject = {
         environment: 'dev',
         object: { apiVersion, kind, metadata: { annotations: { [SYNC_WAVE_ANNOTATION]: '5' }, name: 'x', namespace: 'y' } },
       };
-      const [out] = applySyncWaves([own]);
-      expect(out).toBe(own);
+      const [out] = renderedThroughAspects([own], [new SyncWaves()]);
+      expect(out).toEqual(own);
       expect(syncWaveOf(out.object)).toBe(5);
     }
+  });
+
+  test('a custom wave table replaces the default one', () => {
+    const [ns, svc] = renderedThroughAspects(handBuilt.filter((r) => ['bare-namespace', 'bare-service'].includes(r.object.metadata.name)), [new SyncWaves({ waves: { Service: 3 } })]);
+    expect(ns.object.metadata.annotations).toBeUndefined();
+    expect(svc.object.metadata.annotations).toEqual({ [SYNC_WAVE_ANNOTATION]: '3' });
+  });
+
+  test('the synthesis path applies it: every object of renderEnvironment carries the same wave as here', () => {
+    const synthesized = config.environments.flatMap((e) => renderEnvironment(e));
+    expect(synthesized.map((r) => objectId(r.object))).toEqual(wavedRendered.map((r) => objectId(r.object)));
+    expect(synthesized.map((r) => waveAnnotation(r.object))).toEqual(wavedRendered.map((r) => waveAnnotation(r.object)));
   });
 
   test('every annotated object still validates strictly, and waves are integer strings', () => {
@@ -150,26 +164,20 @@ describe('the waves', () => {
   });
 });
 
-describe('purity and stable bytes', () => {
-  test('the input is not modified (deep comparison with a clone taken before the call)', () => {
-    expect(input).toEqual(before);
+describe('stable bytes', () => {
+  test('running the aspect again changes nothing', () => {
+    expect(renderedThroughAspects(waved, [new SyncWaves()])).toEqual(waved);
   });
 
-  test('a deep-frozen input is accepted and gives the same result', () => {
-    const frozen = deepFreeze(structuredClone(before));
-    expect(applySyncWaves(frozen)).toEqual(waved);
-  });
-
-  test('same length and order; wave-0 objects are the very input objects; waved ones are new objects that differ only by the wave', () => {
+  test('same length and order; wave-0 objects are unchanged; waved ones differ only by the wave', () => {
     expect(waved.map((r) => objectId(r.object))).toEqual(input.map((r) => objectId(r.object)));
     let changed = 0;
     waved.forEach((r, i) => {
       if (expectedWave(r.object) === 0) {
-        expect(r).toBe(input[i]);
+        expect(r).toEqual(before[i]);
         return;
       }
       changed++;
-      expect(r).not.toBe(input[i]);
       const o = input[i].object;
       const withWave = { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), [SYNC_WAVE_ANNOTATION]: String(expectedWave(o)) } };
       expect(r).toEqual({ ...input[i], object: { ...o, metadata: withWave } });

@@ -46,10 +46,22 @@ const gateOf = (env: string, objects: RenderedObject[]) => {
   return runGate(objects, [{ environment: { ...resolved.environment, waivers: [] }, workflows: resolved.workflows.filter((w) => w.name === WF) }]).violations;
 };
 const settings = (wf: ResolvedWorkflow, s: Partial<ResolvedWorkflow['settings']>): ResolvedWorkflow => ({ ...wf, settings: { ...wf.settings, ...s } });
+/**
+ * The API Deployment's container changed after synthesis: what the constructs refuse at synth
+ * time (a moving image, liveness = readiness), made by hand, so the gate's own rule is proven too.
+ */
+const withApiContainer = (objects: RenderedObject[], change: (container: any) => void): RenderedObject[] => objects.map((r) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (r.object.kind !== 'Deployment' || r.object.metadata.name !== `${WF}-api`) return r;
+  const object = structuredClone(r.object) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  change(object.spec.template.spec.containers[0]);
+  return { ...r, object };
+});
 
 describe('construct-level mistakes, through the construct API', () => {
-  test('an unpinned image reference', () => {
-    const found = gateOf('prod', renderWorkflow('prod', (wf) => ({ ...wf, image: { reference: 'registry.example.com/langgraph/support-agent:latest' } })));
+  test('an unpinned image reference: refused by the construct at synth time, and by the gate in rendered output', () => {
+    expect(() => renderWorkflow('prod', (wf) => ({ ...wf, image: { reference: 'registry.example.com/langgraph/support-agent:latest' } })))
+      .toThrow(`Deployment ${WF}/${WF}-api: image "registry.example.com/langgraph/support-agent:latest" uses the "latest" tag`);
+    const found = gateOf('prod', withApiContainer(renderWorkflow('prod', (wf) => wf), (c) => { c.image = 'registry.example.com/langgraph/support-agent:latest'; }));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({
       environment: 'prod', object: `Deployment/${WF}/${WF}-api`, rule: 'policy/image-pinned',
@@ -57,8 +69,10 @@ describe('construct-level mistakes, through the construct API', () => {
     });
   });
 
-  test('a liveness probe identical to the readiness probe', () => {
-    const found = gateOf('staging', renderWorkflow('staging', (wf) => settings(wf, { probes: { ...wf.settings.probes, liveness: { ...wf.settings.probes.readiness } } })));
+  test('a liveness probe identical to the readiness probe: refused by the construct, and by the gate in rendered output', () => {
+    expect(() => renderWorkflow('staging', (wf) => settings(wf, { probes: { ...wf.settings.probes, liveness: { ...wf.settings.probes.readiness } } })))
+      .toThrow(`Deployment ${WF}/${WF}-api: probes.liveness uses the same handler as probes.readiness (GET ${resolvedEnvironment('staging').workflows.find((w) => w.name === WF)!.settings.probes.readiness.path})`);
+    const found = gateOf('staging', withApiContainer(renderWorkflow('staging', (wf) => wf), (c) => { c.livenessProbe = structuredClone(c.readinessProbe); }));
     expect(found.map((v) => `${v.rule} ${v.object} ${v.path}`)).toEqual([`policy/probes-distinct Deployment/${WF}/${WF}-api /spec/template/spec/containers/0/livenessProbe`]);
   });
 
@@ -69,7 +83,7 @@ describe('construct-level mistakes, through the construct API', () => {
   });
 
   test('an extra Service that selects nothing and an HPA on the Rollout-managed Deployment, all reported at once', () => {
-    const found = gateOf('prod', renderWorkflow('prod', (wf) => ({ ...wf, image: { reference: `${wf.image.reference.split('@')[0]}:1.4.2` } }), (chart, wf) => {
+    const found = gateOf('prod', withApiContainer(renderWorkflow('prod', (wf) => wf, (chart, wf) => {
       const ctx = workflowContext(resolvedEnvironment('prod').environment, wf);
       new ApiService(chart, 'Preview', {
         name: `${ctx.apiName}-preview`, namespace: ctx.namespace, metadata: ctx.metadata, identity: { ...ctx.api, component: 'preview' },
@@ -82,7 +96,7 @@ describe('construct-level mistakes, through the construct API', () => {
         minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, cpuUtilization: a.cpuUtilization, memoryUtilization: a.memoryUtilization,
         scaleUp: a.scaleUp, scaleDown: a.scaleDown,
       });
-    }));
+    }), (c) => { c.image = `${c.image.split('@')[0]}:1.4.2`; }));
     expect(found.map((v) => `${v.rule} ${v.object}`).sort()).toEqual([
       `cross-object/hpa-managed-deployment HorizontalPodAutoscaler/${WF}/${WF}-api-direct`,
       `cross-object/service-selector Service/${WF}/${WF}-api-preview`,

@@ -10,7 +10,8 @@ import { ResolvedEnvironment } from '../../src/config/resolved';
 import { Waiver } from '../../src/config/schema';
 import { KubeObject } from '../../src/model/kube-object';
 import { RenderedObject } from '../../src/model/rendered-object';
-import { applyWaiverAnnotations, waiverAnnotations } from '../../src/validation/waivers';
+import { Waivers, waiverAnnotations } from '../../src/validation/waivers';
+import { renderedThroughAspects } from '../util/aspect-harness';
 import { CONFIG_DIR, committed } from '../helpers';
 import { WF, environmentObjects, gate, resolvedEnvironment } from '../fixtures/gate/helpers';
 
@@ -21,13 +22,25 @@ const withWaivers = (env: string, waivers: Waiver[]): ResolvedEnvironment => {
 const waiver = (rule: string, kind = 'Deployment', name = '<workflow>-api', reason = 'a reason that is long enough to pass review'): Waiver => ({ rule, kind, name, reason });
 /** An environment's committed objects with the annotations of the given waivers applied instead. */
 const rendered = (env: string, resolved: ResolvedEnvironment): RenderedObject[] => applyWaiverAnnotations(
-  environmentObjects(env).map((r) => ({ ...r, object: stripWaiverAnnotations(r.object) })), [resolved]);
+  environmentObjects(env).map((r) => ({ ...r, object: stripWaiverAnnotations(r.object) })), resolved);
+/** The Waivers aspect over rendered objects, each workflow's objects with that workflow for `<workflow>`. */
+function applyWaiverAnnotations(objects: readonly RenderedObject[], resolved: ResolvedEnvironment): RenderedObject[] {
+  const out = [...objects];
+  const byWorkflow = new Map<string | undefined, number[]>();
+  objects.forEach((r, i) => byWorkflow.set(r.workflow, [...(byWorkflow.get(r.workflow) ?? []), i]));
+  for (const [workflow, indices] of byWorkflow) {
+    const done = renderedThroughAspects(indices.map((i) => objects[i]), [new Waivers({ waivers: resolved.environment.waivers, workflow })]);
+    indices.forEach((i, j) => { out[i] = done[j]; });
+  }
+  return out;
+}
 function stripWaiverAnnotations(o: KubeObject): KubeObject {
   // Our reason annotations and every scanner's skip annotation (all of them come from the waivers).
   const fromWaivers = (k: string) => k.includes('waiver.langgraph.platform/') || k === 'kube-score/ignore' || k.startsWith('checkov.io/skip')
     || k.startsWith('ignore-check.kube-linter.io/') || (k.startsWith('polaris.fairwinds.com/') && k.endsWith('-exempt'));
   const annotations = Object.fromEntries(Object.entries(o.metadata.annotations ?? {}).filter(([k]) => !fromWaivers(k)));
-  return { ...o, metadata: { ...o.metadata, annotations } };
+  const { annotations: _, ...rest } = o.metadata;
+  return { ...o, metadata: Object.keys(annotations).length ? { ...rest, annotations } : rest };
 }
 
 describe('the committed dev waiver', () => {
@@ -198,14 +211,14 @@ describe('annotation rendering', () => {
     });
   });
 
-  test('the post-render step adds them to named objects only, keeping keys sorted', () => {
+  test('the Waivers aspect adds them to named objects only, keeping keys sorted', () => {
     const resolved = withWaivers('staging', [waiver('kube-score/pod-probes'), waiver('polaris/deploymentMissingReplicas')]);
     const before = environmentObjects('staging').map((r) => ({ ...r, object: stripWaiverAnnotations(r.object) }));
-    const after = applyWaiverAnnotations(before, [resolved]);
+    const after = applyWaiverAnnotations(before, resolved);
     after.forEach((r, i) => {
       const named = r.object.kind === 'Deployment' && r.object.metadata.name === `${r.workflow}-api`;
       if (!named) {
-        expect(r).toBe(before[i]);
+        expect(r).toEqual(before[i]);
         return;
       }
       const keys = Object.keys(r.object.metadata.annotations!);

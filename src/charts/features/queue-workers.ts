@@ -87,6 +87,7 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
     metadata,
     identity,
     image: ctx.workflow.image.reference,
+    allowImageTags: ctx.env.images.allowTags,
     command: w.command,
     serviceAccount: account.serviceAccount,
     // The workflow's config (rendered by the chart as `<workflow>-config`): the graph code reads it.

@@ -2,7 +2,7 @@
  * Identity and credentials: pods run under their own ServiceAccount (never `default`), no
  * credential is written into an env var literally, and no Secret with data is rendered into Git.
  */
-import { SECRET_LIKE_ENV } from '../../config/semantic-checks';
+import { literalCredential } from '../../constructs/validations/secrets';
 import { containersOf } from '../pod-templates';
 import { apiGroupOf } from '../../model/api-group';
 import { Finding } from '../violation';
@@ -28,7 +28,7 @@ export const secretLiteralEnv: PolicyRule = {
   summary: 'no env var with a credential-like name has a literal value',
   checkTemplate: (t) => containersOf(t.template).flatMap((c) => (Array.isArray(c.container.env) ? c.container.env : [])
     .map((e: any, i: number) => ({ e, i })) // eslint-disable-line @typescript-eslint/no-explicit-any
-    .filter(({ e }) => typeof e?.name === 'string' && SECRET_LIKE_ENV.test(e.name) && typeof e.value === 'string' && e.value !== '')
+    .filter(({ e }) => typeof e?.name === 'string' && typeof e.value === 'string' && literalCredential(e.name, e.value) !== undefined)
     .map(({ e, i }) => templateFinding(t, `${c.pointer}/env/${i}/value`, {
       value: '<redacted>',
       message: `${describeContainer(c)} sets ${e.name} to a literal value; a credential would be committed to Git`,

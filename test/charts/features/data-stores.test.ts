@@ -115,7 +115,7 @@ describe('wiring into the app', () => {
     const chart = new Chart(Testing.app(), 'Test', { disableResourceNameHashes: true });
     const s = ctx.settings;
     new LangGraphWorkload(chart, 'Api', {
-      name: ctx.apiName, namespace: ctx.namespace, metadata: ctx.metadata, identity: ctx.api, image: ctx.workflow.image.reference,
+      name: ctx.apiName, namespace: ctx.namespace, metadata: ctx.metadata, identity: ctx.api, image: ctx.workflow.image.reference, allowImageTags: ctx.env.images.allowTags,
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'SA', ctx.apiName),
       configMap: kplus.ConfigMap.fromConfigMapName(chart, 'CM', `${WF}-config`),
       requests: s.resources.requests, limits: s.resources.limits, probes: s.probes, terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
