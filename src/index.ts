@@ -80,6 +80,7 @@ export * from './constructs/labels';
 // ---------------------------------------------------------------- 4. Config
 
 export { loadConfig } from './config/load';
+export { CONFIG_API_VERSION } from './config/version';
 export { ConfigError, formatConfigIssue, formatConfigIssues } from './config/errors';
 export type { ConfigIssue } from './config/errors';
 export type { PlatformConfig, ResolvedEnvironment, ResolvedWorkflow } from './config/resolved';

@@ -9,7 +9,8 @@ export function writeConfig(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     // Every config file names its format (src/config/version.ts); the fixtures leave it implied.
-    const versioned = name.endsWith('.yaml') && !/^apiVersion:/m.test(text) ? `apiVersion: ${CONFIG_API_VERSION}\n${text}` : text;
+    // Appended, so that the line numbers the tests expect are those of the text as given.
+    const versioned = name.endsWith('.yaml') && !/^apiVersion:/m.test(text) ? `${text}${text.endsWith('\n') || !text ? '' : '\n'}apiVersion: ${CONFIG_API_VERSION}\n` : text;
     fs.writeFileSync(path.join(dir, name), versioned);
   }
   return dir;
