@@ -7,13 +7,14 @@
  */
 import { z } from 'zod';
 import { catalogSchema, environmentSchema, workflowSettingsSchema } from './schema';
+import { CONFIG_API_VERSION, CONFIG_VERSION_KEY } from './version';
 
 type Json = Record<string, unknown>;
 
 export function environmentJsonSchema(): Json {
   const schema = toLayerSchema(environmentSchema, false);
   (schema.properties as Json).workflowDefaults = toLayerSchema(workflowSettingsSchema, false);
-  return { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'LangGraph platform environment (config/defaults.yaml, config/environments/*.yaml)', ...schema };
+  return { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'LangGraph platform environment (config/defaults.yaml, config/environments/*.yaml)', ...withVersion(schema) };
 }
 
 export function catalogJsonSchema(): Json {
@@ -23,7 +24,17 @@ export function catalogJsonSchema(): Json {
   const props = wf.properties as Json;
   props.overrides = settings;
   props.environments = { type: 'object', additionalProperties: settings };
-  return { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'LangGraph workflow catalog (config/workflows.yaml)', ...schema };
+  return { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'LangGraph workflow catalog (config/workflows.yaml)', ...withVersion(schema) };
+}
+
+/** Every file names its format (the loader checks it, src/config/version.ts; it is not part of the merged data). */
+function withVersion(schema: Json): Json {
+  const version = { const: CONFIG_API_VERSION, description: `The config format this file is written in; this release reads \`${CONFIG_API_VERSION}\`.` };
+  return {
+    ...schema,
+    properties: { [CONFIG_VERSION_KEY]: version, ...(schema.properties as Json) },
+    required: [CONFIG_VERSION_KEY, ...((schema.required as string[] | undefined) ?? [])],
+  };
 }
 
 function toLayerSchema(schema: z.ZodType, keepTop = true): Json {

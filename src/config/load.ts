@@ -22,6 +22,7 @@ import { Environment, environmentSchema, Workflow, WorkflowSettings, waiversFile
 import { describeZodIssues, parseForConfig } from './zod-issues';
 import { PlatformConfig, ResolvedEnvironment, ResolvedWorkflow } from './resolved';
 import { checkEnvironment, checkWorkflowSettings, checkCatalog } from './semantic-checks';
+import { CONFIG_VERSION_KEY, configVersionIssue } from './version';
 
 interface SourceFile {
   readonly file: string; // relative to the config folder
@@ -437,5 +438,13 @@ function readYaml(dir: string, shown: string, rel: string, optional: boolean, is
     issues.push({ file: rel, key: '', value: data, message: `must be a mapping (key: value pairs) at the top level, got ${Array.isArray(data) ? 'a list' : 'a single value'}; write one \`key: value\` per line` });
     return undefined;
   }
+  // A file in another format (or none named) is not read further: its fields could mean anything.
+  const versionIssue = configVersionIssue(`${rel}${lineOf({ file: rel, doc, lines, data }, [CONFIG_VERSION_KEY])}`, data);
+  if (versionIssue) {
+    broken.add(rel);
+    issues.push(versionIssue);
+    return undefined;
+  }
+  delete data[CONFIG_VERSION_KEY];
   return { file: rel, doc, lines, data };
 }

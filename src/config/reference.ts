@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { catalogSchema, environmentSchema, waiversFileSchema, workflowSettingsSchema } from './schema';
+import { CONFIG_API_VERSION } from './version';
 
 type Json = Record<string, unknown>;
 
@@ -217,6 +218,8 @@ environment.workflowDefaults ⊕ entry.image ⊕ entry.overrides ⊕ entry.envir
 config/waivers.yaml (entries naming <env>, or all)                                   → environment.waivers
 \`\`\`
 
+- **Format version**: every file starts with \`apiVersion: ${CONFIG_API_VERSION}\`, the config format
+  it is written in (checked per file, never merged); a file without it, or in another format, is refused.
 - **Merge order**: later layers win, key by key; objects merge deeply.
 - **Lists replace**: a list in a later layer replaces the inherited list whole (it is not appended to).
 - **\`null\` removes**: \`key: null\` deletes an inherited value, e.g. \`digest: null\` where a tag is used instead.

@@ -64,7 +64,9 @@ const CASES: Case[] = [
   }, expect: ['workflows.yaml', 'workflows.1.name', '"support-agent"', 'duplicate workflow name'] },
   { name: 'override for an unknown environment', edit: set('workflows.yaml', [...WF, 'environments', 'qa'], { autoscaling: { minReplicas: 1 } }), expect: ['workflows.yaml', 'environments.qa', 'no such environment', 'dev, prod, staging'] },
   { name: 'environment name differs from its file', edit: set('environments/staging.yaml', ['name'], 'stage'), expect: ['staging.yaml', 'name', '"stage"', 'must equal the file name "staging"'] },
-  { name: 'missing required block', edit: write('environments/qa.yaml', 'name: qa\nmesh: { enabled: false }\n'), expect: ['environments/qa.yaml', 'cluster', 'is required (expected a mapping (key: value pairs)); add `cluster` to environments/qa.yaml or defaults.yaml'] },
+  { name: 'config file without its format version', edit: write('environments/qa.yaml', 'name: qa\n'), expect: ['environments/qa.yaml', 'apiVersion', 'is missing', 'add `apiVersion: langgraph.platform/v1` at the top of the file'] },
+  { name: 'config file in an unsupported format version', edit: set('workflows.yaml', ['apiVersion'], 'langgraph.platform/v2'), expect: ['workflows.yaml:', 'apiVersion', '"langgraph.platform/v2"', 'reads langgraph.platform/v1 only', 'set `apiVersion: langgraph.platform/v1`'] },
+  { name: 'missing required block', edit: write('environments/qa.yaml', 'apiVersion: langgraph.platform/v1\nname: qa\nmesh: { enabled: false }\n'), expect: ['environments/qa.yaml', 'cluster', 'is required (expected a mapping (key: value pairs)); add `cluster` to environments/qa.yaml or defaults.yaml'] },
   { name: 'grace period shorter than a fixed sidecar drain', edit: (dir) => {
     set('environments/prod.yaml', ['mesh', 'terminationDrainSeconds'], 170)(dir);
     set('environments/prod.yaml', ['workflowDefaults', 'terminationGracePeriodSeconds'], 60)(dir);

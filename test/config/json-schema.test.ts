@@ -26,6 +26,14 @@ describe('editor JSON Schemas of the config', () => {
     expect(env({ mesh: { enabled: 'yes' } })).toBe(false);
     expect(env({ workflowDefaults: { autoscaling: { minReplica: 2 } } })).toBe(false);
     expect(catalog({ workflows: [{ name: 'a', overrides: { resources: { requests: { cpu: 'lots' } } } }] })).toBe(false);
-    expect(env({ workflowDefaults: { autoscaling: { minReplicas: 2 } } })).toBe(true);
+    expect(env({ apiVersion: 'langgraph.platform/v1', workflowDefaults: { autoscaling: { minReplicas: 2 } } })).toBe(true);
+  });
+
+  test('every file names the supported config format', () => {
+    expect(env({ name: 'qa' })).toBe(false);
+    expect(env({ apiVersion: 'langgraph.platform/v2', name: 'qa' })).toBe(false);
+    expect(env({ apiVersion: 'langgraph.platform/v1', name: 'qa' })).toBe(true);
+    expect(catalog({ workflows: [{ name: 'a' }] })).toBe(false);
+    expect(catalog({ apiVersion: 'langgraph.platform/v1', workflows: [{ name: 'a' }] })).toBe(true);
   });
 });
