@@ -8,7 +8,9 @@
 # Every finding, warnings and LOW severity included, fails; exceptions come only from
 # config/waivers.yaml (each tool's own skip annotation, rendered by synth; for trivy an ignore
 # file written here from the same list). All tools run on all environments before the script
-# exits, then a table shows which tool failed for which environment. A tool that is not
+# exits, then a table shows per tool and environment the version that ran, the status and how
+# many exemptions the waiver list gave it (WAIVED: skip annotations, or trivy ignore-file paths;
+# a PASS means no finding remained beyond them). A tool that is not
 # installed fails its rows: nothing is reported as passing that did not run.
 #
 # Usage: scripts/ci/scan.sh [dist-dir] [schema-dir]
@@ -189,14 +191,34 @@ if available argo-rollouts kubectl-argo-rollouts; then
   done
 fi
 
+# version <tool>: the cache folder the binary runs from (<tool>-<pinned version>), else its path.
+version_of() {
+  local bin
+  case "$1" in argo-rollouts) bin=kubectl-argo-rollouts ;; *) bin="$1" ;; esac
+  bin=$(command -v "$bin" 2>/dev/null) || { echo -; return; }
+  case "$bin" in "$CACHE"/*) bin="${bin#"$CACHE"/}"; echo "${bin%%/*}" ;; *) echo "$bin" ;; esac
+}
+# waived <env> <tool>: how many object exemptions from config/waivers.yaml the tool was given.
+waived() {
+  local dir="$DIST/$1"
+  case "$2" in
+    kube-linter) grep -rhoE '^    ignore-check\.kube-linter\.io/' "$dir" | wc -l ;;
+    polaris) grep -rhoE '^    polaris\.fairwinds\.com/[A-Za-z0-9]+-exempt:' "$dir" | wc -l ;;
+    checkov) grep -rhoE '^    checkov\.io/skip[0-9]+:' "$dir" | wc -l ;;
+    kube-score) grep -rhE '^    kube-score/ignore:' "$dir" | sed 's/.*: //' | tr ',' '\n' | grep -c . ;;
+    trivy) if [[ -f "$WORK/$1.trivyignore.yaml" ]]; then grep -cE '^ +- [^ ]+\.ya?ml$' "$WORK/$1.trivyignore.yaml" || true; else echo 0; fi ;;
+    *) echo - ;;
+  esac
+}
+
 # Summary: one row per tool and environment.
 say ""
 say "scan results ($DIST):"
-printf '  %-14s %-16s %-8s %s\n' ENV TOOL STATUS DETAIL
+printf '  %-14s %-16s %-26s %-8s %-7s %s\n' ENV TOOL VERSION STATUS WAIVED DETAIL
 passed=0 failed=0 other=0   # other (SKIPPED, NOT RUN) fails too: a gate that did not run did not pass
 for row in "${RESULTS[@]}"; do
   IFS='|' read -r env tool status detail <<<"$row"
-  printf '  %-14s %-16s %-8s %s\n' "$env" "$tool" "$status" "$detail"
+  printf '  %-14s %-16s %-26s %-8s %-7s %s\n' "$env" "$tool" "$(version_of "$tool")" "$status" "$(waived "$env" "$tool")" "$detail"
   case "$status" in PASS|N/A) passed=$((passed + 1)) ;; FAIL) failed=$((failed + 1)) ;; *) other=$((other + 1)) ;; esac
 done
 if [[ $failed -gt 0 ]]; then
