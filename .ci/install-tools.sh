@@ -124,8 +124,12 @@ install_polaris() {
   build_from_archive "$1" "polaris-$2.tar.gz" "polaris-$2" . polaris \
     "-X main.Version=$2 -X main.Commit=dafa0b74fc09a9505849b0a6f8c78f1c364d0112"
 }
-# trivy needs Go's json v2 experiment to build (its own release builds set it too).
-install_trivy() { GOEXPERIMENT=jsonv2 go_install "$1" "github.com/aquasecurity/trivy/cmd/trivy@$2"; }
+# trivy needs Go's json v2 experiment to build (its own release builds set it too), and reports
+# its version only when stamped, as its goreleaser.yml does (else `trivy --version` says "dev").
+install_trivy() {
+  GOEXPERIMENT=jsonv2 GOBIN="$1/bin" go install -trimpath \
+    -ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=${2#v}" "github.com/aquasecurity/trivy/cmd/trivy@$2"
+}
 
 install_checkov() {
   python3 -m venv "$1/venv" || die "python3 -m venv failed: apt-get install python3-venv"
