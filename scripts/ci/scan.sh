@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Runs the ecosystem's own gates on every environment of a rendered-manifests folder:
-#   kubeconform -strict (offline, our generated schemas), kube-linter (all built-in checks),
-#   kube-score, Polaris, Checkov, promtool (rule groups of PrometheusRules) and
-#   kubectl argo rollouts lint (files holding a Rollout).
-# Every finding, warnings included, fails. All tools run on all environments before the
-# script exits, then a table shows which tool failed for which environment.
+#   kubeconform -strict (offline, our generated schemas), kube-linter (every built-in check less
+#   the style and download-only ones, scripts/ci/kube-linter.yaml), kube-score, Polaris (its default
+#   checks; any danger or a score below 100 fails), Checkov, trivy config (offline, embedded
+#   checks), promtool (rule groups of PrometheusRules) and kubectl argo rollouts lint (files
+#   holding a Rollout).
+# Every finding, warnings and LOW severity included, fails; exceptions come only from
+# config/waivers.yaml (each tool's own skip annotation, rendered by synth; for trivy an ignore
+# file written here from the same list). All tools run on all environments before the script
+# exits, then a table shows per tool and environment the version that ran, the status and how
+# many exemptions the waiver list gave it (WAIVED: skip annotations, or trivy ignore-file paths;
+# a PASS means no finding remained beyond them). A tool that is not
+# installed fails its rows: nothing is reported as passing that did not run.
 #
 # Usage: scripts/ci/scan.sh [dist-dir] [schema-dir]
 #   dist-dir    folder of environments, dist/<env>/...            (default: dist)
@@ -13,9 +20,10 @@
 # Environment:
 #   LGP_TOOLS_CACHE          where .ci/install-tools.sh put the tools (its env.sh is sourced)
 #   LGP_SKIP_<TOOL>=1        do not run one tool (KUBECONFORM, KUBE_LINTER, KUBE_SCORE, POLARIS,
-#                            CHECKOV, PROMTOOL, ARGO_ROLLOUTS); reported as SKIPPED
-#   LGP_ALLOW_UNAVAILABLE    tools that may be missing because this machine cannot install them
-#                            (e.g. "kube-linter polaris"); reported as NOT RUN with the reason
+#                            CHECKOV, TRIVY, PROMTOOL, ARGO_ROLLOUTS); reported as SKIPPED, and
+#                            the scan fails (a gate that did not run did not pass)
+#   LGP_ALLOW_UNAVAILABLE    developer machines only, default empty: tools that may be missing
+#                            (e.g. "trivy"); reported as NOT RUN, and the scan still fails
 #   LGP_KUBERNETES_TARGET    newest Kubernetes release the output must work on (default v1.35)
 set -uo pipefail
 
@@ -118,10 +126,11 @@ if available kube-score kube-score; then
   done
 fi
 
-# 4. Polaris: any danger fails, and so does any warning (the score drops below 100).
+# 4. Polaris: its default checks; any danger fails, and so does any warning (the score drops
+#    below 100). --only-show-failed-tests keeps the log to what needs a fix or a waiver.
 if available polaris polaris; then
   for env in "${ENVS[@]}"; do
-    gate "$env" polaris polaris audit --audit-path "$DIST/$env" --format pretty \
+    gate "$env" polaris polaris audit --audit-path "$DIST/$env" --format pretty --only-show-failed-tests \
       --set-exit-code-on-danger --set-exit-code-below-score 100
   done
 fi
@@ -133,7 +142,28 @@ if available checkov checkov; then
   done
 fi
 
-# 6. promtool: the rule groups of every PrometheusRule, as plain rule files; lint problems fail.
+# 6. trivy config: the Kubernetes misconfiguration checks embedded in the binary, never updated
+#    (--skip-check-update), no version or telemetry call, its cache in this run's temp folder.
+#    Every severity fails, LOW included, as warnings do for the other tools. trivy reads no
+#    per-object annotation for Kubernetes, so waivers reach it as an ignore file scoped to the
+#    waived objects' files (scripts/ci/trivy-ignore.ts, from config/waivers.yaml).
+if available trivy trivy; then
+  for env in "${ENVS[@]}"; do
+    ignore="$WORK/$env.trivyignore.yaml"
+    if ! (cd "$REPO" && npx tsx scripts/ci/trivy-ignore.ts config "$env" "$DIST/$env" "$ignore") >"$WORK/$env.trivyignore.log" 2>&1; then
+      if [[ ! -f "$REPO/config/environments/$env.yaml" ]]; then
+        printf 'misconfigurations: []\n' >"$ignore"   # e.g. dist/argocd: no environment, no waivers
+      else
+        cat "$WORK/$env.trivyignore.log"; record "$env" trivy FAIL "trivy-ignore.ts failed"; say "   ✗ trivy: trivy-ignore.ts failed for $env"; continue
+      fi
+    fi
+    gate "$env" trivy trivy config --quiet --skip-check-update --skip-version-check --disable-telemetry \
+      --cache-dir "$WORK/trivy-cache" --misconfig-scanners kubernetes \
+      --severity UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL --exit-code 1 --ignorefile "$ignore" "$DIST/$env"
+  done
+fi
+
+# 7. promtool: the rule groups of every PrometheusRule, as plain rule files; lint problems fail.
 if available promtool promtool; then
   for env in "${ENVS[@]}"; do
     if ! (cd "$REPO" && npx tsx scripts/ci/extract-rules.ts "$DIST/$env" "$WORK/rules/$env") >"$WORK/$env.rules" 2>&1; then
@@ -148,7 +178,7 @@ if available promtool promtool; then
   done
 fi
 
-# 7. kubectl argo rollouts lint: each file holding a Rollout (services and traffic routing in
+# 8. kubectl argo rollouts lint: each file holding a Rollout (services and traffic routing in
 #    the same file are checked against it).
 if available argo-rollouts kubectl-argo-rollouts; then
   for env in "${ENVS[@]}"; do
@@ -161,18 +191,38 @@ if available argo-rollouts kubectl-argo-rollouts; then
   done
 fi
 
+# version <tool>: the cache folder the binary runs from (<tool>-<pinned version>), else its path.
+version_of() {
+  local bin
+  case "$1" in argo-rollouts) bin=kubectl-argo-rollouts ;; *) bin="$1" ;; esac
+  bin=$(command -v "$bin" 2>/dev/null) || { echo -; return; }
+  case "$bin" in "$CACHE"/*) bin="${bin#"$CACHE"/}"; echo "${bin%%/*}" ;; *) echo "$bin" ;; esac
+}
+# waived <env> <tool>: how many object exemptions from config/waivers.yaml the tool was given.
+waived() {
+  local dir="$DIST/$1"
+  case "$2" in
+    kube-linter) grep -rhoE '^    ignore-check\.kube-linter\.io/' "$dir" | wc -l ;;
+    polaris) grep -rhoE '^    polaris\.fairwinds\.com/[A-Za-z0-9]+-exempt:' "$dir" | wc -l ;;
+    checkov) grep -rhoE '^    checkov\.io/skip[0-9]+:' "$dir" | wc -l ;;
+    kube-score) grep -rhE '^    kube-score/ignore:' "$dir" | sed 's/.*: //' | tr ',' '\n' | grep -c . ;;
+    trivy) if [[ -f "$WORK/$1.trivyignore.yaml" ]]; then grep -cE '^ +- [^ ]+\.ya?ml$' "$WORK/$1.trivyignore.yaml" || true; else echo 0; fi ;;
+    *) echo - ;;
+  esac
+}
+
 # Summary: one row per tool and environment.
 say ""
 say "scan results ($DIST):"
-printf '  %-14s %-16s %-8s %s\n' ENV TOOL STATUS DETAIL
-passed=0 failed=0 other=0
+printf '  %-14s %-16s %-26s %-8s %-7s %s\n' ENV TOOL VERSION STATUS WAIVED DETAIL
+passed=0 failed=0 other=0   # other (SKIPPED, NOT RUN) fails too: a gate that did not run did not pass
 for row in "${RESULTS[@]}"; do
   IFS='|' read -r env tool status detail <<<"$row"
-  printf '  %-14s %-16s %-8s %s\n' "$env" "$tool" "$status" "$detail"
+  printf '  %-14s %-16s %-26s %-8s %-7s %s\n' "$env" "$tool" "$(version_of "$tool")" "$status" "$(waived "$env" "$tool")" "$detail"
   case "$status" in PASS|N/A) passed=$((passed + 1)) ;; FAIL) failed=$((failed + 1)) ;; *) other=$((other + 1)) ;; esac
 done
 if [[ $failed -gt 0 ]]; then
   say "scan: FAILED — $(for row in "${RESULTS[@]}"; do IFS='|' read -r env tool status _ <<<"$row"; [[ $status == FAIL ]] && printf '%s/%s ' "$tool" "$env"; done)"
 fi
-say "scan: $passed passed, $failed failed, $other skipped"
-[[ $failed -eq 0 ]]
+say "scan: $passed passed, $failed failed, $other not run"
+[[ $failed -eq 0 && $other -eq 0 ]]

@@ -10,6 +10,7 @@ import { hardenPodTemplate } from './pod-hardening';
 import { LANGGRAPH_SERVER_RESOURCES, containerResources, cpu, size } from './resources';
 import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, SHUTDOWN_GRACE_ENV, ShutdownTiming, shutdownTiming } from './shutdown';
 import { APP_CONFIG_MOUNT_PATH } from './app-config';
+import { podDnsConfig } from './pod-dns';
 import { podScheduling } from './scheduling';
 import { API_PORT, API_PORT_NAME, METRICS_PATH, MeshSidecarOptions, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER, SecretEnvRef } from './langgraph-server';
 import { ResourceAmounts } from './resources';
@@ -248,6 +249,7 @@ function podAnnotations(props: LangGraphWorkloadProps, shutdown: ShutdownTiming)
 function addScheduling(workload: ApiObject, selector: Record<string, string>, options?: Scheduling): void {
   const fields = podScheduling(selector, options);
   for (const [key, value] of Object.entries(fields)) workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/${key}`, value));
+  workload.addJsonPatch(JsonPatch.add('/spec/template/spec/dnsConfig', podDnsConfig()));
 }
 
 /** An init container or sidecar from config, with the same hardening and requests/limits as the server. */

@@ -2,9 +2,10 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { ComponentIdentity, WorkflowMetadata, componentLabels, selectorLabels, workflowAnnotations } from './labels';
 import { SecretEnvRef } from './langgraph-server';
+import { podDnsConfig } from './pod-dns';
 import { podScheduling } from './scheduling';
 import {
-  StoreResources, containerResources, emptyDir, execProbe, hardenedContainerSecurityContext, httpProbe, secretEnvVar,
+  StoreResources, containerResources, emptyDir, execProbe, hardenedContainerSecurityContext, httpProbe,
   storePodSecurityContext, tcpProbe,
 } from './store-pod';
 import { passwordCheckInitContainer, urlSafePasswordCheck } from './url-safe-password';
@@ -22,6 +23,13 @@ export const PGDATA = `${POSTGRES_DATA_MOUNT}/pgdata`;
 export const POSTGRES_SOCKET_DIR = '/var/run/postgresql';
 /** How long the preStop hook waits for a fast shutdown. */
 const PRESTOP_TIMEOUT_SECONDS = 50;
+/**
+ * The password reaches Postgres and the exporter as a mounted file, not an env var (CIS 5.4.1):
+ * the image's entrypoint reads POSTGRES_PASSWORD_FILE, postgres_exporter DATA_SOURCE_PASS_FILE.
+ */
+export const PASSWORD_VOLUME = 'password';
+export const PASSWORD_MOUNT = '/etc/postgres-password';
+export const PASSWORD_FILE = `${PASSWORD_MOUNT}/password`;
 
 /**
  * The apps reach this store through `postgres://user:$(POSTGRES_PASSWORD)@…` (the password
@@ -102,8 +110,11 @@ export class PostgresStore extends Construct {
             terminationGracePeriodSeconds: PRESTOP_TIMEOUT_SECONDS + 10,
             topologySpreadConstraints: scheduling.topologySpreadConstraints as unknown as k8s.TopologySpreadConstraint[],
             affinity: scheduling.affinity as unknown as k8s.Affinity,
+            dnsConfig: podDnsConfig(),
+            restartPolicy: 'Always', // the default, stated (kube-linter restart-policy)
             initContainers: [passwordCheckInitContainer({
               image: props.image, variable: 'POSTGRES_PASSWORD', uri: 'DATABASE_URI', password: props.password, resources: props.exporterResources,
+              file: { volume: PASSWORD_VOLUME, mountPath: PASSWORD_MOUNT, fileName: 'password' },
             })],
             containers: [
               {
@@ -114,7 +125,7 @@ export class PostgresStore extends Construct {
                 env: [
                   { name: 'POSTGRES_USER', value: props.user },
                   { name: 'POSTGRES_DB', value: props.database },
-                  secretEnvVar('POSTGRES_PASSWORD', props.password),
+                  { name: 'POSTGRES_PASSWORD_FILE', value: PASSWORD_FILE },
                   { name: 'PGDATA', value: PGDATA },
                 ],
                 resources: containerResources(props.resources),
@@ -132,6 +143,7 @@ export class PostgresStore extends Construct {
                   { name: 'run', mountPath: POSTGRES_SOCKET_DIR },
                   { name: 'tmp', mountPath: '/tmp' },
                   { name: 'shm', mountPath: '/dev/shm' },
+                  { name: PASSWORD_VOLUME, mountPath: PASSWORD_MOUNT, readOnly: true },
                 ],
               },
               {
@@ -143,8 +155,9 @@ export class PostgresStore extends Construct {
                 env: [
                   { name: 'DATA_SOURCE_URI', value: `127.0.0.1:${POSTGRES_PORT}/${props.database}?sslmode=disable` },
                   { name: 'DATA_SOURCE_USER', value: props.user },
-                  secretEnvVar('DATA_SOURCE_PASS', props.password),
+                  { name: 'DATA_SOURCE_PASS_FILE', value: PASSWORD_FILE },
                 ],
+                volumeMounts: [{ name: PASSWORD_VOLUME, mountPath: PASSWORD_MOUNT, readOnly: true }],
                 resources: containerResources(props.exporterResources),
                 securityContext: hardenedContainerSecurityContext(),
                 startupProbe: httpProbe('/', EXPORTER_PORT_NAME, { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 24 }),
@@ -157,6 +170,8 @@ export class PostgresStore extends Construct {
               emptyDir('tmp', '64Mi'),
               // Postgres's dynamic shared memory; the runtime's default /dev/shm is only 64Mi.
               emptyDir('shm', '128Mi', 'Memory'),
+              // Group-readable by fsGroup (the pod's non-root group), nobody else.
+              { name: PASSWORD_VOLUME, secret: { secretName: props.password.secretName, items: [{ key: props.password.key, path: 'password' }], defaultMode: 0o440 } },
             ],
           },
         },

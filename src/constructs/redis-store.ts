@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { ComponentIdentity, WorkflowMetadata, componentLabels, selectorLabels, workflowAnnotations } from './labels';
 import { SecretEnvRef } from './langgraph-server';
+import { podDnsConfig } from './pod-dns';
 import { podScheduling } from './scheduling';
 import { EXPORTER_METRICS_PATH, EXPORTER_PORT_NAME } from './postgres-store';
 import {
@@ -89,6 +90,8 @@ export class RedisStore extends Construct {
             terminationGracePeriodSeconds: 30,
             topologySpreadConstraints: scheduling.topologySpreadConstraints as unknown as k8s.TopologySpreadConstraint[],
             affinity: scheduling.affinity as unknown as k8s.Affinity,
+            dnsConfig: podDnsConfig(),
+            restartPolicy: 'Always', // the default, stated (kube-linter restart-policy)
             // The apps' REDIS_URI is `redis://:$(REDIS_PASSWORD)@…`: refuse a password that would break it.
             ...(props.password ? {
               initContainers: [passwordCheckInitContainer({

@@ -31,6 +31,11 @@ export interface PasswordCheckProps {
   readonly uri: string;
   readonly password: SecretEnvRef;
   readonly resources: StoreResources;
+  /**
+   * Read the password from this mounted file (volume and path) instead of an env var.
+   * @default - the password comes in as the env var `variable`
+   */
+  readonly file?: { readonly volume: string; readonly mountPath: string; readonly fileName: string };
 }
 
 /** The `check-password` init container: exits 1, saying why, on a password that is not URL-safe. */
@@ -39,8 +44,13 @@ export function passwordCheckInitContainer(p: PasswordCheckProps): k8s.Container
     name: 'check-password',
     image: p.image,
     imagePullPolicy: 'Always',
-    command: ['/bin/sh', '-c', urlSafePasswordCheck(p.variable, p.uri)],
-    env: [secretEnvVar(p.variable, p.password)],
+    ...(p.file ? {
+      command: ['/bin/sh', '-c', `${p.variable}="$(cat ${p.file.mountPath}/${p.file.fileName})"\n${urlSafePasswordCheck(p.variable, p.uri)}`],
+      volumeMounts: [{ name: p.file.volume, mountPath: p.file.mountPath, readOnly: true }],
+    } : {
+      command: ['/bin/sh', '-c', urlSafePasswordCheck(p.variable, p.uri)],
+      env: [secretEnvVar(p.variable, p.password)],
+    }),
     resources: containerResources(p.resources),
     securityContext: hardenedContainerSecurityContext(),
   };

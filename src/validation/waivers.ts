@@ -22,7 +22,14 @@
  *      - checkov/<CKV_ID> → `checkov.io/skip<N>: <CKV_ID>=<reason>`, N = 1, 2, … per object
  *        (bridgecrewio/checkov checkov/kubernetes/kubernetes_utils.py get_skipped_checks: any key
  *        containing "checkov.io/skip", value split on "=" into exactly id and comment — so an "="
- *        inside the reason would break the parse and is replaced by ":"; docs/2.Concepts/Suppressions.md).
+ *        inside the reason would break the parse and is replaced by ":"; docs/2.Concepts/Suppressions.md);
+ *      - trivy/<ID> (e.g. trivy/KSV-0125) → no annotation: trivy reads no per-object annotation and
+ *        no inline comment for Kubernetes manifests (aquasecurity/trivy pkg/iac/scanners/generic
+ *        scanner.go applies inline `trivy:ignore` comments only where a scanner opts in, and only the
+ *        Dockerfile scanner does). Its mechanism is the ignore file (`--ignorefile`, YAML form,
+ *        pkg/result/ignore.go: `misconfigurations: [{id, paths, statement}]`, id matched against a
+ *        finding's ID, AVD ID and aliases, paths as doublestar globs against the scanned file), so
+ *        `trivyIgnoreEntries` scopes each waiver to the files holding exactly the waived objects.
  *
  * Staleness (decided here): a waiver for a gate rule (`policy/…`, `cross-object/…`) that matches no
  * violation in its environment — for any workflow — is itself a violation (`waiver/stale`); a
@@ -44,7 +51,7 @@ export const WAIVER_ANNOTATION_DOMAIN = 'waiver.langgraph.platform';
 /** Rule namespaces the gate itself checks; their ids must exist. */
 export const GATE_TOOLS = ['policy', 'cross-object'] as const;
 /** Scanners whose skip annotation the waivers render. */
-export const SCANNER_TOOLS = ['kube-linter', 'kube-score', 'polaris', 'checkov'] as const;
+export const SCANNER_TOOLS = ['kube-linter', 'kube-score', 'polaris', 'checkov', 'trivy'] as const;
 /** Rules nothing may waive: an object the API server refuses, or the waiver list's own checks. */
 export const UNWAIVABLE_TOOLS = ['schema', 'waiver'] as const;
 
@@ -55,6 +62,8 @@ export const POLARIS_PREFIX = 'polaris.fairwinds.com/';
 export const CHECKOV_SKIP_PREFIX = 'checkov.io/skip';
 
 const ANNOTATION_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/** trivy's Kubernetes check ids as `trivy config` reports them (ID column), e.g. KSV-0125. */
+const TRIVY_CHECK_ID = /^KSV-\d{4}$/;
 
 export interface WaiverRule {
   readonly tool: string;
@@ -146,6 +155,46 @@ export class Waivers implements IAspect {
   }
 }
 
+/** One entry of trivy's YAML ignore file (`misconfigurations:`), scoped to files by path. */
+export interface TrivyIgnoreEntry {
+  readonly id: string;
+  /** Paths of the waived objects' files, relative to the folder trivy scans (sorted). */
+  readonly paths: string[];
+  readonly statement: string;
+}
+
+/** A rendered file as trivy sees it: its path relative to the scanned folder and its objects. */
+export interface ScannedFile {
+  readonly path: string;
+  readonly objects: readonly KubeObject[];
+}
+
+/**
+ * trivy's ignore entries for one environment's waivers (rules `trivy/<ID>`): one per waiver, listing
+ * the files of the objects it names. trivy suppresses a finding for a whole file, so a waived object
+ * must be alone in its file (dist/ writes one object per file); a file holding a waived object and
+ * others is an error rather than a silent wider exception. Pure; [] when no trivy waiver applies.
+ */
+export function trivyIgnoreEntries(environment: Pick<Environment, 'waivers'>, files: readonly ScannedFile[]): TrivyIgnoreEntry[] {
+  const entries: TrivyIgnoreEntry[] = [];
+  for (const w of environment.waivers) {
+    const { tool, check } = parseWaiverRule(w.rule);
+    if (tool !== 'trivy') continue;
+    const paths: string[] = [];
+    for (const f of files) {
+      const named = f.objects.filter((o) => waiverNames(w, o.kind, o.metadata.name, workflowOf(o)));
+      if (!named.length) continue;
+      if (f.objects.length > 1) {
+        throw new Error(`${f.path}: holds ${f.objects.length} objects, and trivy can only ignore ${check} for the whole file; `
+          + `write ${w.kind} ${named[0].metadata.name} to a file of its own so the waiver (${w.rule}) covers only it`);
+      }
+      paths.push(f.path);
+    }
+    if (paths.length) entries.push({ id: check, paths: paths.sort(), statement: w.reason });
+  }
+  return entries;
+}
+
 /** Is this annotation a scanner's skip switch? */
 export function isScannerSkipAnnotation(key: string): boolean {
   return key.startsWith(KUBE_LINTER_PREFIX) || key === KUBE_LINTER_IGNORE_ALL || key === KUBE_SCORE_IGNORE
@@ -207,9 +256,14 @@ export function applyWaivers(
       return false;
     }
     const longest = tool === 'polaris' ? 56 : 63;
-    const validId = tool === 'checkov' ? /^CKV2?_[A-Z0-9]+_\d+$/.test(check) : ANNOTATION_NAME.test(check) && check.length <= longest;
+    const validId = tool === 'checkov' ? /^CKV2?_[A-Z0-9]+_\d+$/.test(check)
+      : tool === 'trivy' ? TRIVY_CHECK_ID.test(check)
+        : ANNOTATION_NAME.test(check) && check.length <= longest;
     if (!validId) {
-      problems.push(waiverProblem(i, 'waiver/invalid', pointer('waivers', i, 'rule'), w.rule, tool === 'checkov' ? `"${check}" is not a checkov check id (CKV_K8S_<n>)` : `"${check}" cannot be an annotation name (letters, digits, "-", "_", "."; at most ${longest} characters)`, `use the check id exactly as ${tool} reports it`));
+      const why = tool === 'checkov' ? `"${check}" is not a checkov check id (CKV_K8S_<n>)`
+        : tool === 'trivy' ? `"${check}" is not a trivy Kubernetes check id (KSV-<nnnn>)`
+          : `"${check}" cannot be an annotation name (letters, digits, "-", "_", "."; at most ${longest} characters)`;
+      problems.push(waiverProblem(i, 'waiver/invalid', pointer('waivers', i, 'rule'), w.rule, why, `use the check id exactly as ${tool} reports it`));
       return false;
     }
     return true;

@@ -5,6 +5,9 @@
  * real passwords.
  */
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { URL_SAFE_PASSWORD_CHECK } from '../../src/constructs/postgres-store';
 import { find, objectsOf } from '../helpers';
 import { Chart, Testing } from 'cdk8s';
@@ -34,9 +37,11 @@ test.each(['p@ss', 'a:b', 'a/b', 'a%20b', 'a#b', 'a?b', 'a b', 'naïve', ''])('r
 test('dev: every in-cluster Postgres runs the check before it starts, on the password the apps interpolate', () => {
   const sts = find(objectsOf('dev', 'support-agent'), 'StatefulSet', 'support-agent-postgres');
   const [init] = sts.spec.template.spec.initContainers;
-  expect(init.command).toEqual(['/bin/sh', '-c', URL_SAFE_PASSWORD_CHECK]);
-  const password = sts.spec.template.spec.containers[0].env.find((e: any) => e.name === 'POSTGRES_PASSWORD');
-  expect(init.env).toEqual([password]);
+  // It reads the same mounted file Postgres reads (POSTGRES_PASSWORD_FILE), then runs the check.
+  const file = sts.spec.template.spec.containers[0].env.find((e: any) => e.name === 'POSTGRES_PASSWORD_FILE').value;
+  expect(init.command).toEqual(['/bin/sh', '-c', `POSTGRES_PASSWORD="$(cat ${file})"\n${URL_SAFE_PASSWORD_CHECK}`]);
+  expect(init.volumeMounts).toEqual([{ name: 'password', mountPath: file.slice(0, file.lastIndexOf('/')), readOnly: true }]);
+  expect(init.env).toBeUndefined();
   const api = find(objectsOf('dev', 'support-agent'), 'Deployment', 'support-agent-api').spec.template.spec.containers[0];
   expect(api.env.find((e: any) => e.name === 'DATABASE_URI').value).toContain(':$(POSTGRES_PASSWORD)@');
 });
@@ -77,4 +82,17 @@ describe('Redis (REDIS_URI = redis://:$(REDIS_PASSWORD)@…)', () => {
   test('without a password there is nothing to check', () => {
     expect(render().initContainers).toBeUndefined();
   });
+});
+
+test.each([['3f9a0c1d2e', true], ['p@ss', false]])('dev: the rendered init script reads the mounted file (%s → ok %s)', (password, ok) => {
+  const sts = find(objectsOf('dev', 'support-agent'), 'StatefulSet', 'support-agent-postgres');
+  const [init] = sts.spec.template.spec.initContainers;
+  const file = sts.spec.template.spec.containers[0].env.find((e: any) => e.name === 'POSTGRES_PASSWORD_FILE').value;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgpass-'));
+  fs.writeFileSync(path.join(dir, 'password'), password);
+  try {
+    expect(check('', init.command[2].split(file).join(path.join(dir, 'password'))).ok).toBe(ok);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -79,13 +79,14 @@ describe('PostgresStore', () => {
     expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThan(timeout);
   });
 
-  test('the password comes only from the Secret, in both containers; no literal credential', () => {
-    const secretRef = { secretKeyRef: { name: 'wf-secrets', key: 'postgres-password', optional: false } };
-    expect(postgres.env).toContainEqual({ name: 'POSTGRES_PASSWORD', valueFrom: secretRef });
-    expect(exporter.env).toContainEqual({ name: 'DATA_SOURCE_PASS', valueFrom: secretRef });
-    const passwords = [postgres, exporter].flatMap((c) => c.env.filter((e: any) => /PASS/.test(e.name)));
-    expect(passwords.map((e: any) => e.name).sort()).toEqual(['DATA_SOURCE_PASS', 'POSTGRES_PASSWORD']);
-    for (const e of passwords) expect(e.value).toBeUndefined();
+  test('the password comes only from the Secret, as a mounted file in both containers; no credential in env', () => {
+    expect(postgres.env).toContainEqual({ name: 'POSTGRES_PASSWORD_FILE', value: '/etc/postgres-password/password' });
+    expect(exporter.env).toContainEqual({ name: 'DATA_SOURCE_PASS_FILE', value: '/etc/postgres-password/password' });
+    for (const c of [postgres, exporter]) {
+      expect(c.volumeMounts).toContainEqual({ name: 'password', mountPath: '/etc/postgres-password', readOnly: true });
+      expect(c.env.filter((e: any) => e.valueFrom !== undefined || /PASS(WORD)?$/.test(e.name))).toEqual([]);
+    }
+    expect(pod.spec.volumes).toContainEqual({ name: 'password', secret: { secretName: 'wf-secrets', items: [{ key: 'postgres-password', path: 'password' }], defaultMode: 0o440 } });
   });
 
   test('the exporter reads the local server and serves /metrics on its named port', () => {

@@ -22,6 +22,8 @@ import * as podsFromTemplates from '../../scripts/cluster/pods-from-templates';
 import * as liveDiffCheck from '../../scripts/cluster/live-diff-check';
 import * as prepareSignals from '../../scripts/signals/prepare';
 import * as runScenarios from '../../scripts/signals/run-scenarios';
+import * as trivyIgnore from '../../scripts/ci/trivy-ignore';
+import * as waiverCounts from '../../scripts/ci/waiver-counts';
 import { capture } from './cli-harness';
 
 interface Command {
@@ -46,6 +48,8 @@ const COMMANDS: Record<string, Command> = {
   'live-diff-check': { spec: liveDiffCheck.LIVE_DIFF_CHECK_COMMAND, main: liveDiffCheck.main },
   'signals prepare': { spec: prepareSignals.PREPARE_COMMAND, main: prepareSignals.main },
   'signals run-scenarios': { spec: runScenarios.RUN_SCENARIOS_COMMAND, main: runScenarios.main },
+  'trivy-ignore': { spec: trivyIgnore.TRIVY_IGNORE_COMMAND, main: trivyIgnore.main },
+  'waiver-counts': { spec: waiverCounts.WAIVER_COUNTS_COMMAND, main: waiverCounts.main },
 };
 
 describe.each(Object.entries(COMMANDS))('%s', (_name, { spec, main }) => {

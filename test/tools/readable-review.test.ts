@@ -130,7 +130,7 @@ describe('raising maxReplicas', () => {
     fs.cpSync(CONFIG_DIR, config, { recursive: true });
     const file = path.join(config, 'workflows.yaml');
     const before = fs.readFileSync(file, 'utf8');
-    const after = before.replace('autoscaling: { minReplicas: 2, maxReplicas: 6 }', 'autoscaling: { minReplicas: 2, maxReplicas: 8 }');
+    const after = before.replace('autoscaling: { minReplicas: 3, maxReplicas: 6 }', 'autoscaling: { minReplicas: 3, maxReplicas: 8 }');
     expect(after).not.toBe(before);
     fs.writeFileSync(file, after);
     const diff = diffManifests(indexOf(committed(), 'dist'), indexOf(synthesize(config), 'head'));

@@ -194,10 +194,19 @@ const CASES: Record<string, RuleCases> = {
     fires: [
       { name: 'password literal', change: (s) => { s.api.env.push({ name: 'DB_PASSWORD', value: 'hunter2' }); }, path: `${C}/env/${scenario('staging').api.env.length}/value` }, // pushed after the committed variables
       { name: 'api key literal in lower case', change: (s) => { s.api.env.push({ name: 'anthropic_api_key', value: 'sk-x' }); } },
+      { name: '<NAME>_FILE pointing outside any mounted Secret volume', change: (s) => { s.api.env.push({ name: 'DB_PASSWORD_FILE', value: '/tmp/password' }); } },
     ],
     passes: [
       { name: 'secret-like name from a secretKeyRef', change: (s) => { s.api.env.push({ name: 'GITHUB_TOKEN', valueFrom: { secretKeyRef: { name: `${WF}-secrets`, key: 'github-token' } } }); } },
       { name: 'plain name with a literal', change: (s) => { s.api.env.push({ name: 'LOG_FORMAT', value: 'json' }); } },
+      {
+        name: '<NAME>_FILE naming a file in a mounted Secret volume (the images\' file convention)',
+        change: (s) => {
+          s.pod.spec.volumes = [...(s.pod.spec.volumes ?? []), { name: 'db-password', secret: { secretName: `${WF}-secrets` } }];
+          s.api.volumeMounts = [...(s.api.volumeMounts ?? []), { name: 'db-password', mountPath: '/etc/db', readOnly: true }];
+          s.api.env.push({ name: 'DB_PASSWORD_FILE', value: '/etc/db/password' });
+        },
+      },
     ],
   },
   'policy/secret-data': {

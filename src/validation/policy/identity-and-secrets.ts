@@ -23,12 +23,24 @@ export const serviceAccount: PolicyRule = {
   },
 };
 
+/**
+ * `<NAME>_FILE` pointing into a Secret volume mounted in the same container is the images' file
+ * convention (POSTGRES_PASSWORD_FILE, DATA_SOURCE_PASS_FILE): its value is a path, not a credential.
+ */
+function isSecretFilePath(name: string, value: string, container: any, template: any): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (!name.endsWith('_FILE')) return false;
+  const secretVolumes = new Set((template?.spec?.volumes ?? []).filter((v: any) => v?.secret).map((v: any) => v.name)); // eslint-disable-line @typescript-eslint/no-explicit-any
+  return (container?.volumeMounts ?? []).some((m: any) => secretVolumes.has(m?.name) && typeof m.mountPath === 'string' // eslint-disable-line @typescript-eslint/no-explicit-any
+    && value.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+}
+
 export const secretLiteralEnv: PolicyRule = {
   id: 'policy/secret-literal-env',
   summary: 'no env var with a credential-like name has a literal value',
   checkTemplate: (t) => containersOf(t.template).flatMap((c) => (Array.isArray(c.container.env) ? c.container.env : [])
     .map((e: any, i: number) => ({ e, i })) // eslint-disable-line @typescript-eslint/no-explicit-any
-    .filter(({ e }) => typeof e?.name === 'string' && typeof e.value === 'string' && literalCredential(e.name, e.value) !== undefined)
+    .filter(({ e }) => typeof e?.name === 'string' && typeof e.value === 'string' && literalCredential(e.name, e.value) !== undefined
+      && !isSecretFilePath(e.name, e.value, c.container, t.template))
     .map(({ e, i }) => templateFinding(t, `${c.pointer}/env/${i}/value`, {
       value: '<redacted>',
       message: `${describeContainer(c)} sets ${e.name} to a literal value; a credential would be committed to Git`,

@@ -77,7 +77,7 @@ describe('worker scaling', () => {
   test('KEDA where it runs; otherwise a fixed count unless a cpu HPA is opted into with a reason', () => {
     const { s } = resolved('staging', 'research-assistant');
     expect(workerScaling(s.workers, true)).toEqual({ kind: 'keda', maxReplicas: 10 });
-    expect(workerScaling(s.workers, false)).toEqual({ kind: 'fixed', replicas: 2, maxReplicas: 2 });
+    expect(workerScaling(s.workers, false)).toEqual({ kind: 'fixed', replicas: 3, maxReplicas: 3 });
     expect(workerScaling({ ...s.workers, replicas: 4 }, false)).toEqual({ kind: 'fixed', replicas: 4, maxReplicas: 4 });
     const optIn = { ...s.workers, autoscaling: { ...s.workers.autoscaling, cpuScalingReason: 'runs embed documents locally on cpu' } };
     expect(workerScaling(optIn, false)).toEqual({ kind: 'cpu', maxReplicas: 10 });
