@@ -14,7 +14,8 @@ import { podScheduling } from './scheduling';
 import { API_PORT, API_PORT_NAME, METRICS_PATH, MeshSidecarOptions, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER, SecretEnvRef } from './langgraph-server';
 import { ResourceAmounts } from './resources';
 import { ComponentIdentity, WorkflowMetadata } from './labels';
-import type { ExtraContainer, PodExtras, Scheduling } from '../config/features/pod';
+import { ExtraContainer, EXTRA_CONTAINER_RESOURCES, PodExtras } from './pod-extras';
+import type { Scheduling } from './scheduling';
 
 export interface LangGraphWorkloadProps {
   readonly name: string;
@@ -180,7 +181,7 @@ export class LangGraphWorkload extends Construct {
           ? kplus.Volume.fromConfigMap(this, `Volume-${v.name}`, kplus.ConfigMap.fromConfigMapName(this, `ConfigMap-${v.name}`, v.configMap), { name: v.name })
           : kplus.Volume.fromSecret(this, `Volume-${v.name}`, kplus.Secret.fromSecretName(this, `SecretVolume-${v.name}`, v.secret!), { name: v.name });
       volumes.set(v.name, volume);
-      if (v.mountPath) container.mount(v.mountPath, volume, { readOnly: v.readOnly });
+      if (v.mountPath) container.mount(v.mountPath, volume, { readOnly: v.readOnly ?? true });
     }
     for (const from of extras?.envFrom ?? []) {
       container.env.copyFrom('configMap' in from
@@ -191,7 +192,7 @@ export class LangGraphWorkload extends Construct {
     for (const c of extras?.sidecars ?? []) this.deployment.addContainer(extraContainer(c, volumes, props.identity.component));
 
     const workload = ApiObject.of(this.deployment);
-    hardenPodTemplate(workload, { containerCount: 1 + (extras?.sidecars.length ?? 0), initContainerCount: extras?.initContainers.length ?? 0 });
+    hardenPodTemplate(workload, { containerCount: 1 + (extras?.sidecars?.length ?? 0), initContainerCount: extras?.initContainers?.length ?? 0 });
     addScheduling(workload, this.selector, props.scheduling);
   }
 
@@ -252,23 +253,25 @@ function extraContainer(c: ExtraContainer, volumes: ReadonlyMap<string, kplus.Vo
     readiness: kplus.Probe.fromHttpGet(p.healthPath, { port: p.number, ...timing(10, 3) }),
     liveness: kplus.Probe.fromTcpSocket({ port: p.number, ...timing(20, 6) }),
   });
+  const env = c.env ?? {};
+  const r = c.resources ?? EXTRA_CONTAINER_RESOURCES;
   return {
     name: c.name,
     image: c.image,
-    command: c.command,
-    args: c.args,
-    envVariables: Object.fromEntries(Object.keys(c.env).sort().map((k) => [k, kplus.EnvValue.fromValue(c.env[k])])),
+    command: c.command ? [...c.command] : undefined,
+    args: c.args ? [...c.args] : undefined,
+    envVariables: Object.fromEntries(Object.keys(env).sort().map((k) => [k, kplus.EnvValue.fromValue(env[k])])),
     ...(c.port ? { ports: [{ name: c.port.name, number: c.port.number }], ...probes(c.port) } : {}),
     resources: {
-      cpu: { request: cpu(c.resources.cpuRequest), limit: cpu(c.resources.cpuLimit) },
-      memory: { request: size(c.resources.memoryRequest), limit: size(c.resources.memoryLimit) },
-      ephemeralStorage: { request: size(c.resources.ephemeralStorageRequest), limit: size(c.resources.ephemeralStorageLimit) },
+      cpu: { request: cpu(r.cpuRequest), limit: cpu(r.cpuLimit) },
+      memory: { request: size(r.memoryRequest), limit: size(r.memoryLimit) },
+      ephemeralStorage: { request: size(r.ephemeralStorageRequest), limit: size(r.ephemeralStorageLimit) },
     },
     securityContext: { ensureNonRoot: true, user: RUN_AS_USER, group: RUN_AS_GROUP, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
-    volumeMounts: c.mounts.map((m) => {
+    volumeMounts: (c.mounts ?? []).map((m) => {
       const volume = volumes.get(m.volume);
       if (!volume) throw new Error(`container ${c.name} (beside ${owner}) mounts volume "${m.volume}", which pod.volumes does not define`);
-      return { path: m.mountPath, volume, readOnly: m.readOnly };
+      return { path: m.mountPath, volume, readOnly: m.readOnly ?? true };
     }),
   };
 }
