@@ -5,7 +5,8 @@
  */
 import { Environment, WorkflowSettings } from '../config/schema';
 import { ResolvedWorkflow } from '../config/resolved';
-import { ComponentIdentity, WorkflowMetadata } from '../constructs/labels';
+import { ComponentIdentity, WorkflowMetadata, selectorLabels } from '../constructs/labels';
+import { apiIdentity } from '../constructs/langgraph-workflow';
 
 export interface WorkflowContext {
   readonly env: Environment;
@@ -25,7 +26,7 @@ export interface WorkflowContext {
 }
 
 export function workflowContext(env: Environment, wf: ResolvedWorkflow): WorkflowContext {
-  const api: ComponentIdentity = { workflow: wf.name, app: 'langgraph-api', component: 'api' };
+  const api = apiIdentity(wf.name);
   return {
     env,
     workflow: wf,
@@ -34,11 +35,7 @@ export function workflowContext(env: Environment, wf: ResolvedWorkflow): Workflo
     metadata: { workflow: wf.name, version: wf.version, ownerTeam: wf.owner.team, ownerEmail: wf.owner.email, capacityProfile: wf.capacityProfile },
     api,
     apiName: `${wf.name}-api`,
-    apiSelector: {
-      'app.kubernetes.io/name': api.app,
-      'app.kubernetes.io/instance': api.workflow,
-      'app.kubernetes.io/component': api.component,
-    },
+    apiSelector: selectorLabels(api),
     secretName: wf.settings.secret.name ?? `${wf.name}-secrets`,
     canary: wf.settings.delivery.strategy === 'canary',
   };

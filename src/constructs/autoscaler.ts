@@ -8,6 +8,11 @@ export interface ScaleTarget {
   readonly name: string;
 }
 
+/** A workload an autoscaler can scale through its scale subresource: a Deployment, or the Rollout running its pods. */
+export interface IScalable {
+  readonly scaleTargetRef: ScaleTarget;
+}
+
 export interface ScalingRule {
   readonly stabilizationWindowSeconds: number;
   readonly percent: number;

@@ -6,6 +6,7 @@ import {
   RolloutSpecStrategyCanarySteps,
   RolloutSpecStrategyCanaryStepsPauseDuration,
 } from '../../imports/rollouts-rollout-argoproj.io';
+import type { IScalable, ScaleTarget } from './autoscaler';
 import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
 
 export interface CanaryStep {
@@ -53,14 +54,16 @@ export interface CanaryRolloutProps {
  * static checkers (kube-linter, kube-score, Checkov, Polaris) and Pod Security admission's
  * warn/audit modes can see it; the Deployment itself runs no pods.
  */
-export class CanaryRollout extends Construct {
+export class CanaryRollout extends Construct implements IScalable {
   public readonly name: string;
+  public readonly scaleTargetRef: ScaleTarget;
   public static readonly API_VERSION = 'argoproj.io/v1alpha1';
   public static readonly KIND = 'Rollout';
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
     this.name = props.name;
+    this.scaleTargetRef = { apiVersion: CanaryRollout.API_VERSION, kind: CanaryRollout.KIND, name: props.name };
     if (props.stableService === props.canaryService) {
       throw new Error(`Rollout ${props.name}: stableService and canaryService must differ (both are "${props.stableService}")`);
     }

@@ -11,6 +11,7 @@ import { LANGGRAPH_SERVER_RESOURCES, containerResources, cpu, size } from './res
 import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, SHUTDOWN_GRACE_ENV, ShutdownTiming, shutdownTiming } from './shutdown';
 import { APP_CONFIG_MOUNT_PATH } from './app-config';
 import { podScheduling } from './scheduling';
+import type { IScalable, ScaleTarget } from './autoscaler';
 import { API_PORT, API_PORT_NAME, METRICS_PATH, MeshSidecarOptions, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER, SecretEnvRef } from './langgraph-server';
 import { ResourceAmounts } from './resources';
 import { ComponentIdentity, WorkflowMetadata } from './labels';
@@ -100,7 +101,8 @@ export function renderedEnvOrder(secretEnv: Readonly<Record<string, unknown>>, e
   return order;
 }
 
-export class LangGraphWorkload extends Construct {
+export class LangGraphWorkload extends Construct implements IScalable {
+  public readonly scaleTargetRef: ScaleTarget;
   public readonly deployment: kplus.Deployment;
   public readonly name: string;
   public readonly selector: Record<string, string>;
@@ -110,6 +112,7 @@ export class LangGraphWorkload extends Construct {
   constructor(scope: Construct, id: string, props: LangGraphWorkloadProps) {
     super(scope, id);
     this.name = props.name;
+    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name };
     this.selector = selectorLabels(props.identity);
     this.podLabels = componentLabels(props.metadata, props.identity);
     const labels = this.podLabels;

@@ -3,7 +3,7 @@
  * hardened like the API, with its own ServiceAccount, PDB, PodMonitor, NetworkPolicies and
  * autoscaling — a cpu HPA, or a KEDA ScaledObject on pending runs where the environment runs KEDA.
  * Never scaled to zero. Renders nothing while `workers.enabled` is false (the default); when it is
- * true the API server must stop running jobs itself: see {@link apiEnvWhenWorkers}.
+ * true the API server must stop running jobs itself: LangGraphWorkflow's `queueWorkers` does that.
  */
 import { secretEnvFor } from '../credentials';
 import { Construct } from 'constructs';
@@ -14,6 +14,7 @@ import { Keda } from '../../config/features/keda';
 import { DataStores } from '../../config/features/data-stores';
 import { API_PORT, API_PORT_NAME, ISTIO_MERGED_METRICS_PORT, } from '../../constructs/langgraph-server';
 import { LangGraphWorkload } from '../../constructs/langgraph-workload';
+import { JOBS_PER_WORKER_ENV } from '../../constructs/langgraph-workflow';
 import { AppServiceAccount } from '../../constructs/service-account';
 import { DisruptionBudget } from '../../constructs/disruption-budget';
 import { CpuAutoscaler } from '../../constructs/cpu-autoscaler';
@@ -27,8 +28,7 @@ import { SERVER_METRICS_ENV } from '../../observability/metric-catalog/langgraph
 
 export { workerIdentity, workerName, workerSelector } from './worker-identity';
 
-/** The env var that sets how many runs a server process executes at once. */
-export const JOBS_PER_WORKER_ENV = 'N_JOBS_PER_WORKER';
+export { JOBS_PER_WORKER_ENV };
 
 export interface QueueWorkerOptions {
   /** Workflow level: `settings.workers`. */
@@ -49,11 +49,6 @@ export interface QueueWorkerResources {
   readonly monitor: ApiPodMonitor;
 }
 
-
-/** Plain env the API server needs in addition: with workers on, it queues runs and runs none itself. */
-export function apiEnvWhenWorkers(options: Pick<QueueWorkers, 'enabled'>): Record<string, string> {
-  return options.enabled ? { [JOBS_PER_WORKER_ENV]: '0' } : {};
-}
 
 export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options: QueueWorkerOptions): QueueWorkerResources | undefined {
   const w = options.workers;
