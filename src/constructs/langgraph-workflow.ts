@@ -24,14 +24,14 @@ import { AppConfig } from './app-config';
 import { API_PORT_NAME, ISTIO_MERGED_METRICS_PORT, ProbeTiming, SecretEnvRef } from './langgraph-server';
 import { LangGraphWorkload } from './langgraph-workload';
 import { ApiService } from './api-service';
-import { Autoscaler, IScalable, ScalingRule } from './autoscaler';
+import { Autoscaler, DEFAULT_CPU_UTILIZATION, DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, IScalable, QueueDepthMetric, ScalingRule } from './autoscaler';
 import { DisruptionBudget } from './disruption-budget';
 import { MeshGateway } from './mesh-gateway';
 import { ApiVirtualService } from './api-virtual-service';
 import { ApiIngress } from './ingress';
 import { CanaryRollout, CanaryStep } from './canary-rollout';
 import { CanaryAnalysisTemplate } from './analysis-template';
-import { ApiPodMonitor } from './pod-monitor';
+import { WorkloadPodMonitor } from './pod-monitor';
 import { WorkflowRules } from './prometheus-rules';
 import { GrafanaDashboard } from './grafana-dashboard';
 import { LANGGRAPH_SERVER_RESOURCES, ResourceAmounts } from './resources';
@@ -103,11 +103,9 @@ export interface WorkflowAutoscaling {
   /** @default DEFAULT_SCALE_DOWN (300 s window, −10 % per 60 s) */
   readonly scaleDown?: ScalingRule;
   /** External queue-depth metric (needs an external-metrics adapter). @default - not used */
-  readonly queueDepth?: { readonly metric: string; readonly selector: Readonly<Record<string, string>>; readonly averageValue: number };
+  readonly queueDepth?: QueueDepthMetric;
 }
 
-export const DEFAULT_SCALE_UP: ScalingRule = { stabilizationWindowSeconds: 60, percent: 100, periodSeconds: 15 };
-export const DEFAULT_SCALE_DOWN: ScalingRule = { stabilizationWindowSeconds: 300, percent: 10, periodSeconds: 60 };
 
 export interface WorkflowCanary {
   /** @default DEFAULT_CANARY_STEPS (10 %, 25 %, 50 %, 75 % with pauses) */
@@ -307,7 +305,7 @@ export class LangGraphWorkflow extends WorkflowScope {
   public readonly autoscaler: Autoscaler;
   public readonly rollout?: CanaryRollout;
   public readonly serviceAccount: AppServiceAccount;
-  public readonly podMonitor: ApiPodMonitor;
+  public readonly podMonitor: WorkloadPodMonitor;
   /** `<workflow>-api`. */
   public readonly apiName: string;
   public readonly api: ComponentIdentity;
@@ -433,10 +431,10 @@ export class LangGraphWorkflow extends WorkflowScope {
       namespace,
       metadata,
       identity: api,
-      target: scaleTarget.scaleTargetRef,
+      target: scaleTarget,
       minReplicas: a.minReplicas ?? 2,
       maxReplicas: a.maxReplicas ?? 10,
-      cpuUtilization: a.cpuUtilization ?? 70,
+      cpuUtilization: a.cpuUtilization ?? DEFAULT_CPU_UTILIZATION,
       memoryUtilization: a.memoryUtilization,
       scaleUp: a.scaleUp ?? DEFAULT_SCALE_UP,
       scaleDown: a.scaleDown ?? DEFAULT_SCALE_DOWN,
@@ -445,7 +443,7 @@ export class LangGraphWorkflow extends WorkflowScope {
     new DisruptionBudget(this, 'DisruptionBudget', { name: apiName, namespace, metadata, identity: api, selector });
 
     // Observability: every alert, SLO and panel reads the one SLI contract.
-    this.podMonitor = new ApiPodMonitor(this, 'PodMonitor', {
+    this.podMonitor = new WorkloadPodMonitor(this, 'PodMonitor', {
       name: apiName, namespace, metadata, selector, discoveryLabels: mon.discoveryLabels,
       interval: mon.scrapeInterval, meshMetricsMerging: mesh,
     });

@@ -8,7 +8,7 @@ import {
   VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
 } from '../../imports/vpa-autoscaling.k8s.io';
 import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
-import { ScaleTarget } from './autoscaler';
+import { IScalable } from './autoscaler';
 
 export type VerticalUpdateMode = 'Off' | 'Initial' | 'Recreate' | 'InPlaceOrRecreate' | 'Auto';
 
@@ -23,7 +23,7 @@ export interface VerticalAutoscalerProps {
   readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   /** The workload owning the pods: the Deployment, or the Rollout when a canary runs them. */
-  readonly target: ScaleTarget;
+  readonly target: IScalable;
   /** @default 'Off' (recommendations only) */
   readonly updateMode?: VerticalUpdateMode;
   /**
@@ -77,7 +77,7 @@ export class VerticalAutoscaler extends Construct {
         annotations: workflowAnnotations(props.metadata),
       },
       spec: {
-        targetRef: { apiVersion: props.target.apiVersion, kind: props.target.kind, name: props.target.name },
+        targetRef: { ...props.target.scaleTargetRef },
         updatePolicy: { updateMode: updateModeEnum(this.updateMode) },
         resourcePolicy: { containerPolicies },
       },

@@ -5,7 +5,7 @@ import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
 const base = {
   name: 'wf-api', namespace: 'wf', metadata, identity: { workflow: 'wf', app: 'langgraph-api', component: 'api' },
-  target: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'wf-api' }, containerName: 'api',
+  target: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'wf-api' } }, containerName: 'api',
 };
 
 test('an active mode is allowed only when no HPA scales on resources', () => {

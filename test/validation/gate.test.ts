@@ -77,7 +77,7 @@ describe('construct-level mistakes, through the construct API', () => {
       const a = wf.settings.autoscaling;
       new Autoscaler(chart, 'DeploymentHpa', {
         name: `${ctx.apiName}-direct`, namespace: ctx.namespace, metadata: ctx.metadata, identity: ctx.api,
-        target: { apiVersion: 'apps/v1', kind: 'Deployment', name: ctx.apiName },
+        target: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: ctx.apiName } },
         minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, cpuUtilization: a.cpuUtilization, memoryUtilization: a.memoryUtilization,
         scaleUp: a.scaleUp, scaleDown: a.scaleDown,
       });

@@ -14,7 +14,7 @@ import { AppServiceAccount } from '../../constructs/service-account';
 import { ISTIO_MERGED_METRICS_PORT, SecretEnvRef } from '../../constructs/langgraph-server';
 import { PostgresStore, POSTGRES_PORT, POSTGRES_PORT_NAME, EXPORTER_PORT_NAME, EXPORTER_METRICS_PATH } from '../../constructs/postgres-store';
 import { RedisStore, REDIS_PORT, REDIS_PORT_NAME } from '../../constructs/redis-store';
-import { ExporterPodMonitor, exporterJob } from '../../constructs/exporter-pod-monitor';
+import { WorkloadPodMonitor, podMonitorJob } from '../../constructs/pod-monitor';
 import { AllowPolicies, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, PeerSpec, dnsPeers, namespacePeer } from '../../constructs/network-policy';
 import { workerSelector } from './worker-identity';
 
@@ -104,7 +104,7 @@ export function dataStoreEgressPeers(ctx: WorkflowContext, options: DataStores):
 
 /** The exporters' scrape jobs, for `alertRuleGroups({ exporterJobs })` (the database alerts). */
 export function exporterJobs(ctx: WorkflowContext, options: DataStores): { postgres?: { job: string; namespace: string }; redis?: { job: string; namespace: string } } {
-  const target = (store: Store) => ({ job: exporterJob(ctx.namespace, storeName(ctx, store)), namespace: ctx.namespace });
+  const target = (store: Store) => ({ job: podMonitorJob(ctx.namespace, storeName(ctx, store)), namespace: ctx.namespace });
   return {
     ...(options.postgres.enabled ? { postgres: target('postgres') } : {}),
     ...(options.redis.enabled ? { redis: target('redis') } : {}),
@@ -156,9 +156,9 @@ export function addDataStores(scope: Construct, ctx: WorkflowContext, options: D
       storageSize: pg.storage.size, storageClassName: pg.storage.storageClassName,
       resources: pg.resources, exporterResources: pg.exporter.resources, meshMetricsMerging: mesh,
     });
-    new ExporterPodMonitor(scope, 'PostgresPodMonitor', {
+    new WorkloadPodMonitor(scope, 'PostgresPodMonitor', {
       name, namespace, metadata, selector: out.postgres.selector, discoveryLabels: env.monitoring.selectorLabels,
-      interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh,
+      interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh, relabelPodLabels: false,
     });
     const from = [...clientPeers];
     // KEDA's postgresql trigger connects from the operator's namespace.
@@ -181,9 +181,9 @@ export function addDataStores(scope: Construct, ctx: WorkflowContext, options: D
       password: redis.password ? passwordRef(ctx, redis.password) : undefined,
       resources: redis.resources, exporterResources: redis.exporter.resources, meshMetricsMerging: mesh,
     });
-    new ExporterPodMonitor(scope, 'RedisPodMonitor', {
+    new WorkloadPodMonitor(scope, 'RedisPodMonitor', {
       name, namespace, metadata, selector: out.redis.selector, discoveryLabels: env.monitoring.selectorLabels,
-      interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh,
+      interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh, relabelPodLabels: false,
     });
     new AllowPolicies(scope, 'RedisNetwork', {
       workflow: ctx.workflow.name, namespace, metadata, podSelector: out.redis.selector,

@@ -17,9 +17,9 @@ import { LangGraphWorkload } from '../../constructs/langgraph-workload';
 import { JOBS_PER_WORKER_ENV } from '../../constructs/langgraph-workflow';
 import { AppServiceAccount } from '../../constructs/service-account';
 import { DisruptionBudget } from '../../constructs/disruption-budget';
-import { CpuAutoscaler } from '../../constructs/cpu-autoscaler';
+import { Autoscaler } from '../../constructs/autoscaler';
 import { QueueScaledObject } from '../../constructs/queue-scaled-object';
-import { ApiPodMonitor } from '../../constructs/pod-monitor';
+import { WorkloadPodMonitor } from '../../constructs/pod-monitor';
 import { AllowPolicies, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, dnsPeers, httpsPeers, namespacePeer } from '../../constructs/network-policy';
 import { llmBaseUrlEnv } from './mesh-egress';
 import { dataStoreEgressPeers, dataStoreEnv, withDataStoreEnv } from './data-stores';
@@ -42,11 +42,11 @@ export interface QueueWorkerOptions {
 export interface QueueWorkerResources {
   readonly workload: LangGraphWorkload;
   /**
-   * A QueueScaledObject (KEDA then owns the HPA), a CpuAutoscaler where one is opted into
+   * A QueueScaledObject (KEDA then owns the HPA), a cpu Autoscaler where one is opted into
    * (`workers.autoscaling.cpuScalingReason`), or none: a fixed `workers.replicas` count.
    */
-  readonly autoscaling: CpuAutoscaler | QueueScaledObject | undefined;
-  readonly monitor: ApiPodMonitor;
+  readonly autoscaling: Autoscaler | QueueScaledObject | undefined;
+  readonly monitor: WorkloadPodMonitor;
 }
 
 
@@ -112,14 +112,14 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
       query: a.pendingRunsQuery, pollingIntervalSeconds: a.pollingIntervalSeconds, scaleUp: a.scaleUp, scaleDown: a.scaleDown,
     })
     : scaling.kind === 'cpu'
-      ? new CpuAutoscaler(scope, 'WorkerAutoscaler', {
-        name, namespace, metadata, identity, target: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      ? new Autoscaler(scope, 'WorkerAutoscaler', {
+        name, namespace, metadata, identity, target: workload,
         minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, cpuUtilization: a.cpuUtilization, scaleUp: a.scaleUp, scaleDown: a.scaleDown,
       })
       : undefined;
 
   // The worker serves /metrics on the same port as /ok (langgraph_api.queue_entrypoint).
-  const monitor = new ApiPodMonitor(scope, 'WorkerPodMonitor', {
+  const monitor = new WorkloadPodMonitor(scope, 'WorkerPodMonitor', {
     name, namespace, metadata, selector: workload.selector, discoveryLabels: env.monitoring.selectorLabels,
     interval: env.monitoring.scrapeInterval, meshMetricsMerging: env.mesh.enabled,
   });

@@ -18,7 +18,7 @@ export function addVpa(scope: Construct, ctx: WorkflowContext, options: VpaConfi
     namespace: ctx.namespace,
     metadata: ctx.metadata,
     identity: ctx.api,
-    target: target.scaleTargetRef,
+    target,
     updateMode: options.updateMode,
     hpaScalesOnResources: hpaScalesOnResources(ctx.settings.autoscaling),
     containerName: ctx.api.component,

@@ -1,20 +1,20 @@
 import { Chart, Testing } from 'cdk8s';
-import { ExporterPodMonitor, ExporterPodMonitorProps } from '../../src/constructs/exporter-pod-monitor';
+import { WorkloadPodMonitor, WorkloadPodMonitorProps } from '../../src/constructs/pod-monitor';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 
 const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
-const props: ExporterPodMonitorProps = {
+const props: WorkloadPodMonitorProps = {
   name: 'wf-postgres', namespace: 'wf', metadata, selector: { 'app.kubernetes.io/name': 'postgres' },
-  discoveryLabels: { release: 'prometheus' }, interval: '30s', port: 'metrics', path: '/metrics', meshMetricsMerging: false,
+  discoveryLabels: { release: 'prometheus' }, interval: '30s', port: 'metrics', path: '/metrics', meshMetricsMerging: false, relabelPodLabels: false,
 };
 
-function render(p: ExporterPodMonitorProps): { monitor: ExporterPodMonitor; object: any } {
+function render(p: WorkloadPodMonitorProps): { monitor: WorkloadPodMonitor; object: any } {
   const chart = new Chart(Testing.app(), 'Test');
-  const monitor = new ExporterPodMonitor(chart, 'Monitor', p);
+  const monitor = new WorkloadPodMonitor(chart, 'Monitor', p);
   return { monitor, object: chart.toJson()[0] };
 }
 
-describe('ExporterPodMonitor', () => {
+describe('WorkloadPodMonitor', () => {
   test('scrapes the exporter port by name without the mesh', () => {
     const { object } = render(props);
     expect(object.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
@@ -34,8 +34,18 @@ describe('ExporterPodMonitor', () => {
   test('job is <namespace>/<name>, the label the database alerts select', () => {
     expect(render(props).monitor.job).toBe('wf/wf-postgres');
   });
+
+  test("by default scrapes the server's http port at /metrics and copies the version and rollout-hash pod labels", () => {
+    const { object, monitor } = render({ ...props, port: undefined, path: undefined, relabelPodLabels: undefined });
+    const [endpoint] = object.spec.podMetricsEndpoints;
+    expect([endpoint.port, endpoint.path, monitor.scrapePort]).toEqual(['http', '/metrics', 'http']);
+    expect(endpoint.relabelings.map((r: any) => r.sourceLabels[0])).toEqual([
+      '__meta_kubernetes_pod_label_rollouts_pod_template_hash', '__meta_kubernetes_pod_label_app_kubernetes_io_version',
+    ]);
+    expect(defaultSchemaRegistry().validate(object)).toEqual([]);
+  });
 });
 
 test('snapshot: the PodMonitor without the mesh', () => {
-  expect(render(props).object).toMatchSnapshot('ExporterPodMonitor: PodMonitor wf/wf-postgres, port metrics');
+  expect(render(props).object).toMatchSnapshot('WorkloadPodMonitor: exporter PodMonitor wf/wf-postgres, port metrics');
 });

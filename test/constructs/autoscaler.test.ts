@@ -1,23 +1,23 @@
 import { Chart, Testing } from 'cdk8s';
-import { CpuAutoscaler, CpuAutoscalerProps } from '../../src/constructs/cpu-autoscaler';
+import { Autoscaler, AutoscalerProps } from '../../src/constructs/autoscaler';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 
 const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
-const props: CpuAutoscalerProps = {
+const props: AutoscalerProps = {
   name: 'wf-worker', namespace: 'wf', metadata, identity: { workflow: 'wf', app: 'langgraph-worker', component: 'worker' },
-  target: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'wf-worker' },
+  target: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'wf-worker' } },
   minReplicas: 2, maxReplicas: 7, cpuUtilization: 65,
   scaleUp: { stabilizationWindowSeconds: 30, percent: 100, periodSeconds: 15 },
   scaleDown: { stabilizationWindowSeconds: 600, percent: 10, periodSeconds: 60 },
 };
 
-function render(p: CpuAutoscalerProps): any {
+function render(p: AutoscalerProps): any {
   const chart = new Chart(Testing.app(), 'Test');
-  new CpuAutoscaler(chart, 'Hpa', p);
+  new Autoscaler(chart, 'Hpa', p);
   return chart.toJson()[0];
 }
 
-describe('CpuAutoscaler', () => {
+describe('Autoscaler', () => {
   const hpa = render(props);
 
   test('scales the target on cpu utilisation only (no memory metric)', () => {
@@ -43,8 +43,27 @@ describe('CpuAutoscaler', () => {
   test('refuses a minimum above the maximum', () => {
     expect(() => render({ ...props, minReplicas: 8 })).toThrow(/minReplicas 8 exceeds maxReplicas 7/);
   });
+
+  test('refuses a fractional replica bound', () => {
+    expect(() => render({ ...props, minReplicas: 1.5 })).toThrow(/minReplicas 1.5 is not a whole number/);
+    expect(() => render({ ...props, maxReplicas: 7.5 })).toThrow(/maxReplicas 7.5 is not a whole number/);
+  });
+
+  test('memory and queue-depth metrics only when given, after cpu', () => {
+    const both = render({ ...props, memoryUtilization: 80, queueDepth: { metric: 'lg_api_num_pending_runs', selector: { namespace: 'wf' }, averageValue: 5 } });
+    expect(both.spec.metrics.map((m: any) => m.resource?.name ?? m.external.metric.name)).toEqual(['cpu', 'memory', 'lg_api_num_pending_runs']);
+    expect(both.spec.metrics[2].external.target).toEqual({ type: 'AverageValue', averageValue: 5 });
+    expect(defaultSchemaRegistry().validate(both)).toEqual([]);
+  });
+
+  test('defaults: 70 % cpu, fast up and slow down', () => {
+    const hpa = render({ ...props, cpuUtilization: undefined, scaleUp: undefined, scaleDown: undefined });
+    expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(70);
+    expect(hpa.spec.behavior.scaleUp.policies).toEqual([{ type: 'Percent', value: 100, periodSeconds: 15 }]);
+    expect(hpa.spec.behavior.scaleDown).toMatchObject({ stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] });
+  });
 });
 
 test('snapshot: the HorizontalPodAutoscaler for the minimal props', () => {
-  expect(render(props)).toMatchSnapshot('CpuAutoscaler: HorizontalPodAutoscaler wf/wf-worker');
+  expect(render(props)).toMatchSnapshot('Autoscaler: HorizontalPodAutoscaler wf/wf-worker, cpu only');
 });
