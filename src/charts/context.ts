@@ -7,6 +7,8 @@ import { Environment, WorkflowSettings } from '../config/schema';
 import { ResolvedWorkflow } from '../config/resolved';
 import { ComponentIdentity, WorkflowMetadata, selectorLabels } from '../constructs/labels';
 import { apiIdentity } from '../constructs/langgraph-workflow';
+import { Construct } from 'constructs';
+import { WorkflowScope } from '../constructs/workflow-scope';
 
 export interface WorkflowContext {
   readonly env: Environment;
@@ -39,4 +41,15 @@ export function workflowContext(env: Environment, wf: ResolvedWorkflow): Workflo
     secretName: wf.settings.secret.name ?? `${wf.name}-secrets`,
     canary: wf.settings.delivery.strategy === 'canary',
   };
+}
+
+/**
+ * The scope a feature composes into: the workflow's own (a LangGraphWorkflow, where the chart puts
+ * every feature), or, under a bare chart (a feature on its own), one WorkflowScope made from `ctx`.
+ */
+export function featureScope(scope: Construct, ctx: WorkflowContext): Construct {
+  if (scope.node.scopes.some((s) => WorkflowScope.isWorkflowScope(s))) return scope;
+  const existing = scope.node.tryFindChild('Workflow');
+  if (existing && WorkflowScope.isWorkflowScope(existing)) return existing;
+  return new WorkflowScope(scope, 'Workflow', { ...ctx.metadata, namespace: ctx.namespace });
 }

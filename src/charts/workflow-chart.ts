@@ -40,13 +40,15 @@ export class WorkflowChart extends Chart {
     const s = ctx.settings;
 
     // Optional platform features; each renders nothing when its config leaves it off.
-    addMeshSecurity(this, ctx, { security: env.meshSecurity, callers: s.meshCallers });
-    addMeshEgress(this, ctx, env.meshEgress);
-    addExternalSecret(this, ctx, s.externalSecret);
-    addVpa(this, ctx, s.vpa, this.stack.scaleTarget);
-    addRateLimit(this, ctx, s.rateLimit);
-    addQueueWorkers(this, ctx, { workers: s.workers, keda: env.keda, dataStores: env.dataStores });
-    addDataStores(this, ctx, env.dataStores, { workers: s.workers, keda: env.keda });
+    // Inside the workflow's scope, so they share its namespace and labels.
+    const within = this.stack;
+    addMeshSecurity(within, ctx, { security: env.meshSecurity, callers: s.meshCallers });
+    addMeshEgress(within, ctx, env.meshEgress);
+    addExternalSecret(within, ctx, s.externalSecret);
+    addVpa(within, ctx, s.vpa, this.stack.scaleTarget);
+    addRateLimit(within, ctx, s.rateLimit);
+    addQueueWorkers(within, ctx, { workers: s.workers, keda: env.keda, dataStores: env.dataStores });
+    addDataStores(within, ctx, env.dataStores, { workers: s.workers, keda: env.keda });
   }
 }
 

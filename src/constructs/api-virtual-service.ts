@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
+import { objectMetadata, WorkflowScope } from './workflow-scope';
 import { VirtualService } from '../../imports/istio-virtualservice-networking.istio.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 import { SERVICE_PORT } from './api-service';
 
 export interface CanaryHosts {
@@ -12,8 +12,6 @@ export interface CanaryHosts {
 
 export interface ApiVirtualServiceProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /** External hostname served through the gateway. */
   readonly hostname: string;
   /** The workflow's main Service; in-mesh callers address it. */
@@ -41,7 +39,7 @@ export class ApiVirtualService extends Construct {
     super(scope, id);
     this.name = props.name;
     this.routeName = props.routeName;
-    const fqdn = (svc: string) => `${svc}.${props.namespace}.svc.cluster.local`;
+    const fqdn = (svc: string) => `${svc}.${WorkflowScope.of(this).namespace}.svc.cluster.local`;
     const destination = (svc: string, weight?: number) => ({
       destination: { host: fqdn(svc), port: { number: SERVICE_PORT } },
       ...(weight !== undefined ? { weight } : {}),
@@ -50,12 +48,7 @@ export class ApiVirtualService extends Construct {
       ? [destination(props.canary.stableService, 100), destination(props.canary.canaryService, 0)]
       : [destination(props.service)];
     new VirtualService(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'routing' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'routing' } }),
       spec: {
         hosts: [props.hostname, fqdn(props.service)],
         gateways: [props.gateway, 'mesh'],

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
-import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+import { ComponentIdentity } from './labels';
 
 export interface ScaleTarget {
   readonly apiVersion: string;
@@ -35,8 +36,6 @@ export interface QueueDepthMetric {
 
 export interface AutoscalerProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   /** The workload that owns the pods: a Deployment, or the Rollout when one manages them. */
   readonly target: IScalable;
@@ -97,12 +96,7 @@ export class Autoscaler extends Construct {
       });
     }
     new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: componentLabels(props.metadata, props.identity),
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { identity: props.identity }),
       spec: {
         scaleTargetRef: { ...props.target.scaleTargetRef },
         minReplicas: props.minReplicas,

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import {
   Rollout,
   RolloutSpecStrategyCanaryMaxSurge,
@@ -7,7 +8,7 @@ import {
   RolloutSpecStrategyCanaryStepsPauseDuration,
 } from '../../imports/rollouts-rollout-argoproj.io';
 import type { IScalable, ScaleTarget } from './autoscaler';
-import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+import { ComponentIdentity } from './labels';
 
 export interface CanaryStep {
   /** Share of traffic (1–100) sent to the canary at this step. */
@@ -18,8 +19,6 @@ export interface CanaryStep {
 
 export interface CanaryRolloutProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   /** The Deployment whose pod template the Rollout runs (rendered with `replicas: 0`). */
   readonly deploymentName: string;
@@ -73,12 +72,7 @@ export class CanaryRollout extends Construct implements IScalable {
       if (s.pauseSeconds !== undefined) steps.push({ pause: { duration: RolloutSpecStrategyCanaryStepsPauseDuration.fromString(`${s.pauseSeconds}s`) } });
     }
     new Rollout(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: componentLabels(props.metadata, props.identity),
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { identity: props.identity }),
       spec: {
         // No `replicas`: the HPA scales the Rollout through its scale subresource.
         selector: { matchLabels: { ...props.selector } },

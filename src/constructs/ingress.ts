@@ -1,12 +1,10 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 import { API_PORT_NAME } from './langgraph-server';
 
 export interface ApiIngressProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly hostname: string;
   readonly service: string;
   readonly ingressClassName: string;
@@ -23,17 +21,14 @@ export class ApiIngress extends Construct {
     super(scope, id);
     this.name = props.name;
     new k8s.KubeIngress(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'entry' },
+      metadata: objectMetadata(this, props.name, {
+        labels: { 'app.kubernetes.io/component': 'entry' },
         annotations: {
-          ...workflowAnnotations(props.metadata),
           'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
           'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
           'nginx.ingress.kubernetes.io/limit-rps': String(props.rateLimitRps),
         },
-      },
+      }),
       spec: {
         ingressClassName: props.ingressClassName,
         tls: [{ hosts: [props.hostname], secretName: props.tlsSecretName }],

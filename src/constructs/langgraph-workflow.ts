@@ -318,7 +318,7 @@ export class LangGraphWorkflow extends WorkflowScope {
       workflow: wf, namespace: props.namespace, version: props.version ?? imageTag(props.image, wf),
       ownerTeam: props.owner.team, ownerEmail: props.owner.email, capacityProfile: props.capacityProfile,
     });
-    const { namespace, metadata } = this;
+    const { namespace } = this;
     const mesh = props.mesh ?? false;
     const ns = { istio: 'istio-system', ingress: 'istio-ingress', monitoring: 'monitoring', dns: 'kube-system', ...props.platformNamespaces };
     const mon = {
@@ -340,18 +340,16 @@ export class LangGraphWorkflow extends WorkflowScope {
     this.hostname = props.hostname;
     this.meshEnabled = mesh;
 
-    new WorkflowNamespace(this, 'Namespace', { name: namespace, metadata, meshEnabled: mesh, postgresMaxConnections: props.postgresMaxConnections });
-    this.serviceAccount = new AppServiceAccount(this, 'ServiceAccount', { name: apiName, namespace, metadata, apiAccess: props.apiAccess ?? [] });
+    new WorkflowNamespace(this, 'Namespace', { meshEnabled: mesh, postgresMaxConnections: props.postgresMaxConnections });
+    this.serviceAccount = new AppServiceAccount(this, 'ServiceAccount', { name: apiName, apiAccess: props.apiAccess ?? [] });
     new PeopleAccess(this, 'PeopleAccess', {
-      workflow: wf, namespace, metadata, ownerGroup: props.owner.group, oncallGroup: props.oncallGroup ?? 'sre-oncall',
+      ownerGroup: props.owner.group, oncallGroup: props.oncallGroup ?? 'sre-oncall',
       strategy: canary ? 'canary' : 'rolling', apiName,
     });
-    const config = new AppConfig(this, 'AppConfig', { name: `${wf}-config`, namespace, metadata, data: props.appConfig ?? {} });
+    const config = new AppConfig(this, 'AppConfig', { name: `${wf}-config`, data: props.appConfig ?? {} });
 
     this.workload = new LangGraphWorkload(this, 'Api', {
       name: apiName,
-      namespace,
-      metadata,
       identity: api,
       image: props.image,
       serviceAccount: this.serviceAccount.serviceAccount,
@@ -375,7 +373,7 @@ export class LangGraphWorkflow extends WorkflowScope {
     });
     const selector = this.workload.selector;
 
-    this.service = new ApiService(this, 'Service', { name: apiName, namespace, metadata, identity: api, selector });
+    this.service = new ApiService(this, 'Service', { name: apiName, identity: api, selector });
 
     // Entry: an Istio Gateway with the mesh (so canary weights apply), an Ingress without it.
     const entry = props.entry ?? {};
@@ -383,31 +381,31 @@ export class LangGraphWorkflow extends WorkflowScope {
     let scaleTarget: IScalable = this.workload;
     if ((entry.type ?? (mesh ? 'gateway' : 'ingress')) === 'gateway') {
       const gateway = new MeshGateway(this, 'Gateway', {
-        name: `${wf}-gateway`, namespace, metadata, hostname: props.hostname, tlsCredentialName: tlsSecretName,
+        name: `${wf}-gateway`, hostname: props.hostname, tlsCredentialName: tlsSecretName,
         gatewaySelector: entry.gatewaySelector ?? { istio: 'ingressgateway' },
       });
       const stableService = `${apiName}-stable`;
       const canaryService = `${apiName}-canary`;
       const routeName = canary?.routeName ?? 'primary';
       const virtualService = new ApiVirtualService(this, 'VirtualService', {
-        name: apiName, namespace, metadata, hostname: props.hostname, service: apiName, gateway: gateway.reference, routeName,
+        name: apiName, hostname: props.hostname, service: apiName, gateway: gateway.reference, routeName,
         canary: canary ? { stableService, canaryService } : undefined,
       });
       if (canary) {
-        new ApiService(this, 'StableService', { name: stableService, namespace, metadata, identity: api, selector });
-        new ApiService(this, 'CanaryService', { name: canaryService, namespace, metadata, identity: api, selector });
+        new ApiService(this, 'StableService', { name: stableService, identity: api, selector });
+        new ApiService(this, 'CanaryService', { name: canaryService, identity: api, selector });
         // The canary is told apart by its pod-template hash (relabelled by the PodMonitor), never by Service.
         const queries = canaryAnalysisQueries(sli, slo, canary.analysis, { namespace, apiRunsJobs: !props.queueWorkers });
         const templates = [
           { id: 'SuccessRateAnalysis', name: `${wf}-success-rate`, metrics: queries.successRate },
           { id: 'LatencyAnalysis', name: `${wf}-latency`, metrics: queries.latency },
         ].map((t) => new CanaryAnalysisTemplate(this, t.id, {
-          name: t.name, namespace, metadata, prometheusAddress: mon.prometheusAddress, metrics: t.metrics, args: [CANARY_HASH_ARG],
+          name: t.name, prometheusAddress: mon.prometheusAddress, metrics: t.metrics, args: [CANARY_HASH_ARG],
           intervalSeconds: canary.analysis.intervalSeconds, failureLimit: canary.analysis.failureLimit,
           consecutiveErrorLimit: canary.analysis.consecutiveErrorLimit, inconclusiveLimit: canary.analysis.inconclusiveLimit,
         }));
         this.rollout = new CanaryRollout(this, 'Rollout', {
-          name: apiName, namespace, metadata, identity: api, deploymentName: this.workload.name, selector,
+          name: apiName, identity: api, deploymentName: this.workload.name, selector,
           stableService, canaryService, virtualService: virtualService.name, routeName,
           steps: canary.steps, analysisTemplates: templates.map((t) => t.name), maxSurge: rollingUpdate.maxSurge || 1,
           podTemplateHashArgs: { [CANARY_HASH_ARG]: 'Latest' },
@@ -419,7 +417,7 @@ export class LangGraphWorkflow extends WorkflowScope {
     } else {
       if (canary) throw new Error(`workflow ${wf}: a canary needs the mesh's gateway entry (Argo Rollouts shifts traffic in the VirtualService); set mesh: true or drop canary`);
       new ApiIngress(this, 'Ingress', {
-        name: apiName, namespace, metadata, hostname: props.hostname, service: apiName, ingressClassName: entry.ingressClassName ?? 'nginx',
+        name: apiName, hostname: props.hostname, service: apiName, ingressClassName: entry.ingressClassName ?? 'nginx',
         tlsSecretName, rateLimitRps: entry.ingressRateLimitRps ?? 20,
       });
     }
@@ -428,8 +426,6 @@ export class LangGraphWorkflow extends WorkflowScope {
     const a = props.autoscaling ?? {};
     this.autoscaler = new Autoscaler(this, 'Autoscaler', {
       name: apiName,
-      namespace,
-      metadata,
       identity: api,
       target: scaleTarget,
       minReplicas: a.minReplicas ?? 2,
@@ -440,16 +436,16 @@ export class LangGraphWorkflow extends WorkflowScope {
       scaleDown: a.scaleDown ?? DEFAULT_SCALE_DOWN,
       queueDepth: a.queueDepth,
     });
-    new DisruptionBudget(this, 'DisruptionBudget', { name: apiName, namespace, metadata, identity: api, selector });
+    new DisruptionBudget(this, 'DisruptionBudget', { name: apiName, identity: api, selector });
 
     // Observability: every alert, SLO and panel reads the one SLI contract.
     this.podMonitor = new WorkloadPodMonitor(this, 'PodMonitor', {
-      name: apiName, namespace, metadata, selector, discoveryLabels: mon.discoveryLabels,
+      name: apiName, selector, discoveryLabels: mon.discoveryLabels,
       interval: mon.scrapeInterval, meshMetricsMerging: mesh,
     });
     const observed = { workflow: wf, namespace, sli, scrapeJob: this.podMonitor.job, workloadName: apiName, containerName: api.component };
     new WorkflowRules(this, 'Rules', {
-      name: apiName, namespace, metadata, discoveryLabels: mon.discoveryLabels,
+      name: apiName, discoveryLabels: mon.discoveryLabels,
       groups: [
         ...alertRuleGroups({
           ...observed, thresholds: props.alertThresholds ?? DEFAULT_ALERT_THRESHOLDS, runbookBaseUrl: mon.runbookBaseUrl,
@@ -459,15 +455,12 @@ export class LangGraphWorkflow extends WorkflowScope {
       ],
     });
     new GrafanaDashboard(this, 'Dashboard', {
-      name: `${wf}-dashboard`, namespace: ns.monitoring, metadata, workflow: wf,
+      monitoringNamespace: ns.monitoring,
       dashboard: dashboardModel({ ...observed, slo }),
     });
 
-    new DefaultDenyPolicy(this, 'DefaultDeny', { workflow: wf, namespace, metadata });
+    new DefaultDenyPolicy(this, 'DefaultDeny');
     new AllowPolicies(this, 'ApiNetwork', {
-      workflow: wf,
-      namespace,
-      metadata,
       podSelector: selector,
       ingress: apiIngress(mesh, ns),
       egress: apiEgress(mesh, ns, props.egress ?? {}),

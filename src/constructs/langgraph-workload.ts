@@ -3,9 +3,10 @@
  * image's default entrypoint) or a queue worker (`/storage/queue_entrypoint.sh`, through `command`).
  */
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { componentLabels, selectorLabels, workflowAnnotations } from './labels';
+import { selectorLabels } from './labels';
 import { hardenPodTemplate } from './pod-hardening';
 import { LANGGRAPH_SERVER_RESOURCES, containerResources, cpu, size } from './resources';
 import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, SHUTDOWN_GRACE_ENV, ShutdownTiming, shutdownTiming } from './shutdown';
@@ -14,14 +15,12 @@ import { podScheduling } from './scheduling';
 import type { IScalable, ScaleTarget } from './autoscaler';
 import { API_PORT, API_PORT_NAME, METRICS_PATH, MeshSidecarOptions, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER, SecretEnvRef } from './langgraph-server';
 import { ResourceAmounts } from './resources';
-import { ComponentIdentity, WorkflowMetadata } from './labels';
+import { ComponentIdentity } from './labels';
 import { ExtraContainer, EXTRA_CONTAINER_RESOURCES, PodExtras } from './pod-extras';
 import type { Scheduling } from './scheduling';
 
 export interface LangGraphWorkloadProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   /** Pinned image reference (`repo@sha256:…`). */
   readonly image: string;
@@ -114,13 +113,14 @@ export class LangGraphWorkload extends Construct implements IScalable {
     this.name = props.name;
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name };
     this.selector = selectorLabels(props.identity);
-    this.podLabels = componentLabels(props.metadata, props.identity);
+    const metadata = objectMetadata(this, props.name, { identity: props.identity });
+    this.podLabels = metadata.labels;
     const labels = this.podLabels;
     // The grace period, the server's run drain and the sidecar's drain, derived together.
     this.shutdown = shutdownTiming(props.terminationGracePeriodSeconds, props.shutdownMarginSeconds ?? DEFAULT_SHUTDOWN_MARGIN_SECONDS, props.mesh?.terminationDrainSeconds);
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels, annotations: workflowAnnotations(props.metadata) },
+      metadata,
       select: false,
       spread: false,
       replicas: props.replicas,

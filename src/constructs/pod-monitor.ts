@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
+import { objectMetadata, WorkflowScope } from './workflow-scope';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpoints, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/prom-podmonitor-monitoring.coreos.com';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 import { ROLLOUT_HASH_LABEL, VERSION_LABEL } from '../observability/metric-catalog/scrape-labels';
 import { API_PORT_NAME, ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, METRICS_PATH } from './langgraph-server';
 
@@ -9,8 +9,6 @@ export const ISTIO_PROXY_CONTAINER = 'istio-proxy';
 
 export interface WorkloadPodMonitorProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /** The pods to scrape (for the API: stable and canary alike). */
   readonly selector: Readonly<Record<string, string>>;
   /** Labels the cluster's Prometheus selects monitors by. */
@@ -49,7 +47,7 @@ export class WorkloadPodMonitor extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadPodMonitorProps) {
     super(scope, id);
     this.name = props.name;
-    this.job = podMonitorJob(props.namespace, props.name);
+    this.job = podMonitorJob(WorkflowScope.of(this).namespace, props.name);
     const port = props.port ?? API_PORT_NAME;
     this.scrapePort = props.meshMetricsMerging ? ISTIO_MERGED_METRICS_PORT : port;
     const podLabels = (props.relabelPodLabels ?? true) ? podLabelRelabelings() : [];
@@ -67,12 +65,7 @@ export class WorkloadPodMonitor extends Construct {
       }
       : { port, path: props.path ?? METRICS_PATH, interval: props.interval, ...(podLabels.length ? { relabelings: podLabels } : {}) };
     new PodMonitor(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'monitoring', ...props.discoveryLabels },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'monitoring', ...props.discoveryLabels } }),
       spec: {
         selector: { matchLabels: { ...props.selector } },
         podMetricsEndpoints: [endpoint],

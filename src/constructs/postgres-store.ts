@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
-import { ComponentIdentity, WorkflowMetadata, componentLabels, selectorLabels, workflowAnnotations } from './labels';
+import { ComponentIdentity, selectorLabels } from './labels';
 import { SecretEnvRef } from './langgraph-server';
 import { podScheduling } from './scheduling';
 import {
@@ -32,8 +33,6 @@ export const URL_SAFE_PASSWORD_CHECK = urlSafePasswordCheck('POSTGRES_PASSWORD',
 
 export interface PostgresStoreProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   readonly serviceAccountName: string;
   /** Pinned `pgvector/pgvector` (or any official-postgres-compatible) image reference. */
@@ -72,8 +71,8 @@ export class PostgresStore extends Construct {
     this.name = props.name;
     this.serviceName = props.name;
     this.selector = selectorLabels(props.identity);
-    const labels = componentLabels(props.metadata, props.identity);
-    const metadata = { name: props.name, namespace: props.namespace, labels, annotations: workflowAnnotations(props.metadata) };
+    const metadata = objectMetadata(this, props.name, { identity: props.identity });
+    const labels = metadata.labels;
     const container = props.identity.component;
 
     const isReady = ['pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, `--username=${props.user}`, `--dbname=${props.database}`];

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
-import { ComponentIdentity, WorkflowMetadata, componentLabels, selectorLabels, workflowAnnotations } from './labels';
+import { ComponentIdentity, selectorLabels } from './labels';
 import { SecretEnvRef } from './langgraph-server';
 import { podScheduling } from './scheduling';
 import { EXPORTER_METRICS_PATH, EXPORTER_PORT_NAME } from './postgres-store';
@@ -17,8 +18,6 @@ export const REDIS_EXPORTER_PORT = 9121;
 
 export interface RedisStoreProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   readonly serviceAccountName: string;
   /** Pinned official `redis` image reference. */
@@ -51,8 +50,8 @@ export class RedisStore extends Construct {
     this.name = props.name;
     this.serviceName = props.name;
     this.selector = selectorLabels(props.identity);
-    const labels = componentLabels(props.metadata, props.identity);
-    const metadata = { name: props.name, namespace: props.namespace, labels, annotations: workflowAnnotations(props.metadata) };
+    const metadata = objectMetadata(this, props.name, { identity: props.identity });
+    const labels = metadata.labels;
     const container = props.identity.component;
 
     // redis-cli reads the password from REDISCLI_AUTH, so it never appears in a probe's command line.

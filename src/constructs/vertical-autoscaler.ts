@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import {
   VerticalPodAutoscaler,
   VerticalPodAutoscalerSpecResourcePolicyContainerPolicies,
@@ -7,7 +8,7 @@ import {
   VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMode,
   VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
 } from '../../imports/vpa-autoscaling.k8s.io';
-import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+import { ComponentIdentity } from './labels';
 import { IScalable } from './autoscaler';
 
 export type VerticalUpdateMode = 'Off' | 'Initial' | 'Recreate' | 'InPlaceOrRecreate' | 'Auto';
@@ -19,8 +20,6 @@ export interface ResourceBounds {
 
 export interface VerticalAutoscalerProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   /** The workload owning the pods: the Deployment, or the Rollout when a canary runs them. */
   readonly target: IScalable;
@@ -70,12 +69,7 @@ export class VerticalAutoscaler extends Construct {
       })),
     ];
     new VerticalPodAutoscaler(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: componentLabels(props.metadata, props.identity),
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { identity: props.identity }),
       spec: {
         targetRef: { ...props.target.scaleTargetRef },
         updatePolicy: { updateMode: updateModeEnum(this.updateMode) },

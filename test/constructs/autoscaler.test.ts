@@ -1,10 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
+import { inWorkflow } from './workflow-scope-fixture';
 import { Autoscaler, AutoscalerProps } from '../../src/constructs/autoscaler';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 
-const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
 const props: AutoscalerProps = {
-  name: 'wf-worker', namespace: 'wf', metadata, identity: { workflow: 'wf', app: 'langgraph-worker', component: 'worker' },
+  name: 'wf-worker', identity: { workflow: 'wf', app: 'langgraph-worker', component: 'worker' },
   target: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'wf-worker' } },
   minReplicas: 2, maxReplicas: 7, cpuUtilization: 65,
   scaleUp: { stabilizationWindowSeconds: 30, percent: 100, periodSeconds: 15 },
@@ -13,7 +13,7 @@ const props: AutoscalerProps = {
 
 function render(p: AutoscalerProps): any {
   const chart = new Chart(Testing.app(), 'Test');
-  new Autoscaler(chart, 'Hpa', p);
+  new Autoscaler(inWorkflow(chart), 'Hpa', p);
   return chart.toJson()[0];
 }
 

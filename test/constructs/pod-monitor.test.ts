@@ -1,16 +1,16 @@
 import { Chart, Testing } from 'cdk8s';
+import { inWorkflow } from './workflow-scope-fixture';
 import { WorkloadPodMonitor, WorkloadPodMonitorProps } from '../../src/constructs/pod-monitor';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 
-const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
 const props: WorkloadPodMonitorProps = {
-  name: 'wf-postgres', namespace: 'wf', metadata, selector: { 'app.kubernetes.io/name': 'postgres' },
+  name: 'wf-postgres', selector: { 'app.kubernetes.io/name': 'postgres' },
   discoveryLabels: { release: 'prometheus' }, interval: '30s', port: 'metrics', path: '/metrics', meshMetricsMerging: false, relabelPodLabels: false,
 };
 
 function render(p: WorkloadPodMonitorProps): { monitor: WorkloadPodMonitor; object: any } {
   const chart = new Chart(Testing.app(), 'Test');
-  const monitor = new WorkloadPodMonitor(chart, 'Monitor', p);
+  const monitor = new WorkloadPodMonitor(inWorkflow(chart), 'Monitor', p);
   return { monitor, object: chart.toJson()[0] };
 }
 

@@ -5,7 +5,7 @@
  * `dataStores.postgres.enabled` and `dataStores.redis.enabled` are false (the default).
  */
 import { Construct } from 'constructs';
-import { WorkflowContext } from '../context';
+import { WorkflowContext, featureScope } from '../context';
 import { DataStores, StoreImage } from '../../config/features/data-stores';
 import { Keda } from '../../config/features/keda';
 import { QueueWorkers } from '../../config/features/queue-workers';
@@ -136,7 +136,8 @@ export interface DataStoreResources {
 }
 
 export function addDataStores(scope: Construct, ctx: WorkflowContext, options: DataStores, clients: DataStoreClients = {}): DataStoreResources {
-  const { env, namespace, metadata } = ctx;
+  scope = featureScope(scope, ctx);
+  const { env } = ctx;
   const allowTags = env.images.allowTags;
   const mesh = env.mesh.enabled;
   const clientPeers: PeerSpec[] = [{ podSelector: ctx.apiSelector }];
@@ -147,9 +148,9 @@ export function addDataStores(scope: Construct, ctx: WorkflowContext, options: D
   if (pg.enabled) {
     const name = storeName(ctx, 'postgres');
     const identity = storeIdentity(ctx, 'postgres');
-    const account = new AppServiceAccount(scope, 'PostgresServiceAccount', { name, namespace, metadata });
+    const account = new AppServiceAccount(scope, 'PostgresServiceAccount', { name });
     out.postgres = new PostgresStore(scope, 'Postgres', {
-      name, namespace, metadata, identity, serviceAccountName: account.name,
+      name, identity, serviceAccountName: account.name,
       image: storeImageReference(pg.image, allowTags, 'dataStores.postgres.image'),
       exporterImage: storeImageReference(pg.exporter.image, allowTags, 'dataStores.postgres.exporter.image'),
       database: pg.database, user: pg.user, password: passwordRef(ctx, pg.password),
@@ -157,14 +158,14 @@ export function addDataStores(scope: Construct, ctx: WorkflowContext, options: D
       resources: pg.resources, exporterResources: pg.exporter.resources, meshMetricsMerging: mesh,
     });
     new WorkloadPodMonitor(scope, 'PostgresPodMonitor', {
-      name, namespace, metadata, selector: out.postgres.selector, discoveryLabels: env.monitoring.selectorLabels,
+      name, selector: out.postgres.selector, discoveryLabels: env.monitoring.selectorLabels,
       interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh, relabelPodLabels: false,
     });
     const from = [...clientPeers];
     // KEDA's postgresql trigger connects from the operator's namespace.
     if (clients.keda?.enabled && clients.workers?.enabled) from.push(namespacePeer(clients.keda.namespace, clients.keda.operatorSelector));
     new AllowPolicies(scope, 'PostgresNetwork', {
-      workflow: ctx.workflow.name, namespace, metadata, podSelector: out.postgres.selector,
+      podSelector: out.postgres.selector,
       ingress: storeIngress(ctx, 'postgres', from, POSTGRES_PORT_NAME), egress: storeEgress(ctx, 'postgres'),
     });
   }
@@ -173,20 +174,20 @@ export function addDataStores(scope: Construct, ctx: WorkflowContext, options: D
   if (redis.enabled) {
     const name = storeName(ctx, 'redis');
     const identity = storeIdentity(ctx, 'redis');
-    const account = new AppServiceAccount(scope, 'RedisServiceAccount', { name, namespace, metadata });
+    const account = new AppServiceAccount(scope, 'RedisServiceAccount', { name });
     out.redis = new RedisStore(scope, 'Redis', {
-      name, namespace, metadata, identity, serviceAccountName: account.name,
+      name, identity, serviceAccountName: account.name,
       image: storeImageReference(redis.image, allowTags, 'dataStores.redis.image'),
       exporterImage: storeImageReference(redis.exporter.image, allowTags, 'dataStores.redis.exporter.image'),
       password: redis.password ? passwordRef(ctx, redis.password) : undefined,
       resources: redis.resources, exporterResources: redis.exporter.resources, meshMetricsMerging: mesh,
     });
     new WorkloadPodMonitor(scope, 'RedisPodMonitor', {
-      name, namespace, metadata, selector: out.redis.selector, discoveryLabels: env.monitoring.selectorLabels,
+      name, selector: out.redis.selector, discoveryLabels: env.monitoring.selectorLabels,
       interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh, relabelPodLabels: false,
     });
     new AllowPolicies(scope, 'RedisNetwork', {
-      workflow: ctx.workflow.name, namespace, metadata, podSelector: out.redis.selector,
+      podSelector: out.redis.selector,
       ingress: storeIngress(ctx, 'redis', clientPeers, REDIS_PORT_NAME), egress: storeEgress(ctx, 'redis'),
     });
   }

@@ -8,7 +8,7 @@
 import { secretEnvFor } from '../credentials';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { WorkflowContext } from '../context';
+import { WorkflowContext, featureScope } from '../context';
 import { QueueWorkers, workerScaling } from '../../config/features/queue-workers';
 import { Keda } from '../../config/features/keda';
 import { DataStores } from '../../config/features/data-stores';
@@ -51,15 +51,16 @@ export interface QueueWorkerResources {
 
 
 export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options: QueueWorkerOptions): QueueWorkerResources | undefined {
+  scope = featureScope(scope, ctx);
   const w = options.workers;
   if (!w.enabled) return undefined;
-  const { env, settings: s, namespace, metadata } = ctx;
+  const { env, settings: s } = ctx;
   const name = workerName(ctx);
   const identity = workerIdentity(ctx);
   const kedaEnabled = options.keda?.enabled ?? false;
   const scaling = workerScaling(w, kedaEnabled);
 
-  const account = new AppServiceAccount(scope, 'WorkerServiceAccount', { name, namespace, metadata });
+  const account = new AppServiceAccount(scope, 'WorkerServiceAccount', { name });
   const plainEnv = {
     ...llmBaseUrlEnv(env), // the worker runs the graphs, so it calls the LLM too
     ...s.env,
@@ -78,8 +79,6 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
 
   const workload = new LangGraphWorkload(scope, 'Worker', {
     name,
-    namespace,
-    metadata,
     identity,
     image: ctx.workflow.image.reference,
     command: w.command,
@@ -102,30 +101,30 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
     extras: s.pod,
   });
 
-  new DisruptionBudget(scope, 'WorkerDisruptionBudget', { name, namespace, metadata, identity, selector: workload.selector });
+  new DisruptionBudget(scope, 'WorkerDisruptionBudget', { name, identity, selector: workload.selector });
 
   const a = w.autoscaling;
   const autoscaling = kedaEnabled
     ? new QueueScaledObject(scope, 'WorkerScaledObject', {
-      name, namespace, metadata, identity, deploymentName: name, containerName: identity.component,
+      name, identity, deploymentName: name, containerName: identity.component,
       minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, pendingRunsPerReplica: w.jobsPerWorker,
       query: a.pendingRunsQuery, pollingIntervalSeconds: a.pollingIntervalSeconds, scaleUp: a.scaleUp, scaleDown: a.scaleDown,
     })
     : scaling.kind === 'cpu'
       ? new Autoscaler(scope, 'WorkerAutoscaler', {
-        name, namespace, metadata, identity, target: workload,
+        name, identity, target: workload,
         minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, cpuUtilization: a.cpuUtilization, scaleUp: a.scaleUp, scaleDown: a.scaleDown,
       })
       : undefined;
 
   // The worker serves /metrics on the same port as /ok (langgraph_api.queue_entrypoint).
   const monitor = new WorkloadPodMonitor(scope, 'WorkerPodMonitor', {
-    name, namespace, metadata, selector: workload.selector, discoveryLabels: env.monitoring.selectorLabels,
+    name, selector: workload.selector, discoveryLabels: env.monitoring.selectorLabels,
     interval: env.monitoring.scrapeInterval, meshMetricsMerging: env.mesh.enabled,
   });
 
   new AllowPolicies(scope, 'WorkerNetwork', {
-    workflow: ctx.workflow.name, namespace, metadata, podSelector: workload.selector,
+      podSelector: workload.selector,
     ingress: workerIngress(ctx), egress: workerEgress(ctx, options.dataStores),
   });
   return { workload, autoscaling, monitor };

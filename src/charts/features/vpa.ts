@@ -4,7 +4,7 @@
  * Deployment — and leaves the injected sidecar alone.
  */
 import { Construct } from 'constructs';
-import { WorkflowContext } from '../context';
+import { WorkflowContext, featureScope } from '../context';
 import { VpaConfig, hpaScalesOnResources } from '../../config/features/vpa';
 import { IScalable } from '../../constructs/autoscaler';
 import { ISTIO_PROXY_CONTAINER } from '../../constructs/pod-monitor';
@@ -12,11 +12,10 @@ import { VerticalAutoscaler } from '../../constructs/vertical-autoscaler';
 
 /** `target`: the workflow's scale target (LangGraphWorkflow.scaleTarget), decided once there. */
 export function addVpa(scope: Construct, ctx: WorkflowContext, options: VpaConfig, target: IScalable): VerticalAutoscaler | undefined {
+  scope = featureScope(scope, ctx);
   if (!options.enabled) return undefined;
   return new VerticalAutoscaler(scope, 'VerticalAutoscaler', {
     name: ctx.apiName,
-    namespace: ctx.namespace,
-    metadata: ctx.metadata,
     identity: ctx.api,
     target,
     updateMode: options.updateMode,
