@@ -13,13 +13,17 @@ import { ComponentIdentity, selectorLabels } from '../../constructs/labels';
 import { AppServiceAccount } from '../../constructs/service-account';
 import { ISTIO_MERGED_METRICS_PORT, SecretEnvRef } from '../../constructs/langgraph-server';
 import { PostgresStore, POSTGRES_PORT, POSTGRES_PORT_NAME } from '../../constructs/postgres-store';
-import { EXPORTER_METRICS_PATH, EXPORTER_PORT_NAME } from '../../constructs/dev-store';
+import { DevStore, DevStoreProps, EXPORTER_METRICS_PATH, EXPORTER_PORT_NAME } from '../../constructs/dev-store';
+import { StoreResources } from '../../constructs/store-pod';
 import { RedisStore, REDIS_PORT, REDIS_PORT_NAME } from '../../constructs/redis-store';
 import { WorkloadPodMonitor, podMonitorJob } from '../../constructs/pod-monitor';
 import { AllowPolicies, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, PeerSpec, dnsPeers, namespacePeer } from '../../constructs/network-policy';
 import { workerSelector } from './worker-identity';
 
 export type Store = 'postgres' | 'redis';
+
+/** Construct ids of each store's objects. */
+const STORE_ID: Record<Store, string> = { postgres: 'Postgres', redis: 'Redis' };
 
 export function storeIdentity(ctx: WorkflowContext, store: Store): ComponentIdentity {
   return { workflow: ctx.workflow.name, app: store, component: store };
@@ -145,52 +149,48 @@ export function addDataStores(scope: Construct, ctx: WorkflowContext, options: D
   if (clients.workers?.enabled) clientPeers.push({ podSelector: workerSelector(ctx) });
   const out: { postgres?: PostgresStore; redis?: RedisStore } = {};
 
+  // What both stores share: a ServiceAccount, pinned images, a PodMonitor on the exporter, and
+  // NetworkPolicies that admit only their clients and Prometheus.
+  const base = (store: Store, c: { image: StoreImage; exporter: { image: StoreImage; resources: StoreResources }; resources: StoreResources }): DevStoreProps => {
+    const name = storeName(ctx, store);
+    const account = new AppServiceAccount(scope, `${STORE_ID[store]}ServiceAccount`, { name });
+    return {
+      name, identity: storeIdentity(ctx, store), serviceAccountName: account.name,
+      image: storeImageReference(c.image, allowTags, `dataStores.${store}.image`),
+      exporterImage: storeImageReference(c.exporter.image, allowTags, `dataStores.${store}.exporter.image`),
+      resources: c.resources, exporterResources: c.exporter.resources, meshMetricsMerging: mesh,
+    };
+  };
+  const watchAndIsolate = (store: Store, built: DevStore, from: readonly PeerSpec[], portName: string) => {
+    new WorkloadPodMonitor(scope, `${STORE_ID[store]}PodMonitor`, {
+      name: built.name, selector: built.selector, discoveryLabels: env.monitoring.selectorLabels,
+      interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh, relabelPodLabels: false,
+    });
+    new AllowPolicies(scope, `${STORE_ID[store]}Network`, {
+      podSelector: built.selector, ingress: storeIngress(ctx, store, from, portName), egress: storeEgress(ctx, store),
+    });
+  };
+
   const pg = options.postgres;
   if (pg.enabled) {
-    const name = storeName(ctx, 'postgres');
-    const identity = storeIdentity(ctx, 'postgres');
-    const account = new AppServiceAccount(scope, 'PostgresServiceAccount', { name });
     out.postgres = new PostgresStore(scope, 'Postgres', {
-      name, identity, serviceAccountName: account.name,
-      image: storeImageReference(pg.image, allowTags, 'dataStores.postgres.image'),
-      exporterImage: storeImageReference(pg.exporter.image, allowTags, 'dataStores.postgres.exporter.image'),
+      ...base('postgres', pg),
       database: pg.database, user: pg.user, password: passwordRef(ctx, pg.password),
       storageSize: pg.storage.size, storageClassName: pg.storage.storageClassName,
-      resources: pg.resources, exporterResources: pg.exporter.resources, meshMetricsMerging: mesh,
-    });
-    new WorkloadPodMonitor(scope, 'PostgresPodMonitor', {
-      name, selector: out.postgres.selector, discoveryLabels: env.monitoring.selectorLabels,
-      interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh, relabelPodLabels: false,
     });
     const from = [...clientPeers];
     // KEDA's postgresql trigger connects from the operator's namespace.
     if (clients.keda?.enabled && clients.workers?.enabled) from.push(namespacePeer(clients.keda.namespace, clients.keda.operatorSelector));
-    new AllowPolicies(scope, 'PostgresNetwork', {
-      podSelector: out.postgres.selector,
-      ingress: storeIngress(ctx, 'postgres', from, POSTGRES_PORT_NAME), egress: storeEgress(ctx, 'postgres'),
-    });
+    watchAndIsolate('postgres', out.postgres, from, POSTGRES_PORT_NAME);
   }
 
   const redis = options.redis;
   if (redis.enabled) {
-    const name = storeName(ctx, 'redis');
-    const identity = storeIdentity(ctx, 'redis');
-    const account = new AppServiceAccount(scope, 'RedisServiceAccount', { name });
     out.redis = new RedisStore(scope, 'Redis', {
-      name, identity, serviceAccountName: account.name,
-      image: storeImageReference(redis.image, allowTags, 'dataStores.redis.image'),
-      exporterImage: storeImageReference(redis.exporter.image, allowTags, 'dataStores.redis.exporter.image'),
+      ...base('redis', redis),
       password: redis.password ? passwordRef(ctx, redis.password) : undefined,
-      resources: redis.resources, exporterResources: redis.exporter.resources, meshMetricsMerging: mesh,
     });
-    new WorkloadPodMonitor(scope, 'RedisPodMonitor', {
-      name, selector: out.redis.selector, discoveryLabels: env.monitoring.selectorLabels,
-      interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh, relabelPodLabels: false,
-    });
-    new AllowPolicies(scope, 'RedisNetwork', {
-      podSelector: out.redis.selector,
-      ingress: storeIngress(ctx, 'redis', clientPeers, REDIS_PORT_NAME), egress: storeEgress(ctx, 'redis'),
-    });
+    watchAndIsolate('redis', out.redis, clientPeers, REDIS_PORT_NAME);
   }
   return out;
 }
