@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
 import { objectMetadata, WorkflowScope } from './workflow-scope';
 import { VirtualService } from '../../imports/istio-virtualservice-networking.istio.io';
-import { SERVICE_PORT } from './api-service';
+import { ApiService } from './api-service';
+import { MeshGateway } from './mesh-gateway';
 
 export interface CanaryHosts {
   /** Service of the stable ReplicaSet. */
-  readonly stableService: string;
+  readonly stableService: ApiService;
   /** Service of the canary ReplicaSet. */
-  readonly canaryService: string;
+  readonly canaryService: ApiService;
 }
 
 export interface ApiVirtualServiceProps {
@@ -15,9 +16,9 @@ export interface ApiVirtualServiceProps {
   /** External hostname served through the gateway. */
   readonly hostname: string;
   /** The workflow's main Service; in-mesh callers address it. */
-  readonly service: string;
-  /** `<namespace>/<name>` of the Gateway. */
-  readonly gateway: string;
+  readonly service: ApiService;
+  /** The Gateway external traffic enters through. */
+  readonly gateway: MeshGateway;
   /** Name of the HTTP route (Argo Rollouts rewrites the weights of this route). */
   readonly routeName: string;
   /**
@@ -39,9 +40,9 @@ export class ApiVirtualService extends Construct {
     super(scope, id);
     this.name = props.name;
     this.routeName = props.routeName;
-    const fqdn = (svc: string) => `${svc}.${WorkflowScope.of(this).namespace}.svc.cluster.local`;
-    const destination = (svc: string, weight?: number) => ({
-      destination: { host: fqdn(svc), port: { number: SERVICE_PORT } },
+    const fqdn = (svc: ApiService) => `${svc.name}.${WorkflowScope.of(this).namespace}.svc.cluster.local`;
+    const destination = (svc: ApiService, weight?: number) => ({
+      destination: { host: fqdn(svc), port: { number: svc.port } },
       ...(weight !== undefined ? { weight } : {}),
     });
     const route = props.canary
@@ -51,7 +52,7 @@ export class ApiVirtualService extends Construct {
       metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'routing' } }),
       spec: {
         hosts: [props.hostname, fqdn(props.service)],
-        gateways: [props.gateway, 'mesh'],
+        gateways: [props.gateway.reference, 'mesh'],
         http: [{ name: props.routeName, route }],
       },
     });

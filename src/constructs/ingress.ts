@@ -2,11 +2,12 @@ import { Construct } from 'constructs';
 import { objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
 import { API_PORT_NAME } from './langgraph-server';
+import { ApiService } from './api-service';
 
 export interface ApiIngressProps {
   readonly name: string;
   readonly hostname: string;
-  readonly service: string;
+  readonly service: ApiService;
   readonly ingressClassName: string;
   readonly tlsSecretName: string;
   /** Requests per second per client IP (ingress-nginx `limit-rps`). */
@@ -34,7 +35,7 @@ export class ApiIngress extends Construct {
         tls: [{ hosts: [props.hostname], secretName: props.tlsSecretName }],
         rules: [{
           host: props.hostname,
-          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.service, port: { name: API_PORT_NAME } } } }] },
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.service.name, port: { name: API_PORT_NAME } } } }] },
         }],
       },
     });

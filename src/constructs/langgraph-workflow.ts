@@ -384,16 +384,15 @@ export class LangGraphWorkflow extends WorkflowScope {
         name: `${wf}-gateway`, hostname: props.hostname, tlsCredentialName: tlsSecretName,
         gatewaySelector: entry.gatewaySelector ?? { istio: 'ingressgateway' },
       });
-      const stableService = `${apiName}-stable`;
-      const canaryService = `${apiName}-canary`;
-      const routeName = canary?.routeName ?? 'primary';
+      // Argo Rollouts points these at the stable and canary ReplicaSets.
+      const split = canary ? {
+        stableService: new ApiService(this, 'StableService', { name: `${apiName}-stable`, identity: api, selector }),
+        canaryService: new ApiService(this, 'CanaryService', { name: `${apiName}-canary`, identity: api, selector }),
+      } : undefined;
       const virtualService = new ApiVirtualService(this, 'VirtualService', {
-        name: apiName, hostname: props.hostname, service: apiName, gateway: gateway.reference, routeName,
-        canary: canary ? { stableService, canaryService } : undefined,
+        name: apiName, hostname: props.hostname, service: this.service, gateway, routeName: canary?.routeName ?? 'primary', canary: split,
       });
-      if (canary) {
-        new ApiService(this, 'StableService', { name: stableService, identity: api, selector });
-        new ApiService(this, 'CanaryService', { name: canaryService, identity: api, selector });
+      if (canary && split) {
         // The canary is told apart by its pod-template hash (relabelled by the PodMonitor), never by Service.
         const queries = canaryAnalysisQueries(sli, slo, canary.analysis, { namespace, apiRunsJobs: !props.queueWorkers });
         const templates = [
@@ -405,9 +404,8 @@ export class LangGraphWorkflow extends WorkflowScope {
           consecutiveErrorLimit: canary.analysis.consecutiveErrorLimit, inconclusiveLimit: canary.analysis.inconclusiveLimit,
         }));
         this.rollout = new CanaryRollout(this, 'Rollout', {
-          name: apiName, identity: api, deploymentName: this.workload.name, selector,
-          stableService, canaryService, virtualService: virtualService.name, routeName,
-          steps: canary.steps, analysisTemplates: templates.map((t) => t.name), maxSurge: rollingUpdate.maxSurge || 1,
+          name: apiName, identity: api, workload: this.workload, ...split, virtualService,
+          steps: canary.steps, analysisTemplates: templates, maxSurge: rollingUpdate.maxSurge || 1,
           podTemplateHashArgs: { [CANARY_HASH_ARG]: 'Latest' },
           scaleDown: canary.handOver ? 'progressively' : 'never',
         });
@@ -417,7 +415,7 @@ export class LangGraphWorkflow extends WorkflowScope {
     } else {
       if (canary) throw new Error(`workflow ${wf}: a canary needs the mesh's gateway entry (Argo Rollouts shifts traffic in the VirtualService); set mesh: true or drop canary`);
       new ApiIngress(this, 'Ingress', {
-        name: apiName, hostname: props.hostname, service: apiName, ingressClassName: entry.ingressClassName ?? 'nginx',
+        name: apiName, hostname: props.hostname, service: this.service, ingressClassName: entry.ingressClassName ?? 'nginx',
         tlsSecretName, rateLimitRps: entry.ingressRateLimitRps ?? 20,
       });
     }
