@@ -12,8 +12,14 @@
 
 // ---------------------------------------------------------------- 1. Top-level constructs
 
-// Until the flat-props top-level construct lands, a workflow's whole stack in one environment is
-// the WorkflowChart, built from a resolved config (section 4).
+// One workflow's whole stack from flat props: `new LangGraphWorkflow(chart, 'x', { workflowName, image,
+// hostname, owner })` renders a secure, working stack; every other prop has a default.
+export * from './constructs/langgraph-workflow';
+// The scope every building block reads its workflow's name, namespace and label contract from
+// (LangGraphWorkflow is one; use it directly to compose building blocks yourself).
+export * from './constructs/workflow-scope';
+// The config adapter: a resolved config's environment and workflow → LangGraphWorkflow props (the
+// CLI's path), and the chart that holds one workflow of one environment.
 export * from './charts/workflow-chart';
 
 // ---------------------------------------------------------------- 2. Building blocks
@@ -24,7 +30,6 @@ export * from './constructs/langgraph-server';
 export * from './constructs/canary-rollout';
 export * from './constructs/analysis-template';
 export * from './constructs/autoscaler';
-export * from './constructs/cpu-autoscaler';
 export * from './constructs/vertical-autoscaler';
 export * from './constructs/queue-scaled-object';
 export * from './constructs/disruption-budget';
@@ -33,6 +38,8 @@ export * from './constructs/resources';
 export * from './constructs/scheduling';
 export * from './constructs/shutdown';
 export * from './constructs/pod-hardening';
+export * from './constructs/pod-extras';
+export * from './constructs/pod-dns';
 
 // Identity and access.
 export * from './constructs/namespace';
@@ -57,11 +64,11 @@ export * from './constructs/external-service-entry';
 
 // Observability.
 export * from './constructs/pod-monitor';
-export * from './constructs/exporter-pod-monitor';
 export * from './constructs/prometheus-rules';
 export * from './constructs/grafana-dashboard';
 
-// Development data stores (in-cluster Postgres and Redis).
+// Development data stores (in-cluster Postgres and Redis) and their shared base.
+export * from './constructs/dev-store';
 export * from './constructs/postgres-store';
 export * from './constructs/redis-store';
 // store-pod.ts holds the stores' shared pod helpers (one of them, containerResources, shares

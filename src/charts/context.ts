@@ -5,7 +5,10 @@
  */
 import { Environment, WorkflowSettings } from '../config/schema';
 import { ResolvedWorkflow } from '../config/resolved';
-import { ComponentIdentity, WorkflowMetadata } from '../constructs/labels';
+import { ComponentIdentity, WorkflowMetadata, selectorLabels } from '../constructs/labels';
+import { apiIdentity } from '../constructs/langgraph-workflow';
+import { Construct } from 'constructs';
+import { WorkflowScope } from '../constructs/workflow-scope';
 
 export interface WorkflowContext {
   readonly env: Environment;
@@ -25,7 +28,7 @@ export interface WorkflowContext {
 }
 
 export function workflowContext(env: Environment, wf: ResolvedWorkflow): WorkflowContext {
-  const api: ComponentIdentity = { workflow: wf.name, app: 'langgraph-api', component: 'api' };
+  const api = apiIdentity(wf.name);
   return {
     env,
     workflow: wf,
@@ -34,12 +37,19 @@ export function workflowContext(env: Environment, wf: ResolvedWorkflow): Workflo
     metadata: { workflow: wf.name, version: wf.version, ownerTeam: wf.owner.team, ownerEmail: wf.owner.email, capacityProfile: wf.capacityProfile },
     api,
     apiName: `${wf.name}-api`,
-    apiSelector: {
-      'app.kubernetes.io/name': api.app,
-      'app.kubernetes.io/instance': api.workflow,
-      'app.kubernetes.io/component': api.component,
-    },
+    apiSelector: selectorLabels(api),
     secretName: wf.settings.secret.name ?? `${wf.name}-secrets`,
     canary: wf.settings.delivery.strategy === 'canary',
   };
+}
+
+/**
+ * The scope a feature composes into: the workflow's own (a LangGraphWorkflow, where the chart puts
+ * every feature), or, under a bare chart (a feature on its own), one WorkflowScope made from `ctx`.
+ */
+export function featureScope(scope: Construct, ctx: WorkflowContext): Construct {
+  if (scope.node.scopes.some((s) => WorkflowScope.isWorkflowScope(s))) return scope;
+  const existing = scope.node.tryFindChild('Workflow');
+  if (existing && WorkflowScope.isWorkflowScope(existing)) return existing;
+  return new WorkflowScope(scope, 'Workflow', { ...ctx.metadata, namespace: ctx.namespace });
 }

@@ -1,4 +1,5 @@
 import type { SecretEnvRef } from '../constructs/langgraph-server';
+import { serverSecretEnv } from '../constructs/langgraph-workflow';
 import type { WorkflowContext } from './context';
 
 /**
@@ -6,15 +7,5 @@ import type { WorkflowContext } from './context';
  * queue workers read the same variables from here.
  */
 export function secretEnvFor(ctx: WorkflowContext): Record<string, SecretEnvRef> {
-  const s = ctx.settings.secret;
-  const ref = (key: string): SecretEnvRef => ({ secretName: ctx.secretName, key });
-  const env: Record<string, SecretEnvRef> = {
-    DATABASE_URI: ref(s.keys.databaseUri),
-    POSTGRES_URI: ref(s.keys.databaseUri),
-    REDIS_URI: ref(s.keys.redisUri),
-  };
-  if (s.keys.langsmithApiKey) env.LANGSMITH_API_KEY = ref(s.keys.langsmithApiKey);
-  if (s.keys.licenseKey) env.LANGGRAPH_CLOUD_LICENSE_KEY = ref(s.keys.licenseKey);
-  for (const name of Object.keys(s.keys.extra).sort()) env[name] = ref(s.keys.extra[name]);
-  return env;
+  return serverSecretEnv(ctx.secretName, ctx.settings.secret.keys);
 }

@@ -6,6 +6,7 @@
  *   config/defaults.yaml ⊕ config/environments/<env>.yaml       → Environment
  *   Environment.workflowDefaults ⊕ workflow.overrides ⊕ workflow.environments[env] → WorkflowSettings
  */
+import type { AlertThresholds, CanaryAnalysisSettings, SliContract, SloObjectives } from '../observability/contracts';
 import { z } from 'zod';
 import { LONG_LIVED_ROUTES, REQUEST_LATENCY, REQUESTS_TOTAL, RUN_FAILED_TOTAL, RUN_SUCCESS_TOTAL, SERVER_LATENCY_BUCKETS_MS } from '../metric-catalog/langgraph-server';
 import { gitopsSchema, workflowGitopsSchema } from './features/gitops';
@@ -391,3 +392,15 @@ export const catalogSchema = z.strictObject({
   workflows: z.array(workflowSchema).min(1).meta({ description: 'Every workflow of the platform.' }),
 });
 export type Catalog = z.infer<typeof catalogSchema>;
+
+/**
+ * The config's shapes are what the observability code reads (it has its own types, so it depends
+ * on no config): a change here that breaks that contract fails to compile.
+ */
+type Fits<T extends U, U> = T;
+export type ObservabilityContractsFit = [
+  Fits<Sli, SliContract>,
+  Fits<WorkflowSettings['slo'], SloObjectives>,
+  Fits<WorkflowSettings['alerts'], AlertThresholds>,
+  Fits<NonNullable<WorkflowSettings['delivery']['canary']>['analysis'], CanaryAnalysisSettings>,
+];

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import {
   AnalysisTemplate,
   AnalysisTemplateSpecMetricsConsecutiveErrorLimit,
   AnalysisTemplateSpecMetricsFailureLimit,
   AnalysisTemplateSpecMetricsInconclusiveLimit,
 } from '../../imports/rollouts-analysistemplate-argoproj.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 export interface PrometheusMetric {
   /** Metric name within the template, e.g. `http-success-rate`. */
@@ -23,8 +23,6 @@ export interface PrometheusMetric {
 
 export interface CanaryAnalysisTemplateProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly prometheusAddress: string;
   /** One or more measurements; all must pass. */
   readonly metrics: readonly PrometheusMetric[];
@@ -61,12 +59,7 @@ export class CanaryAnalysisTemplate extends Construct {
       }
     }
     new AnalysisTemplate(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'analysis' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'analysis' } }),
       spec: {
         ...(this.args.length ? { args: this.args.map((name) => ({ name })) } : {}),
         metrics: props.metrics.map((m) => ({

@@ -1,14 +1,13 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
-import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+import { ComponentIdentity } from './labels';
 import { API_PORT_NAME } from './langgraph-server';
 
 export const SERVICE_PORT = 80;
 
 export interface ApiServiceProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   /** Pod selector; the component's selector labels. */
   readonly selector: Readonly<Record<string, string>>;
@@ -23,12 +22,7 @@ export class ApiService extends Construct {
     super(scope, id);
     this.name = props.name;
     new k8s.KubeService(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: componentLabels(props.metadata, props.identity),
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { identity: props.identity }),
       spec: {
         type: 'ClusterIP',
         selector: { ...props.selector },

@@ -1,25 +1,24 @@
 import { Construct } from 'constructs';
+import { objectMetadata, WorkflowScope } from './workflow-scope';
 import { VirtualService } from '../../imports/istio-virtualservice-networking.istio.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
-import { SERVICE_PORT } from './api-service';
+import { ApiService } from './api-service';
+import { MeshGateway } from './mesh-gateway';
 
 export interface CanaryHosts {
   /** Service of the stable ReplicaSet. */
-  readonly stableService: string;
+  readonly stableService: ApiService;
   /** Service of the canary ReplicaSet. */
-  readonly canaryService: string;
+  readonly canaryService: ApiService;
 }
 
 export interface ApiVirtualServiceProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /** External hostname served through the gateway. */
   readonly hostname: string;
   /** The workflow's main Service; in-mesh callers address it. */
-  readonly service: string;
-  /** `<namespace>/<name>` of the Gateway. */
-  readonly gateway: string;
+  readonly service: ApiService;
+  /** The Gateway external traffic enters through. */
+  readonly gateway: MeshGateway;
   /** Name of the HTTP route (Argo Rollouts rewrites the weights of this route). */
   readonly routeName: string;
   /**
@@ -41,24 +40,19 @@ export class ApiVirtualService extends Construct {
     super(scope, id);
     this.name = props.name;
     this.routeName = props.routeName;
-    const fqdn = (svc: string) => `${svc}.${props.namespace}.svc.cluster.local`;
-    const destination = (svc: string, weight?: number) => ({
-      destination: { host: fqdn(svc), port: { number: SERVICE_PORT } },
+    const fqdn = (svc: ApiService) => `${svc.name}.${WorkflowScope.of(this).namespace}.svc.cluster.local`;
+    const destination = (svc: ApiService, weight?: number) => ({
+      destination: { host: fqdn(svc), port: { number: svc.port } },
       ...(weight !== undefined ? { weight } : {}),
     });
     const route = props.canary
       ? [destination(props.canary.stableService, 100), destination(props.canary.canaryService, 0)]
       : [destination(props.service)];
     new VirtualService(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'routing' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'routing' } }),
       spec: {
         hosts: [props.hostname, fqdn(props.service)],
-        gateways: [props.gateway, 'mesh'],
+        gateways: [props.gateway.reference, 'mesh'],
         http: [{ name: props.routeName, route }],
       },
     });

@@ -1,14 +1,12 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import * as kplus from 'cdk8s-plus-27';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 /** Where the application config is mounted, read-only. */
 export const APP_CONFIG_MOUNT_PATH = '/etc/langgraph';
 
 export interface AppConfigProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /** Non-secret configuration files; keys become file names. */
   readonly data: Readonly<Record<string, string>>;
 }
@@ -20,12 +18,7 @@ export class AppConfig extends Construct {
   constructor(scope: Construct, id: string, props: AppConfigProps) {
     super(scope, id);
     this.configMap = new kplus.ConfigMap(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'config' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'config' } }),
       data: sortedRecord(props.data),
     });
   }

@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
-import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+import { ComponentIdentity } from './labels';
 
 export interface DisruptionBudgetProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   readonly selector: Readonly<Record<string, string>>;
 }
@@ -23,12 +22,7 @@ export class DisruptionBudget extends Construct {
     super(scope, id);
     this.name = props.name;
     new k8s.KubePodDisruptionBudget(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: componentLabels(props.metadata, props.identity),
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { identity: props.identity }),
       spec: {
         maxUnavailable: k8s.IntOrString.fromNumber(DisruptionBudget.MAX_UNAVAILABLE),
         selector: { matchLabels: { ...props.selector } },

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import {
   DestinationRule,
   DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode,
 } from '../../imports/istio-destinationrule-networking.istio.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 export interface EgressConnectionPool {
   readonly maxConnections: number;
@@ -22,8 +22,6 @@ export interface EgressOutlierDetection {
 
 export interface EgressDestinationRuleProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /** The external host (as in its ServiceEntry). */
   readonly host: string;
   readonly connectionPool: EgressConnectionPool;
@@ -61,12 +59,7 @@ export class EgressDestinationRule extends Construct {
       maxEjectionPercent: o.maxEjectionPercent,
     };
     new DestinationRule(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'egress' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'egress' } }),
       spec: {
         host: props.host,
         exportTo: ['.'],

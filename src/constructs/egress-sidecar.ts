@@ -1,12 +1,10 @@
 import { Construct } from 'constructs';
+import { objectMetadata, WorkflowScope } from './workflow-scope';
 import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../../imports/istio-sidecar-networking.istio.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 export type OutboundTrafficMode = 'REGISTRY_ONLY' | 'ALLOW_ANY';
 
 export interface EgressSidecarProps {
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /**
    * Namespaces whose services (and exported ServiceEntries) the workloads may reach besides their
    * own, e.g. `istio-system`. @default []
@@ -41,21 +39,16 @@ export class EgressSidecar extends Construct {
 
   constructor(scope: Construct, id: string, props: EgressSidecarProps) {
     super(scope, id);
-    this.name = props.name ?? `${props.metadata.workflow}-egress`;
+    this.name = props.name ?? `${WorkflowScope.of(this).workflowName}-egress`;
     const hosts = [...new Set(props.hosts ?? [])];
     for (const h of hosts) {
-      if (h.includes('*') || h.includes('/')) throw new Error(`Sidecar ${props.namespace}/${this.name}: host "${h}" must be a plain hostname; namespaces go in \`namespaces\``);
+      if (h.includes('*') || h.includes('/')) throw new Error(`Sidecar ${WorkflowScope.of(this).namespace}/${this.name}: host "${h}" must be a plain hostname; namespaces go in \`namespaces\``);
     }
-    const namespaces = [...new Set(props.namespaces ?? [])].filter((n) => n !== props.namespace);
+    const namespaces = [...new Set(props.namespaces ?? [])].filter((n) => n !== WorkflowScope.of(this).namespace);
     new Sidecar(this, 'Resource', {
-      metadata: {
-        name: this.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'egress' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, this.name, { labels: { 'app.kubernetes.io/component': 'egress' } }),
       spec: {
-        workloadSelector: { labels: { 'app.kubernetes.io/instance': props.metadata.workflow } },
+        workloadSelector: { labels: { 'app.kubernetes.io/instance': WorkflowScope.of(this).workflowName } },
         egress: [{ hosts: ['./*', ...namespaces.map((n) => `${n}/*`), ...hosts.map((h) => `./${h}`)] }],
         outboundTrafficPolicy: {
           mode: (props.outboundTrafficPolicy ?? 'REGISTRY_ONLY') === 'REGISTRY_ONLY'

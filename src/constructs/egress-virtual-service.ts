@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { VirtualService } from '../../imports/istio-virtualservice-networking.istio.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 /** Envoy caps retries anyway; more than 3 multiplies load on a provider that is already failing. */
 export const MAX_EGRESS_RETRY_ATTEMPTS = 3;
@@ -19,8 +19,6 @@ export interface EgressHttpRoute {
 
 export interface EgressVirtualServiceProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly host: string;
   /** HTTP route with timeout and retries (TLS origination). @default - none */
   readonly http?: EgressHttpRoute;
@@ -50,12 +48,7 @@ export class EgressVirtualService extends Construct {
     }
     const destination = (port: number) => ({ destination: { host: props.host, port: { number: port } } });
     new VirtualService(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'egress' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'egress' } }),
       spec: {
         hosts: [props.host],
         exportTo: ['.'],

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import {
   ExternalSecret,
   ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
 } from '../../imports/eso-externalsecret-external-secrets.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 export interface SecretKeySource {
   /** Data key in the Kubernetes Secret. */
@@ -19,8 +19,6 @@ export interface SecretKeySource {
 
 export interface WorkflowExternalSecretProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /** The Secret ESO creates and owns (the one the server's env references). */
   readonly targetSecretName: string;
   readonly store: { readonly kind: 'SecretStore' | 'ClusterSecretStore'; readonly name: string };
@@ -47,12 +45,7 @@ export class WorkflowExternalSecret extends Construct {
       seen.add(d.secretKey);
     }
     new ExternalSecret(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'secrets' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'secrets' } }),
       spec: {
         secretStoreRef: {
           kind: props.store.kind === 'SecretStore' ? ExternalSecretSpecSecretStoreRefKind.SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE,

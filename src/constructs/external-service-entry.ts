@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { ServiceEntry, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from '../../imports/istio-serviceentry-networking.istio.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 export type ExternalPortProtocol = 'HTTP' | 'TLS' | 'TCP';
 
@@ -15,8 +15,6 @@ export interface ExternalPort {
 
 export interface ExternalServiceEntryProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly hosts: readonly string[];
   readonly ports: readonly ExternalPort[];
   /**
@@ -51,12 +49,7 @@ export class ExternalServiceEntry extends Construct {
     const addresses = [...(props.addresses ?? [])];
     this.resolution = addresses.some((a) => a.includes('/')) ? ServiceEntrySpecResolution.NONE : ServiceEntrySpecResolution.DNS;
     new ServiceEntry(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': props.component ?? 'egress' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': props.component ?? 'egress' } }),
       spec: {
         hosts: [...props.hosts],
         ...(addresses.length ? { addresses } : {}),

@@ -1,17 +1,13 @@
 import { Construct } from 'constructs';
+import { WorkflowScope, objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 /** The label Grafana's dashboard sidecar watches for. */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
 
 export interface GrafanaDashboardProps {
-  /** `<workflow>-dashboard`: the monitoring namespace is shared, so the name carries the workflow. */
-  readonly name: string;
-  /** The monitoring namespace where Grafana's sidecar looks. */
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
-  readonly workflow: string;
+  /** The monitoring namespace where Grafana's sidecar looks (shared, so the name carries the workflow). @default 'monitoring' */
+  readonly monitoringNamespace?: string;
   /** The dashboard model (generated). */
   readonly dashboard: Record<string, unknown>;
 }
@@ -20,14 +16,13 @@ export interface GrafanaDashboardProps {
 export class GrafanaDashboard extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id);
+    const workflow = WorkflowScope.of(this).workflowName;
     new k8s.KubeConfigMap(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'dashboard', [GRAFANA_DASHBOARD_LABEL]: '1' },
-        annotations: workflowAnnotations(props.metadata),
-      },
-      data: { [`${props.workflow}.json`]: JSON.stringify(props.dashboard, null, 2) + '\n' },
+      metadata: objectMetadata(this, `${workflow}-dashboard`, {
+        namespace: props.monitoringNamespace ?? 'monitoring',
+        labels: { 'app.kubernetes.io/component': 'dashboard', [GRAFANA_DASHBOARD_LABEL]: '1' },
+      }),
+      data: { [`${workflow}.json`]: JSON.stringify(props.dashboard, null, 2) + '\n' },
     });
   }
 }

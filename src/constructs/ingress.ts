@@ -1,14 +1,13 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 import { API_PORT_NAME } from './langgraph-server';
+import { ApiService } from './api-service';
 
 export interface ApiIngressProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly hostname: string;
-  readonly service: string;
+  readonly service: ApiService;
   readonly ingressClassName: string;
   readonly tlsSecretName: string;
   /** Requests per second per client IP (ingress-nginx `limit-rps`). */
@@ -23,23 +22,20 @@ export class ApiIngress extends Construct {
     super(scope, id);
     this.name = props.name;
     new k8s.KubeIngress(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'entry' },
+      metadata: objectMetadata(this, props.name, {
+        labels: { 'app.kubernetes.io/component': 'entry' },
         annotations: {
-          ...workflowAnnotations(props.metadata),
           'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
           'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
           'nginx.ingress.kubernetes.io/limit-rps': String(props.rateLimitRps),
         },
-      },
+      }),
       spec: {
         ingressClassName: props.ingressClassName,
         tls: [{ hosts: [props.hostname], secretName: props.tlsSecretName }],
         rules: [{
           host: props.hostname,
-          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.service, port: { name: API_PORT_NAME } } } }] },
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.service.name, port: { name: API_PORT_NAME } } } }] },
         }],
       },
     });

@@ -3,27 +3,28 @@
  * image's default entrypoint) or a queue worker (`/storage/queue_entrypoint.sh`, through `command`).
  */
 import { Construct } from 'constructs';
+import { WorkflowScope, objectMetadata } from './workflow-scope';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { componentLabels, selectorLabels, workflowAnnotations } from './labels';
+import { selectorLabels } from './labels';
 import { hardenPodTemplate } from './pod-hardening';
 import { LANGGRAPH_SERVER_RESOURCES, containerResources, cpu, size } from './resources';
 import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, SHUTDOWN_GRACE_ENV, ShutdownTiming, shutdownTiming } from './shutdown';
 import { APP_CONFIG_MOUNT_PATH } from './app-config';
 import { podDnsConfig } from './pod-dns';
 import { podScheduling } from './scheduling';
+import type { IScalable, ScaleTarget } from './autoscaler';
 import { API_PORT, API_PORT_NAME, METRICS_PATH, MeshSidecarOptions, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER, SecretEnvRef } from './langgraph-server';
 import { ResourceAmounts } from './resources';
-import { ComponentIdentity, WorkflowMetadata } from './labels';
-import type { ExtraContainer, PodExtras, Scheduling } from '../config/features/pod';
+import { ComponentIdentity } from './labels';
+import { ExtraContainer, EXTRA_CONTAINER_RESOURCES, PodExtras } from './pod-extras';
+import type { Scheduling } from './scheduling';
 import { imagePinningErrors } from './validations/image';
 import { literalCredentialErrors } from './validations/secrets';
 import { probeErrors } from './validations/probes';
 
 export interface LangGraphWorkloadProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   /** Pinned image reference (`repo@sha256:…`). */
   readonly image: string;
@@ -105,7 +106,8 @@ export function renderedEnvOrder(secretEnv: Readonly<Record<string, unknown>>, e
   return order;
 }
 
-export class LangGraphWorkload extends Construct {
+export class LangGraphWorkload extends Construct implements IScalable {
+  public readonly scaleTargetRef: ScaleTarget;
   public readonly deployment: kplus.Deployment;
   public readonly name: string;
   public readonly selector: Record<string, string>;
@@ -115,16 +117,18 @@ export class LangGraphWorkload extends Construct {
   constructor(scope: Construct, id: string, props: LangGraphWorkloadProps) {
     super(scope, id);
     this.name = props.name;
-    const owner = `Deployment ${props.namespace}/${props.name}`;
+    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name };
+    const owner = `Deployment ${WorkflowScope.of(this).namespace}/${props.name}`;
     this.node.addValidation({ validate: () => [...imagePinningErrors(owner, props.image, props.allowImageTags ?? false), ...literalCredentialErrors(owner, props.env ?? {}), ...probeErrors(owner, props.probes)] });
     this.selector = selectorLabels(props.identity);
-    this.podLabels = componentLabels(props.metadata, props.identity);
+    const metadata = objectMetadata(this, props.name, { identity: props.identity });
+    this.podLabels = metadata.labels;
     const labels = this.podLabels;
     // The grace period, the server's run drain and the sidecar's drain, derived together.
     this.shutdown = shutdownTiming(props.terminationGracePeriodSeconds, props.shutdownMarginSeconds ?? DEFAULT_SHUTDOWN_MARGIN_SECONDS, props.mesh?.terminationDrainSeconds);
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels, annotations: workflowAnnotations(props.metadata) },
+      metadata,
       select: false,
       spread: false,
       replicas: props.replicas,
@@ -188,7 +192,7 @@ export class LangGraphWorkload extends Construct {
           ? kplus.Volume.fromConfigMap(this, `Volume-${v.name}`, kplus.ConfigMap.fromConfigMapName(this, `ConfigMap-${v.name}`, v.configMap), { name: v.name })
           : kplus.Volume.fromSecret(this, `Volume-${v.name}`, kplus.Secret.fromSecretName(this, `SecretVolume-${v.name}`, v.secret!), { name: v.name });
       volumes.set(v.name, volume);
-      if (v.mountPath) container.mount(v.mountPath, volume, { readOnly: v.readOnly });
+      if (v.mountPath) container.mount(v.mountPath, volume, { readOnly: v.readOnly ?? true });
     }
     for (const from of extras?.envFrom ?? []) {
       container.env.copyFrom('configMap' in from
@@ -199,7 +203,7 @@ export class LangGraphWorkload extends Construct {
     for (const c of extras?.sidecars ?? []) this.deployment.addContainer(extraContainer(c, volumes, props.identity.component));
 
     const workload = ApiObject.of(this.deployment);
-    hardenPodTemplate(workload, { containerCount: 1 + (extras?.sidecars.length ?? 0), initContainerCount: extras?.initContainers.length ?? 0 });
+    hardenPodTemplate(workload, { containerCount: 1 + (extras?.sidecars?.length ?? 0), initContainerCount: extras?.initContainers?.length ?? 0 });
     addScheduling(workload, this.selector, props.scheduling);
   }
 
@@ -261,23 +265,25 @@ function extraContainer(c: ExtraContainer, volumes: ReadonlyMap<string, kplus.Vo
     readiness: kplus.Probe.fromHttpGet(p.healthPath, { port: p.number, ...timing(10, 3) }),
     liveness: kplus.Probe.fromTcpSocket({ port: p.number, ...timing(20, 6) }),
   });
+  const env = c.env ?? {};
+  const r = c.resources ?? EXTRA_CONTAINER_RESOURCES;
   return {
     name: c.name,
     image: c.image,
-    command: c.command,
-    args: c.args,
-    envVariables: Object.fromEntries(Object.keys(c.env).sort().map((k) => [k, kplus.EnvValue.fromValue(c.env[k])])),
+    command: c.command ? [...c.command] : undefined,
+    args: c.args ? [...c.args] : undefined,
+    envVariables: Object.fromEntries(Object.keys(env).sort().map((k) => [k, kplus.EnvValue.fromValue(env[k])])),
     ...(c.port ? { ports: [{ name: c.port.name, number: c.port.number }], ...probes(c.port) } : {}),
     resources: {
-      cpu: { request: cpu(c.resources.cpuRequest), limit: cpu(c.resources.cpuLimit) },
-      memory: { request: size(c.resources.memoryRequest), limit: size(c.resources.memoryLimit) },
-      ephemeralStorage: { request: size(c.resources.ephemeralStorageRequest), limit: size(c.resources.ephemeralStorageLimit) },
+      cpu: { request: cpu(r.cpuRequest), limit: cpu(r.cpuLimit) },
+      memory: { request: size(r.memoryRequest), limit: size(r.memoryLimit) },
+      ephemeralStorage: { request: size(r.ephemeralStorageRequest), limit: size(r.ephemeralStorageLimit) },
     },
     securityContext: { ensureNonRoot: true, user: RUN_AS_USER, group: RUN_AS_GROUP, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
-    volumeMounts: c.mounts.map((m) => {
+    volumeMounts: (c.mounts ?? []).map((m) => {
       const volume = volumes.get(m.volume);
       if (!volume) throw new Error(`container ${c.name} (beside ${owner}) mounts volume "${m.volume}", which pod.volumes does not define`);
-      return { path: m.mountPath, volume, readOnly: m.readOnly };
+      return { path: m.mountPath, volume, readOnly: m.readOnly ?? true };
     }),
   };
 }

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import {
   EnvoyFilter,
   EnvoyFilterSpecConfigPatchesApplyTo,
   EnvoyFilterSpecConfigPatchesMatchContext,
   EnvoyFilterSpecConfigPatchesPatchOperation,
 } from '../../imports/istio-envoyfilter-networking.istio.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 export const LOCAL_RATE_LIMIT_FILTER = 'envoy.filters.http.local_ratelimit';
 export const LOCAL_RATE_LIMIT_TYPE_URL = 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit';
@@ -20,8 +20,6 @@ export interface TokenBucket {
 
 export interface LocalRateLimitProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /** Labels of the pods whose sidecar gets the filter (the API's selector). */
   readonly workloadSelector: Readonly<Record<string, string>>;
   /** The container port of the inbound HTTP traffic to limit (the API's 8000). */
@@ -48,12 +46,7 @@ export class LocalRateLimit extends Construct {
     if (Object.keys(props.workloadSelector).length === 0) throw new Error(`EnvoyFilter ${props.name}: empty workloadSelector would rate-limit every workload in the namespace`);
     const percent = (runtimeKey: string) => ({ runtime_key: runtimeKey, default_value: { numerator: 100, denominator: 'HUNDRED' } });
     new EnvoyFilter(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'rate-limit' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'rate-limit' } }),
       spec: {
         workloadSelector: { labels: { ...props.workloadSelector } },
         configPatches: [{

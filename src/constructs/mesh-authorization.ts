@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import {
   AuthorizationPolicy,
   AuthorizationPolicySpecAction,
   AuthorizationPolicySpecRules,
 } from '../../imports/istio-authorizationpolicy-security.istio.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 import { SIDECAR_UNCAPTURED_INBOUND_PORTS } from './mesh-mtls';
 
 /** Who may call: workload identities and/or whole namespaces (both need mTLS to be known). */
@@ -19,8 +19,6 @@ export interface AllowedCallers {
 
 export interface WorkloadAllowPolicyProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /** Pods the policy protects (the API's selector: name + instance + component). */
   readonly selector: Readonly<Record<string, string>>;
   /** The container port callers reach (the API's 8000, not the Service's 80). */
@@ -57,7 +55,7 @@ export class WorkloadAllowPolicy extends Construct {
       };
     });
     new AuthorizationPolicy(this, 'Resource', {
-      metadata: policyMetadata(props.metadata, props.namespace, props.name),
+      metadata: policyMetadata(this, props.name),
       spec: {
         selector: { matchLabels: { ...props.selector } },
         action: AuthorizationPolicySpecAction.ALLOW,
@@ -69,8 +67,6 @@ export class WorkloadAllowPolicy extends Construct {
 
 export interface NamespaceDenyAllProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
 }
 
 /**
@@ -84,17 +80,12 @@ export class NamespaceDenyAll extends Construct {
     super(scope, id);
     this.name = props.name;
     new AuthorizationPolicy(this, 'Resource', {
-      metadata: policyMetadata(props.metadata, props.namespace, props.name),
+      metadata: policyMetadata(this, props.name),
       spec: {},
     });
   }
 }
 
-function policyMetadata(meta: WorkflowMetadata, namespace: string, name: string) {
-  return {
-    name,
-    namespace,
-    labels: { ...workflowLabels(meta), 'app.kubernetes.io/component': 'mesh-security' },
-    annotations: workflowAnnotations(meta),
-  };
+function policyMetadata(scope: Construct, name: string) {
+  return objectMetadata(scope, name, { labels: { 'app.kubernetes.io/component': 'mesh-security' } });
 }

@@ -1,11 +1,9 @@
 import { Construct } from 'constructs';
+import { objectMetadata, WorkflowScope } from './workflow-scope';
 import { Gateway, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode } from '../../imports/istio-gateway-networking.istio.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 export interface MeshGatewayProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly hostname: string;
   /** TLS Secret in the ingress gateway's namespace. */
   readonly tlsCredentialName: string;
@@ -25,14 +23,9 @@ export class MeshGateway extends Construct {
   constructor(scope: Construct, id: string, props: MeshGatewayProps) {
     super(scope, id);
     this.name = props.name;
-    this.reference = `${props.namespace}/${props.name}`;
+    this.reference = `${WorkflowScope.of(this).namespace}/${props.name}`;
     new Gateway(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'entry' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'entry' } }),
       spec: {
         selector: { ...props.gatewaySelector },
         servers: [

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../../imports/istio-peerauthentication-security.istio.io';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 import { ISTIO_MERGED_METRICS_PORT } from './langgraph-server';
 
 /**
@@ -14,8 +14,6 @@ export const SIDECAR_UNCAPTURED_INBOUND_PORTS: readonly number[] = [15090, 15021
 export interface NamespaceMtlsProps {
   /** The PeerAuthentication's name (the workflow name). */
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
 }
 
 /**
@@ -32,12 +30,7 @@ export class NamespaceMtls extends Construct {
     super(scope, id);
     this.name = props.name;
     new PeerAuthentication(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'mesh-security' },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'mesh-security' } }),
       // No selector: the policy covers the whole namespace.
       spec: { mtls: { mode: this.mode } },
     });

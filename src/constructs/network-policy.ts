@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
+import { WorkflowScope, objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 import { ipv4StrictlyContains } from '../util/cidr';
 
 /** Cloud instance-metadata endpoint: never reachable from workloads (credential theft). */
@@ -35,9 +35,6 @@ export interface EgressAllow {
 }
 
 export interface WorkflowNetworkPolicyProps {
-  readonly workflow: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /** Pods these allows apply to (e.g. the API's selector). */
   readonly podSelector: Readonly<Record<string, string>>;
   readonly ingress: readonly IngressAllow[];
@@ -46,10 +43,10 @@ export interface WorkflowNetworkPolicyProps {
 
 /** Default deny for the whole namespace, in both directions. One per namespace. */
 export class DefaultDenyPolicy extends Construct {
-  constructor(scope: Construct, id: string, props: { readonly workflow: string; readonly namespace: string; readonly metadata: WorkflowMetadata }) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
     new k8s.KubeNetworkPolicy(this, 'Resource', {
-      metadata: policyMetadata(props.metadata, props.namespace, `${props.workflow}-default-deny`),
+      metadata: policyMetadata(this, 'default-deny'),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
   }
@@ -62,13 +59,13 @@ export class AllowPolicies extends Construct {
     const podSelector = { matchLabels: { ...props.podSelector } };
     for (const allow of props.ingress) {
       new k8s.KubeNetworkPolicy(this, `Ingress-${allow.name}`, {
-        metadata: policyMetadata(props.metadata, props.namespace, `${props.workflow}-allow-${allow.name}`),
+        metadata: policyMetadata(this, `allow-${allow.name}`),
         spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: allow.from.map(peer), ports: allow.ports.map(port) }] },
       });
     }
     for (const allow of props.egress) {
       new k8s.KubeNetworkPolicy(this, `Egress-${allow.name}`, {
-        metadata: policyMetadata(props.metadata, props.namespace, `${props.workflow}-allow-${allow.name}`),
+        metadata: policyMetadata(this, `allow-${allow.name}`),
         spec: { podSelector, policyTypes: ['Egress'], egress: [{ to: allow.to.map(peer), ports: allow.ports.map(port) }] },
       });
     }
@@ -154,11 +151,7 @@ function port(p: PortRef): k8s.NetworkPolicyPort {
   };
 }
 
-function policyMetadata(meta: WorkflowMetadata, namespace: string, name: string) {
-  return {
-    name,
-    namespace,
-    labels: { ...workflowLabels(meta), 'app.kubernetes.io/component': 'network-policy' },
-    annotations: workflowAnnotations(meta),
-  };
+/** Every policy of a workflow is named `<workflow>-<purpose>`, so reviews of one namespace read like a list. */
+function policyMetadata(scope: Construct, purpose: string) {
+  return objectMetadata(scope, `${WorkflowScope.of(scope).workflowName}-${purpose}`, { labels: { 'app.kubernetes.io/component': 'network-policy' } });
 }

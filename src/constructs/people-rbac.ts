@@ -1,12 +1,9 @@
 import { Construct } from 'constructs';
+import { WorkflowScope, objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 import { FORBIDDEN_RESOURCES, FORBIDDEN_VERBS, Responder, RunbookCommand, commandsFor } from './runbook-commands';
 
 export interface PeopleAccessProps {
-  readonly workflow: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /** Identity-provider group of the owning team: read, promote/abort/retry/restart releases. */
   readonly ownerGroup: string;
   /** Identity-provider group of on-call engineers: read plus the runbooks' incident steps. */
@@ -87,15 +84,11 @@ export class PeopleAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: PeopleAccessProps) {
     super(scope, id);
-    const apiName = props.apiName ?? `${props.workflow}-api`;
-    const meta = (name: string) => ({
-      name,
-      namespace: props.namespace,
-      labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'access' },
-      annotations: workflowAnnotations(props.metadata),
-    });
-    this.ownerRoleName = `${props.workflow}-owner`;
-    this.oncallRoleName = `${props.workflow}-oncall`;
+    const workflow = WorkflowScope.of(this).workflowName;
+    const apiName = props.apiName ?? `${workflow}-api`;
+    const meta = (name: string) => objectMetadata(this, name, { labels: { 'app.kubernetes.io/component': 'access' } });
+    this.ownerRoleName = `${workflow}-owner`;
+    this.oncallRoleName = `${workflow}-oncall`;
     const roles: { id: string; name: string; who: Responder; group: string }[] = [
       { id: 'Owner', name: this.ownerRoleName, who: 'owner', group: props.ownerGroup },
       { id: 'Oncall', name: this.oncallRoleName, who: 'oncall', group: props.oncallGroup },

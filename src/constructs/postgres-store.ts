@@ -1,21 +1,14 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { ComponentIdentity, WorkflowMetadata, componentLabels, selectorLabels, workflowAnnotations } from './labels';
 import { SecretEnvRef } from './langgraph-server';
-import { podDnsConfig } from './pod-dns';
-import { podScheduling } from './scheduling';
-import {
-  StoreResources, containerResources, emptyDir, execProbe, hardenedContainerSecurityContext, httpProbe,
-  storePodSecurityContext, tcpProbe,
-} from './store-pod';
+import { DevStore, DevStoreProps } from './dev-store';
+import { emptyDir, execProbe, tcpProbe } from './store-pod';
 import { passwordCheckInitContainer, urlSafePasswordCheck } from './url-safe-password';
 
 export const POSTGRES_PORT = 5432;
 export const POSTGRES_PORT_NAME = 'postgres';
 /** postgres_exporter's default listen port. */
 export const POSTGRES_EXPORTER_PORT = 9187;
-export const EXPORTER_PORT_NAME = 'metrics';
-export const EXPORTER_METRICS_PATH = '/metrics';
 /** The volume claim's mount; PGDATA is a subfolder, because initdb wants an empty 0700 folder it owns. */
 export const POSTGRES_DATA_MOUNT = '/var/lib/postgresql/data';
 export const PGDATA = `${POSTGRES_DATA_MOUNT}/pgdata`;
@@ -38,15 +31,8 @@ export const PASSWORD_FILE = `${PASSWORD_MOUNT}/password`;
  */
 export const URL_SAFE_PASSWORD_CHECK = urlSafePasswordCheck('POSTGRES_PASSWORD', 'DATABASE_URI');
 
-export interface PostgresStoreProps {
-  readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
-  readonly identity: ComponentIdentity;
-  readonly serviceAccountName: string;
-  /** Pinned `pgvector/pgvector` (or any official-postgres-compatible) image reference. */
-  readonly image: string;
-  readonly exporterImage: string;
+/** `image`: pinned `pgvector/pgvector` (or any official-postgres-compatible) image reference. */
+export interface PostgresStoreProps extends DevStoreProps {
   readonly database: string;
   readonly user: string;
   /** The superuser password, by reference to a pre-existing Secret. */
@@ -54,13 +40,6 @@ export interface PostgresStoreProps {
   readonly storageSize: string;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
-  readonly resources: StoreResources;
-  readonly exporterResources: StoreResources;
-  /**
-   * Istio metrics merging for the exporter (environments with the mesh): the sidecar scrapes the
-   * exporter and serves the result on :15020. @default false
-   */
-  readonly meshMetricsMerging?: boolean;
 }
 
 /**
@@ -69,112 +48,69 @@ export interface PostgresStoreProps {
  * image's entrypoint as UID 10001 (the image supports arbitrary UIDs through nss_wrapper) with a
  * read-only root filesystem; only the data volume, the socket folder, /tmp and /dev/shm are writable.
  */
-export class PostgresStore extends Construct {
-  public readonly name: string;
-  public readonly serviceName: string;
-  public readonly selector: Record<string, string>;
+export class PostgresStore extends DevStore {
   public readonly port = POSTGRES_PORT;
 
   constructor(scope: Construct, id: string, props: PostgresStoreProps) {
-    super(scope, id);
-    this.name = props.name;
-    this.serviceName = props.name;
-    this.selector = selectorLabels(props.identity);
-    const labels = componentLabels(props.metadata, props.identity);
-    const metadata = { name: props.name, namespace: props.namespace, labels, annotations: workflowAnnotations(props.metadata) };
-    const container = props.identity.component;
-
+    super(scope, id, props);
     const isReady = ['pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, `--username=${props.user}`, `--dbname=${props.database}`];
-    const podAnnotations: Record<string, string> = { 'kubectl.kubernetes.io/default-container': container };
-    if (props.meshMetricsMerging) {
-      podAnnotations['prometheus.io/scrape'] = 'true';
-      podAnnotations['prometheus.io/port'] = String(POSTGRES_EXPORTER_PORT);
-      podAnnotations['prometheus.io/path'] = EXPORTER_METRICS_PATH;
-    }
-    const scheduling = podScheduling(this.selector);
-
     new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata,
+      metadata: this.metadata,
       spec: {
         serviceName: this.serviceName,
         replicas: 1,
         selector: { matchLabels: { ...this.selector } },
         updateStrategy: { type: 'RollingUpdate' },
-        template: {
-          metadata: { labels, annotations: podAnnotations },
-          spec: {
-            serviceAccountName: props.serviceAccountName,
-            automountServiceAccountToken: false,
-            securityContext: storePodSecurityContext(),
-            // Room for the fast shutdown (checkpoint) before SIGKILL.
-            terminationGracePeriodSeconds: PRESTOP_TIMEOUT_SECONDS + 10,
-            topologySpreadConstraints: scheduling.topologySpreadConstraints as unknown as k8s.TopologySpreadConstraint[],
-            affinity: scheduling.affinity as unknown as k8s.Affinity,
-            dnsConfig: podDnsConfig(),
-            restartPolicy: 'Always', // the default, stated (kube-linter restart-policy)
-            initContainers: [passwordCheckInitContainer({
-              image: props.image, variable: 'POSTGRES_PASSWORD', uri: 'DATABASE_URI', password: props.password, resources: props.exporterResources,
-              file: { volume: PASSWORD_VOLUME, mountPath: PASSWORD_MOUNT, fileName: 'password' },
-            })],
-            containers: [
-              {
-                name: container,
-                image: props.image,
-                imagePullPolicy: 'Always', // re-verifies pull credentials on every start (kube-score, Checkov CKV_K8S_15)
-                ports: [{ name: POSTGRES_PORT_NAME, containerPort: POSTGRES_PORT, protocol: 'TCP' }],
-                env: [
-                  { name: 'POSTGRES_USER', value: props.user },
-                  { name: 'POSTGRES_DB', value: props.database },
-                  { name: 'POSTGRES_PASSWORD_FILE', value: PASSWORD_FILE },
-                  { name: 'PGDATA', value: PGDATA },
-                ],
-                resources: containerResources(props.resources),
-                securityContext: hardenedContainerSecurityContext(),
-                // The first start runs initdb: allow it five minutes.
-                startupProbe: execProbe(isReady, { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 }),
-                readinessProbe: execProbe(isReady, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
-                // Liveness only asks whether the postmaster accepts connections at all.
-                livenessProbe: tcpProbe(POSTGRES_PORT_NAME, { periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 }),
-                // SIGTERM means a "smart" shutdown, which waits for the app's pooled connections to
-                // close and so ends in SIGKILL and crash recovery; stop fast (checkpoint) instead.
-                lifecycle: { preStop: { exec: { command: ['pg_ctl', 'stop', '--mode=fast', '--wait', `--timeout=${PRESTOP_TIMEOUT_SECONDS}`] } } },
-                volumeMounts: [
-                  { name: 'data', mountPath: POSTGRES_DATA_MOUNT },
-                  { name: 'run', mountPath: POSTGRES_SOCKET_DIR },
-                  { name: 'tmp', mountPath: '/tmp' },
-                  { name: 'shm', mountPath: '/dev/shm' },
-                  { name: PASSWORD_VOLUME, mountPath: PASSWORD_MOUNT, readOnly: true },
-                ],
-              },
-              {
-                name: 'exporter',
-                image: props.exporterImage,
-                imagePullPolicy: 'Always',
-                args: [`--web.listen-address=:${POSTGRES_EXPORTER_PORT}`, `--web.telemetry-path=${EXPORTER_METRICS_PATH}`],
-                ports: [{ name: EXPORTER_PORT_NAME, containerPort: POSTGRES_EXPORTER_PORT, protocol: 'TCP' }],
-                env: [
-                  { name: 'DATA_SOURCE_URI', value: `127.0.0.1:${POSTGRES_PORT}/${props.database}?sslmode=disable` },
-                  { name: 'DATA_SOURCE_USER', value: props.user },
-                  { name: 'DATA_SOURCE_PASS_FILE', value: PASSWORD_FILE },
-                ],
-                volumeMounts: [{ name: PASSWORD_VOLUME, mountPath: PASSWORD_MOUNT, readOnly: true }],
-                resources: containerResources(props.exporterResources),
-                securityContext: hardenedContainerSecurityContext(),
-                startupProbe: httpProbe('/', EXPORTER_PORT_NAME, { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 24 }),
-                readinessProbe: httpProbe('/', EXPORTER_PORT_NAME, { periodSeconds: 15, timeoutSeconds: 2, failureThreshold: 3 }),
-                livenessProbe: tcpProbe(EXPORTER_PORT_NAME, { periodSeconds: 30, timeoutSeconds: 2, failureThreshold: 4 }),
-              },
+        template: this.podTemplate({
+          // Room for the fast shutdown (checkpoint) before SIGKILL.
+          terminationGracePeriodSeconds: PRESTOP_TIMEOUT_SECONDS + 10,
+          initContainers: [passwordCheckInitContainer({
+            image: props.image, variable: 'POSTGRES_PASSWORD', uri: 'DATABASE_URI', password: props.password, resources: props.exporterResources,
+            file: { volume: PASSWORD_VOLUME, mountPath: PASSWORD_MOUNT, fileName: 'password' },
+          })],
+          server: {
+            ports: [{ name: POSTGRES_PORT_NAME, containerPort: POSTGRES_PORT, protocol: 'TCP' }],
+            env: [
+              { name: 'POSTGRES_USER', value: props.user },
+              { name: 'POSTGRES_DB', value: props.database },
+              { name: 'POSTGRES_PASSWORD_FILE', value: PASSWORD_FILE },
+              { name: 'PGDATA', value: PGDATA },
             ],
-            volumes: [
-              emptyDir('run', '16Mi'),
-              emptyDir('tmp', '64Mi'),
-              // Postgres's dynamic shared memory; the runtime's default /dev/shm is only 64Mi.
-              emptyDir('shm', '128Mi', 'Memory'),
-              // Group-readable by fsGroup (the pod's non-root group), nobody else.
-              { name: PASSWORD_VOLUME, secret: { secretName: props.password.secretName, items: [{ key: props.password.key, path: 'password' }], defaultMode: 0o440 } },
+            // The first start runs initdb: allow it five minutes.
+            startupProbe: execProbe(isReady, { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 }),
+            readinessProbe: execProbe(isReady, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+            // Liveness only asks whether the postmaster accepts connections at all.
+            livenessProbe: tcpProbe(POSTGRES_PORT_NAME, { periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 }),
+            // SIGTERM means a "smart" shutdown, which waits for the app's pooled connections to
+            // close and so ends in SIGKILL and crash recovery; stop fast (checkpoint) instead.
+            lifecycle: { preStop: { exec: { command: ['pg_ctl', 'stop', '--mode=fast', '--wait', `--timeout=${PRESTOP_TIMEOUT_SECONDS}`] } } },
+            volumeMounts: [
+              { name: 'data', mountPath: POSTGRES_DATA_MOUNT },
+              { name: 'run', mountPath: POSTGRES_SOCKET_DIR },
+              { name: 'tmp', mountPath: '/tmp' },
+              { name: 'shm', mountPath: '/dev/shm' },
+              { name: PASSWORD_VOLUME, mountPath: PASSWORD_MOUNT, readOnly: true },
             ],
           },
-        },
+          exporter: {
+            port: POSTGRES_EXPORTER_PORT,
+            healthPath: '/',
+            env: [
+              { name: 'DATA_SOURCE_URI', value: `127.0.0.1:${POSTGRES_PORT}/${props.database}?sslmode=disable` },
+              { name: 'DATA_SOURCE_USER', value: props.user },
+              { name: 'DATA_SOURCE_PASS_FILE', value: PASSWORD_FILE },
+            ],
+            volumeMounts: [{ name: PASSWORD_VOLUME, mountPath: PASSWORD_MOUNT, readOnly: true }],
+          },
+          volumes: [
+            emptyDir('run', '16Mi'),
+            emptyDir('tmp', '64Mi'),
+            // Postgres's dynamic shared memory; the runtime's default /dev/shm is only 64Mi.
+            emptyDir('shm', '128Mi', 'Memory'),
+            // Group-readable by fsGroup (the pod's non-root group), nobody else.
+            { name: PASSWORD_VOLUME, secret: { secretName: props.password.secretName, items: [{ key: props.password.key, path: 'password' }], defaultMode: 0o440 } },
+          ],
+        }),
         volumeClaimTemplates: [{
           metadata: { name: 'data', labels: { ...this.selector } },
           spec: {
@@ -185,15 +121,7 @@ export class PostgresStore extends Construct {
         }],
       },
     });
-
-    new k8s.KubeService(this, 'Service', {
-      metadata,
-      spec: {
-        // Headless: the StatefulSet's governing Service; clients resolve straight to the pod.
-        clusterIp: 'None',
-        selector: { ...this.selector },
-        ports: [{ name: POSTGRES_PORT_NAME, port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString(POSTGRES_PORT_NAME), protocol: 'TCP', appProtocol: 'tcp' }],
-      },
-    });
+    // Headless: the StatefulSet's governing Service; clients resolve straight to the pod.
+    this.addService(POSTGRES_PORT_NAME, true);
   }
 }

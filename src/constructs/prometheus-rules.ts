@@ -1,12 +1,10 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prom-prometheusrule-monitoring.coreos.com';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 import { RuleGroup, isAlertingRule } from '../model/rule-group';
 
 export interface WorkflowRulesProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /** Labels the cluster's Prometheus selects rules by. */
   readonly discoveryLabels: Readonly<Record<string, string>>;
   /** The rule groups (plain data, also what promtool tests). */
@@ -21,12 +19,7 @@ export class WorkflowRules extends Construct {
     super(scope, id);
     this.name = props.name;
     new PrometheusRule(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'alerting', ...props.discoveryLabels },
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'alerting', ...props.discoveryLabels } }),
       spec: {
         groups: props.groups.map((g) => ({
           name: g.name,

@@ -1,13 +1,12 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import { ScaledObject } from '../../imports/keda-scaledobject-keda.sh';
-import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
+import { ComponentIdentity } from './labels';
 import { replicaBoundsErrors } from './validations/replicas';
 import { ScalingRule } from './autoscaler';
 
 export interface QueueScaledObjectProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   /** The Deployment KEDA scales. */
   readonly deploymentName: string;
@@ -60,12 +59,7 @@ export class QueueScaledObject extends Construct {
       throw new Error(`ScaledObject ${props.name}: pendingRunsPerReplica ${props.pendingRunsPerReplica} must be a whole number ≥ 1 (the worker's N_JOBS_PER_WORKER)`);
     }
     new ScaledObject(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: componentLabels(props.metadata, props.identity),
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { identity: props.identity }),
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.deploymentName, envSourceContainerName: props.containerName },
         minReplicaCount: props.minReplicas,

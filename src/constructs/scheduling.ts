@@ -2,7 +2,46 @@
  * Pod placement: replicas spread softly over zones and nodes (so a small cluster still schedules
  * them), plus the optional priority class and spot-friendly placement from config.
  */
-import type { Scheduling } from '../config/features/pod';
+
+/** A taint the pods tolerate. */
+export interface Toleration {
+  readonly key: string;
+  /** @default 'Exists' */
+  readonly operator?: 'Equal' | 'Exists';
+  /** Taint value (operator `Equal`). @default - any */
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** Part of the replicas on spot (preemptible) nodes, spread so the on-demand share survives a reclaim. */
+export interface SpotPlacement {
+  /** @default false */
+  readonly enabled?: boolean;
+  /** Node label telling spot from on-demand nodes. @default 'karpenter.sh/capacity-type' */
+  readonly capacityTypeLabel?: string;
+  /** @default 'spot' */
+  readonly spotValue?: string;
+  /** @default 'on-demand' */
+  readonly onDemandValue?: string;
+  /** Taints of spot node pools. @default [] */
+  readonly tolerations?: readonly Toleration[];
+  /** Weight (1–100) of the preference for spot nodes. @default 50 */
+  readonly preferSpotWeight?: number;
+  /** Spot and on-demand replica counts differ by at most this many. @default 1 */
+  readonly maxSkew?: number;
+}
+
+export const SPOT_DEFAULTS = {
+  enabled: false, capacityTypeLabel: 'karpenter.sh/capacity-type', spotValue: 'spot', onDemandValue: 'on-demand',
+  tolerations: [] as readonly Toleration[], preferSpotWeight: 50, maxSkew: 1,
+} as const;
+
+export interface Scheduling {
+  /** A PriorityClass that must exist in the cluster. @default - the cluster default */
+  readonly priorityClassName?: string;
+  /** @default - no spot placement */
+  readonly spot?: SpotPlacement;
+}
 
 export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
 export const HOSTNAME_TOPOLOGY_KEY = 'kubernetes.io/hostname';
@@ -27,7 +66,7 @@ export function podScheduling(selector: Readonly<Record<string, string>>, schedu
       ],
     },
   };
-  const spot = scheduling?.spot;
+  const spot = scheduling?.spot ? { ...SPOT_DEFAULTS, ...scheduling.spot } : undefined;
   let tolerations: Record<string, unknown>[] | undefined;
   if (spot?.enabled) {
     // Prefer spot for cost, but a hard spread over capacity type keeps a share on on-demand nodes.
@@ -42,7 +81,7 @@ export function podScheduling(selector: Readonly<Record<string, string>>, schedu
         nodeSelectorTerms: [{ matchExpressions: [{ key: spot.capacityTypeLabel, operator: 'In', values: [spot.spotValue, spot.onDemandValue] }] }],
       },
     };
-    tolerations = spot.tolerations.map((t) => ({ ...t }));
+    tolerations = spot.tolerations.map((t) => ({ ...t, ...(t.operator ? {} : { operator: 'Exists' }) }));
   }
   return {
     topologySpreadConstraints: spread,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
+import { WorkflowScope, objectMetadata } from './workflow-scope';
 import { k8s } from 'cdk8s-plus-27';
 import * as kplus from 'cdk8s-plus-27';
-import { WorkflowMetadata, workflowAnnotations, workflowLabels } from './labels';
 
 export interface ApiAccessRule {
   readonly apiGroups: readonly string[];
@@ -12,8 +12,6 @@ export interface ApiAccessRule {
 
 export interface AppServiceAccountProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   /**
    * Kubernetes API access for apps that need it. The LangGraph server needs none.
    * @default - no Role, no RoleBinding
@@ -29,12 +27,7 @@ export class AppServiceAccount extends Construct {
   constructor(scope: Construct, id: string, props: AppServiceAccountProps) {
     super(scope, id);
     this.name = props.name;
-    const metadata = {
-      name: props.name,
-      namespace: props.namespace,
-      labels: { ...workflowLabels(props.metadata), 'app.kubernetes.io/component': 'identity' },
-      annotations: workflowAnnotations(props.metadata),
-    };
+    const metadata = objectMetadata(this, props.name, { labels: { 'app.kubernetes.io/component': 'identity' } });
     this.serviceAccount = new kplus.ServiceAccount(this, 'Resource', { metadata, automountToken: false });
     if (props.apiAccess && props.apiAccess.length > 0) {
       for (const rule of props.apiAccess) {
@@ -55,7 +48,7 @@ export class AppServiceAccount extends Construct {
       new k8s.KubeRoleBinding(this, 'RoleBinding', {
         metadata,
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: props.name },
-        subjects: [{ kind: 'ServiceAccount', name: props.name, namespace: props.namespace }],
+        subjects: [{ kind: 'ServiceAccount', name: props.name, namespace: WorkflowScope.of(this).namespace }],
       });
     }
   }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { objectMetadata } from './workflow-scope';
 import {
   VerticalPodAutoscaler,
   VerticalPodAutoscalerSpecResourcePolicyContainerPolicies,
@@ -7,8 +8,8 @@ import {
   VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMode,
   VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
 } from '../../imports/vpa-autoscaling.k8s.io';
-import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations } from './labels';
-import { ScaleTarget } from './autoscaler';
+import { ComponentIdentity } from './labels';
+import { IScalable } from './autoscaler';
 
 export type VerticalUpdateMode = 'Off' | 'Initial' | 'Recreate' | 'InPlaceOrRecreate' | 'Auto';
 
@@ -19,11 +20,9 @@ export interface ResourceBounds {
 
 export interface VerticalAutoscalerProps {
   readonly name: string;
-  readonly namespace: string;
-  readonly metadata: WorkflowMetadata;
   readonly identity: ComponentIdentity;
   /** The workload owning the pods: the Deployment, or the Rollout when a canary runs them. */
-  readonly target: ScaleTarget;
+  readonly target: IScalable;
   /** @default 'Off' (recommendations only) */
   readonly updateMode?: VerticalUpdateMode;
   /**
@@ -70,14 +69,9 @@ export class VerticalAutoscaler extends Construct {
       })),
     ];
     new VerticalPodAutoscaler(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: componentLabels(props.metadata, props.identity),
-        annotations: workflowAnnotations(props.metadata),
-      },
+      metadata: objectMetadata(this, props.name, { identity: props.identity }),
       spec: {
-        targetRef: { apiVersion: props.target.apiVersion, kind: props.target.kind, name: props.target.name },
+        targetRef: { ...props.target.scaleTargetRef },
         updatePolicy: { updateMode: updateModeEnum(this.updateMode) },
         resourcePolicy: { containerPolicies },
       },

@@ -8,7 +8,7 @@
  * and memory kube-state-metrics and cAdvisor. No alert pages for one draining pod: the paging ones
  * need every API pod or every worker down, or runs stuck with no free worker slot.
  */
-import type { Sli, WorkflowSettings } from '../config/schema';
+import type { SliContract as Sli, AlertThresholds } from './contracts';
 import {
   eq,
   errorRatio,
@@ -27,7 +27,7 @@ import { PENDING_RUNS } from '../metric-catalog/langgraph-server';
 import { runbookUrl } from './runbook-url';
 import type { AlertingRule, RuleGroup, Severity } from '../model/rule-group';
 
-export type AlertThresholds = WorkflowSettings['alerts'];
+export type { AlertThresholds } from './contracts';
 
 /** A postgres_exporter or redis_exporter scrape job. */
 export interface ExporterTarget {

@@ -20,7 +20,7 @@
  * (docs/delivery.md). Every query returns exactly one sample, since Argo records an empty result
  * as an error.
  */
-import type { Sli, WorkflowSettings } from '../config/schema';
+import type { SliContract as Sli, CanaryAnalysisSettings, SloObjectives } from './contracts';
 import {
   fastRequestRatio,
   latencyBuckets,
@@ -34,8 +34,8 @@ import {
   type SliScope,
 } from './promql';
 
-export type CanaryAnalysisSettings = NonNullable<WorkflowSettings['delivery']['canary']>['analysis'];
-export type SloSettings = WorkflowSettings['slo'];
+export type { CanaryAnalysisSettings } from './contracts';
+export type SloSettings = SloObjectives;
 
 /** The AnalysisTemplate argument holding the canary's pod-template hash. */
 export const CANARY_HASH_ARG = 'canary-hash';

@@ -2,7 +2,7 @@
  * The workflow's Grafana dashboard, generated (never pasted) from the same SLI expressions and
  * recorded SLO series as the alerts, so a panel and the alert that pages on it agree.
  */
-import type { Sli, WorkflowSettings } from '../config/schema';
+import type { SliContract as Sli, SloObjectives } from './contracts';
 import { eq, errorRatio, latencyQuantileSeconds, matchesRegex, escapeRegex, requestSelector, runOutcomeMetrics, selector, promNumber, POD_TEMPLATE_HASH_LABEL, type SliScope } from './promql';
 import { PENDING_RUNS, RUNNING_RUNS } from '../metric-catalog/langgraph-server';
 import { sloErrorRatioRecord } from './slo-rules';
@@ -11,7 +11,7 @@ export interface DashboardInput {
   readonly workflow: string;
   readonly namespace: string;
   readonly sli: Sli;
-  readonly slo: WorkflowSettings['slo'];
+  readonly slo: SloObjectives;
   /** The `job` label of the API's scrape targets. */
   readonly scrapeJob: string;
   readonly workloadName: string;

@@ -6,7 +6,7 @@
  * so they can never measure different things. Every selector is scoped to a namespace (and jobs or a pod-template hash); pure
  * functions over plain data, no cdk8s.
  */
-import type { Sli } from '../config/schema';
+import type { SliContract as Sli } from './contracts';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 

@@ -6,12 +6,12 @@
  * when both its long and its short window burn the error budget faster than its factor. The short
  * window lets the alert resolve soon after the burn stops.
  */
-import type { Sli, WorkflowSettings } from '../config/schema';
+import type { SliContract as Sli, SloObjectives } from './contracts';
 import { errorRatio, latencyBuckets, promNumber, selector, eq, slowRequestRatio, type SliScope } from './promql';
 import { runbookUrl } from './runbook-url';
 import type { AlertingRule, RecordingRule, RuleGroup, Severity } from '../model/rule-group';
 
-export type SloSettings = WorkflowSettings['slo'];
+export type SloSettings = SloObjectives;
 export type SloKind = 'availability' | 'latency';
 
 export interface SloRulesInput {

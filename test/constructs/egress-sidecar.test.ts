@@ -1,11 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
+import { inWorkflow } from './workflow-scope-fixture';
 import { EgressSidecar } from '../../src/constructs/egress-sidecar';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 
-const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
 const synth = (props: object = {}) => {
   const chart = new Chart(Testing.app(), 'c');
-  new EgressSidecar(chart, 'sidecar', { namespace: 'wf', metadata, ...props });
+  new EgressSidecar(inWorkflow(chart), 'sidecar', { ...props });
   const [sidecar] = Testing.synth(chart);
   // The strict schema gate: the imported Sidecar CRD (schemas/crds) accepts the object.
   expect(defaultSchemaRegistry().validate(sidecar)).toEqual([]);
@@ -34,7 +34,7 @@ test('ALLOW_ANY on request', () => {
 });
 
 test('refuses wildcard or namespaced hosts: they would widen the allow-list beyond the namespace', () => {
-  const make = (hosts: string[]) => () => new EgressSidecar(new Chart(Testing.app(), 'c'), 's', { namespace: 'wf', metadata, hosts });
+  const make = (hosts: string[]) => () => new EgressSidecar(inWorkflow(new Chart(Testing.app(), 'c')), 's', { hosts });
   expect(make(['*'])).toThrow(/plain hostname/);
   expect(make(['*.openai.com'])).toThrow(/plain hostname/);
   expect(make(['other/api.openai.com'])).toThrow(/plain hostname/);

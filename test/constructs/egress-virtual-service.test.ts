@@ -1,12 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
+import { inWorkflow } from './workflow-scope-fixture';
 import { EgressDestinationRule } from '../../src/constructs/egress-destination-rule';
 import { EgressVirtualService } from '../../src/constructs/egress-virtual-service';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 
-const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
-const base = { name: 'wf-llm', namespace: 'wf', metadata, host: 'llm.example.com' };
+const base = { name: 'wf-llm', host: 'llm.example.com' };
 const http = { port: 80, timeoutSeconds: 60, retries: { attempts: 2, retryOn: 'connect-failure' } };
-const make = (props: object) => () => new EgressVirtualService(new Chart(Testing.app(), 'c'), 'vs', { ...base, ...props } as any);
+const make = (props: object) => () => new EgressVirtualService(inWorkflow(new Chart(Testing.app(), 'c')), 'vs', { ...base, ...props } as any);
 
 test('refuses unbounded retries, a per-try timeout above the route timeout, and no route at all', () => {
   expect(make({ http: { ...http, retries: { attempts: 5, retryOn: 'connect-failure' } } })).toThrow(/5 retry attempts; use 0–3/);
@@ -16,7 +16,7 @@ test('refuses unbounded retries, a per-try timeout above the route timeout, and 
 
 test('passthrough-only VirtualService has a TLS route by SNI and no HTTP route', () => {
   const chart = new Chart(Testing.app(), 'c');
-  new EgressVirtualService(chart, 'vs', { ...base, tlsPassthroughPort: 443 });
+  new EgressVirtualService(inWorkflow(chart), 'vs', { ...base, tlsPassthroughPort: 443 });
   const [vs] = Testing.synth(chart);
   expect(defaultSchemaRegistry().validate(vs)).toEqual([]);
   expect(vs.spec.http).toBeUndefined();
@@ -25,7 +25,7 @@ test('passthrough-only VirtualService has a TLS route by SNI and no HTTP route',
 
 test('DestinationRule without origination sets no TLS and no port-level settings', () => {
   const chart = new Chart(Testing.app(), 'c');
-  new EgressDestinationRule(chart, 'dr', {
+  new EgressDestinationRule(inWorkflow(chart), 'dr', {
     ...base,
     connectionPool: { maxConnections: 1, maxPendingRequests: 1, maxRequests: 1, connectTimeoutSeconds: 1, idleTimeoutSeconds: 1 },
     outlierDetection: { consecutive5xxErrors: 1, intervalSeconds: 1, baseEjectionSeconds: 1, maxEjectionPercent: 1 },
@@ -39,8 +39,8 @@ test('DestinationRule without origination sets no TLS and no port-level settings
 
 test('snapshot: an HTTP egress VirtualService and its DestinationRule', () => {
   const chart = new Chart(Testing.app(), 'c');
-  new EgressVirtualService(chart, 'vs', { ...base, http });
-  new EgressDestinationRule(chart, 'dr', {
+  new EgressVirtualService(inWorkflow(chart), 'vs', { ...base, http });
+  new EgressDestinationRule(inWorkflow(chart), 'dr', {
     ...base,
     connectionPool: { maxConnections: 10, maxPendingRequests: 5, maxRequests: 20, connectTimeoutSeconds: 5, idleTimeoutSeconds: 300 },
     outlierDetection: { consecutive5xxErrors: 5, intervalSeconds: 30, baseEjectionSeconds: 60, maxEjectionPercent: 50 },

@@ -1,12 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
+import { inWorkflow } from './workflow-scope-fixture';
 import { ExternalServiceEntry } from '../../src/constructs/external-service-entry';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 
-const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
-const base = { name: 'wf-x', namespace: 'wf', metadata, hosts: ['x.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' as const }] };
+const base = { name: 'wf-x', hosts: ['x.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' as const }] };
 const synth = (props: object) => {
   const chart = new Chart(Testing.app(), 'c');
-  new ExternalServiceEntry(chart, 'se', { ...base, ...props });
+  new ExternalServiceEntry(inWorkflow(chart), 'se', { ...base, ...props });
   const [se] = Testing.synth(chart);
   expect(defaultSchemaRegistry().validate(se)).toEqual([]);
   return se;
@@ -30,7 +30,7 @@ test('targetPort only when it differs from the port', () => {
 });
 
 test('refuses no hosts, no ports, duplicate ports and wildcard hosts', () => {
-  const make = (props: object) => () => new ExternalServiceEntry(new Chart(Testing.app(), 'c'), 'se', { ...base, ...props });
+  const make = (props: object) => () => new ExternalServiceEntry(inWorkflow(new Chart(Testing.app(), 'c')), 'se', { ...base, ...props });
   expect(make({ hosts: [] })).toThrow(/no hosts/);
   expect(make({ ports: [] })).toThrow(/no ports/);
   expect(make({ ports: [base.ports[0], base.ports[0]] })).toThrow(/port 443 is listed twice/);

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { LangGraphWorkload, LangGraphWorkloadProps, renderedEnvOrder } from '../../src/constructs/langgraph-workload';
 import { podExtrasSchema, schedulingSchema } from '../../src/config/features/pod';
 import { secretEnvFor } from '../../src/charts/credentials';
-import { WorkflowContext } from '../../src/charts/context';
+import { WorkflowContext, featureScope } from '../../src/charts/context';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 import { contextOf, expectHardenedPod } from '../charts/features/feature-fixture';
 
@@ -13,7 +13,7 @@ type Props = Omit<LangGraphWorkloadProps, 'serviceAccount' | 'configMap'>;
 function apiProps(ctx: WorkflowContext, extra: Partial<Props> = {}): Props {
   const s = ctx.settings;
   return {
-    name: ctx.apiName, namespace: ctx.namespace, metadata: ctx.metadata, identity: ctx.api, image: ctx.workflow.image.reference, allowImageTags: ctx.env.images.allowTags,
+    name: ctx.apiName, identity: ctx.api, image: ctx.workflow.image.reference, allowImageTags: ctx.env.images.allowTags,
     requests: s.resources.requests, limits: s.resources.limits, probes: s.probes,
     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds, rollingUpdate: s.rollingUpdate,
     secretEnv: secretEnvFor(ctx), env: s.env,
@@ -48,7 +48,7 @@ describe('LangGraphWorkload as the API', () => {
   ] as const)('%s: one hardened, strictly valid Deployment', (_label, envName, extra) => {
     const ctx = contextOf(envName);
     const props = apiProps(ctx, extra as Partial<Props>);
-    const rendered = render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Api', { ...props, serviceAccount, configMap }));
+    const rendered = render((chart, serviceAccount, configMap) => new LangGraphWorkload(featureScope(chart, ctx), 'Api', { ...props, serviceAccount, configMap }));
     expect(rendered).toHaveLength(1);
     expect(defaultSchemaRegistry().validate(rendered[0])).toEqual([]);
     expectHardenedPod(rendered[0].spec.template);
@@ -57,7 +57,7 @@ describe('LangGraphWorkload as the API', () => {
 
   test('with spot scheduling: tolerations, a preference for spot, and a hard spread over capacity type', () => {
     const ctx = contextOf('staging');
-    const [d] = render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Api', { ...apiProps(ctx, { scheduling: spot }), serviceAccount, configMap }));
+    const [d] = render((chart, serviceAccount, configMap) => new LangGraphWorkload(featureScope(chart, ctx), 'Api', { ...apiProps(ctx, { scheduling: spot }), serviceAccount, configMap }));
     const spec = d.spec.template.spec;
     expect(spec.priorityClassName).toBe('langgraph');
     expect(spec.tolerations).toEqual([{ key: 'spot', operator: 'Exists', effect: 'NoSchedule' }]);
@@ -67,7 +67,7 @@ describe('LangGraphWorkload as the API', () => {
 
   test('with extras: envFrom, init container, sidecar with its port, extra volume', () => {
     const ctx = contextOf('staging');
-    const [d] = render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Api', { ...apiProps(ctx, { extras }), serviceAccount, configMap }));
+    const [d] = render((chart, serviceAccount, configMap) => new LangGraphWorkload(featureScope(chart, ctx), 'Api', { ...apiProps(ctx, { extras }), serviceAccount, configMap }));
     const spec = d.spec.template.spec;
     expect(spec.containers.map((c: any) => c.name)).toEqual(['api', 'log-shipper']);
     expect(spec.initContainers.map((c: any) => c.name)).toEqual(['warmup']);
@@ -81,7 +81,7 @@ describe('LangGraphWorkload as the API', () => {
 describe('LangGraphWorkload in another role', () => {
   const ctx = contextOf('dev');
   const identity = { workflow: ctx.workflow.name, app: 'langgraph-worker', component: 'worker' };
-  const [deployment] = render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Worker', {
+  const [deployment] = render((chart, serviceAccount, configMap) => new LangGraphWorkload(featureScope(chart, ctx), 'Worker', {
     ...apiProps(ctx), name: 'support-agent-worker', identity, serviceAccount, configMap, command: ['/storage/queue_entrypoint.sh'],
   }));
   const container = deployment.spec.template.spec.containers[0];
@@ -104,7 +104,7 @@ describe('LangGraphWorkload in another role', () => {
   });
 
   test('without a command the image entrypoint runs (no command field)', () => {
-    const [api] = render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Api', { ...apiProps(ctx), serviceAccount, configMap }));
+    const [api] = render((chart, serviceAccount, configMap) => new LangGraphWorkload(featureScope(chart, ctx), 'Api', { ...apiProps(ctx), serviceAccount, configMap }));
     expect(api.spec.template.spec.containers[0].command).toBeUndefined();
   });
 });
@@ -131,7 +131,7 @@ describe('renderedEnvOrder', () => {
   });
 
   test('the construct applies the check', () => {
-    expect(() => render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Api', {
+    expect(() => render((chart, serviceAccount, configMap) => new LangGraphWorkload(featureScope(chart, contextOf('dev')), 'Api', {
       ...apiProps(contextOf('dev')), serviceAccount, configMap, env: { A_URI: '$(NOT_DEFINED)' },
     }))).toThrow(/NOT_DEFINED/);
   });
@@ -139,7 +139,7 @@ describe('renderedEnvOrder', () => {
 
 test('snapshot: the API Deployment of the reference workflow in dev (no mesh, no canary)', () => {
   const ctx = contextOf('dev');
-  const rendered = render((chart, serviceAccount, configMap) => new LangGraphWorkload(chart, 'Api', { ...apiProps(ctx), serviceAccount, configMap }));
+  const rendered = render((chart, serviceAccount, configMap) => new LangGraphWorkload(featureScope(chart, ctx), 'Api', { ...apiProps(ctx), serviceAccount, configMap }));
   expect(rendered.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`Deployment/${ctx.apiName}`]);
   expect(rendered).toMatchSnapshot('LangGraphWorkload: API Deployment support-agent-api in dev');
 });

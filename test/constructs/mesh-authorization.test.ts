@@ -1,11 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
+import { inWorkflow } from './workflow-scope-fixture';
 import { NamespaceDenyAll, WorkloadAllowPolicy } from '../../src/constructs/mesh-authorization';
 import { NamespaceMtls } from '../../src/constructs/mesh-mtls';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 
-const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
 const selector = { 'app.kubernetes.io/name': 'langgraph-api', 'app.kubernetes.io/instance': 'wf', 'app.kubernetes.io/component': 'api' };
-const base = { name: 'wf-api-allow', namespace: 'wf', metadata, selector, port: 8000 };
+const base = { name: 'wf-api-allow', selector, port: 8000 };
 const chart = () => new Chart(Testing.app(), 'c');
 
 function synth(c: Chart) {
@@ -17,7 +17,7 @@ function synth(c: Chart) {
 describe('WorkloadAllowPolicy', () => {
   test('one rule per caller, every rule limited to the workload port', () => {
     const c = chart();
-    new WorkloadAllowPolicy(c, 'p', { ...base, callers: [{ name: 'gw', principals: ['cluster.local/ns/gw/sa/gw'] }, { name: 'ns', namespaces: ['a', 'b'] }] });
+    new WorkloadAllowPolicy(inWorkflow(c), 'p', { ...base, callers: [{ name: 'gw', principals: ['cluster.local/ns/gw/sa/gw'] }, { name: 'ns', namespaces: ['a', 'b'] }] });
     const [p] = synth(c);
     expect(p.spec.rules).toEqual([
       { from: [{ source: { principals: ['cluster.local/ns/gw/sa/gw'] } }], to: [{ operation: { ports: ['8000'] } }] },
@@ -26,24 +26,24 @@ describe('WorkloadAllowPolicy', () => {
   });
 
   test('refuses a rule on a port the sidecar does not intercept (it would never be evaluated)', () => {
-    expect(() => new WorkloadAllowPolicy(chart(), 'p', { ...base, port: 15020, callers: [{ name: 'gw', principals: ['cluster.local/ns/gw/sa/gw'] }] }))
+    expect(() => new WorkloadAllowPolicy(inWorkflow(chart()), 'p', { ...base, port: 15020, callers: [{ name: 'gw', principals: ['cluster.local/ns/gw/sa/gw'] }] }))
       .toThrow(/15020 is not intercepted/);
   });
 
   test('refuses a caller with an empty source (it would allow everyone)', () => {
-    expect(() => new WorkloadAllowPolicy(chart(), 'p', { ...base, callers: [{ name: 'nobody' }] })).toThrow(/neither principals nor namespaces/);
+    expect(() => new WorkloadAllowPolicy(inWorkflow(chart()), 'p', { ...base, callers: [{ name: 'nobody' }] })).toThrow(/neither principals nor namespaces/);
   });
 
   test('refuses no callers at all', () => {
-    expect(() => new WorkloadAllowPolicy(chart(), 'p', { ...base, callers: [] })).toThrow(/no callers/);
+    expect(() => new WorkloadAllowPolicy(inWorkflow(chart()), 'p', { ...base, callers: [] })).toThrow(/no callers/);
   });
 });
 
 describe('NamespaceDenyAll and NamespaceMtls', () => {
   test('allow-nothing keeps an explicit empty spec; STRICT covers the namespace', () => {
     const c = chart();
-    new NamespaceDenyAll(c, 'd', { name: 'wf-deny-by-default', namespace: 'wf', metadata });
-    new NamespaceMtls(c, 'm', { name: 'wf', namespace: 'wf', metadata });
+    new NamespaceDenyAll(inWorkflow(c), 'd', { name: 'wf-deny-by-default' });
+    new NamespaceMtls(inWorkflow(c), 'm', { name: 'wf' });
     const [deny, mtls] = synth(c);
     expect(deny).toMatchObject({ kind: 'AuthorizationPolicy', spec: {} });
     expect(Object.keys(deny.spec)).toEqual([]);
@@ -53,9 +53,9 @@ describe('NamespaceDenyAll and NamespaceMtls', () => {
 
 test('snapshot: deny-by-default, STRICT mTLS and one allow policy for the gateway', () => {
   const c = chart();
-  new NamespaceDenyAll(c, 'd', { name: 'wf-deny-by-default', namespace: 'wf', metadata });
-  new NamespaceMtls(c, 'm', { name: 'wf', namespace: 'wf', metadata });
-  new WorkloadAllowPolicy(c, 'p', { ...base, callers: [{ name: 'gw', principals: ['cluster.local/ns/gw/sa/gw'] }] });
+  new NamespaceDenyAll(inWorkflow(c), 'd', { name: 'wf-deny-by-default' });
+  new NamespaceMtls(inWorkflow(c), 'm', { name: 'wf' });
+  new WorkloadAllowPolicy(inWorkflow(c), 'p', { ...base, callers: [{ name: 'gw', principals: ['cluster.local/ns/gw/sa/gw'] }] });
   const objects = synth(c);
   expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['AuthorizationPolicy/wf-deny-by-default', 'PeerAuthentication/wf', 'AuthorizationPolicy/wf-api-allow']);
   expect(objects).toMatchSnapshot('NamespaceDenyAll + NamespaceMtls + WorkloadAllowPolicy in namespace wf');

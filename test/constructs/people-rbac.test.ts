@@ -1,17 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
+import { inWorkflow } from './workflow-scope-fixture';
 import { PeopleAccess, rulesFromCommands } from '../../src/constructs/people-rbac';
 import { FORBIDDEN_RESOURCES, RUNBOOK_COMMANDS } from '../../src/constructs/runbook-commands';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 import { PROJECT_ROOT } from '../helpers';
 
-const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
 const READ = ['get', 'list', 'watch'];
 
 function render(strategy: 'canary' | 'rolling') {
   const c = new Chart(Testing.app(), 'c');
-  new PeopleAccess(c, 'p', { workflow: 'wf', namespace: 'wf', metadata, ownerGroup: 'owners', oncallGroup: 'oncall', strategy });
+  new PeopleAccess(inWorkflow(c), 'p', { ownerGroup: 'owners', oncallGroup: 'oncall', strategy });
   const objects = Testing.synth(c);
   for (const o of objects) expect(defaultSchemaRegistry().validate(o)).toEqual([]);
   const role = (name: string) => objects.find((o) => o.kind === 'Role' && o.metadata.name === name)!.rules;

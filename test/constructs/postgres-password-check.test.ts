@@ -11,6 +11,7 @@ import * as path from 'path';
 import { URL_SAFE_PASSWORD_CHECK } from '../../src/constructs/postgres-store';
 import { find, objectsOf } from '../helpers';
 import { Chart, Testing } from 'cdk8s';
+import { inWorkflow } from './workflow-scope-fixture';
 import { RedisStore } from '../../src/constructs/redis-store';
 import { REDIS_DEFAULTS } from '../../src/config/features/data-stores';
 import { urlSafePasswordCheck } from '../../src/constructs/url-safe-password';
@@ -47,11 +48,10 @@ test('dev: every in-cluster Postgres runs the check before it starts, on the pas
 });
 
 describe('Redis (REDIS_URI = redis://:$(REDIS_PASSWORD)@…)', () => {
-  const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
   const render = (password?: { secretName: string; key: string }): any => {
     const chart = new Chart(Testing.app(), 'Test');
-    new RedisStore(chart, 'Redis', {
-      name: 'wf-redis', namespace: 'wf', metadata, identity: { workflow: 'wf', app: 'redis', component: 'redis' }, serviceAccountName: 'wf-redis',
+    new RedisStore(inWorkflow(chart), 'Redis', {
+      name: 'wf-redis', identity: { workflow: 'wf', app: 'redis', component: 'redis' }, serviceAccountName: 'wf-redis',
       image: `docker.io/library/redis:7.2.5-alpine@sha256:${'3'.repeat(64)}`, exporterImage: `docker.io/oliver006/redis_exporter:v1.62.0@sha256:${'4'.repeat(64)}`,
       resources: REDIS_DEFAULTS.resources, exporterResources: REDIS_DEFAULTS.exporter.resources, password,
     });

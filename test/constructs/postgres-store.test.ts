@@ -1,12 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
+import { inWorkflow } from './workflow-scope-fixture';
 import { PGDATA, POSTGRES_DATA_MOUNT, PostgresStore, PostgresStoreProps } from '../../src/constructs/postgres-store';
 import { POSTGRES_DEFAULTS } from '../../src/config/features/data-stores';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 import { expectHardenedPod } from '../charts/features/feature-fixture';
 
-const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
 const props: PostgresStoreProps = {
-  name: 'wf-postgres', namespace: 'wf', metadata, identity: { workflow: 'wf', app: 'postgres', component: 'postgres' },
+  name: 'wf-postgres', identity: { workflow: 'wf', app: 'postgres', component: 'postgres' },
   serviceAccountName: 'wf-postgres',
   image: `docker.io/pgvector/pgvector:0.8.0-pg16@sha256:${'1'.repeat(64)}`,
   exporterImage: `quay.io/prometheuscommunity/postgres-exporter:v0.15.0@sha256:${'2'.repeat(64)}`,
@@ -16,7 +16,7 @@ const props: PostgresStoreProps = {
 
 function render(p: PostgresStoreProps): any[] {
   const chart = new Chart(Testing.app(), 'Test');
-  new PostgresStore(chart, 'Postgres', p);
+  new PostgresStore(inWorkflow(chart), 'Postgres', p);
   return chart.toJson();
 }
 

@@ -1,11 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
+import { inWorkflow } from './workflow-scope-fixture';
 import { QueueScaledObject, QueueScaledObjectProps } from '../../src/constructs/queue-scaled-object';
 import { PENDING_RUNS_QUERY } from '../../src/config/features/queue-workers';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 
-const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
 const props: QueueScaledObjectProps = {
-  name: 'wf-worker', namespace: 'wf', metadata, identity: { workflow: 'wf', app: 'langgraph-worker', component: 'worker' },
+  name: 'wf-worker', identity: { workflow: 'wf', app: 'langgraph-worker', component: 'worker' },
   deploymentName: 'wf-worker', containerName: 'worker', minReplicas: 1, maxReplicas: 12, pendingRunsPerReplica: 7,
   query: PENDING_RUNS_QUERY, pollingIntervalSeconds: 20,
   scaleUp: { stabilizationWindowSeconds: 0, percent: 100, periodSeconds: 15 },
@@ -14,7 +14,7 @@ const props: QueueScaledObjectProps = {
 
 function render(p: QueueScaledObjectProps): any {
   const chart = new Chart(Testing.app(), 'Test');
-  new QueueScaledObject(chart, 'Scaler', p);
+  new QueueScaledObject(inWorkflow(chart), 'Scaler', p);
   return chart.toJson()[0];
 }
 

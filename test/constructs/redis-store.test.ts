@@ -1,12 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
+import { inWorkflow } from './workflow-scope-fixture';
 import { RedisStore, RedisStoreProps } from '../../src/constructs/redis-store';
 import { REDIS_DEFAULTS } from '../../src/config/features/data-stores';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 import { expectHardenedPod } from '../charts/features/feature-fixture';
 
-const metadata = { workflow: 'wf', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' };
 const props: RedisStoreProps = {
-  name: 'wf-redis', namespace: 'wf', metadata, identity: { workflow: 'wf', app: 'redis', component: 'redis' },
+  name: 'wf-redis', identity: { workflow: 'wf', app: 'redis', component: 'redis' },
   serviceAccountName: 'wf-redis',
   image: `docker.io/library/redis:7.2.5-alpine@sha256:${'3'.repeat(64)}`,
   exporterImage: `docker.io/oliver006/redis_exporter:v1.62.0@sha256:${'4'.repeat(64)}`,
@@ -15,7 +15,7 @@ const props: RedisStoreProps = {
 
 function render(p: RedisStoreProps): any[] {
   const chart = new Chart(Testing.app(), 'Test');
-  new RedisStore(chart, 'Redis', p);
+  new RedisStore(inWorkflow(chart), 'Redis', p);
   return chart.toJson();
 }
 const workloadOf = (objects: any[]) => objects.find((o) => o.kind === 'Deployment');

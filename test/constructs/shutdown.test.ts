@@ -1,3 +1,4 @@
+import { featureScope } from '../../src/charts/context';
 /**
  * Shutdown that keeps runs: the grace period, the server's run drain and the sidecar's drain are
  * derived together, rendered on the API and the workers, and the gate refuses pods where they
@@ -35,8 +36,8 @@ function renderApi(extra: Record<string, unknown>): any {
   const ctx = contextOf('prod');
   const s = ctx.settings;
   const chart = new Chart(Testing.app(), 'Test', { disableResourceNameHashes: true });
-  new LangGraphWorkload(chart, 'Api', {
-    name: ctx.apiName, namespace: ctx.namespace, metadata: ctx.metadata, identity: ctx.api, image: ctx.workflow.image.reference,
+  new LangGraphWorkload(featureScope(chart, ctx), 'Api', {
+    name: ctx.apiName, identity: ctx.api, image: ctx.workflow.image.reference,
     serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'SA', 'sa'), configMap: kplus.ConfigMap.fromConfigMapName(chart, 'CM', 'cm'),
     probes: s.probes, terminationGracePeriodSeconds: 600, rollingUpdate: s.rollingUpdate, secretEnv: secretEnvFor(ctx),
     mesh: {}, ...extra,

@@ -8,7 +8,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { App } from 'cdk8s';
+import { Construct } from 'constructs';
 import { parseDocument } from 'yaml';
 import { ResolvedWorkflow } from '../../src/config/resolved';
 import { WorkflowChart } from '../../src/charts/workflow-chart';
@@ -32,12 +33,12 @@ test('the committed config passes the gate with zero violations; only the dev wa
 });
 
 /** One workflow rendered through the construct API, with an optional change to its resolved props and extra constructs. */
-function renderWorkflow(env: string, change: (wf: ResolvedWorkflow) => ResolvedWorkflow, extra?: (chart: Chart, wf: ResolvedWorkflow) => void): RenderedObject[] {
+function renderWorkflow(env: string, change: (wf: ResolvedWorkflow) => ResolvedWorkflow, extra?: (scope: Construct, wf: ResolvedWorkflow) => void): RenderedObject[] {
   const resolved = resolvedEnvironment(env);
   const wf = change(resolved.workflows.find((w) => w.name === WF)!);
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'gate-app-')) });
   const chart = new WorkflowChart(app, wf.name, { environment: resolved.environment, workflow: wf });
-  extra?.(chart, wf);
+  extra?.(chart.stack, wf);
   return (chart.toJson() as KubeObject[]).map((object) => ({ environment: env, workflow: wf.name, object }));
 }
 /** The gate over one workflow, without the committed waivers (which name the other workflows' objects too). */
@@ -86,13 +87,13 @@ describe('construct-level mistakes, through the construct API', () => {
     const found = gateOf('prod', withApiContainer(renderWorkflow('prod', (wf) => wf, (chart, wf) => {
       const ctx = workflowContext(resolvedEnvironment('prod').environment, wf);
       new ApiService(chart, 'Preview', {
-        name: `${ctx.apiName}-preview`, namespace: ctx.namespace, metadata: ctx.metadata, identity: { ...ctx.api, component: 'preview' },
+        name: `${ctx.apiName}-preview`, identity: { ...ctx.api, component: 'preview' },
         selector: { ...ctx.apiSelector, 'app.kubernetes.io/component': 'preview' },
       });
       const a = wf.settings.autoscaling;
       new Autoscaler(chart, 'DeploymentHpa', {
-        name: `${ctx.apiName}-direct`, namespace: ctx.namespace, metadata: ctx.metadata, identity: ctx.api,
-        target: { apiVersion: 'apps/v1', kind: 'Deployment', name: ctx.apiName },
+        name: `${ctx.apiName}-direct`, identity: ctx.api,
+        target: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: ctx.apiName } },
         minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, cpuUtilization: a.cpuUtilization, memoryUtilization: a.memoryUtilization,
         scaleUp: a.scaleUp, scaleDown: a.scaleDown,
       });

@@ -5,20 +5,25 @@
  * `dataStores.postgres.enabled` and `dataStores.redis.enabled` are false (the default).
  */
 import { Construct } from 'constructs';
-import { WorkflowContext } from '../context';
+import { WorkflowContext, featureScope } from '../context';
 import { DataStores, StoreImage } from '../../config/features/data-stores';
 import { Keda } from '../../config/features/keda';
 import { QueueWorkers } from '../../config/features/queue-workers';
 import { ComponentIdentity, selectorLabels } from '../../constructs/labels';
 import { AppServiceAccount } from '../../constructs/service-account';
 import { ISTIO_MERGED_METRICS_PORT, SecretEnvRef } from '../../constructs/langgraph-server';
-import { PostgresStore, POSTGRES_PORT, POSTGRES_PORT_NAME, EXPORTER_PORT_NAME, EXPORTER_METRICS_PATH } from '../../constructs/postgres-store';
+import { PostgresStore, POSTGRES_PORT, POSTGRES_PORT_NAME } from '../../constructs/postgres-store';
+import { DevStore, DevStoreProps, EXPORTER_METRICS_PATH, EXPORTER_PORT_NAME } from '../../constructs/dev-store';
+import { StoreResources } from '../../constructs/store-pod';
 import { RedisStore, REDIS_PORT, REDIS_PORT_NAME } from '../../constructs/redis-store';
-import { ExporterPodMonitor, exporterJob } from '../../constructs/exporter-pod-monitor';
+import { WorkloadPodMonitor, podMonitorJob } from '../../constructs/pod-monitor';
 import { AllowPolicies, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, PeerSpec, dnsPeers, namespacePeer } from '../../constructs/network-policy';
 import { workerSelector } from './worker-identity';
 
 export type Store = 'postgres' | 'redis';
+
+/** Construct ids of each store's objects. */
+const STORE_ID: Record<Store, string> = { postgres: 'Postgres', redis: 'Redis' };
 
 export function storeIdentity(ctx: WorkflowContext, store: Store): ComponentIdentity {
   return { workflow: ctx.workflow.name, app: store, component: store };
@@ -104,7 +109,7 @@ export function dataStoreEgressPeers(ctx: WorkflowContext, options: DataStores):
 
 /** The exporters' scrape jobs, for `alertRuleGroups({ exporterJobs })` (the database alerts). */
 export function exporterJobs(ctx: WorkflowContext, options: DataStores): { postgres?: { job: string; namespace: string }; redis?: { job: string; namespace: string } } {
-  const target = (store: Store) => ({ job: exporterJob(ctx.namespace, storeName(ctx, store)), namespace: ctx.namespace });
+  const target = (store: Store) => ({ job: podMonitorJob(ctx.namespace, storeName(ctx, store)), namespace: ctx.namespace });
   return {
     ...(options.postgres.enabled ? { postgres: target('postgres') } : {}),
     ...(options.redis.enabled ? { redis: target('redis') } : {}),
@@ -136,59 +141,56 @@ export interface DataStoreResources {
 }
 
 export function addDataStores(scope: Construct, ctx: WorkflowContext, options: DataStores, clients: DataStoreClients = {}): DataStoreResources {
-  const { env, namespace, metadata } = ctx;
+  scope = featureScope(scope, ctx);
+  const { env } = ctx;
   const allowTags = env.images.allowTags;
   const mesh = env.mesh.enabled;
   const clientPeers: PeerSpec[] = [{ podSelector: ctx.apiSelector }];
   if (clients.workers?.enabled) clientPeers.push({ podSelector: workerSelector(ctx) });
   const out: { postgres?: PostgresStore; redis?: RedisStore } = {};
 
+  // What both stores share: a ServiceAccount, pinned images, a PodMonitor on the exporter, and
+  // NetworkPolicies that admit only their clients and Prometheus.
+  const base = (store: Store, c: { image: StoreImage; exporter: { image: StoreImage; resources: StoreResources }; resources: StoreResources }): DevStoreProps => {
+    const name = storeName(ctx, store);
+    const account = new AppServiceAccount(scope, `${STORE_ID[store]}ServiceAccount`, { name });
+    return {
+      name, identity: storeIdentity(ctx, store), serviceAccountName: account.name,
+      image: storeImageReference(c.image, allowTags, `dataStores.${store}.image`),
+      exporterImage: storeImageReference(c.exporter.image, allowTags, `dataStores.${store}.exporter.image`),
+      resources: c.resources, exporterResources: c.exporter.resources, meshMetricsMerging: mesh,
+    };
+  };
+  const watchAndIsolate = (store: Store, built: DevStore, from: readonly PeerSpec[], portName: string) => {
+    new WorkloadPodMonitor(scope, `${STORE_ID[store]}PodMonitor`, {
+      name: built.name, selector: built.selector, discoveryLabels: env.monitoring.selectorLabels,
+      interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh, relabelPodLabels: false,
+    });
+    new AllowPolicies(scope, `${STORE_ID[store]}Network`, {
+      podSelector: built.selector, ingress: storeIngress(ctx, store, from, portName), egress: storeEgress(ctx, store),
+    });
+  };
+
   const pg = options.postgres;
   if (pg.enabled) {
-    const name = storeName(ctx, 'postgres');
-    const identity = storeIdentity(ctx, 'postgres');
-    const account = new AppServiceAccount(scope, 'PostgresServiceAccount', { name, namespace, metadata });
     out.postgres = new PostgresStore(scope, 'Postgres', {
-      name, namespace, metadata, identity, serviceAccountName: account.name,
-      image: storeImageReference(pg.image, allowTags, 'dataStores.postgres.image'),
-      exporterImage: storeImageReference(pg.exporter.image, allowTags, 'dataStores.postgres.exporter.image'),
+      ...base('postgres', pg),
       database: pg.database, user: pg.user, password: passwordRef(ctx, pg.password),
       storageSize: pg.storage.size, storageClassName: pg.storage.storageClassName,
-      resources: pg.resources, exporterResources: pg.exporter.resources, meshMetricsMerging: mesh,
-    });
-    new ExporterPodMonitor(scope, 'PostgresPodMonitor', {
-      name, namespace, metadata, selector: out.postgres.selector, discoveryLabels: env.monitoring.selectorLabels,
-      interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh,
     });
     const from = [...clientPeers];
     // KEDA's postgresql trigger connects from the operator's namespace.
     if (clients.keda?.enabled && clients.workers?.enabled) from.push(namespacePeer(clients.keda.namespace, clients.keda.operatorSelector));
-    new AllowPolicies(scope, 'PostgresNetwork', {
-      workflow: ctx.workflow.name, namespace, metadata, podSelector: out.postgres.selector,
-      ingress: storeIngress(ctx, 'postgres', from, POSTGRES_PORT_NAME), egress: storeEgress(ctx, 'postgres'),
-    });
+    watchAndIsolate('postgres', out.postgres, from, POSTGRES_PORT_NAME);
   }
 
   const redis = options.redis;
   if (redis.enabled) {
-    const name = storeName(ctx, 'redis');
-    const identity = storeIdentity(ctx, 'redis');
-    const account = new AppServiceAccount(scope, 'RedisServiceAccount', { name, namespace, metadata });
     out.redis = new RedisStore(scope, 'Redis', {
-      name, namespace, metadata, identity, serviceAccountName: account.name,
-      image: storeImageReference(redis.image, allowTags, 'dataStores.redis.image'),
-      exporterImage: storeImageReference(redis.exporter.image, allowTags, 'dataStores.redis.exporter.image'),
+      ...base('redis', redis),
       password: redis.password ? passwordRef(ctx, redis.password) : undefined,
-      resources: redis.resources, exporterResources: redis.exporter.resources, meshMetricsMerging: mesh,
     });
-    new ExporterPodMonitor(scope, 'RedisPodMonitor', {
-      name, namespace, metadata, selector: out.redis.selector, discoveryLabels: env.monitoring.selectorLabels,
-      interval: env.monitoring.scrapeInterval, port: EXPORTER_PORT_NAME, path: EXPORTER_METRICS_PATH, meshMetricsMerging: mesh,
-    });
-    new AllowPolicies(scope, 'RedisNetwork', {
-      workflow: ctx.workflow.name, namespace, metadata, podSelector: out.redis.selector,
-      ingress: storeIngress(ctx, 'redis', clientPeers, REDIS_PORT_NAME), egress: storeEgress(ctx, 'redis'),
-    });
+    watchAndIsolate('redis', out.redis, clientPeers, REDIS_PORT_NAME);
   }
   return out;
 }

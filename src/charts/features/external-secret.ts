@@ -4,7 +4,7 @@
  * default stays a reference to a pre-existing Secret.
  */
 import { Construct } from 'constructs';
-import { WorkflowContext } from '../context';
+import { WorkflowContext, featureScope } from '../context';
 import { ExternalSecretConfig, secretDataKeys } from '../../config/features/external-secret';
 import { SecretKeySource, WorkflowExternalSecret } from '../../constructs/external-secret';
 
@@ -16,6 +16,7 @@ function storePasswordKeys(ctx: WorkflowContext): string[] {
 }
 
 export function addExternalSecret(scope: Construct, ctx: WorkflowContext, options: ExternalSecretConfig): WorkflowExternalSecret | undefined {
+  scope = featureScope(scope, ctx);
   if (!options.enabled) return undefined;
   if (!options.store) {
     throw new Error(`workflow ${ctx.workflow.name}: externalSecret.enabled is true but externalSecret.store is not set; name the (Cluster)SecretStore`);
@@ -33,8 +34,6 @@ export function addExternalSecret(scope: Construct, ctx: WorkflowContext, option
   });
   return new WorkflowExternalSecret(scope, 'ExternalSecret', {
     name: ctx.secretName,
-    namespace: ctx.namespace,
-    metadata: ctx.metadata,
     targetSecretName: ctx.secretName,
     store: options.store,
     refreshInterval: options.refreshInterval,

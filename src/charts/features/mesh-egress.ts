@@ -18,7 +18,7 @@
  *                 HTTP timeouts and retries cannot (the sidecar cannot read the requests).
  */
 import { Construct } from 'constructs';
-import { WorkflowContext } from '../context';
+import { WorkflowContext, featureScope } from '../context';
 import { Environment } from '../../config/schema';
 import { DataStoreEgress, LlmPolicy, MeshEgress, llmPolicyFor, meshEgressEnabled, sdkBaseUrlsFor } from '../../config/features/mesh-egress';
 import { EgressDestinationRule } from '../../constructs/egress-destination-rule';
@@ -68,10 +68,10 @@ function sdkEnvFor(config: MeshEgress, host: string, policy: LlmPolicy): Record<
 }
 
 export function addMeshEgress(scope: Construct, ctx: WorkflowContext, options: MeshEgress): MeshEgressResult | undefined {
+  scope = featureScope(scope, ctx);
   if (!meshEgressEnabled(ctx.env.mesh, options)) return undefined;
-  const { namespace, metadata, workflow, env } = ctx;
+  const { workflow, env } = ctx;
   const tlsPort = env.egress.https.port;
-  const base = { namespace, metadata };
   const serviceEntries: ExternalServiceEntry[] = [];
   const llmHosts: LlmEgressHost[] = [];
 
@@ -81,20 +81,20 @@ export function addMeshEgress(scope: Construct, ctx: WorkflowContext, options: M
     const name = `${workflow.name}-llm-${slug(host)}`;
     const id = `LlmEgress-${host}`;
     serviceEntries.push(new ExternalServiceEntry(scope, `${id}-ServiceEntry`, {
-      ...base, name, hosts: [host], component: 'llm-egress',
+      name, hosts: [host], component: 'llm-egress',
       ports: [
         ...(originate ? [{ number: TLS_ORIGINATION_PORT, name: 'http-originate-tls', protocol: 'HTTP' as const, targetPort: tlsPort }] : []),
         { number: tlsPort, name: 'tls', protocol: 'TLS' as const },
       ],
     }));
     new EgressDestinationRule(scope, `${id}-DestinationRule`, {
-      ...base, name, host,
+      name, host,
       connectionPool: policy.connectionPool,
       outlierDetection: policy.outlierDetection,
       originateTlsOnPort: originate ? TLS_ORIGINATION_PORT : undefined,
     });
     new EgressVirtualService(scope, `${id}-VirtualService`, {
-      ...base, name, host,
+      name, host,
       http: originate ? { port: TLS_ORIGINATION_PORT, timeoutSeconds: policy.timeoutSeconds, retries: policy.retries } : undefined,
       tlsPassthroughPort: tlsPort,
     });
@@ -107,7 +107,7 @@ export function addMeshEgress(scope: Construct, ctx: WorkflowContext, options: M
     // One source for the store's addresses: the NetworkPolicy's CIDR peers unless given here.
     const addresses = store.addresses.length ? store.addresses : env.egress[kind].to.flatMap((p) => ('cidr' in p ? [p.cidr] : []));
     serviceEntries.push(new ExternalServiceEntry(scope, `Egress-${kind}`, {
-      ...base, name: `${workflow.name}-${kind}`, hosts: store.hosts, addresses, component: 'egress',
+      name: `${workflow.name}-${kind}`, hosts: store.hosts, addresses, component: 'egress',
       ports: [{ number: port, name: `tcp-${kind}`, protocol: 'TCP' }],
     }));
   };
@@ -121,7 +121,7 @@ export function addMeshEgress(scope: Construct, ctx: WorkflowContext, options: M
     fresh.forEach((h) => covered.add(h));
     if (fresh.length === 0) return;
     serviceEntries.push(new ExternalServiceEntry(scope, id, {
-      ...base, name, hosts: fresh, component: 'egress', ports: [{ number: tlsPort, name: 'tls', protocol: 'TLS' }],
+      name, hosts: fresh, component: 'egress', ports: [{ number: tlsPort, name: 'tls', protocol: 'TLS' }],
     }));
   };
   passthrough('Egress-langsmith', `${workflow.name}-langsmith`, options.langsmith.hosts);
@@ -129,7 +129,6 @@ export function addMeshEgress(scope: Construct, ctx: WorkflowContext, options: M
 
   // The allow-list: this namespace (its Services and the entries above) and the mesh's control plane.
   const sidecar = new EgressSidecar(scope, 'EgressSidecar', {
-    ...base,
     namespaces: [env.namespaces.istio],
     hosts: serviceEntries.flatMap((se) => se.hosts),
     outboundTrafficPolicy: options.registryOnly ? 'REGISTRY_ONLY' : 'ALLOW_ANY',

@@ -11,7 +11,7 @@
  * guards it, and the API port stays STRICT.
  */
 import { Construct } from 'constructs';
-import { WorkflowContext } from '../context';
+import { WorkflowContext, featureScope } from '../context';
 import { MeshCallers, MeshSecurity, gatewayPrincipalMismatch, gatewayPrincipals, meshSecurityEnabled, serviceAccountPrincipal } from '../../config/features/mesh-security';
 import { API_PORT } from '../../constructs/langgraph-server';
 import { AllowedCallers, NamespaceDenyAll, WorkloadAllowPolicy } from '../../constructs/mesh-authorization';
@@ -46,11 +46,12 @@ export interface MeshSecurityResult {
 
 /** Renders nothing without the mesh or with `meshSecurity.enabled: false`. */
 export function addMeshSecurity(scope: Construct, ctx: WorkflowContext, options: MeshSecurityOptions): MeshSecurityResult | undefined {
+  scope = featureScope(scope, ctx);
   if (!meshSecurityEnabled(ctx.env.mesh, options.security)) return undefined;
-  const { namespace, metadata, workflow } = ctx;
-  const mtls = new NamespaceMtls(scope, 'MeshMtls', { name: workflow.name, namespace, metadata });
+  const { workflow } = ctx;
+  const mtls = new NamespaceMtls(scope, 'MeshMtls', { name: workflow.name });
   const denyAll = options.security.denyByDefault
-    ? new NamespaceDenyAll(scope, 'MeshDenyAll', { name: `${workflow.name}-deny-by-default`, namespace, metadata })
+    ? new NamespaceDenyAll(scope, 'MeshDenyAll', { name: `${workflow.name}-deny-by-default` })
     : undefined;
   // The gateway's identity, derived from where it runs; a mismatch would be a 403 for all traffic.
   const gateway = gatewayPrincipals({ namespaces: ctx.env.namespaces, meshSecurity: options.security });
@@ -62,13 +63,13 @@ export function addMeshSecurity(scope: Construct, ctx: WorkflowContext, options:
   if (options.callers.principals.length) callers.push({ name: 'named-principals', principals: options.callers.principals });
   if (options.callers.namespaces.length) callers.push({ name: 'named-namespaces', namespaces: options.callers.namespaces });
   const apiPolicy = new WorkloadAllowPolicy(scope, 'MeshApiAllow', {
-    name: `${ctx.apiName}-allow`, namespace, metadata, selector: ctx.apiSelector, port: API_PORT, callers,
+    name: `${ctx.apiName}-allow`, selector: ctx.apiSelector, port: API_PORT, callers,
   });
   const internalPolicies = (options.internalServers ?? []).map((server) => new WorkloadAllowPolicy(scope, `MeshAllow-${server.name}`, {
-    name: `${workflow.name}-${server.name}-allow`, namespace, metadata, selector: server.selector, port: server.port,
+    name: `${workflow.name}-${server.name}-allow`, selector: server.selector, port: server.port,
     callers: [{
       name: `${server.name}-clients`,
-      principals: server.callerServiceAccounts.map((sa) => serviceAccountPrincipal(options.security.trustDomain, namespace, sa)),
+      principals: server.callerServiceAccounts.map((sa) => serviceAccountPrincipal(options.security.trustDomain, ctx.namespace, sa)),
     }],
   }));
   return { mtls, apiPolicy, denyAll, internalPolicies };

@@ -3,22 +3,23 @@
  * hardened like the API, with its own ServiceAccount, PDB, PodMonitor, NetworkPolicies and
  * autoscaling — a cpu HPA, or a KEDA ScaledObject on pending runs where the environment runs KEDA.
  * Never scaled to zero. Renders nothing while `workers.enabled` is false (the default); when it is
- * true the API server must stop running jobs itself: see {@link apiEnvWhenWorkers}.
+ * true the API server must stop running jobs itself: LangGraphWorkflow's `queueWorkers` does that.
  */
 import { secretEnvFor } from '../credentials';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { WorkflowContext } from '../context';
+import { WorkflowContext, featureScope } from '../context';
 import { QueueWorkers, workerScaling } from '../../config/features/queue-workers';
 import { Keda } from '../../config/features/keda';
 import { DataStores } from '../../config/features/data-stores';
 import { API_PORT, API_PORT_NAME, ISTIO_MERGED_METRICS_PORT, } from '../../constructs/langgraph-server';
 import { LangGraphWorkload } from '../../constructs/langgraph-workload';
+import { JOBS_PER_WORKER_ENV } from '../../constructs/langgraph-workflow';
 import { AppServiceAccount } from '../../constructs/service-account';
 import { DisruptionBudget } from '../../constructs/disruption-budget';
-import { CpuAutoscaler } from '../../constructs/cpu-autoscaler';
+import { Autoscaler } from '../../constructs/autoscaler';
 import { QueueScaledObject } from '../../constructs/queue-scaled-object';
-import { ApiPodMonitor } from '../../constructs/pod-monitor';
+import { WorkloadPodMonitor } from '../../constructs/pod-monitor';
 import { AllowPolicies, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, dnsPeers, httpsPeers, namespacePeer } from '../../constructs/network-policy';
 import { llmBaseUrlEnv } from './mesh-egress';
 import { dataStoreEgressPeers, dataStoreEnv, withDataStoreEnv } from './data-stores';
@@ -27,8 +28,7 @@ import { SERVER_METRICS_ENV } from '../../metric-catalog/langgraph-server';
 
 export { workerIdentity, workerName, workerSelector } from './worker-identity';
 
-/** The env var that sets how many runs a server process executes at once. */
-export const JOBS_PER_WORKER_ENV = 'N_JOBS_PER_WORKER';
+export { JOBS_PER_WORKER_ENV };
 
 export interface QueueWorkerOptions {
   /** Workflow level: `settings.workers`. */
@@ -42,29 +42,25 @@ export interface QueueWorkerOptions {
 export interface QueueWorkerResources {
   readonly workload: LangGraphWorkload;
   /**
-   * A QueueScaledObject (KEDA then owns the HPA), a CpuAutoscaler where one is opted into
+   * A QueueScaledObject (KEDA then owns the HPA), a cpu Autoscaler where one is opted into
    * (`workers.autoscaling.cpuScalingReason`), or none: a fixed `workers.replicas` count.
    */
-  readonly autoscaling: CpuAutoscaler | QueueScaledObject | undefined;
-  readonly monitor: ApiPodMonitor;
+  readonly autoscaling: Autoscaler | QueueScaledObject | undefined;
+  readonly monitor: WorkloadPodMonitor;
 }
 
-
-/** Plain env the API server needs in addition: with workers on, it queues runs and runs none itself. */
-export function apiEnvWhenWorkers(options: Pick<QueueWorkers, 'enabled'>): Record<string, string> {
-  return options.enabled ? { [JOBS_PER_WORKER_ENV]: '0' } : {};
-}
 
 export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options: QueueWorkerOptions): QueueWorkerResources | undefined {
+  scope = featureScope(scope, ctx);
   const w = options.workers;
   if (!w.enabled) return undefined;
-  const { env, settings: s, namespace, metadata } = ctx;
+  const { env, settings: s } = ctx;
   const name = workerName(ctx);
   const identity = workerIdentity(ctx);
   const kedaEnabled = options.keda?.enabled ?? false;
   const scaling = workerScaling(w, kedaEnabled);
 
-  const account = new AppServiceAccount(scope, 'WorkerServiceAccount', { name, namespace, metadata });
+  const account = new AppServiceAccount(scope, 'WorkerServiceAccount', { name });
   const plainEnv = {
     ...llmBaseUrlEnv(env), // the worker runs the graphs, so it calls the LLM too
     ...s.env,
@@ -83,8 +79,6 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
 
   const workload = new LangGraphWorkload(scope, 'Worker', {
     name,
-    namespace,
-    metadata,
     identity,
     image: ctx.workflow.image.reference,
     allowImageTags: ctx.env.images.allowTags,
@@ -108,30 +102,30 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
     extras: s.pod,
   });
 
-  new DisruptionBudget(scope, 'WorkerDisruptionBudget', { name, namespace, metadata, identity, selector: workload.selector });
+  new DisruptionBudget(scope, 'WorkerDisruptionBudget', { name, identity, selector: workload.selector });
 
   const a = w.autoscaling;
   const autoscaling = kedaEnabled
     ? new QueueScaledObject(scope, 'WorkerScaledObject', {
-      name, namespace, metadata, identity, deploymentName: name, containerName: identity.component,
+      name, identity, deploymentName: name, containerName: identity.component,
       minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, pendingRunsPerReplica: w.jobsPerWorker,
       query: a.pendingRunsQuery, pollingIntervalSeconds: a.pollingIntervalSeconds, scaleUp: a.scaleUp, scaleDown: a.scaleDown,
     })
     : scaling.kind === 'cpu'
-      ? new CpuAutoscaler(scope, 'WorkerAutoscaler', {
-        name, namespace, metadata, identity, target: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      ? new Autoscaler(scope, 'WorkerAutoscaler', {
+        name, identity, target: workload,
         minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, cpuUtilization: a.cpuUtilization, scaleUp: a.scaleUp, scaleDown: a.scaleDown,
       })
       : undefined;
 
   // The worker serves /metrics on the same port as /ok (langgraph_api.queue_entrypoint).
-  const monitor = new ApiPodMonitor(scope, 'WorkerPodMonitor', {
-    name, namespace, metadata, selector: workload.selector, discoveryLabels: env.monitoring.selectorLabels,
+  const monitor = new WorkloadPodMonitor(scope, 'WorkerPodMonitor', {
+    name, selector: workload.selector, discoveryLabels: env.monitoring.selectorLabels,
     interval: env.monitoring.scrapeInterval, meshMetricsMerging: env.mesh.enabled,
   });
 
   new AllowPolicies(scope, 'WorkerNetwork', {
-    workflow: ctx.workflow.name, namespace, metadata, podSelector: workload.selector,
+      podSelector: workload.selector,
     ingress: workerIngress(ctx), egress: workerEgress(ctx, options.dataStores),
   });
   return { workload, autoscaling, monitor };

@@ -4,21 +4,18 @@
  * Deployment — and leaves the injected sidecar alone.
  */
 import { Construct } from 'constructs';
-import { WorkflowContext } from '../context';
+import { WorkflowContext, featureScope } from '../context';
 import { VpaConfig, hpaScalesOnResources } from '../../config/features/vpa';
-import { CanaryRollout } from '../../constructs/canary-rollout';
+import { IScalable } from '../../constructs/autoscaler';
 import { ISTIO_PROXY_CONTAINER } from '../../constructs/pod-monitor';
 import { VerticalAutoscaler } from '../../constructs/vertical-autoscaler';
 
-export function addVpa(scope: Construct, ctx: WorkflowContext, options: VpaConfig): VerticalAutoscaler | undefined {
+/** `target`: the workflow's scale target (LangGraphWorkflow.scaleTarget), decided once there. */
+export function addVpa(scope: Construct, ctx: WorkflowContext, options: VpaConfig, target: IScalable): VerticalAutoscaler | undefined {
+  scope = featureScope(scope, ctx);
   if (!options.enabled) return undefined;
-  const target = ctx.canary
-    ? { apiVersion: CanaryRollout.API_VERSION, kind: CanaryRollout.KIND, name: ctx.apiName }
-    : { apiVersion: 'apps/v1', kind: 'Deployment', name: ctx.apiName };
   return new VerticalAutoscaler(scope, 'VerticalAutoscaler', {
     name: ctx.apiName,
-    namespace: ctx.namespace,
-    metadata: ctx.metadata,
     identity: ctx.api,
     target,
     updateMode: options.updateMode,

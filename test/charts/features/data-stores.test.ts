@@ -1,3 +1,4 @@
+import { featureScope } from '../../../src/charts/context';
 import { Testing, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
@@ -114,8 +115,8 @@ describe('wiring into the app', () => {
     const merged = withDataStoreEnv({ secretEnv: secretEnvFor(ctx), env: ctx.settings.env }, dataStoreEnv(ctx, both));
     const chart = new Chart(Testing.app(), 'Test', { disableResourceNameHashes: true });
     const s = ctx.settings;
-    new LangGraphWorkload(chart, 'Api', {
-      name: ctx.apiName, namespace: ctx.namespace, metadata: ctx.metadata, identity: ctx.api, image: ctx.workflow.image.reference, allowImageTags: ctx.env.images.allowTags,
+    new LangGraphWorkload(featureScope(chart, ctx), 'Api', {
+      name: ctx.apiName, identity: ctx.api, image: ctx.workflow.image.reference, allowImageTags: ctx.env.images.allowTags,
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'SA', ctx.apiName),
       configMap: kplus.ConfigMap.fromConfigMapName(chart, 'CM', `${WF}-config`),
       requests: s.resources.requests, limits: s.resources.limits, probes: s.probes, terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,

@@ -1,4 +1,4 @@
-import { addQueueWorkers, apiEnvWhenWorkers } from '../../../src/charts/features/queue-workers';
+import { addQueueWorkers } from '../../../src/charts/features/queue-workers';
 import { secretEnvFor } from '../../../src/charts/credentials';
 import { queueWorkersSchema } from '../../../src/config/features/queue-workers';
 import { kedaSchema } from '../../../src/config/features/keda';
@@ -38,11 +38,6 @@ describe('config', () => {
     expect(inverted.success).toBe(false);
     // The wording belongs to the config layer (it now carries a fix); the test pins what it must say.
     expect(inverted.error!.issues.map((i) => i.message).join('\n')).toMatch(/must not exceed .*maxReplicas/);
-  });
-
-  test('the API runs no jobs itself exactly when workers are on', () => {
-    expect(apiEnvWhenWorkers(on)).toEqual({ N_JOBS_PER_WORKER: '0' });
-    expect(apiEnvWhenWorkers(off)).toEqual({});
   });
 });
 

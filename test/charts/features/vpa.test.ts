@@ -3,19 +3,29 @@ import { addVpa } from '../../../src/charts/features/vpa';
 import { checkVpa, vpaSchema } from '../../../src/config/features/vpa';
 import { toYaml } from '../../../src/synth/serialize';
 import { contextFor, newChart, synthValid } from './workflow-context-fixture';
+import { WorkflowContext } from '../../../src/charts/context';
+import { IScalable } from '../../../src/constructs/autoscaler';
+
+/** What LangGraphWorkflow decides (the Rollout with a canary, else the Deployment), here for the feature alone. */
+const scaleTarget = (ctx: WorkflowContext): IScalable => ({
+  scaleTargetRef: ctx.canary
+    ? { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: ctx.apiName }
+    : { apiVersion: 'apps/v1', kind: 'Deployment', name: ctx.apiName },
+});
+const vpaOf = (chart: Parameters<typeof addVpa>[0], ctx: WorkflowContext, options: Parameters<typeof addVpa>[2]) => addVpa(chart, ctx, options, scaleTarget(ctx));
 
 const on = (extra: object = {}) => vpaSchema.parse({ enabled: true, ...extra });
 
 describe('addVpa', () => {
   test('off by default', () => {
     const chart = newChart();
-    expect(addVpa(chart, contextFor('prod'), vpaSchema.parse(undefined))).toBeUndefined();
+    expect(vpaOf(chart, contextFor('prod'), vpaSchema.parse(undefined))).toBeUndefined();
     expect(synthValid(chart)).toEqual([]);
   });
 
   test('recommendation-only by default, for the server container', () => {
     const chart = newChart();
-    addVpa(chart, contextFor('dev'), on());
+    vpaOf(chart, contextFor('dev'), on());
     const [vpa] = synthValid(chart);
     expect(vpa.apiVersion).toBe('autoscaling.k8s.io/v1');
     expect(vpa.spec.updatePolicy).toEqual({ updateMode: 'Off' });
@@ -26,7 +36,7 @@ describe('addVpa', () => {
     const target = (envName: string, wf: string) => {
       const ctx = contextFor(envName, wf);
       const chart = newChart();
-      addVpa(chart, ctx, on());
+      vpaOf(chart, ctx, on());
       return { canary: ctx.canary, ref: synthValid(chart)[0].spec.targetRef };
     };
     const canary = target('prod', 'support-agent');
@@ -39,7 +49,7 @@ describe('addVpa', () => {
 
   test('with the mesh the sidecar is left alone; bounds are rendered', () => {
     const chart = newChart();
-    addVpa(chart, contextFor('staging'), on({ minAllowed: { cpu: '100m', memory: '128Mi' }, maxAllowed: { cpu: '2', memory: '4Gi' } }));
+    vpaOf(chart, contextFor('staging'), on({ minAllowed: { cpu: '100m', memory: '128Mi' }, maxAllowed: { cpu: '2', memory: '4Gi' } }));
     const [vpa] = synthValid(chart);
     expect(vpa.spec.resourcePolicy.containerPolicies).toEqual([
       { containerName: 'api', controlledResources: ['cpu', 'memory'], minAllowed: { cpu: '100m', memory: '128Mi' }, maxAllowed: { cpu: '2', memory: '4Gi' } },
@@ -48,7 +58,7 @@ describe('addVpa', () => {
   });
 
   test.each(['Initial', 'Recreate', 'InPlaceOrRecreate', 'Auto'])('active mode %s is refused while the HPA scales on cpu/memory', (mode) => {
-    expect(() => addVpa(newChart(), contextFor('prod'), on({ updateMode: mode }))).toThrow(/HPA scales on cpu\/memory.*fight/);
+    expect(() => vpaOf(newChart(), contextFor('prod'), on({ updateMode: mode }))).toThrow(/HPA scales on cpu\/memory.*fight/);
   });
 });
 
@@ -89,7 +99,7 @@ describe('YAML output', () => {
   // YAML_OPTIONS); then turn `test.failing` into `test`.
   test('updateMode Off survives a YAML 1.1 reader as the string "Off"', () => {
     const chart = newChart();
-    addVpa(chart, contextFor('staging'), on());
+    vpaOf(chart, contextFor('staging'), on());
     const [vpa] = synthValid(chart);
     const read = parse(toYaml(vpa), { version: '1.1' });
     expect(read.spec.updatePolicy.updateMode).toBe('Off');
@@ -99,7 +109,7 @@ describe('YAML output', () => {
 
 test('snapshot: what vpa (defaults) adds to support-agent in prod', () => {
   const chart = newChart();
-  addVpa(chart, contextFor('prod'), on());
+  vpaOf(chart, contextFor('prod'), on());
   const objects = synthValid(chart);
   expect(objects.map((o) => o.kind)).toEqual(['VerticalPodAutoscaler']);
   expect(objects[0].spec.updatePolicy).toEqual({ updateMode: 'Off' });

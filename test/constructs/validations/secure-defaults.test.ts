@@ -7,7 +7,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { LangGraphWorkload, LangGraphWorkloadProps } from '../../../src/constructs/langgraph-workload';
-import { CpuAutoscaler } from '../../../src/constructs/cpu-autoscaler';
+import { Autoscaler } from '../../../src/constructs/autoscaler';
+import { WorkflowScope } from '../../../src/constructs/workflow-scope';
 import { imagePinningProblem } from '../../../src/constructs/validations/image';
 import { literalCredential } from '../../../src/constructs/validations/secrets';
 import { replicaBoundsErrors } from '../../../src/constructs/validations/replicas';
@@ -15,11 +16,14 @@ import { replicaBoundsErrors } from '../../../src/constructs/validations/replica
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const timing = (handler: 'http' | 'tcp', path = '/ok') => ({ handler, path, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 });
 
+function botScope(chart: Chart): WorkflowScope {
+  return new WorkflowScope(chart, 'Workflow', { workflow: 'bot', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' });
+}
+
 function workload(change: Partial<LangGraphWorkloadProps> = {}): Chart {
   const chart = new Chart(Testing.app(), 'Test', { disableResourceNameHashes: true });
-  new LangGraphWorkload(chart, 'Api', {
-    name: 'bot-api', namespace: 'bot',
-    metadata: { workflow: 'bot', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' },
+  new LangGraphWorkload(botScope(chart), 'Api', {
+    name: 'bot-api',
     identity: { workflow: 'bot', app: 'langgraph-api', component: 'api' },
     image: `registry.example.com/bot@${DIGEST}`,
     serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'SA', 'bot-api'),
@@ -81,18 +85,17 @@ describe('LangGraphWorkload refuses insecure settings at synth time', () => {
 describe('autoscalers refuse scaling to zero and inverted bounds at synth time', () => {
   const hpa = (minReplicas: number, maxReplicas: number) => {
     const chart = new Chart(new App({ outdir: 'unused' }), 'Test');
-    new CpuAutoscaler(chart, 'Hpa', {
-      name: 'bot-api', namespace: 'bot',
-      metadata: { workflow: 'bot', version: '1.0.0', ownerTeam: 'team', ownerEmail: 'team@example.com' },
+    new Autoscaler(botScope(chart), 'Hpa', {
+      name: 'bot-api',
       identity: { workflow: 'bot', app: 'langgraph-api', component: 'api' },
-      target: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'bot-api' },
+      target: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'bot-api' } },
       minReplicas, maxReplicas, cpuUtilization: 70,
       scaleUp: { stabilizationWindowSeconds: 0, percent: 100, periodSeconds: 60 },
       scaleDown: { stabilizationWindowSeconds: 300, percent: 10, periodSeconds: 60 },
     });
     return () => chart.toJson();
   };
-  test.each([[0, 3, /HPA bot-api: minReplicas 0 would scale to zero/], [1.5, 3, /minReplicas 1.5 would scale to zero .*whole number/], [4, 3, /minReplicas 4 exceeds maxReplicas 3; lower minReplicas or raise maxReplicas/]])('min %p max %p', (min, max, message) => {
+  test.each([[0, 3, /HPA bot-api: minReplicas 0 would scale to zero/], [1.5, 3, /minReplicas 1.5 is not a whole number of pods; use an integer of at least 1/], [4, 3, /minReplicas 4 exceeds maxReplicas 3; lower minReplicas or raise maxReplicas/]])('min %p max %p', (min, max, message) => {
     expect(hpa(min, max)).toThrow(message);
   });
   test('1..3 synthesizes', () => expect(hpa(1, 3)).not.toThrow());
