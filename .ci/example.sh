@@ -22,7 +22,7 @@ if [[ -n "$unexpected" ]]; then echo "the tarball holds files it should not:"; h
 echo "--- install into a fresh copy of examples/own-app"
 app="$work/own-app"
 mkdir -p "$app"
-cp examples/own-app/package.json examples/own-app/tsconfig.json examples/own-app/main.ts "$app/"
+cp examples/own-app/package.json examples/own-app/tsconfig.json examples/own-app/main.ts examples/own-app/minimal.ts "$app/"
 cd "$app"
 npm install --no-audit --no-fund --loglevel=error "$tarball"
 [[ ! -e node_modules/tsx ]] || { echo "tsx is installed in the example; it must run on plain node"; exit 1; }
@@ -45,6 +45,21 @@ for envdir in "$root"/dist/*/; do
 done
 (( pairs > 0 )) || { echo "no dist/<env>/<workflow> folders to compare with"; exit 1; }
 echo "own-app's output equals dist/ byte for byte for $pairs environment/workflow pairs"
+
+echo "--- minimal.ts: one LangGraphWorkflow from the essentials passes the gate"
+node build/minimal.js --outdir minimal-out
+ls minimal-out/*.yaml >/dev/null || { echo "minimal.ts wrote no manifests"; exit 1; }
+for kind in Deployment Service HorizontalPodAutoscaler PodDisruptionBudget NetworkPolicy PodMonitor PrometheusRule ExternalSecret; do
+  grep -q "^kind: $kind$" minimal-out/*.yaml || { echo "minimal.ts rendered no $kind"; exit 1; }
+done
+set +e
+node build/minimal.js --image registry.example.com/agents/bot:latest --outdir latest-out 2>"$work/latest.txt"
+code=$?
+set -e
+if [[ $code -ne 1 ]] || ! grep -q 'uses the "latest" tag' "$work/latest.txt" || [[ -e latest-out ]]; then
+  echo "expected a :latest image to be refused at synth (exit 1, nothing written); got exit $code:"; cat "$work/latest.txt"; exit 1
+fi
+echo "minimal.ts: passed the gate; a :latest image refused at synth, nothing written"
 
 echo "--- the gate refuses, and nothing is written"
 cp -r "$root/config" "$work/bad-config"

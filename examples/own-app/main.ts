@@ -12,14 +12,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { App } from 'cdk8s';
 import {
   ConfigError,
+  KubeObject,
+  RenderedObject,
   ResolvedEnvironment,
   Waiver,
-  checkedEnvironment,
+  applyCapacityPlans,
   formatViolation,
   loadConfig,
+  runGate,
   toFiles,
+  workflowChart,
 } from 'langgraph-platform';
 
 function main(argv: string[]): number {
@@ -37,7 +42,7 @@ function main(argv: string[]): number {
   // 1. Inputs: the platform's config folder (the library checks it and says how to fix what is wrong).
   let scope: ResolvedEnvironment;
   try {
-    scope = oneWorkflow(loadConfig(configDir).environments, env, workflow);
+    scope = oneWorkflow(applyCapacityPlans(loadConfig(configDir)).environments, env, workflow);
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {
       process.stderr.write(`own-app: ${e.message}\n`);
@@ -46,12 +51,20 @@ function main(argv: string[]): number {
     throw e;
   }
 
-  // 2. Render and validate. Today one call renders the library's WorkflowChart (in its own cdk8s
-  // App) with the annotations `npm run synth` adds, then runs the validation gate over it. With the
-  // top-level construct this becomes:
-  //   const app = new App(); const chart = new Chart(app, workflow, { namespace });
-  //   new LangGraphWorkflow(chart, workflow, { image, ... });   // then the gate over chart.toJson()
-  const { objects, gate } = checkedEnvironment(scope);
+  // 2. Render and validate, in the construct tree: the library's WorkflowChart (a LangGraphWorkflow
+  // with the config's settings as props, plus the features the config enables) with the platform
+  // aspects (Argo CD sync waves, keep-on-delete, waiver annotations), then the validation gate.
+  // construct validations (pinned image, no literal secret, replica bounds, probes) run in toJson().
+  const app = new App();
+  const chart = workflowChart(app, scope, scope.workflows[0]);
+  let objects: RenderedObject[];
+  try {
+    objects = (chart.toJson() as KubeObject[]).map((object) => ({ environment: env, object }));
+  } catch (e) {
+    process.stderr.write(`own-app: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const gate = runGate(objects, [scope]);
   if (gate.violations.length) {
     process.stderr.write(`own-app: the validation gate refused ${gate.violations.length} problem(s); nothing written:\n${gate.violations.map(formatViolation).join('\n')}\n`);
     return 1;

@@ -5,19 +5,10 @@
  * restarted; liveness and startup probes succeed after one success (the API server refuses any
  * other successThreshold); timings are whole seconds and counts of at least 1.
  */
-
-export interface ProbeSettings {
-  readonly handler: 'http' | 'tcp';
-  readonly path: string;
-  readonly initialDelaySeconds: number;
-  readonly periodSeconds: number;
-  readonly timeoutSeconds: number;
-  readonly failureThreshold: number;
-  readonly successThreshold: number;
-}
+import { ProbeTiming } from '../langgraph-server';
 
 /** Construct validation messages for the startup, readiness and liveness probes of one container. */
-export function probeErrors(owner: string, probes: { readonly startup: ProbeSettings; readonly readiness: ProbeSettings; readonly liveness: ProbeSettings }): string[] {
+export function probeErrors(owner: string, probes: { readonly startup: ProbeTiming; readonly readiness: ProbeTiming; readonly liveness: ProbeTiming }): string[] {
   const errors: string[] = [];
   const { readiness, liveness } = probes;
   if (readiness.handler === liveness.handler && (liveness.handler === 'tcp' || readiness.path === liveness.path)) {
