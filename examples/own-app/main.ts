@@ -59,7 +59,7 @@ function main(argv: string[]): number {
   const chart = workflowChart(app, scope, scope.workflows[0]);
   let objects: RenderedObject[];
   try {
-    objects = (chart.toJson() as KubeObject[]).map((object) => ({ environment: env, object }));
+    objects = (chart.toJson() as KubeObject[]).map((object) => ({ environment: env, workflow, object }));
   } catch (e) {
     process.stderr.write(`own-app: ${(e as Error).message}\n`);
     return 1;
