@@ -11,9 +11,7 @@ import { CONFIG_DIR } from '../helpers';
 import { listFiles } from '../../src/synth/compare-trees';
 import { main } from '../../src/cli/synth';
 import { FIX_PATTERN } from '../../src/config/zod-issues';
-import { loadConfig } from '../../src/config/load';
-import { ConfigError, ConfigIssue } from '../../src/config/errors';
-import { Edit, append, set, write } from './config-edits';
+import { Edit, append, issuesOf, set, write } from './config-edits';
 import { parseDocument } from 'yaml';
 
 
@@ -125,16 +123,6 @@ function problemLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l.startsWith('  - '));
 }
 
-/** The issues loadConfig throws for a config folder. */
-function issuesOf(dir: string): readonly ConfigIssue[] {
-  try {
-    loadConfig(dir);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues;
-    throw e;
-  }
-  throw new Error(`expected a ConfigError for ${dir}`);
-}
 
 test('the corpus has at least 25 distinct cases', () => {
   expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);

@@ -8,9 +8,9 @@ import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { CONFIG_DIR } from '../helpers';
 import { loadConfig } from '../../src/config/load';
-import { ConfigError, ConfigIssue } from '../../src/config/errors';
 import { CONFIG_API_VERSION } from '../../src/config/version';
 import { listFiles } from '../../src/synth/compare-trees';
+import { issuesOf } from './config-edits';
 
 const CONFIG_FILES = listFiles(CONFIG_DIR).map((f) => f.split(path.sep).join('/')).filter((f) => f.endsWith('.yaml')).sort();
 
@@ -25,15 +25,6 @@ function copyWith(file: string, apiVersion: unknown): string {
   return dir;
 }
 
-function issuesOf(dir: string): readonly ConfigIssue[] {
-  try {
-    loadConfig(dir);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues;
-    throw e;
-  }
-  throw new Error(`expected a ConfigError for ${dir}`);
-}
 
 test('every committed config file carries the supported format version, which stays out of the loaded config', () => {
   expect(CONFIG_FILES).toEqual(expect.arrayContaining(['defaults.yaml', 'environments/prod.yaml', 'waivers.yaml', 'workflows.yaml']));
