@@ -8,7 +8,6 @@
  */
 import type { AlertThresholds, CanaryAnalysisSettings, SliContract, SloObjectives } from '../observability/contracts';
 import { z } from 'zod';
-import { LONG_LIVED_ROUTES, REQUEST_LATENCY, REQUESTS_TOTAL, RUN_FAILED_TOTAL, RUN_SUCCESS_TOTAL, SERVER_LATENCY_BUCKETS_MS } from '../metric-catalog/langgraph-server';
 import { gitopsSchema, workflowGitopsSchema } from './features/gitops';
 import { podExtrasSchema, schedulingSchema } from './features/pod';
 import { meshCallersSchema, meshSecuritySchema } from './features/mesh-security';
@@ -23,6 +22,9 @@ import { dataStoresSchema } from './features/data-stores';
 import { capacitySchema, workflowCapacitySchema } from './features/capacity';
 import { databaseSchema, LANGGRAPH_SERVER_RESOURCES } from './features/database';
 import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, MIN_SHUTDOWN_MARGIN_SECONDS } from '../constructs/shutdown';
+// The constructs' defaults are the config's defaults: one home each (the YAML only overrides).
+import { DEFAULT_CPU_UTILIZATION, DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP } from '../constructs/autoscaler';
+import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_CANARY_ANALYSIS, DEFAULT_PROBES, DEFAULT_SLI, DEFAULT_SLO } from '../constructs/langgraph-workflow';
 
 // ---------------------------------------------------------------- primitives
 
@@ -84,11 +86,11 @@ const scalingRule = z.strictObject({
 const autoscaling = z.strictObject({
   minReplicas: positiveInt.meta({ description: 'Fewest API pods the HPA keeps; 2 or more keeps one serving while another is drained (the gate flags a single replica in production).' }),
   maxReplicas: positiveInt.meta({ description: 'Most API pods the HPA may run. Bounds cost and the Postgres connections the workflow can open (maxReplicas × database.poolMaxSize).' }),
-  cpuUtilization: percent.default(70).meta({ description: 'Target average CPU utilization, in percent of the requested CPU, that the HPA scales the API to.' }),
+  cpuUtilization: percent.default(DEFAULT_CPU_UTILIZATION).meta({ description: 'Target average CPU utilization, in percent of the requested CPU, that the HPA scales the API to.' }),
   memoryUtilization: percent.optional().meta({ description: 'Memory target, off unless configured on purpose: a Python server keeps its heap after load falls, so a memory target only ever scales up (and pins replicas at the maximum). Requires `memoryUtilizationReason`. Default: no memory target.' }),
   memoryUtilizationReason: z.string().min(20, 'say why in a sentence (at least 20 characters)').optional().meta({ description: 'Why this workflow\'s memory does track load (required with memoryUtilization).' }),
-  scaleUp: scalingRule.default({ stabilizationWindowSeconds: 60, percent: 100, periodSeconds: 15 }).meta({ description: 'How fast the HPA adds pods (HorizontalPodAutoscaler `behavior.scaleUp`).' }),
-  scaleDown: scalingRule.default({ stabilizationWindowSeconds: 300, percent: 10, periodSeconds: 60 }).meta({ description: 'How fast the HPA removes pods; slow by default so a removed pod can finish its runs within the grace period.' }),
+  scaleUp: scalingRule.default({ ...DEFAULT_SCALE_UP }).meta({ description: 'How fast the HPA adds pods (HorizontalPodAutoscaler `behavior.scaleUp`).' }),
+  scaleDown: scalingRule.default({ ...DEFAULT_SCALE_DOWN }).meta({ description: 'How fast the HPA removes pods; slow by default so a removed pod can finish its runs within the grace period.' }),
   queueDepth: z
     .strictObject({
       metric: z.string().meta({ description: 'External metric name as the adapter serves it, e.g. `lg_api_num_pending_runs`.' }),
@@ -126,18 +128,16 @@ const delivery = z.strictObject({
       handOver: z.boolean().default(false).meta({ description: 'Switching a live workflow from rolling to canary: `true` for the release that switches, so the serving Deployment keeps its pods and the Rollout scales it down only as its own pods become ready (`workloadRef.scaleDown: progressively`); back to `false` once the Rollout is Healthy. docs/delivery.md "Switching strategy".' }),
       analysis: z
         .strictObject({
-          intervalSeconds: positiveInt.default(60).meta({ description: 'Seconds between analysis measurements.' }),
-          failureLimit: z.number().int().min(0).default(3).meta({ description: 'Failed measurements tolerated; one more aborts the rollout.' }),
-          consecutiveErrorLimit: z.number().int().min(0).default(4).meta({ description: 'Consecutive measurement errors (Prometheus unreachable, bad query) tolerated before the analysis errors out.' }),
+          intervalSeconds: positiveInt.default(DEFAULT_CANARY_ANALYSIS.intervalSeconds).meta({ description: 'Seconds between analysis measurements.' }),
+          failureLimit: z.number().int().min(0).default(DEFAULT_CANARY_ANALYSIS.failureLimit).meta({ description: 'Failed measurements tolerated; one more aborts the rollout.' }),
+          consecutiveErrorLimit: z.number().int().min(0).default(DEFAULT_CANARY_ANALYSIS.consecutiveErrorLimit).meta({ description: 'Consecutive measurement errors (Prometheus unreachable, bad query) tolerated before the analysis errors out.' }),
           // The thresholds are the workflow's `slo` (availability, latency share under
           // latencyThresholdSeconds), never a second constant here.
-          inconclusiveLimit: z.number().int().min(0).default(2).meta({ description: 'Inconclusive measurements (a quiet canary: fewer than minRequestCount requests or runs in the window) tolerated; one more makes the AnalysisRun Inconclusive, which pauses the Rollout.' }),
-          minRequestCount: z.number().int().min(1).default(10).meta({ description: 'Below this many requests (runs, for the run metric) in the window a measurement is inconclusive, never a pass.' }),
-          window: z.string().regex(/^\d+[smh]$/, 'a PromQL duration such as "2m"').default('2m').meta({ description: 'Query window, e.g. 2m (a PromQL duration).' }),
+          inconclusiveLimit: z.number().int().min(0).default(DEFAULT_CANARY_ANALYSIS.inconclusiveLimit).meta({ description: 'Inconclusive measurements (a quiet canary: fewer than minRequestCount requests or runs in the window) tolerated; one more makes the AnalysisRun Inconclusive, which pauses the Rollout.' }),
+          minRequestCount: z.number().int().min(1).default(DEFAULT_CANARY_ANALYSIS.minRequestCount).meta({ description: 'Below this many requests (runs, for the run metric) in the window a measurement is inconclusive, never a pass.' }),
+          window: z.string().regex(/^\d+[smh]$/, 'a PromQL duration such as "2m"').default(DEFAULT_CANARY_ANALYSIS.window).meta({ description: 'Query window, e.g. 2m (a PromQL duration).' }),
         })
-        .default({
-          intervalSeconds: 60, failureLimit: 3, consecutiveErrorLimit: 4, inconclusiveLimit: 2, minRequestCount: 10, window: '2m',
-        }).meta({ description: 'Background analysis of the canary\'s success rate and latency against the workflow\'s `slo`; failing it aborts the rollout.' }),
+        .default({ ...DEFAULT_CANARY_ANALYSIS }).meta({ description: 'Background analysis of the canary\'s success rate and latency against the workflow\'s `slo`; failing it aborts the rollout.' }),
     })
     .optional().meta({ description: 'The canary\'s traffic steps and analysis; required when `strategy` is `canary`.' }),
 });
@@ -176,17 +176,13 @@ export const workflowSettingsSchema = z.strictObject({
   resources: z.strictObject({ requests: resourceAmounts.meta({ description: 'What the scheduler reserves per server container; the HPA\'s utilization is relative to it.' }), limits: resourceAmounts.meta({ description: 'Ceiling per server container: CPU above it is throttled, memory above it is OOM-killed.' }) }).default(LANGGRAPH_SERVER_RESOURCES).meta({ description: 'Requests and limits of the server container.' }),
   probes: z
     .strictObject({
-      startup: probe.default({ handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 }).meta({ description: 'Holds off the other probes until the server has booted (migrations, graph loading).' }),
-      readiness: probe.default({ handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 }).meta({ description: 'Takes a pod out of the Service while it fails (e.g. the database is unreachable).' }),
+      startup: probe.default({ ...DEFAULT_PROBES.startup }).meta({ description: 'Holds off the other probes until the server has booted (migrations, graph loading).' }),
+      readiness: probe.default({ ...DEFAULT_PROBES.readiness }).meta({ description: 'Takes a pod out of the Service while it fails (e.g. the database is unreachable).' }),
       // Liveness only asks "is the process serving?": a busy or DB-starved server is taken out of
       // rotation by readiness, not restarted (which would also cut its in-flight runs).
-      liveness: probe.default({ handler: 'tcp', path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 }).meta({ description: 'Restarts the container when it fails; TCP by default so a busy or DB-starved server is not restarted mid-run.' }),
+      liveness: probe.default({ ...DEFAULT_PROBES.liveness }).meta({ description: 'Restarts the container when it fails; TCP by default so a busy or DB-starved server is not restarted mid-run.' }),
     })
-    .default({
-      startup: { handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 },
-      readiness: { handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 },
-      liveness: { handler: 'tcp', path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 },
-    }).meta({ description: 'Startup, readiness and liveness probes of the server container.' }),
+    .default({ startup: { ...DEFAULT_PROBES.startup }, readiness: { ...DEFAULT_PROBES.readiness }, liveness: { ...DEFAULT_PROBES.liveness } }).meta({ description: 'Startup, readiness and liveness probes of the server container.' }),
   terminationGracePeriodSeconds: z.number().int().min(30).max(3600).default(180).meta({ description: 'Long enough for the server to finish in-flight runs after SIGTERM.' }),
   shutdownMarginSeconds: z.number().int().min(MIN_SHUTDOWN_MARGIN_SECONDS).max(600).default(DEFAULT_SHUTDOWN_MARGIN_SECONDS).meta({ description: 'Seconds of the grace period kept back from the server\'s run drain (BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS = grace − margin) for SIGTERM delivery, cancelling and re-queueing unfinished runs, closing pools; the sidecar stays up through it (src/constructs/shutdown.ts).' }),
   database: databaseSchema.meta({ description: 'Postgres connection pool per server process and this workflow\'s share of max_connections.' }),
@@ -213,10 +209,8 @@ export const workflowSettingsSchema = z.strictObject({
   rateLimit: rateLimitSchema.meta({ description: 'Istio local rate limit on the API\'s inbound traffic (mesh only; off by default).' }),
   workers: queueWorkersSchema.meta({ description: 'Queue workers running the same image in queue mode (off by default; never scaled to zero).' }),
   pod: podExtrasSchema.meta({ description: 'envFrom, init containers, sidecars and extra volumes.' }),
-  slo: slo.default({ availability: 0.999, latency: 0.99, latencyThresholdSeconds: 1 }).meta({ description: 'Service-level objectives; the canary analysis, SLO recording rules and burn-rate alerts use them.' }),
-  alerts: alertThresholds.default({
-    errorRatio: 0.05, p95LatencySeconds: 2, memoryLimitRatio: 0.9, postgresConnectionRatio: 0.8, llmFailuresPerSecond: 0.1,
-  }).meta({ description: 'Thresholds of the workflow\'s Prometheus alerts.' }),
+  slo: slo.default({ ...DEFAULT_SLO }).meta({ description: 'Service-level objectives; the canary analysis, SLO recording rules and burn-rate alerts use them.' }),
+  alerts: alertThresholds.default({ ...DEFAULT_ALERT_THRESHOLDS }).meta({ description: 'Thresholds of the workflow\'s Prometheus alerts.' }),
   gitops: workflowGitopsSchema.meta({ description: 'This workflow\'s Argo CD Application: its sync policy (default: the environment\'s).' }),
 });
 export type WorkflowSettings = z.infer<typeof workflowSettingsSchema>;
@@ -245,31 +239,28 @@ const egressTarget = z.strictObject({
  */
 const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a Prometheus metric name such as lg_api_http_requests_total');
 const promLabelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name such as path');
+/** The constructs' SLI default, as the config schema's defaults (mutable copies, as zod types them). */
 export const SLI_DEFAULTS = {
-  requestMetric: REQUESTS_TOTAL,
-  latencyHistogram: `${REQUEST_LATENCY}_bucket`,
-  latencyUnit: 'milliseconds' as const,
-  latencyBuckets: [...SERVER_LATENCY_BUCKETS_MS],
-  statusCodeLabel: 'status',
-  routeLabel: 'path',
-  longLivedRoutes: [...LONG_LIVED_ROUTES],
-  matchers: {} as Record<string, string>,
-  runOutcomes: { enabled: true, succeededMetric: RUN_SUCCESS_TOTAL, failedMetric: RUN_FAILED_TOTAL },
+  ...DEFAULT_SLI,
+  latencyBuckets: [...DEFAULT_SLI.latencyBuckets],
+  longLivedRoutes: [...DEFAULT_SLI.longLivedRoutes],
+  matchers: { ...DEFAULT_SLI.matchers } as Record<string, string>,
+  runOutcomes: { ...DEFAULT_SLI.runOutcomes },
 };
 const sli = z.strictObject({
   requestMetric: metricName.default(SLI_DEFAULTS.requestMetric).meta({ description: 'Counter of HTTP requests with a status label.' }),
   latencyHistogram: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*_bucket$/, 'the _bucket series of a histogram').default(SLI_DEFAULTS.latencyHistogram).meta({ description: 'Histogram (the `_bucket` series) of request durations.' }),
-  latencyUnit: z.enum(['milliseconds', 'seconds']).default('milliseconds').meta({ description: 'Unit of the histogram\'s `le` boundaries.' }),
+  latencyUnit: z.enum(['milliseconds', 'seconds']).default(SLI_DEFAULTS.latencyUnit).meta({ description: 'Unit of the histogram\'s `le` boundaries.' }),
   latencyBuckets: z.array(z.number().positive()).min(1).default(SLI_DEFAULTS.latencyBuckets).meta({ description: 'Finite `le` boundaries of the histogram, in its unit (the latency SLO counts requests per bucket).' }),
-  statusCodeLabel: promLabelName.default('status').meta({ description: 'Label holding the HTTP status code.' }),
-  routeLabel: promLabelName.default('path').meta({ description: 'Label holding the route template; `longLivedRoutes` are matched on it (set `longLivedRoutes: []` for metrics without one).' }),
+  statusCodeLabel: promLabelName.default(SLI_DEFAULTS.statusCodeLabel).meta({ description: 'Label holding the HTTP status code.' }),
+  routeLabel: promLabelName.default(SLI_DEFAULTS.routeLabel).meta({ description: 'Label holding the route template; `longLivedRoutes` are matched on it (set `longLivedRoutes: []` for metrics without one).' }),
   longLivedRoutes: z.array(z.string().min(1)).default(SLI_DEFAULTS.longLivedRoutes).meta({ description: 'Routes excluded from the latency SLI because their response stays open while a run executes.' }),
   matchers: labelMap.default({}).meta({ description: 'Extra fixed matchers, e.g. { reporter: destination } for an Istio view.' }),
   runOutcomes: z
     .strictObject({
       enabled: z.boolean().default(true).meta({ description: 'Count failed runs against the success SLI.' }),
-      succeededMetric: metricName.default(RUN_SUCCESS_TOTAL).meta({ description: 'Counter of runs that succeeded.' }),
-      failedMetric: metricName.default(RUN_FAILED_TOTAL).meta({ description: 'Counter of runs that failed.' }),
+      succeededMetric: metricName.default(SLI_DEFAULTS.runOutcomes.succeededMetric).meta({ description: 'Counter of runs that succeeded.' }),
+      failedMetric: metricName.default(SLI_DEFAULTS.runOutcomes.failedMetric).meta({ description: 'Counter of runs that failed.' }),
     })
     .default(SLI_DEFAULTS.runOutcomes).meta({ description: 'Run outcomes: a failed run answers HTTP 200, so the success SLI also counts failed runs. The server publishes these with EXPOSE_INTERNAL_METRICS_PROMETHEUS=true, which is rendered.' }),
 });

@@ -254,7 +254,7 @@ export interface LangGraphWorkflowProps {
   readonly monitoring?: WorkflowMonitoring;
   /** @default - the LangGraph server's own metrics */
   readonly sli?: SliContract;
-  /** @default { availability: 0.999, latency: 0.99, latencyThresholdSeconds: 1 } */
+  /** @default DEFAULT_SLO (availability 0.999; 0.99 of requests under 1 s) */
   readonly slo?: ServiceLevelObjectives;
   /** @default DEFAULT_ALERT_THRESHOLDS */
   readonly alertThresholds?: AlertThresholds;
@@ -292,6 +292,9 @@ export function serverSecretEnv(secretName: string, keys: ServerSecretKeys = DEF
 }
 
 export const DEFAULT_SECRET_KEYS: ServerSecretKeys = { databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', licenseKey: 'langgraph-license-key' };
+
+/** Availability 0.999; 0.99 of requests complete under 1 s (a bucket boundary of the server's histogram). */
+export const DEFAULT_SLO: ServiceLevelObjectives = { availability: 0.999, latency: 0.99, latencyThresholdSeconds: 1 };
 
 export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
   errorRatio: 0.05, p95LatencySeconds: 2, memoryLimitRatio: 0.9, postgresConnectionRatio: 0.8, llmFailuresPerSecond: 0.1,
@@ -339,7 +342,7 @@ export class LangGraphWorkflow extends WorkflowScope {
       analysis: { ...DEFAULT_CANARY_ANALYSIS, ...props.canary.analysis },
     } : undefined;
     const sli = props.sli ?? DEFAULT_SLI;
-    const slo = props.slo ?? { availability: 0.999, latency: 0.99, latencyThresholdSeconds: 1 };
+    const slo = props.slo ?? DEFAULT_SLO;
     const rollingUpdate = props.rollingUpdate ?? { maxSurge: 1, maxUnavailable: 0 };
     this.apiName = apiName;
     this.api = api;
