@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { PLACEHOLDER_MAX_PERIOD, isReservedExampleHost, placeholderPeriod, registryHostOf } from '../../src/validation/policy/example-image';
 import { committed } from '../helpers';
+import { runGate } from '../../src/validation/gate';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 describe('registryHostOf: the first path segment when Docker reads it as a host', () => {
@@ -60,5 +61,21 @@ describe('the committed reference config', () => {
     const dev = objects.filter((r) => r.environment === 'dev');
     expect(dev.some((r) => workloads.includes(r))).toBe(true);
     for (const r of dev) expect(r.object.metadata.annotations?.[annotation]).toBeUndefined();
+  });
+});
+
+describe('without a config nothing says the objects are for production', () => {
+  test('the gate over a library user\'s objects does not judge example images; with the environment\'s config it does', () => {
+    const api = committed().objects.find((r) => r.environment === 'prod' && r.object.kind === 'Deployment' && r.object.metadata.name === 'support-agent-api')!;
+    const copy = structuredClone(api.object) as any;
+    copy.metadata.name = 'support-agent-batch';
+    copy.metadata.annotations = {};
+    const objects = [{ environment: 'prod', workflow: 'support-agent', object: copy }];
+    expect(runGate(objects, []).violations.filter((v) => v.rule === 'policy/example-image')).toEqual([]);
+    const prod = committed().config.environments.find((e) => e.environment.name === 'prod')!;
+    const found = runGate(objects, [{ ...prod, environment: { ...prod.environment, waivers: [] } }]).violations.filter((v) => v.rule === 'policy/example-image');
+    expect(found.map((v) => [v.object, v.path, v.value])).toEqual([['Deployment/support-agent/support-agent-batch', '/spec/template/spec/containers/0/image', copy.spec.template.spec.containers[0].image]]);
+    expect(found[0].message).toMatch(/registry host "registry\.example\.com", a name reserved for examples .* environment "prod"/);
+    expect(found[0].fix).toMatch(/config\/workflows\.yaml.*crane digest.*config\/waivers\.yaml/);
   });
 });

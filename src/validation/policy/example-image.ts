@@ -3,7 +3,7 @@
  * default: staging and prod here) an image must not come from a registry host reserved for
  * examples and documentation (RFC 2606, RFC 6761), nor carry a digest that is visibly a
  * placeholder. Both render, validate and would never pull: the failure would surface only as
- * ImagePullBackOff during a rollout. A reference config that knowingly uses example images waives
+ * ImagePullBackOff during a rollout. Without a config (no tier) the rule does not judge. A reference config that knowingly uses example images waives
  * the rule per object, so its rendered objects say so.
  */
 import { parseImage } from '../../constructs/validations/image';
@@ -61,8 +61,10 @@ export const exampleImage: PolicyRule = {
   id: 'policy/example-image',
   summary: 'in production-tier environments no image from a reserved example registry host (example.com, *.test, …) or with a placeholder digest',
   checkTemplate: (t, ctx) => {
-    // The same reading of the tier as the other production rules: without an environment, the default (production).
-    if (ctx.environment?.tier === 'development') return [];
+    // Only where the config says the environment is production-tier. Without a config (the gate
+    // over a library user's chart, examples/own-app/minimal.ts) nothing says where the objects go,
+    // and an example image is what an example should show.
+    if (ctx.environment?.tier !== 'production') return [];
     const envName = ctx.environment?.name ?? t.owner.environment;
     return containersOf(t.template).flatMap((c) => {
       const image = c.container.image;
