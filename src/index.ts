@@ -40,6 +40,7 @@ export * from './constructs/shutdown';
 export * from './constructs/pod-hardening';
 export * from './constructs/pod-extras';
 export * from './constructs/pod-dns';
+export * from './constructs/priority-class';
 
 // Identity and access.
 export * from './constructs/namespace';

@@ -221,13 +221,6 @@ run_env() {
     checked "namespace $ns" "$w/ns-ext" create namespace "$ns" || ok=1
     say "[$env] created namespace $ns (used by objects, not rendered: the platform provides it)"
   done
-  # PriorityClasses the pods name but nothing renders: the platform provides them, like the
-  # namespaces above (the Priority admission plugin refuses a Pod naming a missing one).
-  local pc
-  for pc in $(grep -rhoE '^[[:space:]]+priorityClassName: [a-z0-9.-]+' "$dir" | awk '{print $2}' | sort -u); do
-    checked "priorityclass $pc" "$w/pc-ext" create priorityclass "$pc" --value=1000 || ok=1
-    say "[$env] created PriorityClass $pc (named by pods, not rendered: the platform provides it)"
-  done
   # No controller-manager runs here, so nothing creates each namespace's `default` ServiceAccount.
   for ns in $(k get namespaces -o jsonpath='{.items[*].metadata.name}'); do
     k get serviceaccount default -n "$ns" >/dev/null 2>&1 || k create serviceaccount default -n "$ns" >/dev/null

@@ -37,7 +37,7 @@ export const SPOT_DEFAULTS = {
 } as const;
 
 export interface Scheduling {
-  /** A PriorityClass that must exist in the cluster. @default - the cluster default */
+  /** A PriorityClass that exists in the cluster (synth renders the config's: `WorkloadPriorityClass`). @default - the cluster default */
   readonly priorityClassName?: string;
   /** @default - no spot placement */
   readonly spot?: SpotPlacement;

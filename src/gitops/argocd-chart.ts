@@ -6,7 +6,8 @@ import { ArgoCdProject, ProjectDestination } from '../constructs/argocd-project'
 import { MANAGED_BY } from '../constructs/labels';
 import { Footprint } from './footprint';
 import { GroupKind, groupKindKey } from '../model/api-group';
-import { ARGOCD_FOLDER, GitOpsTarget, gitopsTargetOf, workflowAppOf } from './settings';
+import { ARGOCD_FOLDER, GitOpsTarget, gitopsTargetOf, sharedAppOf, workflowAppOf } from './settings';
+import { hasSharedObjects } from '../charts/shared-chart';
 
 /** Labels of the Argo CD objects (they belong to the platform, not to a workflow). */
 export const GITOPS_LABELS: Readonly<Record<string, string>> = {
@@ -44,6 +45,8 @@ export class ArgoCdChart extends Chart {
       }
     }
 
+    const sharedOf = new Map(props.environments.map((e) => [e.environment.name, hasSharedObjects(e)]));
+
     // One AppProject per project name; environments sharing a name share the union of allow-lists.
     const byProject = new Map<string, GitOpsTarget[]>();
     for (const t of targets) byProject.set(t.projectName, [...(byProject.get(t.projectName) ?? []), t]);
@@ -55,7 +58,7 @@ export class ArgoCdChart extends Chart {
         labels: GITOPS_LABELS,
         description: `LangGraph platform: what Argo CD may deploy for ${members.map((t) => t.environment).join(', ')} (allow-lists derived from the rendered manifests)`,
         sourceRepos: distinct(members.map((t) => t.repoUrl)),
-        destinations: distinctDestinations(members.flatMap((t) => destinationsOf(t, footprints.get(t.environment)!))),
+        destinations: distinctDestinations(members.flatMap((t) => destinationsOf(t, footprints.get(t.environment)!, sharedOf.get(t.environment)!))),
         clusterKinds: unionKinds(fps.map((f) => f.clusterKinds)),
         namespacedKinds: unionKinds(fps.map((f) => f.namespacedKinds)),
       });
@@ -72,6 +75,12 @@ export class ArgoCdChart extends Chart {
       if (outside.length) {
         throw new Error(`environment "${t.environment}": workflow(s) ${outside.map((a) => `${a.workflow} (namespace ${a.namespace})`).join(', ')} rendered nothing in their namespace, so the project would refuse their Application's destination; render the workflow or drop it from the catalog`);
       }
+      // The environment's shared objects (dist/<env>/_shared) get one Application of their own.
+      const shared = sharedOf.get(t.environment) ? [sharedAppOf(t)] : [];
+      const clash = apps.find((a) => shared.some((s) => s.applicationName === a.applicationName));
+      if (clash) {
+        throw new Error(`environment "${t.environment}": workflow "${clash.workflow}" would generate the Application ${clash.applicationName}, which syncs the environment's shared objects (${shared[0].path}); rename the workflow`);
+      }
       new ArgoCdApplicationSet(this, `applicationset-${t.environment}`, {
         name: t.applicationSetName,
         namespace,
@@ -81,7 +90,7 @@ export class ArgoCdChart extends Chart {
         repoUrl: t.repoUrl,
         targetRevision: t.targetRevision,
         server: t.server,
-        elements: apps.map((a) => ({ name: a.applicationName, workflow: a.workflow, namespace: a.namespace, path: a.path, automatedSync: a.automatedSync })),
+        elements: [...apps, ...shared].map((a) => ({ name: a.applicationName, workflow: a.workflow, namespace: a.namespace, path: a.path, automatedSync: a.automatedSync })),
       });
     });
   }
@@ -90,11 +99,12 @@ export class ArgoCdChart extends Chart {
 /**
  * Exactly the environment's namespaces on its cluster. Each Application's own destination is its
  * workflow's namespace (one of them); Argo CD checks namespaced objects with their own namespace
- * and cluster-scoped ones (Namespaces) against the cluster allow-list only. No `namespace: ''`
- * entry is needed any more: only the per-environment Application named no namespace.
+ * and cluster-scoped ones (Namespaces) against the cluster allow-list only. The Application of the
+ * environment's shared objects names no namespace (they are cluster-scoped), so the project allows
+ * `namespace: ''` on the cluster exactly when that Application exists.
  */
-function destinationsOf(t: GitOpsTarget, fp: Footprint): ProjectDestination[] {
-  return fp.namespaces.map((namespace) => ({ server: t.server, namespace }));
+function destinationsOf(t: GitOpsTarget, fp: Footprint, shared: boolean): ProjectDestination[] {
+  return [...(shared ? [''] : []), ...fp.namespaces].map((namespace) => ({ server: t.server, namespace }));
 }
 
 /** Argo CD refuses a project listing the same server/namespace twice (environments may share a cluster). */

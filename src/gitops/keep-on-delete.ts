@@ -9,6 +9,9 @@
  * (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#no-prune-resources and
  * #no-resource-deletion). The claims a StatefulSet creates are not Argo CD's to delete, and
  * survive it by the StatefulSet's retention policy (Retain by default) inside a kept Namespace.
+ * A PriorityClass is kept too: running pods keep their resolved priority, but while it is gone the
+ * Priority admission plugin refuses every new pod naming it (a replacement after a drain, an HPA
+ * scale-up), so deleting it takes capacity from every workflow that uses it.
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
@@ -18,10 +21,11 @@ import { IAspect } from '../util/aspects';
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 export const KEEP_SYNC_OPTIONS = 'Prune=false,Delete=false';
 
-/** Whether Argo CD must keep the object when it leaves Git or the Application is deleted. */
+/** Whether Argo CD must keep the object when it leaves Git or the Application is deleted (data, or what running pods depend on). */
 export function holdsData(o: KubeObject): boolean {
   if (o.kind === 'Namespace' && o.apiVersion === 'v1') return true;
   if (o.kind === 'PersistentVolumeClaim' && o.apiVersion === 'v1') return true;
+  if (o.kind === 'PriorityClass' && o.apiVersion === 'scheduling.k8s.io/v1') return true;
   const claims = (o as any).spec?.volumeClaimTemplates;
   return o.kind === 'StatefulSet' && o.apiVersion === 'apps/v1' && Array.isArray(claims) && claims.length > 0;
 }

@@ -5,6 +5,7 @@
  */
 import { ResolvedWorkflow } from '../config/resolved';
 import { Environment } from '../config/schema';
+import { SHARED_FOLDER } from '../model/rendered-object';
 import { GitOps, WorkflowGitOps, gitopsSchema, workflowGitopsSchema } from '../config/features/gitops';
 
 /** `dist/argocd/`: Argo CD's own objects, outside every environment's folder. */
@@ -95,5 +96,20 @@ export function workflowAppOf(target: GitOpsTarget, wf: ResolvedWorkflow): Workf
     namespace: wf.namespace,
     path: `${target.path}/${wf.name}`,
     automatedSync: workflowGitopsOf(wf).automatedSync ?? target.automatedSync,
+  };
+}
+
+/**
+ * `langgraph-<env>-shared`: the Application syncing `<distPath>/<env>/_shared`, the environment's
+ * objects of no single workflow (cluster-scoped, so no destination namespace). One owner, so no
+ * two workflows' Applications fight over a cluster object or prune it when one leaves the catalog.
+ */
+export function sharedAppOf(target: GitOpsTarget): WorkflowApp {
+  return {
+    workflow: '',
+    applicationName: `${NAME_PREFIX}${target.environment}-shared`,
+    namespace: '',
+    path: `${target.path}/${SHARED_FOLDER}`,
+    automatedSync: target.automatedSync,
   };
 }

@@ -3,7 +3,8 @@
  * starts a wave only when the previous one is healthy; inside a wave it orders by kind (core kinds
  * first, custom resources last). The waves make the order that matters explicit:
  *
- *   -2  Namespace: everything else lives in one.
+ *   -2  Namespace: everything else lives in one. PriorityClass: cluster-scoped, needs nothing, and
+ *       the Priority admission plugin refuses every pod naming a class that does not exist yet.
  *   -1  What a pod or a controller reads the moment it starts, and the policies that must guard a
  *       pod from its first second: ServiceAccount, ConfigMap, ExternalSecret (the Secret it
  *       materializes), Role, RoleBinding, NetworkPolicy, PeerAuthentication, AuthorizationPolicy,
@@ -24,6 +25,7 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** Wave by `Kind.group` (kubectl's notation; core kinds have no group). Unlisted kinds: wave 0. */
 export const SYNC_WAVES: Readonly<Record<string, number>> = {
   Namespace: -2,
+  'PriorityClass.scheduling.k8s.io': -2,
 
   ServiceAccount: -1,
   ConfigMap: -1,

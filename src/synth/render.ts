@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import { ResolvedEnvironment, ResolvedWorkflow } from '../config/resolved';
 import { WorkflowChart } from '../charts/workflow-chart';
 import { KubeObject } from '../model/kube-object';
-import { RenderedObject } from '../model/rendered-object';
+import { RenderedObject, SHARED_FOLDER } from '../model/rendered-object';
+import { SharedChart } from '../charts/shared-chart';
 import { addPlatformAspects } from './platform-aspects';
 
 /** Called after each workflow is rendered: `done` of `total` workflows. */
@@ -22,7 +23,21 @@ export function renderEnvironment(resolved: ResolvedEnvironment, onWorkflow?: Re
     }
     onWorkflow?.(i + 1, resolved.workflows.length);
   });
+  // Per-environment objects last (dist/<env>/_shared/, no workflow).
+  for (const object of synthChart(sharedChart(new App({ outdir: 'unused' }), resolved))) {
+    out.push({ environment: resolved.environment.name, object });
+  }
   return out;
+}
+
+/** Chart id of the environment's shared objects (the chart holds no workflow). */
+export const SHARED_CHART_ID = SHARED_FOLDER;
+
+/** The environment's shared chart in `scope`, with the platform aspects (waivers name no workflow). */
+export function sharedChart(scope: Construct, resolved: ResolvedEnvironment): SharedChart {
+  const chart = new SharedChart(scope, SHARED_CHART_ID, { resolved });
+  addPlatformAspects(chart, { waivers: resolved.environment.waivers });
+  return chart;
 }
 
 export function renderWorkflow(resolved: ResolvedEnvironment, workflow: ResolvedWorkflow): KubeObject[] {

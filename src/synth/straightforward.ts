@@ -13,7 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { ResolvedEnvironment } from '../config/resolved';
 import { KubeObject } from '../model/kube-object';
 import { RenderedObject } from '../model/rendered-object';
-import { workflowChart } from './render';
+import { SHARED_CHART_ID, sharedChart, workflowChart } from './render';
 
 export interface StraightforwardOptions {
   /**
@@ -46,6 +46,7 @@ export function synthStraightforwardApp(resolved: ResolvedEnvironment, outdir: s
   for (const workflow of resolved.workflows) {
     workflowChart(app, resolved, workflow);
   }
+  sharedChart(app, resolved);
   app.synth();
   return app;
 }
@@ -65,6 +66,16 @@ function readBack(resolved: ResolvedEnvironment, app: App, outdir: string): Rend
       if (doc.errors.length) throw new Error(`${file}: ${doc.errors[0].message}`);
       const object = doc.toJS() as KubeObject | null;
       if (object) out.push({ environment: resolved.environment.name, workflow: workflow.name, object });
+    }
+  }
+  // The environment's shared chart: its objects belong to no workflow.
+  // cdk8s adds a hash to the file name of a chart id it would not use as is (the leading `_`).
+  const shared = [...written].find((f) => f.startsWith(SHARED_CHART_ID) && f.endsWith(app.outputFileExtension));
+  if (shared && written.delete(shared)) {
+    for (const doc of parseAllDocuments(fs.readFileSync(path.join(outdir, shared), 'utf8'))) {
+      if (doc.errors.length) throw new Error(`${shared}: ${doc.errors[0].message}`);
+      const object = doc.toJS() as KubeObject | null;
+      if (object) out.push({ environment: resolved.environment.name, object });
     }
   }
   if (written.size) throw new Error(`App.synth() wrote files that belong to no workflow: ${[...written].join(', ')}`);

@@ -286,6 +286,7 @@ export function keptOnDelete(o: KubeObject): boolean {
 function dataDeletionWhy(o: KubeObject): string {
   if (o.kind === 'Namespace') return 'deleting a Namespace deletes every object in it, volumes included';
   if (o.kind === 'PersistentVolumeClaim') return 'the claim and, with the usual Delete reclaim policy, its volume and data are deleted';
+  if (o.kind === 'PriorityClass') return 'admission refuses every new pod naming it, so no replacement or scale-up starts';
   return 'the database pods stop; their claims survive only if the retention policy keeps them';
 }
 

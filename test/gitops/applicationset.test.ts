@@ -49,11 +49,21 @@ describe('dist/argocd/applicationset-langgraph-<env>.yaml', () => {
     expect(environmentsOfArgoCdObject(committedSet, config.environments)).toEqual([env]);
   });
 
-  test.each(ENVIRONMENTS)('%s: each workflow of the catalog gets exactly its own Application, with its folder, namespace and the project', (env) => {
+  test.each(ENVIRONMENTS)('%s: each workflow of the catalog gets exactly its own Application, with its folder, namespace and the project; shared objects one more', (env) => {
     const set = fromDist(env);
     const resolved = config.environments.find((e) => e.environment.name === env)!;
     const apps = expandApplicationSet(set);
-    expect(apps.map((a) => a.metadata.name).sort()).toEqual(resolved.workflows.map((w) => `langgraph-${env}-${w.name}`).sort());
+    const shared = rendered.filter((r) => r.environment === env && r.workflow === undefined);
+    const sharedApp = shared.length ? [`langgraph-${env}-shared`] : [];
+    expect(apps.map((a) => a.metadata.name).sort()).toEqual([...resolved.workflows.map((w) => `langgraph-${env}-${w.name}`), ...sharedApp].sort());
+    if (shared.length) {
+      // One owner for the environment's cluster-scoped shared objects: its own folder, no namespace.
+      const app = apps.find((a) => a.metadata.name === `langgraph-${env}-shared`);
+      expect(app.spec.source.path).toBe(`dist/${env}/_shared`);
+      expect(app.spec.destination).toEqual({ server: resolved.environment.cluster.server, namespace: '' });
+      expect(shared.every((r) => r.object.metadata.namespace === undefined)).toBe(true);
+      expect(defaultSchemaRegistry().validate(app)).toEqual([]);
+    }
     for (const wf of resolved.workflows) {
       const app = apps.find((a) => a.metadata.name === `langgraph-${env}-${wf.name}`);
       expect(app.metadata.namespace).toBe(resolved.environment.namespaces.argocd);
@@ -123,6 +133,8 @@ describe('a workflow overrides its environment\'s sync policy', () => {
       'langgraph-prod-doc-summarizer': 'manual',
       'langgraph-prod-research-assistant': 'manual',
       'langgraph-prod-support-agent': AUTOMATED,
+      // The shared objects' Application follows the environment (prod: manual).
+      'langgraph-prod-shared': 'manual',
     });
     for (const s of sets) expect(defaultSchemaRegistry().validate(s)).toEqual([]);
   });

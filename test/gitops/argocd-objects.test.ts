@@ -23,12 +23,15 @@ const applications = applicationSets.flatMap(expandApplicationSet);
 const projects = argocd.filter((o) => o.kind === 'AppProject');
 const envConfig = (name: string) => environments.find((e) => e.environment.name === name)!;
 const applicationSetOf = (env: string) => applicationSets.find((a) => a.metadata.name === `langgraph-${env}`);
-/** The environment's generated Applications, one per workflow. */
+/** Whether the environment renders objects of no workflow (dist/<env>/_shared: the PriorityClass its pods name). */
+const hasShared = (env: string) => rendered.some((r) => r.environment === env && r.workflow === undefined);
+/** The environment's generated Applications: one per workflow, plus one for its shared objects when it has any. */
 const applicationsOf = (env: string): any[] => {
   const apps = expandApplicationSet(applicationSetOf(env));
-  expect(apps.length).toBe(envConfig(env).workflows.length);
+  expect(apps.length).toBe(envConfig(env).workflows.length + (hasShared(env) ? 1 : 0));
   return apps;
 };
+const sharedApplicationName = (env: string) => `langgraph-${env}-shared`;
 const applicationOf = (env: string, workflow: string) => applicationsOf(env).find((a) => a.metadata.name === `langgraph-${env}-${workflow}`);
 const projectOf = (app: any) => projects.find((p) => p.metadata.name === app.spec.project);
 const objectsOfEnv = (env: string): KubeObject[] => rendered.filter((r) => r.environment === env).map((r) => r.object);
@@ -100,7 +103,7 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
     for (const a of apps) {
       expect(a.spec.source.repoURL).toBe(g.repoUrl);
       expect(a.spec.source.targetRevision).toBe(g.targetRevision);
-      expect(a.spec.source.path).toMatch(new RegExp(`^dist/${env}/[a-z0-9-]+$`));
+      expect(a.spec.source.path).toMatch(new RegExp(`^dist/${env}/(_shared|[a-z0-9-]+)$`));
       expect(a.spec.source.directory).toEqual({ recurse: true });
       expect(fs.statSync(path.join(PROJECT_ROOT, a.spec.source.path)).isDirectory()).toBe(true);
       covered.add(`${a.spec.source.path}/`);
@@ -116,10 +119,16 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
 
   test('each Application targets the environment\'s own cluster and its workflow\'s namespace (objects elsewhere carry theirs)', () => {
     for (const a of apps) {
+      if (a.metadata.name === sharedApplicationName(env)) {
+        // The shared objects are cluster-scoped: no destination namespace.
+        expect(a.spec.destination).toEqual({ server: e.cluster.server, namespace: '' });
+        expect(a.spec.source.path).toBe(`dist/${env}/_shared`);
+        continue;
+      }
       const wf = envConfig(env).workflows.find((w) => `langgraph-${env}-${w.name}` === a.metadata.name)!;
       expect(a.spec.destination).toEqual({ server: e.cluster.server, namespace: wf.namespace });
     }
-    const namespaced = objectsOfEnv(env).filter((o) => o.kind !== 'Namespace');
+    const namespaced = objectsOfEnv(env).filter((o) => o.kind !== 'Namespace' && o.kind !== 'PriorityClass');
     expect(namespaced.length).toBeGreaterThan(0);
     for (const o of namespaced) expect(o.metadata.namespace).toBeTruthy();
   });
@@ -159,20 +168,22 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
     const named = destinations.filter((d) => d.namespace !== '').map((d) => d.namespace);
     expect(new Set(named)).toEqual(expected);
     expect(named).toHaveLength(expected.size);
-    // No catch-all entry: every Application names its workflow's namespace, which is listed.
-    expect(destinations.filter((d) => d.namespace === '')).toHaveLength(0);
-    for (const a of apps) expect(named).toContain(a.spec.destination.namespace);
+    // No catch-all entry: every workflow's Application names its namespace, which is listed; the
+    // '' entry exists exactly for the Application of the shared (cluster-scoped) objects.
+    expect(destinations.filter((d) => d.namespace === '')).toHaveLength(hasShared(env) ? 1 : 0);
+    for (const a of apps) expect(a.spec.destination.namespace === '' ? '' : named).toContain(a.spec.destination.namespace);
   });
 
-  test('the project\'s kind allow-lists equal the kinds rendered under dist/<env>: only Namespace cluster-wide', () => {
+  test('the project\'s kind allow-lists equal the kinds rendered under dist/<env>: Namespace cluster-wide, PriorityClass where rendered', () => {
     const project = projectOf(app);
     const objects = objectsOfEnv(env);
     const key = (gk: { group: string; kind: string }) => `${gk.kind}.${gk.group}`;
     const namespacedKinds = new Set(objects.filter((o) => o.metadata.namespace).map((o) => key({ group: groupOf(o.apiVersion), kind: o.kind })));
     expect(new Set(project.spec.namespaceResourceWhitelist.map(key))).toEqual(namespacedKinds);
     expect(project.spec.namespaceResourceWhitelist).toHaveLength(namespacedKinds.size);
-    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
-    expect(objects.filter((o) => !o.metadata.namespace).every((o) => o.kind === 'Namespace')).toBe(true);
+    const priorityClass = { group: 'scheduling.k8s.io', kind: 'PriorityClass' };
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }, ...(hasShared(env) ? [priorityClass] : [])]);
+    expect(objects.filter((o) => !o.metadata.namespace).every((o) => o.kind === 'Namespace' || o.kind === 'PriorityClass')).toBe(true);
   });
 
   test('the VirtualService weights Argo Rollouts rewrites are ignored, and the ignore path reaches them', () => {
@@ -253,7 +264,8 @@ test('committed config: automated sync in dev and staging, manual in prod', () =
 
 describe('switches', () => {
   const appsOf = (envs: ResolvedEnvironment[]) => (renderArgoCd(envs, rendered) as any[]).filter((o) => o.kind === 'ApplicationSet').flatMap(expandApplicationSet);
-  const workflowCount = environments.reduce((n, e) => n + e.workflows.length, 0);
+  /** One Application per workflow, plus one per environment with shared objects. */
+  const workflowCount = environments.reduce((n, e) => n + e.workflows.length + (hasShared(e.environment.name) ? 1 : 0), 0);
 
   test('the environment\'s automatedSync sets the default of each of its Applications', () => {
     const off = appsOf(withGitOps(() => ({ automatedSync: false })));
@@ -275,8 +287,9 @@ describe('switches', () => {
     for (const a of apps) {
       const env = a.metadata.labels['langgraph.platform/environment'];
       const workflow = a.metadata.labels['langgraph.platform/workflow'];
-      expect(a.metadata.name).toBe(`langgraph-${env}-${workflow}`);
-      expect(a.spec.source).toMatchObject({ repoURL: 'git@git.example.org:team/platform.git', targetRevision: `release/${env}`, path: `platform/dist/${env}/${workflow}` });
+      const folder = workflow === '' ? '_shared' : workflow;
+      expect(a.metadata.name).toBe(`langgraph-${env}-${workflow || 'shared'}`);
+      expect(a.spec.source).toMatchObject({ repoURL: 'git@git.example.org:team/platform.git', targetRevision: `release/${env}`, path: `platform/dist/${env}/${folder}` });
     }
   });
 

@@ -22,6 +22,12 @@ describe('Argo CD never deletes data (Prune=false,Delete=false)', () => {
     }
   });
 
+  test('every rendered PriorityClass carries them: while it is gone, admission refuses every new pod naming it', () => {
+    const classes = objects.filter((o) => o.kind === 'PriorityClass');
+    expect(classes.length).toBeGreaterThan(0); // prod's langgraph-production
+    for (const c of classes) expect([c.metadata.name, keep(c)]).toEqual([c.metadata.name, KEEP_SYNC_OPTIONS]);
+  });
+
   test('stateless objects are left to pruning', () => {
     for (const o of objects.filter((x) => ['Deployment', 'Service', 'ConfigMap'].includes(x.kind))) expect(keep(o)).toBeUndefined();
   });

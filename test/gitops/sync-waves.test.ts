@@ -7,6 +7,7 @@
 import { App } from 'cdk8s';
 import { loadConfig } from '../../src/config/load';
 import { WorkflowChart } from '../../src/charts/workflow-chart';
+import { SharedChart } from '../../src/charts/shared-chart';
 import { KubeObject } from '../../src/model/kube-object';
 import { RenderedObject } from '../../src/model/rendered-object';
 import { objectId } from '../../src/model/object-id';
@@ -27,6 +28,7 @@ import { renderedThroughAspects } from '../util/aspect-harness';
  */
 const CONTRACT: Readonly<Record<string, { apiVersion: string; wave: number }>> = {
   '/Namespace': { apiVersion: 'v1', wave: -2 },
+  'scheduling.k8s.io/PriorityClass': { apiVersion: 'scheduling.k8s.io/v1', wave: -2 },
   '/ServiceAccount': { apiVersion: 'v1', wave: -1 },
   '/ConfigMap': { apiVersion: 'v1', wave: -1 },
   'external-secrets.io/ExternalSecret': { apiVersion: 'external-secrets.io/v1', wave: -1 },
@@ -47,12 +49,20 @@ const waveAnnotation = (o: KubeObject) => o.metadata.annotations?.[SYNC_WAVE_ANN
 
 /** Every committed workflow with the platform's other aspects (waivers, keep-on-delete), not yet waved. */
 const config = loadConfig(CONFIG_DIR);
-const rendered: RenderedObject[] = config.environments.flatMap((e) => e.workflows.flatMap((wf) => {
-  const chart = new WorkflowChart(new App({ outdir: 'unused' }), wf.name, { environment: e.environment, workflow: wf });
-  Aspects.of(chart).add(new Waivers({ waivers: e.environment.waivers, workflow: wf.name }));
-  Aspects.of(chart).add(new KeepOnDelete());
-  return synthChart(chart).map((object) => ({ environment: e.environment.name, workflow: wf.name, object }));
-}));
+const rendered: RenderedObject[] = config.environments.flatMap((e) => [
+  ...e.workflows.flatMap((wf) => {
+    const chart = new WorkflowChart(new App({ outdir: 'unused' }), wf.name, { environment: e.environment, workflow: wf });
+    Aspects.of(chart).add(new Waivers({ waivers: e.environment.waivers, workflow: wf.name }));
+    Aspects.of(chart).add(new KeepOnDelete());
+    return synthChart(chart).map((object): RenderedObject => ({ environment: e.environment.name, workflow: wf.name, object }));
+  }),
+  // The environment's shared objects (the PriorityClass), as renderEnvironment adds them last.
+  ...(() => {
+    const chart = new SharedChart(new App({ outdir: 'unused' }), '_shared', { resolved: e });
+    Aspects.of(chart).add(new KeepOnDelete());
+    return synthChart(chart).map((object): RenderedObject => ({ environment: e.environment.name, object }));
+  })(),
+]);
 
 /** One object per contract kind with no `annotations` at all, plus wave-0 kinds and look-alikes from other groups. */
 const bare = (apiVersion: string, kind: string, name: string): RenderedObject => ({

@@ -3,6 +3,7 @@
  * that must make it fire (at the right field) and changes that must not. Each case runs the real
  * gate over the whole environment, so nothing here stubs the index or the waivers.
  */
+import { createHash } from 'crypto';
 import { POLICY_RULES } from '../../src/validation/policy';
 import { Mutable, Scenario, WF, gate, scenario, violationsAfter } from '../fixtures/gate/helpers';
 
@@ -20,6 +21,16 @@ interface RuleCases {
 }
 
 const C = '/spec/template/spec/containers/0';
+/** A real sha256 (of a fixed string), not a pattern. */
+const REAL = createHash('sha256').update('policy/example-image').digest('hex');
+/** Adds a copy of the API Deployment, `<wf>-batch`, running `image` (no waiver names it). */
+const batchWith = (s: Scenario, image: string): void => {
+  const copy = JSON.parse(JSON.stringify(s.get('Deployment', `${WF}-api`)));
+  copy.metadata.name = `${WF}-batch`;
+  copy.metadata.annotations = {};
+  copy.spec.template.spec.containers[0].image = image;
+  s.add(copy);
+};
 const sc = (s: Scenario): Mutable => s.api.securityContext;
 const podSc = (s: Scenario): Mutable => s.pod.spec.securityContext;
 
@@ -155,6 +166,25 @@ const CASES: Record<string, RuleCases> = {
       { name: 'digest in prod (committed)', env: 'prod', change: () => undefined },
       { name: 'tag in dev, where images.allowTags', env: 'dev', change: (s) => { s.api.image = 'registry.example.com:5000/langgraph/support-agent:1.4.2-rc.1'; } },
       { name: 'tag and digest', env: 'prod', change: (s) => { s.api.image = `registry.example.com/langgraph/support-agent:1.4.2@sha256:${'a'.repeat(64)}`; } },
+    ],
+  },
+  'policy/example-image': {
+    // The committed API images are example images, waived per object in staging and prod; a copy of
+    // the API Deployment under a name no waiver names shows the rule itself.
+    fires: [
+      { name: 'registry host under example.com', change: (s) => batchWith(s, `registry.example.com/langgraph/batch@sha256:${REAL}`), path: `${C}/image` },
+      { name: 'example.org itself, in prod', env: 'prod', change: (s) => batchWith(s, `example.org/team/batch@sha256:${REAL}`), path: `${C}/image` },
+      { name: 'a .test host with a port', change: (s) => batchWith(s, `registry.corp.test:5000/batch@sha256:${REAL}`), path: `${C}/image` },
+      { name: 'localhost', change: (s) => batchWith(s, `localhost:5000/batch@sha256:${REAL}`), path: `${C}/image` },
+      { name: 'a real host with an all-zero digest', change: (s) => batchWith(s, `ghcr.io/acme/batch@sha256:${'0'.repeat(64)}`), path: `${C}/image` },
+      { name: 'a real host with deadbeef repeated', env: 'prod', change: (s) => batchWith(s, `ghcr.io/acme/batch:1.0@sha256:${'deadbeef'.repeat(8)}`), path: `${C}/image` },
+    ],
+    passes: [
+      { name: 'committed (waived per object)', change: () => undefined },
+      { name: 'a real host and a hash', env: 'prod', change: (s) => batchWith(s, `ghcr.io/acme/batch@sha256:${REAL}`) },
+      { name: 'a host that only contains "example"', change: (s) => batchWith(s, `example.com.mirror.acme.io/batch@sha256:${REAL}`) },
+      { name: 'a Docker Hub name (no host)', change: (s) => batchWith(s, `library/redis@sha256:${REAL}`) },
+      { name: 'dev is tier development', env: 'dev', change: (s) => batchWith(s, `registry.example.com/langgraph/batch@sha256:${'0'.repeat(64)}`) },
     ],
   },
   'policy/probes': {

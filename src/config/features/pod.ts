@@ -27,7 +27,7 @@ const SPOT_DEFAULTS = {
 
 export const schedulingSchema = z
   .strictObject({
-    priorityClassName: name.optional().meta({ description: 'A PriorityClass that must exist in the cluster. Default: the cluster default.' }),
+    priorityClassName: name.optional().meta({ description: 'The PriorityClass of the API and worker pods. Synth renders it once per environment (`dist/<env>/_shared/`, value 100000, `PreemptLowerPriority`, never the global default), except Kubernetes\' own `system-…` classes. Default: the cluster default.' }),
     spot: z
       .strictObject({
         enabled: z.boolean().default(false).meta({ description: 'Prefer spot nodes for the API pods.' }),

@@ -6,6 +6,7 @@ import { EnvironmentIndex } from '../object-index';
 import { Violation, toViolation } from '../violation';
 import { readOnlyRootFilesystem, resources } from './container-hardening';
 import { secretData, secretLiteralEnv, serviceAccount } from './identity-and-secrets';
+import { exampleImage } from './example-image';
 import { imagePinned } from './image-pinned';
 import { POD_SECURITY_RULES } from './pod-security';
 import { probePorts, probesDistinct, probesPresent } from './probes';
@@ -17,6 +18,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   readOnlyRootFilesystem,
   resources,
   imagePinned,
+  exampleImage,
   probesPresent,
   probesDistinct,
   probePorts,
