@@ -71,9 +71,10 @@ export function scannerReport(tool: FindingTool, json: string, files: FileObject
       break;
     }
     case 'kube-score': {
-      if (!Array.isArray(data)) throw new Error('not a kube-score JSON report (expected a list of objects)');
+      // kube-score prints `null` when no file held an object it scores (dist/argocd: Argo CD kinds only).
+      if (data !== null && !Array.isArray(data)) throw new Error('not a kube-score JSON report (expected a list of objects)');
       const ids = new Set<string>();
-      for (const o of data) {
+      for (const o of data ?? []) {
         for (const c of o.checks ?? []) {
           const waived = c.skipped && (c.comments ?? []).some((x: any) => / is ignored$/.test(x.summary ?? ''));
           if (!c.skipped || waived) ids.add(c.check.id);

@@ -38,6 +38,10 @@ test('kube-score: only unskipped WARNING and CRITICAL grades are findings', () =
   expect(report('kube-score').checks).toBeGreaterThanOrEqual(evaluated.size);
 });
 
+test('kube-score: its `null` for a folder without scored kinds is no check and no finding', () => {
+  expect(scannerReport('kube-score', 'null\n')).toEqual({ tool: 'kube-score', checks: 0, findings: [] });
+});
+
 test('polaris: every failed check of every object, pod and container result', () => {
   const data = JSON.parse(raw('polaris'));
   const failed = JSON.stringify(data).match(/"Success":\s*false/g)?.length ?? 0;
