@@ -33,7 +33,9 @@
  *
  * Staleness (decided here): a waiver for a gate rule (`policy/…`, `cross-object/…`) that matches no
  * violation in its environment — for any workflow — is itself a violation (`waiver/stale`); a
- * scanner waiver is stale when it names no rendered object (the gate cannot run the scanner). So
+ * scanner waiver is stale here when it names no rendered object (the gate cannot run the scanner);
+ * scripts/ci/scan.sh also runs each scanner without its waivers and fails on a waiver whose object
+ * the scanner does not report (scripts/ci/stale-scanner-waivers.ts). So
  * the list shrinks when a fix lands, and a typo in a waiver is caught instead of silently ignored.
  */
 import { ApiObject } from 'cdk8s';

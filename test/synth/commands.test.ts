@@ -24,6 +24,8 @@ import * as prepareSignals from '../../scripts/signals/prepare';
 import * as runScenarios from '../../scripts/signals/run-scenarios';
 import * as trivyIgnore from '../../scripts/ci/trivy-ignore';
 import * as waiverCounts from '../../scripts/ci/waiver-counts';
+import * as scannerFindings from '../../scripts/ci/scanner-findings';
+import * as staleScannerWaivers from '../../scripts/ci/stale-scanner-waivers';
 import { capture } from './cli-harness';
 
 interface Command {
@@ -50,6 +52,8 @@ const COMMANDS: Record<string, Command> = {
   'signals run-scenarios': { spec: runScenarios.RUN_SCENARIOS_COMMAND, main: runScenarios.main },
   'trivy-ignore': { spec: trivyIgnore.TRIVY_IGNORE_COMMAND, main: trivyIgnore.main },
   'waiver-counts': { spec: waiverCounts.WAIVER_COUNTS_COMMAND, main: waiverCounts.main },
+  'scanner-findings': { spec: scannerFindings.SCANNER_FINDINGS_COMMAND, main: scannerFindings.main },
+  'stale-scanner-waivers': { spec: staleScannerWaivers.STALE_SCANNER_WAIVERS_COMMAND, main: staleScannerWaivers.main },
 };
 
 describe.each(Object.entries(COMMANDS))('%s', (_name, { spec, main }) => {
