@@ -7,7 +7,6 @@ import { MANAGED_BY } from '../constructs/labels';
 import { Footprint } from './footprint';
 import { GroupKind, groupKindKey } from '../model/api-group';
 import { ARGOCD_FOLDER, GitOpsTarget, gitopsTargetOf, sharedAppOf, workflowAppOf } from './settings';
-import { hasSharedObjects } from '../charts/shared-chart';
 
 /** Labels of the Argo CD objects (they belong to the platform, not to a workflow). */
 export const GITOPS_LABELS: Readonly<Record<string, string>> = {
@@ -45,7 +44,8 @@ export class ArgoCdChart extends Chart {
       }
     }
 
-    const sharedOf = new Map(props.environments.map((e) => [e.environment.name, hasSharedObjects(e)]));
+    // Read from what was rendered (dist/<env>/_shared), like every other allow-list here.
+    const sharedOf = new Map(targets.map((t) => [t.environment, footprints.get(t.environment)!.sharedObjects]));
 
     // One AppProject per project name; environments sharing a name share the union of allow-lists.
     const byProject = new Map<string, GitOpsTarget[]>();

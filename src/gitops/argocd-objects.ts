@@ -7,7 +7,7 @@ import { App } from 'cdk8s';
 import { ResolvedEnvironment } from '../config/resolved';
 import { ArgoCdChart } from './argocd-chart';
 import { KubeObject } from '../model/kube-object';
-import { RenderedObject } from '../model/rendered-object';
+import { RenderedObject, isSharedObject } from '../model/rendered-object';
 import { Footprint, footprintOf } from './footprint';
 import { ARGOCD_FOLDER, gitopsTargetOf } from './settings';
 
@@ -43,15 +43,17 @@ export function argoCdRenderedObjects(environments: readonly ResolvedEnvironment
 /** Each environment's footprint; an environment without objects gets none (the chart refuses it). */
 export function footprintsByEnvironment(environments: readonly ResolvedEnvironment[], objects: readonly RenderedObject[]): Map<string, Footprint> {
   const byEnvironment = new Map<string, KubeObject[]>();
+  const withShared = new Set<string>();
   for (const r of objects) {
     let list = byEnvironment.get(r.environment);
     if (!list) byEnvironment.set(r.environment, (list = []));
     list.push(r.object);
+    if (isSharedObject(r)) withShared.add(r.environment);
   }
   const footprints = new Map<string, Footprint>();
   for (const e of environments) {
     const envObjects = byEnvironment.get(e.environment.name);
-    if (envObjects?.length) footprints.set(e.environment.name, footprintOf(envObjects));
+    if (envObjects?.length) footprints.set(e.environment.name, footprintOf(envObjects, withShared.has(e.environment.name)));
   }
   return footprints;
 }

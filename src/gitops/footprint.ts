@@ -14,6 +14,8 @@ export interface Footprint {
   readonly clusterKinds: readonly GroupKind[];
   /** Kinds of objects rendered with `metadata.namespace`, sorted. */
   readonly namespacedKinds: readonly GroupKind[];
+  /** Whether objects were rendered into the environment's shared folder (`dist/<env>/_shared`), which gets its own Application. */
+  readonly sharedObjects: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface Footprint {
  * and a namespaced one always does. A kind seen both ways breaks it and is refused: allowing it
  * in both lists would widen the project for an object Argo CD would put in an arbitrary namespace.
  */
-export function footprintOf(objects: readonly KubeObject[]): Footprint {
+export function footprintOf(objects: readonly KubeObject[], sharedObjects = false): Footprint {
   const namespaces = new Set<string>();
   /** groupKindKey → the group/kind and the first object of it seen, per scope. */
   const cluster = new Map<string, { readonly gk: GroupKind; readonly first: string }>();
@@ -46,6 +48,7 @@ export function footprintOf(objects: readonly KubeObject[]): Footprint {
     namespaces: [...namespaces].sort(),
     clusterKinds: sortGroupKinds([...cluster.values()].map((e) => e.gk)),
     namespacedKinds: sortGroupKinds([...namespaced.values()].map((e) => e.gk)),
+    sharedObjects,
   };
 }
 

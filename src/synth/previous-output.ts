@@ -11,6 +11,7 @@ import { EnvironmentError } from '../util/environment-error';
 import { Footprint, footprintOf } from '../gitops/footprint';
 import { listFiles } from './compare-trees';
 import { KubeObject } from '../model/kube-object';
+import { SHARED_FOLDER } from '../model/rendered-object';
 
 export function isFolder(p: string): boolean {
   try {
@@ -23,7 +24,8 @@ export function isFolder(p: string): boolean {
 /** The footprint of the objects under `dir` (every `.yaml` file, every document); undefined when it holds none. */
 export function footprintOfFolder(dir: string): Footprint | undefined {
   const objects: KubeObject[] = [];
-  for (const file of listFiles(dir).filter((f) => f.endsWith('.yaml'))) {
+  const files = listFiles(dir).filter((f) => f.endsWith('.yaml'));
+  for (const file of files) {
     const where = path.join(dir, file);
     let text: string;
     try {
@@ -37,5 +39,5 @@ export function footprintOfFolder(dir: string): Footprint | undefined {
       if (object && typeof object === 'object' && typeof object.kind === 'string') objects.push(object);
     }
   }
-  return objects.length ? footprintOf(objects) : undefined;
+  return objects.length ? footprintOf(objects, files.some((f) => f.startsWith(`${SHARED_FOLDER}/`))) : undefined;
 }

@@ -144,12 +144,17 @@ export interface WaiversProps {
  * `Aspects.of(chart).add(new Waivers({ waivers }))`.
  */
 export class Waivers implements IAspect {
-  constructor(private readonly props: WaiversProps) {}
+  /** The waivers in the shape waiverAnnotations reads, built once rather than per object visited. */
+  private readonly environment: Pick<Environment, 'waivers'>;
+
+  constructor(private readonly props: WaiversProps) {
+    this.environment = { waivers: [...props.waivers] };
+  }
 
   public visit(node: IConstruct): void {
-    if (!this.props.waivers.length || !ApiObject.isApiObject(node)) return;
+    if (!this.environment.waivers.length || !ApiObject.isApiObject(node)) return;
     const object: KubeObject = { apiVersion: node.apiVersion, kind: node.kind, metadata: node.metadata.toJson() };
-    const added = waiverAnnotations({ waivers: [...this.props.waivers] }, object, this.props.workflow ?? workflowOf(object));
+    const added = waiverAnnotations(this.environment, object, this.props.workflow ?? workflowOf(object));
     const own = object.metadata.annotations?.[KUBE_SCORE_IGNORE];
     for (const [key, value] of Object.entries(added)) {
       node.metadata.addAnnotation(key, key === KUBE_SCORE_IGNORE && own ? mergeKubeScore(own, value) : value);

@@ -12,6 +12,7 @@ import { EnvironmentSummary, summarize } from '../summary';
 import { StagingWriter } from './staged-output';
 import { CHUNK_FILES, WriteOffer, claimChunk, claimedChunks, prepareOffer } from './shared-writes';
 import { Footprint, footprintOf } from '../../gitops/footprint';
+import { isSharedObject } from '../../model/rendered-object';
 
 export type FleetStage = 'render' | 'gate' | 'serialize' | 'write' | 'done';
 
@@ -73,6 +74,6 @@ export function runEnvironmentJob(resolved: ResolvedEnvironment, stagingDir: str
   const rendered = summarize({ config: { configDir: '', environments: [resolved] }, objects, gate, files: [] }, '', 0).environments[0];
   const summary = rendered && { ...rendered, files: planned.length };
   report('done', planned.length, planned.length);
-  const footprint = objects.length ? footprintOf(objects.map((r) => r.object)) : undefined;
+  const footprint = objects.length ? footprintOf(objects.map((r) => r.object), objects.some(isSharedObject)) : undefined;
   return { environment, summary, gate, footprint };
 }
