@@ -1,15 +1,14 @@
 /**
  * `npm run check:dist` (`--help` for the details): re-synthesizes the committed config into a
- * temporary folder and fails with a readable diff when the committed dist/ differs (stale,
+ * temporary folder, exactly as `npm run synth` does (same function, src/cli/synth.ts), and fails with a readable diff when the committed dist/ differs (stale,
  * hand-edited, or missing files). `--dist DIR` and `--config DIR` check another pair.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defineCommand, flag, processIo, runCommandSync, CommandIo } from '../src/cli/command';
+import { defineCommand, flag, processIo, runCommand, CommandIo } from '../src/cli/command';
 import { ConfigError } from '../src/config/errors';
-import { synthesize } from '../src/synth/pipeline';
-import { writeAtomically } from '../src/synth/write';
+import { renderInto } from '../src/cli/synth';
 import { compareTrees } from '../src/synth/compare-trees';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -34,30 +33,29 @@ export const CHECK_DIST_COMMAND = defineCommand({
   ],
 });
 
-export function main(argv: readonly string[], io: CommandIo = processIo): number {
-  return runCommandSync(CHECK_DIST_COMMAND, argv, ({ values }) => {
+export function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  return runCommand(CHECK_DIST_COMMAND, argv, async ({ values }) => {
     const dist = path.resolve(values.dist);
     const shown = dist === path.join(ROOT, 'dist') ? 'dist/' : dist;
     const config = path.resolve(values.config);
-    let result;
-    try {
-      result = synthesize(config);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      io.err(`check:dist: ${e.message}\n`);
-      return 2;
-    }
-    if (result.gate.violations.length) {
-      io.err(`check:dist: the config fails the validation gate (${result.gate.violations.length} violations); run npm run synth to see them\n`);
-      return 1;
-    }
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'check-dist-'));
     try {
       const fresh = path.join(tmp, 'dist');
-      writeAtomically(fresh, result.files);
+      let result;
+      try {
+        result = await renderInto({ configDir: config, outdir: fresh });
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        io.err(`check:dist: ${e.message}\n`);
+        return 2;
+      }
+      if (result.refused) {
+        io.err(`check:dist: the config fails the validation gate (${result.refused.length} violations); run npm run synth to see them\n`);
+        return 1;
+      }
       const diff = compareTrees(dist, fresh);
       if (diff.length === 0) {
-        io.out(`check:dist: ${shown} matches a fresh synth (${result.files.length} files)\n`);
+        io.out(`check:dist: ${shown} matches a fresh synth (${result.written.length} files)\n`);
         return 0;
       }
       io.err(`check:dist: ${shown} is stale — run \`npm run synth\` and commit dist/.\n${diff.join('\n')}\n`);
@@ -68,4 +66,4 @@ export function main(argv: readonly string[], io: CommandIo = processIo): number
   }, io);
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -96,8 +96,10 @@ export type { Environment, Workflow, WorkflowSettings, Waiver } from './config/s
 
 // ---------------------------------------------------------------- 5. Synthesis
 
-export { synthesize, synthesizeEnvironment, checkedEnvironment, toFiles } from './synth/pipeline';
-export type { SynthResult, SynthOptions, EnvironmentSynth, SynthProgress } from './synth/pipeline';
+// The one path (src/synth/pipeline.ts): loadPlatform → runEnvironmentJob per environment → finishSynthesis.
+export { synthesize, loadPlatform, finishSynthesis, runEnvironmentJob, checkedEnvironment, toFiles } from './synth/pipeline';
+export type { SynthResult, SynthOptions, EnvironmentSynth, FinishOptions, FinishedSynthesis, EnvironmentOutcome, FileSink } from './synth/pipeline';
+export { MemoryOutput } from './synth/environment-job';
 export { renderEnvironment, renderWorkflow } from './synth/render';
 export { applyCapacityPlans } from './capacity/plan-environments';
 export { relativePath, SHARED_FOLDER } from './model/rendered-object';

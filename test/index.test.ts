@@ -30,7 +30,7 @@ test('every construct class in src/constructs/ is exported, as itself, from the 
 });
 
 test('the gate, the config loader and the synthesis pipeline are functions of the package root', () => {
-  for (const name of ['runGate', 'formatViolation', 'loadConfig', 'synthesize', 'synthesizeEnvironment', 'checkedEnvironment', 'toFiles', 'renderWorkflow', 'selectorLabels']) {
+  for (const name of ['runGate', 'formatViolation', 'loadConfig', 'synthesize', 'loadPlatform', 'finishSynthesis', 'runEnvironmentJob', 'checkedEnvironment', 'toFiles', 'renderWorkflow', 'selectorLabels']) {
     expect({ name, type: typeof (api as Record<string, unknown>)[name] }).toEqual({ name, type: 'function' });
   }
   expect(api.ConfigError.prototype).toBeInstanceOf(Error);

@@ -13,15 +13,15 @@ import * as path from 'path';
 import { CommandIo, UsageError, defineCommand, didYouMean, environmentProblem, flag, processIo, runCommand, wholeNumber } from './command';
 import { EnvironmentError } from '../util/environment-error';
 import { ConfigError } from '../config/errors';
-import { loadConfig } from '../config/load';
-import { applyCapacityPlans } from '../capacity/plan-environments';
 import { ResolvedEnvironment } from '../config/resolved';
 import { SynthSummary, formatSummary } from '../synth/summary';
 import { runFleet } from '../synth/fleet/run-fleet';
+import type { FleetProgress } from '../synth/environment-job';
+import type { Violation } from '../validation/gate';
 import { beginStaging, commitStaging, discardStaging, seedStaging, writeFilesInto } from '../synth/fleet/staged-output';
-import { environmentsOfArgoCdObject, environmentsSharingAProjectWith } from '../gitops/argocd-objects';
+import { environmentsSharingAProjectWith } from '../gitops/argocd-objects';
 import { Footprint } from '../gitops/footprint';
-import { argoCdStage } from '../synth/pipeline';
+import { finishSynthesis, loadPlatform } from '../synth/pipeline';
 import { formatViolation } from '../validation/gate';
 import { ProgressReporter, progressWanted } from '../synth/progress';
 import { listFiles } from '../synth/compare-trees';
@@ -98,13 +98,35 @@ interface SynthArgs {
   readonly json: boolean;
 }
 
-async function synth(args: SynthArgs, io: CommandIo): Promise<number> {
-  const started = process.hrtime.bigint();
-  const { outdir } = args;
+export interface RenderIntoOptions {
+  readonly configDir: string;
+  readonly outdir: string;
+  /** Only these environments (`--env`); every other file of `outdir` is kept. @default - all, and `outdir` is replaced */
+  readonly environments?: readonly string[];
+  /** Worker threads. @default {@link defaultJobs} */
+  readonly jobs?: number;
+  /** Told the environments about to be rendered, once the config is loaded. @default - nothing */
+  readonly onStart?: (environments: readonly string[]) => void;
+  readonly onProgress?: (p: FleetProgress) => void;
+  /** Run on the staging folder, with the paths rendered in this run, before it replaces `outdir`. @default - nothing */
+  readonly beforeSwap?: (stagingDir: string, written: readonly string[]) => void;
+}
+
+export type RenderIntoResult =
+  | { readonly refused: readonly Violation[] }
+  | { readonly refused?: undefined; readonly summary: Omit<SynthSummary, 'elapsedMs'>; readonly written: readonly string[] };
+
+/**
+ * `npm run synth` without the printing: the one synthesis path (src/synth/pipeline.ts) run through
+ * the worker-thread fleet into a staging folder that replaces `outdir` only when the gate passes.
+ * Throws ConfigError, EnvironmentError or UsageError for the user's mistakes; `outdir` is then untouched.
+ */
+export async function renderInto(options: RenderIntoOptions): Promise<RenderIntoResult> {
+  const { outdir } = options;
   if (fs.existsSync(outdir) && !isFolder(outdir)) throw new EnvironmentError(`output folder ${outdir} is a file, not a folder (pass --outdir DIR)`);
-  const config = applyCapacityPlans(loadConfig(args.configDir));
-  const partial = args.environments !== undefined;
-  const selected = selectEnvironments(config.environments, args.environments, args.configDir);
+  const config = loadPlatform(options.configDir);
+  const partial = options.environments !== undefined;
+  const selected = selectEnvironments(config.environments, options.environments, options.configDir);
   const selectedNames = new Set(selected.map((e) => e.environment.name));
 
   // Kept environments sharing an AppProject with a rendered one: their part of it comes from their folder.
@@ -121,25 +143,13 @@ async function synth(args: SynthArgs, io: CommandIo): Promise<number> {
     }
   }
 
-  const progress = progressWanted({ quiet: args.quiet, json: args.json, stream: process.stderr })
-    ? new ProgressReporter({ stream: process.stderr, environments: selected.map((e) => e.environment.name) })
-    : undefined;
+  options.onStart?.(selected.map((e) => e.environment.name));
   let staging: string | undefined = outputStep(`create a staging folder beside ${outdir}`, () => beginStaging(outdir));
   try {
-    const outcomes = await runFleet(selected, { stagingDir: staging, jobs: args.jobs, onProgress: progress && ((p) => progress.update(p)) })
-      .finally(() => progress?.finish());
-
+    const outcomes = await runFleet(selected, { stagingDir: staging, jobs: options.jobs, onProgress: options.onProgress });
     // Argo CD's objects, once, from what the environments rendered (dist/argocd/), through the same gate.
-    const footprints = new Map(outcomes.flatMap((o) => (o.footprint ? [[o.environment, o.footprint] as const] : [])));
-    for (const [environment, footprint] of keptFootprints) footprints.set(environment, footprint);
-    const chartEnvironments = config.environments.filter((e) => selectedNames.has(e.environment.name) || keptFootprints.has(e.environment.name));
-    const argocd = argoCdStage(chartEnvironments, footprints, partial ? (o) => ownedBySelection(o, config.environments, selectedNames) : undefined);
-    const violations = [...outcomes.flatMap((o) => o.gate.violations), ...argocd.gate.violations];
-    if (violations.length) {
-      io.err(`synth refused: ${violations.length} violation(s); ${outdir} was left untouched.\n`);
-      io.err(violations.map(formatViolation).join('\n') + '\n');
-      return 1;
-    }
+    const { argocd, gate } = finishSynthesis(config, outcomes, { partial, keptFootprints });
+    if (gate.violations.length) return { refused: gate.violations };
     const argocdFiles = argocd.files;
     const stagingDir = staging;
     if (partial) {
@@ -149,34 +159,56 @@ async function synth(args: SynthArgs, io: CommandIo): Promise<number> {
       outputStep(`read ${outdir}`, () => seedStaging(stagingDir, outdir, (rel) => replaced.has(rel)));
     }
     outputStep(`write into ${stagingDir}`, () => writeFilesInto(stagingDir, argocdFiles));
-    // Run by `cdk8s synth`: the files rendered in this run, copied where the cdk8s CLI looks for
-    // them (before the swap, so that a failure here still leaves the output folder untouched).
-    const scratch = process.env.CDK8S_OUTDIR;
-    const written = scratch
-      ? [...selected.flatMap((e) => listFiles(path.join(stagingDir, e.environment.name)).map((f) => `${e.environment.name}/${f.split(path.sep).join('/')}`)), ...argocdFiles.map((f) => f.path)].sort()
-      : [];
-    const cdk8sCopy = scratch ? outputStep(`write into ${scratch}`, () => writeCdk8sCliCopy(scratch, stagingDir, outdir, written)) : undefined;
+    const written = [...selected.flatMap((e) => listFiles(path.join(stagingDir, e.environment.name)).map((f) => `${e.environment.name}/${f.split(path.sep).join('/')}`)), ...argocdFiles.map((f) => f.path)].sort();
+    options.beforeSwap?.(stagingDir, written);
     outputStep(`replace ${outdir}`, () => commitStaging(stagingDir, outdir));
     staging = undefined;
-
-    const summary: SynthSummary = {
-      outdir,
-      environments: outcomes.flatMap((o) => (o.summary ? [o.summary] : [])),
-      gate: { checkedObjects: outcomes.reduce((n, o) => n + o.gate.checkedObjects, 0), violations: 0 },
-      elapsedMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
-      ...(partial ? { keptEnvironments: config.environments.map((e) => e.environment.name).filter((n) => !selectedNames.has(n) && isFolder(path.join(outdir, n))) } : {}),
+    return {
+      written,
+      summary: {
+        outdir,
+        environments: outcomes.flatMap((o) => (o.summary ? [o.summary] : [])),
+        gate: { checkedObjects: outcomes.reduce((n, o) => n + o.gate.checkedObjects, 0), violations: 0 },
+        ...(partial ? { keptEnvironments: config.environments.map((e) => e.environment.name).filter((n) => !selectedNames.has(n) && isFolder(path.join(outdir, n))) } : {}),
+      },
     };
-    if (args.json) io.out(JSON.stringify(summary, null, 2) + '\n');
-    else if (!args.quiet) {
-      // The cdk8s CLI swallows the app's stdout; its stderr reaches the terminal.
-      const print = cdk8sCopy ? io.err : io.out;
-      print(formatSummary(summary));
-      if (cdk8sCopy) print(`  cdk8s: the manifests are in ${shown(outdir)}/ (${written.length} files written); the cdk8s CLI gets them as one YAML stream, ${shown(cdk8sCopy)} (what \`cdk8s synth --stdout\` prints)\n`);
-    }
-    return 0;
   } finally {
     if (staging) discardStaging(staging);
   }
+}
+
+async function synth(args: SynthArgs, io: CommandIo): Promise<number> {
+  const started = process.hrtime.bigint();
+  const { outdir } = args;
+  let progress: ProgressReporter | undefined;
+  const showProgress = progressWanted({ quiet: args.quiet, json: args.json, stream: process.stderr });
+  // Run by `cdk8s synth`: the files rendered in this run, copied where the cdk8s CLI looks for
+  // them (before the swap, so that a failure here still leaves the output folder untouched).
+  const scratch = process.env.CDK8S_OUTDIR;
+  let cdk8sCopy: string | undefined;
+  const result = await renderInto({
+    configDir: args.configDir,
+    outdir,
+    environments: args.environments,
+    jobs: args.jobs,
+    onStart: showProgress ? (environments) => { progress = new ProgressReporter({ stream: process.stderr, environments }); } : undefined,
+    onProgress: showProgress ? (p) => progress?.update(p) : undefined,
+    beforeSwap: scratch ? (stagingDir, written) => { cdk8sCopy = outputStep(`write into ${scratch}`, () => writeCdk8sCliCopy(scratch, stagingDir, outdir, written)); } : undefined,
+  }).finally(() => progress?.finish());
+  if (result.refused) {
+    io.err(`synth refused: ${result.refused.length} violation(s); ${outdir} was left untouched.\n`);
+    io.err(result.refused.map(formatViolation).join('\n') + '\n');
+    return 1;
+  }
+  const summary: SynthSummary = { ...result.summary, elapsedMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6) };
+  if (args.json) io.out(JSON.stringify(summary, null, 2) + '\n');
+  else if (!args.quiet) {
+    // The cdk8s CLI swallows the app's stdout; its stderr reaches the terminal.
+    const print = cdk8sCopy ? io.err : io.out;
+    print(formatSummary(summary));
+    if (cdk8sCopy) print(`  cdk8s: the manifests are in ${shown(outdir)}/ (${result.written.length} files written); the cdk8s CLI gets them as one YAML stream, ${shown(cdk8sCopy)} (what \`cdk8s synth --stdout\` prints)\n`);
+  }
+  return 0;
 }
 
 /** The environments `--env` names, in config order; refuses an unknown name (with the known ones and a guess). */
@@ -189,12 +221,6 @@ function selectEnvironments(all: readonly ResolvedEnvironment[], requested: read
     throw new UsageError(`unknown environment "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; the environments in ${path.join(shown(configDir), 'environments')}/ are: ${known.join(', ')}`);
   }
   return all.filter((e) => requested.includes(e.environment.name));
-}
-
-function ownedBySelection(object: Parameters<typeof environmentsOfArgoCdObject>[0], environments: readonly ResolvedEnvironment[], selected: ReadonlySet<string>): boolean {
-  const owners = environmentsOfArgoCdObject(object, environments);
-  if (!owners.length) throw new Error(`cannot tell which environment Argo CD's ${object.kind} "${object.metadata.name}" belongs to, so --env cannot render it alone; render every environment`);
-  return owners.some((o) => selected.has(o));
 }
 
 /** Runs a step on the output folder; a file system error there is a problem with the surroundings (one line, exit 2). */

@@ -4,7 +4,7 @@
  * every `intervalMs`, and erased before the summary. Synchronous on purpose: updates from a job
  * running in the main thread draw as they come, with no timer needed.
  */
-import type { FleetProgress, FleetStage } from './fleet/environment-job';
+import type { FleetProgress, FleetStage } from './environment-job';
 
 /** The part of a stream the reporter needs (process.stderr satisfies it). */
 export interface ProgressStream {

@@ -1,9 +1,9 @@
 /**
  * Atomic output: everything is written to a staging folder beside the target, which then replaces
- * the target with renames. A failure before the swap leaves the existing output untouched.
+ * the target with renames (src/synth/fleet/staged-output.ts). A failure before the swap leaves the
+ * existing output untouched.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import { beginStaging, commitStaging, discardStaging, writeFilesInto } from './fleet/staged-output';
 
 export interface OutputFile {
   /** Path relative to the output folder. */
@@ -11,31 +11,14 @@ export interface OutputFile {
   readonly content: string;
 }
 
+/** Replaces `outdir` with exactly `files`, or leaves it as it was. */
 export function writeAtomically(outdir: string, files: readonly OutputFile[]): void {
-  const target = path.resolve(outdir);
-  const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.staging-`));
+  const staging = beginStaging(outdir);
   try {
-    for (const f of files) {
-      const dest = path.join(staging, f.path);
-      if (!dest.startsWith(staging + path.sep)) throw new Error(`refusing to write outside the output folder: ${f.path}`);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
-      fs.writeFileSync(dest, f.content);
-    }
+    writeFilesInto(staging, files);
   } catch (e) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    discardStaging(staging);
     throw e;
   }
-  const previous = `${staging}.previous`;
-  const hadTarget = fs.existsSync(target);
-  if (hadTarget) fs.renameSync(target, previous);
-  try {
-    fs.renameSync(staging, target);
-  } catch (e) {
-    if (hadTarget) fs.renameSync(previous, target);
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw e;
-  }
-  if (hadTarget) fs.rmSync(previous, { recursive: true, force: true });
+  commitStaging(staging, outdir);
 }

@@ -12,7 +12,7 @@ import { planFiles, serializeFile, synthesize, toFiles } from '../../src/synth/p
 import { runFleet } from '../../src/synth/fleet/run-fleet';
 import { StagingWriter, beginStaging, commitStaging } from '../../src/synth/fleet/staged-output';
 import { CHUNK_FILES, claimChunk, helpWrite, prepareOffer } from '../../src/synth/fleet/shared-writes';
-import { FleetProgress } from '../../src/synth/fleet/environment-job';
+import { FleetProgress } from '../../src/synth/environment-job';
 import { RenderedObject } from '../../src/model/rendered-object';
 import { summarize } from '../../src/synth/summary';
 import { ProgressReporter, ProgressStream, progressWanted } from '../../src/synth/progress';

@@ -4,8 +4,9 @@
  * offer (see shared-writes.ts), and its outcome or error.
  */
 import { parentPort } from 'worker_threads';
-import { EnvironmentOutcome, FleetProgress, runEnvironmentJob } from './environment-job';
+import { EnvironmentOutcome, FleetProgress, runEnvironmentJob } from '../environment-job';
 import { JobMessage, WorkerMessage } from './messages';
+import { StagingWriter } from './staged-output';
 
 const PROGRESS_INTERVAL_MS = 50;
 
@@ -28,7 +29,7 @@ function throttled(): (p: FleetProgress) => void {
 parentPort!.on('message', (job: JobMessage) => {
   let outcome: EnvironmentOutcome;
   try {
-    outcome = runEnvironmentJob(job.resolved, job.stagingDir, {
+    outcome = runEnvironmentJob(job.resolved, new StagingWriter(job.stagingDir), {
       onProgress: throttled(),
       offerWrites: job.offerWrites ? (offer) => post({ type: 'offer', offer }) : undefined,
       shareWritesFrom: job.shareWritesFrom,

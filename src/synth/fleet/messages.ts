@@ -1,6 +1,6 @@
 /** What the main thread and the fleet's workers say to each other (all plain, cloneable data). */
 import { ResolvedEnvironment } from '../../config/resolved';
-import { EnvironmentOutcome, FleetProgress } from './environment-job';
+import { EnvironmentOutcome, FleetProgress } from '../environment-job';
 import { WriteOffer } from './shared-writes';
 
 /** Synthesize one environment; offer its writes when `offerWrites` (it is the last job). */

@@ -8,9 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { ResolvedEnvironment } from '../../config/resolved';
-import type { EnvironmentOutcome, FleetProgress } from './environment-job';
+import type { EnvironmentOutcome, FleetProgress } from '../environment-job';
 import type { JobMessage, WorkerMessage } from './messages';
 import { WriteOffer, helpWrite } from './shared-writes';
+import { StagingWriter } from './staged-output';
 
 /** Below this many workflow renders (summed over environments) one thread is faster than starting workers. */
 export const WORKER_MIN_RENDERS = 60;
@@ -49,8 +50,8 @@ export async function runFleet(environments: readonly ResolvedEnvironment[], opt
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(environments), environments.length));
   if (jobs === 1) {
     // Loaded on demand: with workers, this thread never needs cdk8s, the constructs or the schemas.
-    const { runEnvironmentJob } = await import('./environment-job');
-    return environments.map((e) => runEnvironmentJob(e, options.stagingDir, { onProgress: options.onProgress }));
+    const { runEnvironmentJob } = await import('../environment-job');
+    return environments.map((e) => runEnvironmentJob(e, new StagingWriter(options.stagingDir), { onProgress: options.onProgress }));
   }
   return runInWorkers(environments, jobs, options);
 }
