@@ -17,11 +17,6 @@ export function priorityClassNamesOf(resolved: ResolvedEnvironment): string[] {
   return [...names].sort();
 }
 
-/** Whether the environment renders objects into `dist/<env>/_shared` (and so needs its Application). */
-export function hasSharedObjects(resolved: ResolvedEnvironment): boolean {
-  return priorityClassNamesOf(resolved).length > 0;
-}
-
 export interface SharedChartProps {
   readonly resolved: ResolvedEnvironment;
 }

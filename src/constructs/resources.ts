@@ -1,6 +1,7 @@
 /** Converts the config's resource quantities into cdk8s-plus types (binary byte units only). */
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { bytes, cpuMillicores } from '../model/quantity';
 
 export interface ResourceAmounts {
   readonly cpu: string;
@@ -30,21 +31,21 @@ export function containerResources(requests: ResourceAmounts, limits: ResourceAm
   };
 }
 
+/** "250m" → 250 millicores, "1.5" → 1.5 cores (the form is kept: it is what the manifest shows). */
 export function cpu(quantity: string): kplus.Cpu {
-  const millis = /^(\d+)m$/.exec(quantity);
-  if (millis) return kplus.Cpu.millis(Number(millis[1]));
-  if (/^\d+(\.\d+)?$/.test(quantity)) return kplus.Cpu.units(Number(quantity));
-  throw new Error(`cpu quantity "${quantity}" is invalid; use millicores such as "250m" or cores such as "1.5"`);
+  let millicores: number;
+  try {
+    millicores = cpuMillicores(quantity);
+  } catch {
+    throw new Error(`cpu quantity "${quantity}" is invalid; use millicores such as "250m" or cores such as "1.5"`);
+  }
+  return quantity.endsWith('m') ? kplus.Cpu.millis(millicores) : kplus.Cpu.units(millicores / 1000);
 }
 
+/** Binary byte units only ("256Mi", "1Gi"): what the server's containers are sized in. */
+const BINARY_BYTES = /^\d+(Ki|Mi|Gi|Ti)$/;
+
 export function size(quantity: string): Size {
-  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
-  if (!m) throw new Error(`byte quantity "${quantity}" is invalid; use binary units such as "256Mi" or "1Gi"`);
-  const n = Number(m[1]);
-  switch (m[2]) {
-    case 'Ki': return Size.kibibytes(n);
-    case 'Mi': return Size.mebibytes(n);
-    case 'Gi': return Size.gibibytes(n);
-    default: return Size.tebibytes(n);
-  }
+  if (!BINARY_BYTES.test(quantity)) throw new Error(`byte quantity "${quantity}" is invalid; use binary units such as "256Mi" or "1Gi"`);
+  return Size.kibibytes(bytes(quantity) / 1024);
 }

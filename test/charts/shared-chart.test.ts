@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { ResolvedEnvironment, ResolvedWorkflow } from '../../src/config/resolved';
-import { SharedChart, hasSharedObjects, priorityClassNamesOf } from '../../src/charts/shared-chart';
+import { SharedChart, priorityClassNamesOf } from '../../src/charts/shared-chart';
 import { renderArgoCd } from '../../src/gitops/argocd-objects';
 import { renderEnvironment } from '../../src/synth/render';
 import { relativePath } from '../../src/model/rendered-object';
@@ -32,7 +32,7 @@ describe('the PriorityClasses an environment renders', () => {
     expect(env.workflows.length).toBeGreaterThanOrEqual(3);
     expect(priorityClassNamesOf(env)).toEqual(['a-class', 'b-class']);
     expect(priorityClassNamesOf(withClasses(prod, () => 'system-cluster-critical'))).toEqual([]);
-    expect(hasSharedObjects(withClasses(prod, () => undefined))).toBe(false);
+    expect(priorityClassNamesOf(withClasses(prod, () => undefined))).toEqual([]);
   });
 
   test('rendered into dist/<env>/_shared with no workflow, one object per class', () => {
