@@ -47,6 +47,7 @@ import { RenderedObject } from '../model/rendered-object';
 import { IAspect } from '../util/aspects';
 import { Violation, pointer } from './violation';
 import { parseObjectId } from '../model/object-id';
+import { WaiverIndex } from './waiver-index';
 
 export const WORKFLOW_PLACEHOLDER = '<workflow>';
 export const WAIVER_ANNOTATION_DOMAIN = 'waiver.langgraph.platform';
@@ -103,7 +104,7 @@ const checkovComment = (reason: string) => reason.replace(/=/g, ':');
  * names it, plus each scanner's own skip annotation. Pure; {} when no waiver names the object.
  */
 export function waiverAnnotations(environment: Pick<Environment, 'waivers'>, object: KubeObject, workflow: string | undefined = workflowOf(object)): Record<string, string> {
-  const matching = environment.waivers.filter((w) => waiverNames(w, object.kind, object.metadata.name, workflow));
+  const matching = WaiverIndex.of(environment.waivers).matching(object.kind, object.metadata.name, workflow).map((i) => environment.waivers[i]);
   if (!matching.length) return {};
   const out: Record<string, string> = {};
   const kubeScore: string[] = [];
@@ -291,17 +292,20 @@ export function applyWaivers(
   const objectWorkflow = new Map<string, string | undefined>();
   for (const r of objects) objectWorkflow.set(`${r.object.kind}/${r.object.metadata.namespace ?? ''}/${r.object.metadata.name}`, r.workflow ?? workflowOf(r.object));
   const used = new Set<number>();
+  const index = WaiverIndex.of(waivers);
   for (const v of violations) {
     const id = parseObjectId(v.object);
     const workflow = objectWorkflow.get(`${id.kind}/${id.namespace ?? ''}/${id.name}`);
-    const i = waivers.findIndex((w, j) => usable[j] && w.rule === v.rule && waiverNames(w, id.kind, id.name, workflow));
+    const i = index.matching(id.kind, id.name, workflow).find((j) => usable[j] && waivers[j].rule === v.rule) ?? -1;
     if (i >= 0) {
       used.add(i);
       waived.push({ violation: v, waiver: waivers[i], waiverIndex: i });
     } else kept.push(v);
   }
 
-  // Stale waivers.
+  // Stale waivers. A scanner waiver is stale when it names no rendered object.
+  const named = new Set<number>();
+  for (const r of objects) for (const i of index.matching(r.object.kind, r.object.metadata.name, r.workflow ?? workflowOf(r.object))) named.add(i);
   waivers.forEach((w, i) => {
     if (!usable[i]) return;
     const { tool } = parseWaiverRule(w.rule);
@@ -313,8 +317,7 @@ export function applyWaivers(
       }
       return;
     }
-    const names = objects.some((r) => waiverNames(w, r.object.kind, r.object.metadata.name, r.workflow ?? workflowOf(r.object)));
-    if (!names) {
+    if (!named.has(i)) {
       problems.push(waiverProblem(i, 'waiver/stale', pointer('waivers', i, 'name'), w.name,
         `names no rendered object: there is no ${w.kind} ${w.name} in environment "${envName}"`,
         `delete this waiver from ${where} (or correct its kind or name)`));
