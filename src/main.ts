@@ -1,6 +1,6 @@
 /**
- * The entry of `npm run synth` and of `cdk8s synth` (cdk8s.yaml): the synth command, whose flags,
- * help and behaviour are in src/cli/synth.ts. Only this file is started; nothing imports it.
+ * The entry of `npx cdk8s synth` (cdk8s.yaml): the synth command, whose flags, help and behaviour
+ * are in src/cli/synth.ts. `npm run synth` runs that command precompiled (scripts/run-built.js).
  */
 import { main } from './cli/synth';
 
