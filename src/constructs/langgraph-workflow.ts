@@ -211,7 +211,7 @@ export interface WorkflowEgress {
   readonly postgres?: { readonly port: number; readonly to: readonly PeerSpec[] };
   /** The Redis behind REDIS_URI. @default - port 6379, no destination */
   readonly redis?: { readonly port: number; readonly to: readonly PeerSpec[] };
-  /** HTTPS (LLM providers, LangSmith). @default - port 443 anywhere but the cloud metadata address */
+  /** HTTPS (LLM providers, LangSmith). @default - port DEFAULT_HTTPS_EGRESS_PORT (443) anywhere but the cloud metadata address */
   readonly https?: HttpsDestinations & { readonly port?: number };
 }
 
@@ -225,7 +225,15 @@ export const DEFAULT_POOL_MAX_SIZE = 10;
 /** One pod more during a rollout, none fewer: full capacity throughout. */
 export const DEFAULT_ROLLING_UPDATE: { readonly maxSurge: number; readonly maxUnavailable: number } = { maxSurge: 1, maxUnavailable: 0 };
 
-export const DEFAULT_DNS_RESOLVERS: DnsResolvers = { mode: 'node-local', podSelector: { 'k8s-app': 'kube-dns' }, nodeLocalAddress: '169.254.20.10', cidrs: [] };
+/**
+ * NodeLocal DNSCache at its documented link-local address, plus the kube-dns pods (CoreDNS keeps
+ * their label) as fallback: works with and without the cache.
+ */
+export const DEFAULT_DNS_RESOLVERS = {
+  mode: 'node-local', podSelector: { 'k8s-app': 'kube-dns' } as Readonly<Record<string, string>>, nodeLocalAddress: '169.254.20.10', cidrs: [] as readonly string[],
+} as const satisfies DnsResolvers;
+
+export const DEFAULT_HTTPS_EGRESS_PORT = 443;
 
 export interface LangGraphWorkflowProps {
   /** The workflow id: names every object (`<workflow>-api`, …) and is its instance label. */
@@ -556,6 +564,6 @@ function apiEgress(mesh: boolean, ns: Required<PlatformNamespaces>, egress: Work
   // No destination given: no allow (default deny holds), never an empty `to`, which would allow everything.
   if (egress.postgres?.to.length) allows.push({ name: 'postgres', to: egress.postgres.to, ports: [{ port: egress.postgres.port }] });
   if (egress.redis?.to.length) allows.push({ name: 'redis', to: egress.redis.to, ports: [{ port: egress.redis.port }] });
-  allows.push({ name: 'https', to: httpsPeers(egress.https ?? {}), ports: [{ port: egress.https?.port ?? 443 }] });
+  allows.push({ name: 'https', to: httpsPeers(egress.https ?? {}), ports: [{ port: egress.https?.port ?? DEFAULT_HTTPS_EGRESS_PORT }] });
   return allows;
 }
