@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'util';
 import { App, Chart } from 'cdk8s';
-import { LangGraphWorkflow, WorkflowExternalSecret, addPlatformAspects, formatViolation, gateChart } from 'langgraph-platform';
+import { DEFAULT_SECRET_KEYS, LangGraphWorkflow, WorkflowExternalSecret, addPlatformAspects, formatViolation, gateChart } from 'langgraph-platform';
 
 function main(argv: string[]): number {
   const { values } = parseArgs({
@@ -35,7 +35,8 @@ function main(argv: string[]): number {
     targetSecretName: 'bot-secrets',
     store: { kind: 'ClusterSecretStore', name: 'vault' },
     refreshInterval: '1h',
-    data: ['database-uri', 'redis-uri', 'langsmith-api-key', 'langgraph-license-key'].map((key) => ({ secretKey: key, remoteKey: `langgraph/bot/${key}` })),
+    // The keys the server's env reads by default (DEFAULT_SECRET_KEYS).
+    data: Object.values(DEFAULT_SECRET_KEYS).map((key) => ({ secretKey: key, remoteKey: `langgraph/bot/${key}` })),
   });
   addPlatformAspects(chart);
 

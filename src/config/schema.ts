@@ -21,10 +21,13 @@ import { kedaSchema } from './features/keda';
 import { dataStoresSchema } from './features/data-stores';
 import { capacitySchema, workflowCapacitySchema } from './features/capacity';
 import { databaseSchema, LANGGRAPH_SERVER_RESOURCES } from './features/database';
-import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, MIN_SHUTDOWN_MARGIN_SECONDS } from '../constructs/shutdown';
 // The constructs' defaults are the config's defaults: one home each (the YAML only overrides).
+import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, MIN_SHUTDOWN_MARGIN_SECONDS } from '../constructs/shutdown';
 import { DEFAULT_CPU_UTILIZATION, DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP } from '../constructs/autoscaler';
-import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_CANARY_ANALYSIS, DEFAULT_PROBES, DEFAULT_SLI, DEFAULT_SLO } from '../constructs/langgraph-workflow';
+import {
+  DEFAULT_ALERT_THRESHOLDS, DEFAULT_CANARY_ANALYSIS, DEFAULT_CANARY_ROUTE_NAME, DEFAULT_CANARY_STEPS, DEFAULT_ENTRY, DEFAULT_MONITORING,
+  DEFAULT_PLATFORM_NAMESPACES, DEFAULT_PROBE_TIMING, DEFAULT_PROBES, DEFAULT_ROLLING_UPDATE, DEFAULT_SECRET_KEYS, DEFAULT_SLI, DEFAULT_SLO,
+} from '../constructs/langgraph-workflow';
 
 // ---------------------------------------------------------------- primitives
 
@@ -68,13 +71,13 @@ const resourceAmounts = z.strictObject({
 });
 
 const probe = z.strictObject({
-  handler: z.enum(['http', 'tcp']).default('http').meta({ description: '`http`: GET `path` on the http port; `tcp`: the port accepts connections (process alive).' }),
-  path: z.string().regex(/^\//, 'an HTTP path starting with "/"').default('/ok').meta({ description: 'HTTP path the `http` handler GETs. `/ok` is the LangGraph server\'s health route (it also checks the database).' }),
-  initialDelaySeconds: seconds.default(0).meta({ description: 'Seconds after the container starts before the first probe.' }),
-  periodSeconds: positiveInt.default(10).meta({ description: 'Seconds between probes.' }),
-  timeoutSeconds: positiveInt.default(2).meta({ description: 'Seconds one probe may take before it counts as failed.' }),
-  failureThreshold: positiveInt.default(3).meta({ description: 'Consecutive failures before the kubelet acts (startup/liveness: restart; readiness: out of rotation). Startup tolerates failureThreshold × periodSeconds of boot time.' }),
-  successThreshold: positiveInt.default(1).meta({ description: 'Consecutive successes to count as healthy again (Kubernetes requires 1 for startup and liveness).' }),
+  handler: z.enum(['http', 'tcp']).default(DEFAULT_PROBE_TIMING.handler).meta({ description: '`http`: GET `path` on the http port; `tcp`: the port accepts connections (process alive).' }),
+  path: z.string().regex(/^\//, 'an HTTP path starting with "/"').default(DEFAULT_PROBE_TIMING.path).meta({ description: 'HTTP path the `http` handler GETs. `/ok` is the LangGraph server\'s health route (it also checks the database).' }),
+  initialDelaySeconds: seconds.default(DEFAULT_PROBE_TIMING.initialDelaySeconds).meta({ description: 'Seconds after the container starts before the first probe.' }),
+  periodSeconds: positiveInt.default(DEFAULT_PROBE_TIMING.periodSeconds).meta({ description: 'Seconds between probes.' }),
+  timeoutSeconds: positiveInt.default(DEFAULT_PROBE_TIMING.timeoutSeconds).meta({ description: 'Seconds one probe may take before it counts as failed.' }),
+  failureThreshold: positiveInt.default(DEFAULT_PROBE_TIMING.failureThreshold).meta({ description: 'Consecutive failures before the kubelet acts (startup/liveness: restart; readiness: out of rotation). Startup tolerates failureThreshold × periodSeconds of boot time.' }),
+  successThreshold: positiveInt.default(DEFAULT_PROBE_TIMING.successThreshold).meta({ description: 'Consecutive successes to count as healthy again (Kubernetes requires 1 for startup and liveness).' }),
 });
 
 const scalingRule = z.strictObject({
@@ -101,17 +104,26 @@ const autoscaling = z.strictObject({
     .meta({ description: 'External metric on the run queue (e.g. lg_api_num_pending_runs), served by an external-metrics adapter that aggregates it with `max` across pods (every pod reports the same queue-wide value; docs/observability.md has the adapter rule). The HPA divides it by the replica count. Off by default. (A `Pods` metric on a queue-wide gauge averages it per pod and scales to the maximum: the gate refuses one.)' }),
 });
 
+/**
+ * With `keys` left out: the constructs' keys, tracing included, the licence key not (the gate
+ * requires it in production-tier environments; development may run without one).
+ */
+const SECRET_KEYS_DEFAULT = {
+  databaseUri: DEFAULT_SECRET_KEYS.databaseUri, redisUri: DEFAULT_SECRET_KEYS.redisUri, langsmithApiKey: DEFAULT_SECRET_KEYS.langsmithApiKey,
+  extra: {} as Record<string, string>,
+};
+
 const secretRefs = z.strictObject({
   name: dnsLabel.optional().meta({ description: 'Name of the pre-existing Secret in the workflow\'s namespace. Default: `<workflow>-secrets`.' }),
   keys: z
     .strictObject({
-      databaseUri: secretKey.default('database-uri').meta({ description: 'Key holding the Postgres URI (DATABASE_URI).' }),
-      redisUri: secretKey.default('redis-uri').meta({ description: 'Key holding the Redis URI (REDIS_URI).' }),
+      databaseUri: secretKey.default(DEFAULT_SECRET_KEYS.databaseUri).meta({ description: 'Key holding the Postgres URI (DATABASE_URI).' }),
+      redisUri: secretKey.default(DEFAULT_SECRET_KEYS.redisUri).meta({ description: 'Key holding the Redis URI (REDIS_URI).' }),
       langsmithApiKey: secretKey.optional().meta({ description: 'LangSmith tracing (and, for the Lite server, its licence check at start).' }),
       licenseKey: secretKey.optional().meta({ description: 'LANGGRAPH_CLOUD_LICENSE_KEY, which the server reads at start (langgraph_api/config/__init__.py of 0.16.7, line 536); required in production-tier environments.' }),
       extra: z.record(envVarName, secretKey).default({}).meta({ description: 'Further env vars from the same Secret, e.g. LLM provider keys: `{ OPENAI_API_KEY: openai-api-key }`.' }),
     })
-    .default({ databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', extra: {} }).meta({ description: 'Secret data keys. Only references are rendered, never values.' }),
+    .default(SECRET_KEYS_DEFAULT).meta({ description: 'Secret data keys. Only references are rendered, never values.' }),
 });
 
 const canaryStep = z.strictObject({
@@ -119,12 +131,15 @@ const canaryStep = z.strictObject({
   pauseSeconds: z.number().int().optional().meta({ description: 'Pause after this step, in seconds; omit for none.' }),
 });
 
+/** The construct's steps, as the mutable copy zod's types ask for. */
+const CANARY_STEPS_DEFAULT = DEFAULT_CANARY_STEPS.map((step) => ({ ...step }));
+
 const delivery = z.strictObject({
   strategy: z.enum(['rolling', 'canary']).meta({ description: '`rolling`: a Deployment rolling update. `canary`: an Argo Rollout shifting traffic step by step, with analysis against the SLO (needs the mesh).' }),
   canary: z
     .strictObject({
-      steps: z.array(canaryStep).min(1).meta({ description: 'Traffic steps in order; the Rollout promotes fully after the last.' }),
-      routeName: dnsLabel.default('primary').meta({ description: 'Name of the VirtualService HTTP route that Argo Rollouts rewrites.' }),
+      steps: z.array(canaryStep).min(1).default(CANARY_STEPS_DEFAULT).meta({ description: 'Traffic steps in order; the Rollout promotes fully after the last.' }),
+      routeName: dnsLabel.default(DEFAULT_CANARY_ROUTE_NAME).meta({ description: 'Name of the VirtualService HTTP route that Argo Rollouts rewrites.' }),
       handOver: z.boolean().default(false).meta({ description: 'Switching a live workflow from rolling to canary: `true` for the release that switches, so the serving Deployment keeps its pods and the Rollout scales it down only as its own pods become ready (`workloadRef.scaleDown: progressively`); back to `false` once the Rollout is Healthy. docs/delivery.md "Switching strategy".' }),
       analysis: z
         .strictObject({
@@ -139,21 +154,22 @@ const delivery = z.strictObject({
         })
         .default({ ...DEFAULT_CANARY_ANALYSIS }).meta({ description: 'Background analysis of the canary\'s success rate and latency against the workflow\'s `slo`; failing it aborts the rollout.' }),
     })
-    .optional().meta({ description: 'The canary\'s traffic steps and analysis; required when `strategy` is `canary`.' }),
+    .default({ steps: CANARY_STEPS_DEFAULT, routeName: DEFAULT_CANARY_ROUTE_NAME, handOver: false, analysis: { ...DEFAULT_CANARY_ANALYSIS } })
+    .meta({ description: 'The canary\'s traffic steps and analysis, used where `strategy` is `canary`.' }),
 });
 
 const slo = z.strictObject({
-  availability: z.number().gt(0).lt(1).default(0.999).meta({ description: 'Availability objective as a ratio, e.g. 0.999.' }),
-  latency: z.number().gt(0).lt(1).default(0.99).meta({ description: 'Latency objective: this share of requests completes under `latencyThresholdSeconds`.' }),
-  latencyThresholdSeconds: z.number().positive().default(1).meta({ description: 'The latency objective\'s threshold: requests faster than this count as good. It must be a bucket boundary of the SLI histogram (the server\'s: 0.01, 0.1, 0.5, 1, 5, 15 s, …), where the share is measured exactly.', examples: [5] }),
+  availability: z.number().gt(0).lt(1).default(DEFAULT_SLO.availability).meta({ description: 'Availability objective as a ratio, e.g. 0.999.' }),
+  latency: z.number().gt(0).lt(1).default(DEFAULT_SLO.latency).meta({ description: 'Latency objective: this share of requests completes under `latencyThresholdSeconds`.' }),
+  latencyThresholdSeconds: z.number().positive().default(DEFAULT_SLO.latencyThresholdSeconds).meta({ description: 'The latency objective\'s threshold: requests faster than this count as good. It must be a bucket boundary of the SLI histogram (the server\'s: 0.01, 0.1, 0.5, 1, 5, 15 s, …), where the share is measured exactly.', examples: [5] }),
 });
 
 const alertThresholds = z.strictObject({
-  errorRatio: z.number().gt(0).lt(1).default(0.05).meta({ description: 'Share of 5xx responses above which the error-ratio alert fires.' }),
-  p95LatencySeconds: z.number().positive().default(2).meta({ description: 'p95 request latency, in seconds, above which the latency alert fires.' }),
-  memoryLimitRatio: z.number().gt(0).lte(1).default(0.9).meta({ description: 'Share of the memory limit above which the memory alert fires (before the OOM kill).' }),
-  postgresConnectionRatio: z.number().gt(0).lte(1).default(0.8).meta({ description: 'Share of max_connections above which the connection-pool alert fires.' }),
-  llmFailuresPerSecond: z.number().positive().default(0.1).meta({ description: 'Failed upstream (LLM) calls per second above which the provider alert fires.' }),
+  errorRatio: z.number().gt(0).lt(1).default(DEFAULT_ALERT_THRESHOLDS.errorRatio).meta({ description: 'Share of 5xx responses above which the error-ratio alert fires.' }),
+  p95LatencySeconds: z.number().positive().default(DEFAULT_ALERT_THRESHOLDS.p95LatencySeconds).meta({ description: 'p95 request latency, in seconds, above which the latency alert fires.' }),
+  memoryLimitRatio: z.number().gt(0).lte(1).default(DEFAULT_ALERT_THRESHOLDS.memoryLimitRatio).meta({ description: 'Share of the memory limit above which the memory alert fires (before the OOM kill).' }),
+  postgresConnectionRatio: z.number().gt(0).lte(1).default(DEFAULT_ALERT_THRESHOLDS.postgresConnectionRatio).meta({ description: 'Share of max_connections above which the connection-pool alert fires.' }),
+  llmFailuresPerSecond: z.number().positive().default(DEFAULT_ALERT_THRESHOLDS.llmFailuresPerSecond).meta({ description: 'Failed upstream (LLM) calls per second above which the provider alert fires.' }),
 });
 
 const image = z.strictObject({
@@ -183,16 +199,16 @@ export const workflowSettingsSchema = z.strictObject({
       liveness: probe.default({ ...DEFAULT_PROBES.liveness }).meta({ description: 'Restarts the container when it fails; TCP by default so a busy or DB-starved server is not restarted mid-run.' }),
     })
     .default({ startup: { ...DEFAULT_PROBES.startup }, readiness: { ...DEFAULT_PROBES.readiness }, liveness: { ...DEFAULT_PROBES.liveness } }).meta({ description: 'Startup, readiness and liveness probes of the server container.' }),
-  terminationGracePeriodSeconds: z.number().int().min(30).max(3600).default(180).meta({ description: 'Long enough for the server to finish in-flight runs after SIGTERM.' }),
+  terminationGracePeriodSeconds: z.number().int().min(30).max(3600).default(DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS).meta({ description: 'Long enough for the server to finish in-flight runs after SIGTERM.' }),
   shutdownMarginSeconds: z.number().int().min(MIN_SHUTDOWN_MARGIN_SECONDS).max(600).default(DEFAULT_SHUTDOWN_MARGIN_SECONDS).meta({ description: 'Seconds of the grace period kept back from the server\'s run drain (BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS = grace − margin) for SIGTERM delivery, cancelling and re-queueing unfinished runs, closing pools; the sidecar stays up through it (src/constructs/shutdown.ts).' }),
   database: databaseSchema.meta({ description: 'Postgres connection pool per server process and this workflow\'s share of max_connections.' }),
   capacity: workflowCapacitySchema.meta({ description: 'This workflow\'s workload profile and coefficients for `npm run plan`, over the environment\'s `capacity`.' }),
   rollingUpdate: z
     .strictObject({ maxSurge: z.number().int().min(0).meta({ description: 'Extra pods allowed above the desired count during a rollout.' }), maxUnavailable: z.number().int().min(0).meta({ description: 'Pods allowed below the desired count during a rollout; 0 keeps full capacity.' }) })
-    .default({ maxSurge: 1, maxUnavailable: 0 }).meta({ description: 'Rolling-update budget of the API Deployment (strategy `rolling`).' }),
+    .default({ ...DEFAULT_ROLLING_UPDATE }).meta({ description: 'Rolling-update budget of the API Deployment (strategy `rolling`).' }),
   env: z.record(envVarName, z.string()).default({}).meta({ description: 'Plain, non-secret environment variables. Secret-like names are refused.' }),
   appConfig: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a file name (letters, digits, "-", "_", ".")'), z.string()).default({}).meta({ description: 'Application config, rendered into a ConfigMap mounted read-only at /etc/langgraph.' }),
-  secret: secretRefs.default({ keys: { databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', extra: {} } }).meta({ description: 'The Kubernetes Secret holding the server\'s credentials, and which of its keys feed which variable.' }),
+  secret: secretRefs.default({ keys: { ...SECRET_KEYS_DEFAULT } }).meta({ description: 'The Kubernetes Secret holding the server\'s credentials, and which of its keys feed which variable.' }),
   delivery: delivery.meta({ description: 'How a new version reaches production: rolling update or canary.' }),
   apiAccess: z
     .array(z.strictObject({
@@ -282,6 +298,12 @@ export const waiversFileSchema = z.strictObject({
   waivers: z.array(waiver.extend({ environments: z.array(dnsLabel).min(1).optional().meta({ description: 'Environments the waiver applies to. Default: all.' }) })).default([]).meta({ description: 'Every exception to the validation gate.' }),
 });
 
+/** The constructs' platform namespaces, and Argo CD's (a config concern: the gitops constructs take it as given). */
+const NAMESPACE_DEFAULTS = {
+  istio: DEFAULT_PLATFORM_NAMESPACES.istio, ingress: DEFAULT_PLATFORM_NAMESPACES.ingress, monitoring: DEFAULT_PLATFORM_NAMESPACES.monitoring,
+  argocd: 'argocd', dns: DEFAULT_PLATFORM_NAMESPACES.dns,
+};
+
 export const environmentSchema = z.strictObject({
   name: dnsLabel.meta({ description: 'Environment name; must equal the file name (`environments/<name>.yaml`); output goes to `dist/<name>/`.' }),
   cluster: z.strictObject({
@@ -300,13 +322,13 @@ export const environmentSchema = z.strictObject({
   }).meta({ description: 'Istio service mesh.' }),
   namespaces: z
     .strictObject({
-      istio: dnsLabel.default('istio-system').meta({ description: 'Istio control plane.' }),
-      ingress: dnsLabel.default('istio-ingress').meta({ description: 'Where the Istio ingress gateway (or ingress controller) runs.' }),
-      monitoring: dnsLabel.default('monitoring').meta({ description: 'Prometheus, allowed to scrape the workflows.' }),
-      argocd: dnsLabel.default('argocd').meta({ description: 'Argo CD, where its Application and AppProject objects live.' }),
-      dns: dnsLabel.default('kube-system').meta({ description: 'Cluster DNS (kube-dns/CoreDNS) pods.' }),
+      istio: dnsLabel.default(NAMESPACE_DEFAULTS.istio).meta({ description: 'Istio control plane.' }),
+      ingress: dnsLabel.default(NAMESPACE_DEFAULTS.ingress).meta({ description: 'Where the Istio ingress gateway (or ingress controller) runs.' }),
+      monitoring: dnsLabel.default(NAMESPACE_DEFAULTS.monitoring).meta({ description: 'Prometheus, allowed to scrape the workflows.' }),
+      argocd: dnsLabel.default(NAMESPACE_DEFAULTS.argocd).meta({ description: 'Argo CD, where its Application and AppProject objects live.' }),
+      dns: dnsLabel.default(NAMESPACE_DEFAULTS.dns).meta({ description: 'Cluster DNS (kube-dns/CoreDNS) pods.' }),
     })
-    .default({ istio: 'istio-system', ingress: 'istio-ingress', monitoring: 'monitoring', argocd: 'argocd', dns: 'kube-system' }).meta({ description: 'Namespaces of the platform components the workflows talk to.' }),
+    .default({ ...NAMESPACE_DEFAULTS }).meta({ description: 'Namespaces of the platform components the workflows talk to.' }),
   images: z
     .strictObject({
       allowTags: z.boolean().default(false).meta({ description: 'Allow `repository:tag` without a digest (dev only). `latest` is never allowed.' }),
@@ -322,19 +344,19 @@ export const environmentSchema = z.strictObject({
   entry: z.strictObject({
     type: z.enum(['gateway', 'ingress']).optional().meta({ description: '`gateway` (Istio Gateway; needs the mesh) or `ingress` (Kubernetes Ingress; only without the mesh and without canaries). Default: gateway with the mesh, ingress without.' }),
     domain: hostname.meta({ description: 'Hostnames default to `<workflow>.<domain>`.', examples: ['agents.example.com'] }),
-    tlsSecretName: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>]*[a-z0-9<>])?$/, 'a Secret name such as <workflow>-tls').default('<workflow>-tls').meta({ description: 'TLS certificate Secret; `<workflow>` is replaced by the workflow name. With the mesh it lives in the gateway\'s namespace.' }),
-    gatewaySelector: labelMap.default({ istio: 'ingressgateway' }).meta({ description: 'Labels of the Istio ingress gateway pods (mesh environments).' }),
-    ingressClassName: z.string().default('nginx').meta({ description: 'IngressClass (environments without the mesh).' }),
-    ingressRateLimitRps: positiveInt.default(20).meta({ description: 'Requests per second per client IP at the ingress controller (ingress-nginx).' }),
+    tlsSecretName: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>]*[a-z0-9<>])?$/, 'a Secret name such as <workflow>-tls').default(DEFAULT_ENTRY.tlsSecretName).meta({ description: 'TLS certificate Secret; `<workflow>` is replaced by the workflow name. With the mesh it lives in the gateway\'s namespace.' }),
+    gatewaySelector: labelMap.default({ ...DEFAULT_ENTRY.gatewaySelector }).meta({ description: 'Labels of the Istio ingress gateway pods (mesh environments).' }),
+    ingressClassName: z.string().default(DEFAULT_ENTRY.ingressClassName).meta({ description: 'IngressClass (environments without the mesh).' }),
+    ingressRateLimitRps: positiveInt.default(DEFAULT_ENTRY.ingressRateLimitRps).meta({ description: 'Requests per second per client IP at the ingress controller (ingress-nginx).' }),
   }).meta({ description: 'How external traffic enters: an Istio Gateway with the mesh, an Ingress without it.' }),
   rbac: z.strictObject({
     oncallGroup: z.string().min(1).meta({ description: 'Group given read-only access to every workflow namespace.' }),
   }).meta({ description: 'People\'s access to the workflow namespaces.' }),
   monitoring: z.strictObject({
-    selectorLabels: labelMap.default({ release: 'prometheus' }).meta({ description: 'Labels the cluster\'s Prometheus uses to select monitors and rules.' }),
-    prometheusAddress: url.meta({ description: 'Prometheus address used by the canary analysis.' }),
+    selectorLabels: labelMap.default({ ...DEFAULT_MONITORING.discoveryLabels }).meta({ description: 'Labels the cluster\'s Prometheus uses to select monitors and rules.' }),
+    prometheusAddress: url.default(DEFAULT_MONITORING.prometheusAddress).meta({ description: 'Prometheus address used by the canary analysis (default: prometheus-operator\'s Service in the `monitoring` namespace).' }),
     runbookBaseUrl: url.meta({ description: 'URL of docs/runbooks.md in this repository (no #fragment); alerts link to its sections.' }),
-    scrapeInterval: z.string().regex(/^\d+[sm]$/, 'a duration such as "30s"').default('30s').meta({ description: 'Scrape interval of the PodMonitor.' }),
+    scrapeInterval: z.string().regex(/^\d+[sm]$/, 'a duration such as "30s"').default(DEFAULT_MONITORING.scrapeInterval).meta({ description: 'Scrape interval of the PodMonitor.' }),
     exporters: z
       .strictObject({
         postgres: z.strictObject({ job: z.string().min(1).meta({ description: 'Value of the `job` label of its series.' }), namespace: dnsLabel.optional().meta({ description: 'Value of the `namespace` label of its series. Default: any.' }) }).optional().meta({ description: 'The postgres_exporter scrape job of this environment\'s database.' }),

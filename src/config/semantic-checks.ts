@@ -114,16 +114,14 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
   const d = s.delivery;
   if (d.strategy === 'canary') {
     if (!env.mesh.enabled) add(['delivery', 'strategy'], 'canary', `canary needs Istio traffic routing, but mesh.enabled is false in "${env.name}"; use strategy "rolling" or enable the mesh`);
-    if (!d.canary) add(['delivery', 'canary'], undefined, 'is required when strategy is "canary": give steps (setWeight 1–100, strictly increasing) and analysis thresholds');
-    else {
-      let previous = 0;
-      d.canary.steps.forEach((step, i) => {
-        if (step.setWeight < 1 || step.setWeight > 100) add(['delivery', 'canary', 'steps', i, 'setWeight'], step.setWeight, 'weights must be within 1–100; use a whole number from 1 to 100');
-        else if (step.setWeight <= previous) add(['delivery', 'canary', 'steps', i, 'setWeight'], step.setWeight, `weights must increase strictly (previous step: ${previous}); use a weight above ${previous}, up to 100`);
-        previous = Math.max(previous, step.setWeight);
-        if (step.pauseSeconds !== undefined && step.pauseSeconds < 0) add(['delivery', 'canary', 'steps', i, 'pauseSeconds'], step.pauseSeconds, 'pauses must be ≥ 0 seconds; use 0 or more, or omit pauseSeconds for no pause');
-      });
-    }
+    // Steps and analysis default to the constructs' (DEFAULT_CANARY_STEPS, DEFAULT_CANARY_ANALYSIS).
+    let previous = 0;
+    d.canary.steps.forEach((step, i) => {
+      if (step.setWeight < 1 || step.setWeight > 100) add(['delivery', 'canary', 'steps', i, 'setWeight'], step.setWeight, 'weights must be within 1–100; use a whole number from 1 to 100');
+      else if (step.setWeight <= previous) add(['delivery', 'canary', 'steps', i, 'setWeight'], step.setWeight, `weights must increase strictly (previous step: ${previous}); use a weight above ${previous}, up to 100`);
+      previous = Math.max(previous, step.setWeight);
+      if (step.pauseSeconds !== undefined && step.pauseSeconds < 0) add(['delivery', 'canary', 'steps', i, 'pauseSeconds'], step.pauseSeconds, 'pauses must be ≥ 0 seconds; use 0 or more, or omit pauseSeconds for no pause');
+    });
   }
 
   if (env.entry.type === 'ingress' && d.strategy === 'canary') {

@@ -35,7 +35,7 @@ import { WorkloadPodMonitor } from './pod-monitor';
 import { WorkflowRules } from './prometheus-rules';
 import { GrafanaDashboard } from './grafana-dashboard';
 import { LANGGRAPH_SERVER_RESOURCES, ResourceAmounts } from './resources';
-import { DEFAULT_SHUTDOWN_MARGIN_SECONDS } from './shutdown';
+import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from './shutdown';
 import { Scheduling } from './scheduling';
 import { PodExtras } from './pod-extras';
 import {
@@ -83,10 +83,18 @@ export interface ServerProbes {
   readonly liveness?: ProbeTiming;
 }
 
+/**
+ * A probe's timing where nothing else is said (the config fills a partly given probe from it):
+ * GET the server's /ok health route, Kubernetes' own period and thresholds, a 2 s timeout.
+ */
+export const DEFAULT_PROBE_TIMING: ProbeTiming = {
+  handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1,
+};
+
 export const DEFAULT_PROBES: { readonly startup: ProbeTiming; readonly readiness: ProbeTiming; readonly liveness: ProbeTiming } = {
-  startup: { handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60, successThreshold: 1 },
-  readiness: { handler: 'http', path: '/ok', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 },
-  liveness: { handler: 'tcp', path: '/ok', initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4, successThreshold: 1 },
+  startup: { ...DEFAULT_PROBE_TIMING, periodSeconds: 5, failureThreshold: 60 },
+  readiness: { ...DEFAULT_PROBE_TIMING, periodSeconds: 5, failureThreshold: 2 },
+  liveness: { ...DEFAULT_PROBE_TIMING, handler: 'tcp', periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
 };
 
 export interface WorkflowAutoscaling {
@@ -112,7 +120,7 @@ export interface WorkflowCanary {
   readonly steps?: readonly CanaryStep[];
   /** @default DEFAULT_CANARY_ANALYSIS */
   readonly analysis?: Partial<CanaryAnalysisOptions>;
-  /** The VirtualService route Argo Rollouts rewrites. @default 'primary' */
+  /** The VirtualService route Argo Rollouts rewrites. @default DEFAULT_CANARY_ROUTE_NAME ('primary') */
   readonly routeName?: string;
   /** The release that switches a live workflow from rolling to canary. @default false */
   readonly handOver?: boolean;
@@ -125,6 +133,9 @@ export const DEFAULT_CANARY_STEPS: readonly CanaryStep[] = [
   { setWeight: 75, pauseSeconds: 300 },
 ];
 
+/** The VirtualService HTTP route that Argo Rollouts rewrites, by default. */
+export const DEFAULT_CANARY_ROUTE_NAME = 'primary';
+
 export const DEFAULT_CANARY_ANALYSIS: CanaryAnalysisOptions = {
   intervalSeconds: 60, failureLimit: 3, consecutiveErrorLimit: 4, inconclusiveLimit: 2, minRequestCount: 10, window: '2m',
 };
@@ -132,33 +143,47 @@ export const DEFAULT_CANARY_ANALYSIS: CanaryAnalysisOptions = {
 export interface WorkflowEntry {
   /** @default - `gateway` with the mesh (canary weights apply to external traffic), else `ingress` */
   readonly type?: 'gateway' | 'ingress';
-  /** TLS Secret (in the gateway's namespace with the mesh). @default `<workflow>-tls` */
+  /** TLS Secret (in the gateway's namespace with the mesh). @default DEFAULT_ENTRY.tlsSecretName (`<workflow>-tls`) */
   readonly tlsSecretName?: string;
-  /** Labels of the Istio ingress gateway pods. @default { istio: 'ingressgateway' } */
+  /** Labels of the Istio ingress gateway pods. @default DEFAULT_ENTRY.gatewaySelector ({ istio: 'ingressgateway' }) */
   readonly gatewaySelector?: Readonly<Record<string, string>>;
-  /** @default 'nginx' */
+  /** @default DEFAULT_ENTRY.ingressClassName ('nginx') */
   readonly ingressClassName?: string;
-  /** Requests per second per client IP at ingress-nginx. @default 20 */
+  /** Requests per second per client IP at ingress-nginx. @default DEFAULT_ENTRY.ingressRateLimitRps (20) */
   readonly ingressRateLimitRps?: number;
 }
 
+/** `<workflow>` in a name stands for the workflow's name. */
+export const WORKFLOW_PLACEHOLDER = '<workflow>';
+
+export const DEFAULT_ENTRY = {
+  tlsSecretName: `${WORKFLOW_PLACEHOLDER}-tls`,
+  gatewaySelector: { istio: 'ingressgateway' } as Readonly<Record<string, string>>,
+  ingressClassName: 'nginx',
+  ingressRateLimitRps: 20,
+} as const;
+
 export interface PlatformNamespaces {
-  /** @default 'istio-system' */
+  /** @default DEFAULT_PLATFORM_NAMESPACES.istio ('istio-system') */
   readonly istio?: string;
-  /** Where the ingress gateway or controller runs. @default 'istio-ingress' */
+  /** Where the ingress gateway or controller runs. @default DEFAULT_PLATFORM_NAMESPACES.ingress ('istio-ingress') */
   readonly ingress?: string;
-  /** Prometheus and Grafana. @default 'monitoring' */
+  /** Prometheus and Grafana. @default DEFAULT_PLATFORM_NAMESPACES.monitoring ('monitoring') */
   readonly monitoring?: string;
-  /** Cluster DNS pods. @default 'kube-system' */
+  /** Cluster DNS pods. @default DEFAULT_PLATFORM_NAMESPACES.dns ('kube-system') */
   readonly dns?: string;
 }
 
+export const DEFAULT_PLATFORM_NAMESPACES: Required<PlatformNamespaces> = {
+  istio: 'istio-system', ingress: 'istio-ingress', monitoring: 'monitoring', dns: 'kube-system',
+};
+
 export interface WorkflowMonitoring {
-  /** Labels the cluster's Prometheus selects monitors and rules by. @default { release: 'prometheus' } */
+  /** Labels the cluster's Prometheus selects monitors and rules by. @default DEFAULT_MONITORING.discoveryLabels ({ release: 'prometheus' }) */
   readonly discoveryLabels?: Readonly<Record<string, string>>;
-  /** @default '30s' */
+  /** @default DEFAULT_MONITORING.scrapeInterval ('30s') */
   readonly scrapeInterval?: string;
-  /** Prometheus the canary analysis queries. @default 'http://prometheus-operated.monitoring.svc.cluster.local:9090' */
+  /** Prometheus the canary analysis queries. @default DEFAULT_MONITORING.prometheusAddress (prometheus-operator's Service in `monitoring`) */
   readonly prometheusAddress?: string;
   /** docs/runbooks.md of the platform; alerts link to its sections. @default RUNBOOK_BASE_URL */
   readonly runbookBaseUrl?: string;
@@ -168,7 +193,15 @@ export interface WorkflowMonitoring {
   readonly llmFailures?: LlmFailureSource;
 }
 
+/** An example: the config requires the real one (monitoring.runbookBaseUrl). */
 export const RUNBOOK_BASE_URL = 'https://git.example.com/platform/langgraph-platform/blob/main/docs/runbooks.md';
+
+export const DEFAULT_MONITORING = {
+  discoveryLabels: { release: 'prometheus' } as Readonly<Record<string, string>>,
+  scrapeInterval: '30s',
+  prometheusAddress: 'http://prometheus-operated.monitoring.svc.cluster.local:9090',
+  runbookBaseUrl: RUNBOOK_BASE_URL,
+} as const;
 
 /** Where the API may connect (NetworkPolicy peers: CIDRs or selectors, never hostnames). */
 export interface WorkflowEgress {
@@ -178,11 +211,29 @@ export interface WorkflowEgress {
   readonly postgres?: { readonly port: number; readonly to: readonly PeerSpec[] };
   /** The Redis behind REDIS_URI. @default - port 6379, no destination */
   readonly redis?: { readonly port: number; readonly to: readonly PeerSpec[] };
-  /** HTTPS (LLM providers, LangSmith). @default - port 443 anywhere but the cloud metadata address */
+  /** HTTPS (LLM providers, LangSmith). @default - port DEFAULT_HTTPS_EGRESS_PORT (443) anywhere but the cloud metadata address */
   readonly https?: HttpsDestinations & { readonly port?: number };
 }
 
-export const DEFAULT_DNS_RESOLVERS: DnsResolvers = { mode: 'node-local', podSelector: { 'k8s-app': 'kube-dns' }, nodeLocalAddress: '169.254.20.10', cidrs: [] };
+/**
+ * Our default pool per process: a run holds a connection only while it reads or writes a
+ * checkpoint, so 10 (one per concurrent job at the default N_JOBS_PER_WORKER) serves a pod; the
+ * server's 150 would let a handful of pods exhaust any database.
+ */
+export const DEFAULT_POOL_MAX_SIZE = 10;
+
+/** One pod more during a rollout, none fewer: full capacity throughout. */
+export const DEFAULT_ROLLING_UPDATE: { readonly maxSurge: number; readonly maxUnavailable: number } = { maxSurge: 1, maxUnavailable: 0 };
+
+/**
+ * NodeLocal DNSCache at its documented link-local address, plus the kube-dns pods (CoreDNS keeps
+ * their label) as fallback: works with and without the cache.
+ */
+export const DEFAULT_DNS_RESOLVERS = {
+  mode: 'node-local', podSelector: { 'k8s-app': 'kube-dns' } as Readonly<Record<string, string>>, nodeLocalAddress: '169.254.20.10', cidrs: [] as readonly string[],
+} as const satisfies DnsResolvers;
+
+export const DEFAULT_HTTPS_EGRESS_PORT = 443;
 
 export interface LangGraphWorkflowProps {
   /** The workflow id: names every object (`<workflow>-api`, …) and is its instance label. */
@@ -211,15 +262,15 @@ export interface LangGraphWorkflowProps {
   readonly resources?: { readonly requests: ResourceAmounts; readonly limits: ResourceAmounts };
   /** @default DEFAULT_PROBES */
   readonly probes?: ServerProbes;
-  /** Long enough for in-flight runs to finish after SIGTERM. @default 180 */
+  /** Long enough for in-flight runs to finish after SIGTERM. @default DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS (180) */
   readonly terminationGracePeriodSeconds?: number;
-  /** Kept back from the server's run drain (see ./shutdown.ts). @default 30 */
+  /** Kept back from the server's run drain (see ./shutdown.ts). @default DEFAULT_SHUTDOWN_MARGIN_SECONDS (30) */
   readonly shutdownMarginSeconds?: number;
-  /** LANGGRAPH_POSTGRES_POOL_MAX_SIZE per process (the server's own default is 150). @default 10 */
+  /** LANGGRAPH_POSTGRES_POOL_MAX_SIZE per process (the server's own default is 150). @default DEFAULT_POOL_MAX_SIZE (10) */
   readonly postgresPoolMaxSize?: number;
   /** The workflow's share of the database's max_connections, as a Namespace annotation the gate checks. @default - none stated */
   readonly postgresMaxConnections?: number;
-  /** @default { maxSurge: 1, maxUnavailable: 0 } */
+  /** @default DEFAULT_ROLLING_UPDATE ({ maxSurge: 1, maxUnavailable: 0 }) */
   readonly rollingUpdate?: { readonly maxSurge: number; readonly maxUnavailable: number };
   /** Env vars from Secrets (never literal values). @default serverSecretEnv(`<workflow>-secrets`) */
   readonly secretEnv?: Readonly<Record<string, SecretEnvRef>>;
@@ -264,13 +315,13 @@ export interface LangGraphWorkflowProps {
 
 /** The server's credentials from one Secret, by reference. */
 export interface ServerSecretKeys {
-  /** @default 'database-uri' */
+  /** @default DEFAULT_SECRET_KEYS.databaseUri ('database-uri') */
   readonly databaseUri?: string;
-  /** @default 'redis-uri' */
+  /** @default DEFAULT_SECRET_KEYS.redisUri ('redis-uri') */
   readonly redisUri?: string;
-  /** @default 'langsmith-api-key' */
+  /** @default - none, unless `keys` itself is left out (then DEFAULT_SECRET_KEYS.langsmithApiKey, 'langsmith-api-key') */
   readonly langsmithApiKey?: string;
-  /** LANGGRAPH_CLOUD_LICENSE_KEY. @default 'langgraph-license-key' */
+  /** LANGGRAPH_CLOUD_LICENSE_KEY. @default - none, unless `keys` itself is left out (then DEFAULT_SECRET_KEYS.licenseKey, 'langgraph-license-key') */
   readonly licenseKey?: string;
   /** Further variables from the same Secret, e.g. `{ OPENAI_API_KEY: 'openai-api-key' }`. @default {} */
   readonly extra?: Readonly<Record<string, string>>;
@@ -280,9 +331,9 @@ export interface ServerSecretKeys {
 export function serverSecretEnv(secretName: string, keys: ServerSecretKeys = DEFAULT_SECRET_KEYS): Record<string, SecretEnvRef> {
   const ref = (key: string): SecretEnvRef => ({ secretName, key });
   const env: Record<string, SecretEnvRef> = {
-    DATABASE_URI: ref(keys.databaseUri ?? 'database-uri'),
-    POSTGRES_URI: ref(keys.databaseUri ?? 'database-uri'),
-    REDIS_URI: ref(keys.redisUri ?? 'redis-uri'),
+    DATABASE_URI: ref(keys.databaseUri ?? DEFAULT_SECRET_KEYS.databaseUri),
+    POSTGRES_URI: ref(keys.databaseUri ?? DEFAULT_SECRET_KEYS.databaseUri),
+    REDIS_URI: ref(keys.redisUri ?? DEFAULT_SECRET_KEYS.redisUri),
   };
   if (keys.langsmithApiKey) env.LANGSMITH_API_KEY = ref(keys.langsmithApiKey);
   if (keys.licenseKey) env.LANGGRAPH_CLOUD_LICENSE_KEY = ref(keys.licenseKey);
@@ -291,7 +342,9 @@ export function serverSecretEnv(secretName: string, keys: ServerSecretKeys = DEF
   return env;
 }
 
-export const DEFAULT_SECRET_KEYS: ServerSecretKeys = { databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', licenseKey: 'langgraph-license-key' };
+export const DEFAULT_SECRET_KEYS = {
+  databaseUri: 'database-uri', redisUri: 'redis-uri', langsmithApiKey: 'langsmith-api-key', licenseKey: 'langgraph-license-key',
+} as const satisfies ServerSecretKeys;
 
 /** Availability 0.999; 0.99 of requests complete under 1 s (a bucket boundary of the server's histogram). */
 export const DEFAULT_SLO: ServiceLevelObjectives = { availability: 0.999, latency: 0.99, latencyThresholdSeconds: 1 };
@@ -329,21 +382,17 @@ export class LangGraphWorkflow extends WorkflowScope {
     });
     const { namespace } = this;
     const mesh = props.mesh ?? false;
-    const ns = { istio: 'istio-system', ingress: 'istio-ingress', monitoring: 'monitoring', dns: 'kube-system', ...props.platformNamespaces };
-    const mon = {
-      discoveryLabels: { release: 'prometheus' }, scrapeInterval: '30s',
-      prometheusAddress: 'http://prometheus-operated.monitoring.svc.cluster.local:9090', runbookBaseUrl: RUNBOOK_BASE_URL,
-      ...props.monitoring,
-    };
+    const ns = { ...DEFAULT_PLATFORM_NAMESPACES, ...props.platformNamespaces };
+    const mon = { ...DEFAULT_MONITORING, ...props.monitoring };
     const api = apiIdentity(wf);
     const apiName = `${wf}-api`;
     const canary = props.canary ? {
-      steps: DEFAULT_CANARY_STEPS, routeName: 'primary', handOver: false, ...props.canary,
+      steps: DEFAULT_CANARY_STEPS, routeName: DEFAULT_CANARY_ROUTE_NAME, handOver: false, ...props.canary,
       analysis: { ...DEFAULT_CANARY_ANALYSIS, ...props.canary.analysis },
     } : undefined;
     const sli = props.sli ?? DEFAULT_SLI;
     const slo = props.slo ?? DEFAULT_SLO;
-    const rollingUpdate = props.rollingUpdate ?? { maxSurge: 1, maxUnavailable: 0 };
+    const rollingUpdate = props.rollingUpdate ?? DEFAULT_ROLLING_UPDATE;
     this.apiName = apiName;
     this.api = api;
     this.hostname = props.hostname;
@@ -367,9 +416,9 @@ export class LangGraphWorkflow extends WorkflowScope {
       requests: (props.resources ?? LANGGRAPH_SERVER_RESOURCES).requests,
       limits: (props.resources ?? LANGGRAPH_SERVER_RESOURCES).limits,
       probes: { ...DEFAULT_PROBES, ...props.probes },
-      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 180,
+      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
       shutdownMarginSeconds: props.shutdownMarginSeconds ?? DEFAULT_SHUTDOWN_MARGIN_SECONDS,
-      postgresPoolMaxSize: props.postgresPoolMaxSize ?? 10,
+      postgresPoolMaxSize: props.postgresPoolMaxSize ?? DEFAULT_POOL_MAX_SIZE,
       rollingUpdate,
       secretEnv: props.secretEnv ?? serverSecretEnv(`${wf}-secrets`),
       // The run-outcome metrics of the SLI are switched on here; with workers the API runs no jobs.
@@ -387,12 +436,12 @@ export class LangGraphWorkflow extends WorkflowScope {
 
     // Entry: an Istio Gateway with the mesh (so canary weights apply), an Ingress without it.
     const entry = props.entry ?? {};
-    const tlsSecretName = entry.tlsSecretName ?? `${wf}-tls`;
+    const tlsSecretName = entry.tlsSecretName ?? DEFAULT_ENTRY.tlsSecretName.split(WORKFLOW_PLACEHOLDER).join(wf);
     let scaleTarget: IScalable = this.workload;
     if ((entry.type ?? (mesh ? 'gateway' : 'ingress')) === 'gateway') {
       const gateway = new MeshGateway(this, 'Gateway', {
         name: `${wf}-gateway`, hostname: props.hostname, tlsCredentialName: tlsSecretName,
-        gatewaySelector: entry.gatewaySelector ?? { istio: 'ingressgateway' },
+        gatewaySelector: entry.gatewaySelector ?? DEFAULT_ENTRY.gatewaySelector,
       });
       // Argo Rollouts points these at the stable and canary ReplicaSets.
       const split = canary ? {
@@ -400,7 +449,7 @@ export class LangGraphWorkflow extends WorkflowScope {
         canaryService: new ApiService(this, 'CanaryService', { name: `${apiName}-canary`, identity: api, selector }),
       } : undefined;
       const virtualService = new ApiVirtualService(this, 'VirtualService', {
-        name: apiName, hostname: props.hostname, service: this.service, gateway, routeName: canary?.routeName ?? 'primary', canary: split,
+        name: apiName, hostname: props.hostname, service: this.service, gateway, routeName: canary?.routeName ?? DEFAULT_CANARY_ROUTE_NAME, canary: split,
       });
       if (canary && split) {
         // The canary is told apart by its pod-template hash (relabelled by the PodMonitor), never by Service.
@@ -425,8 +474,8 @@ export class LangGraphWorkflow extends WorkflowScope {
     } else {
       if (canary) throw new Error(`workflow ${wf}: a canary needs the mesh's gateway entry (Argo Rollouts shifts traffic in the VirtualService); set mesh: true or drop canary`);
       new ApiIngress(this, 'Ingress', {
-        name: apiName, hostname: props.hostname, service: this.service, ingressClassName: entry.ingressClassName ?? 'nginx',
-        tlsSecretName, rateLimitRps: entry.ingressRateLimitRps ?? 20,
+        name: apiName, hostname: props.hostname, service: this.service, ingressClassName: entry.ingressClassName ?? DEFAULT_ENTRY.ingressClassName,
+        tlsSecretName, rateLimitRps: entry.ingressRateLimitRps ?? DEFAULT_ENTRY.ingressRateLimitRps,
       });
     }
     this.scaleTarget = scaleTarget;
@@ -515,6 +564,6 @@ function apiEgress(mesh: boolean, ns: Required<PlatformNamespaces>, egress: Work
   // No destination given: no allow (default deny holds), never an empty `to`, which would allow everything.
   if (egress.postgres?.to.length) allows.push({ name: 'postgres', to: egress.postgres.to, ports: [{ port: egress.postgres.port }] });
   if (egress.redis?.to.length) allows.push({ name: 'redis', to: egress.redis.to, ports: [{ port: egress.redis.port }] });
-  allows.push({ name: 'https', to: httpsPeers(egress.https ?? {}), ports: [{ port: egress.https?.port ?? 443 }] });
+  allows.push({ name: 'https', to: httpsPeers(egress.https ?? {}), ports: [{ port: egress.https?.port ?? DEFAULT_HTTPS_EGRESS_PORT }] });
   return allows;
 }

@@ -19,6 +19,8 @@
  * The gate checks the rendered pods against the same rules (src/validation/cross-object/shutdown-timing.ts).
  */
 
+/** Grace period of a server pod, by default: long enough for in-flight runs to finish after SIGTERM. */
+export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 180;
 /** Margin between the server's run drain and SIGKILL, by default. */
 export const DEFAULT_SHUTDOWN_MARGIN_SECONDS = 30;
 /** The smallest margin the config and the gate accept. */

@@ -17,12 +17,9 @@ export { LANGGRAPH_SERVER_RESOURCES } from '../../constructs/resources';
 export { POOL_MAX_SIZE_ENV } from '../../constructs/langgraph-workload';
 /** The server's pool size when the env var is unset. */
 export const SERVER_DEFAULT_POOL_MAX_SIZE = 150;
-/**
- * Our default pool per process: a run holds a connection only while it reads or writes a
- * checkpoint, so 10 (one per concurrent job at the default N_JOBS_PER_WORKER) serves a pod; the
- * server's 150 would let a handful of pods exhaust any database.
- */
-export const DEFAULT_POOL_MAX_SIZE = 10;
+import { DEFAULT_POOL_MAX_SIZE } from '../../constructs/langgraph-workflow';
+/** Our default pool per process (why 10: src/constructs/langgraph-workflow.ts). */
+export { DEFAULT_POOL_MAX_SIZE };
 /** Postgres's default max_connections less its 3 superuser slots: the in-cluster dev store's budget. */
 export const IN_CLUSTER_POSTGRES_CONNECTIONS = 97;
 

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { SemanticIssue } from '../semantic-issue';
+import { DEFAULT_DNS_RESOLVERS, DEFAULT_HTTPS_EGRESS_PORT } from '../../constructs/langgraph-workflow';
 
 const cidr = z
   .string()
@@ -19,15 +20,16 @@ const hostname = z
   .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'a DNS hostname such as api.openai.com');
 
 /** The link-local address NodeLocal DNSCache listens on (its documented default). */
-export const NODE_LOCAL_DNS_ADDRESS = '169.254.20.10';
+export const NODE_LOCAL_DNS_ADDRESS = DEFAULT_DNS_RESOLVERS.nodeLocalAddress;
 /** Labels of the cluster DNS pods (CoreDNS keeps kube-dns's label). */
-export const KUBE_DNS_POD_LABELS = { 'k8s-app': 'kube-dns' };
+export const KUBE_DNS_POD_LABELS = { ...DEFAULT_DNS_RESOLVERS.podSelector };
 
+/** The constructs' resolvers (DEFAULT_DNS_RESOLVERS), as the mutable copy zod's types ask for. */
 export const DNS_EGRESS_DEFAULTS = {
-  mode: 'node-local' as const,
+  mode: DEFAULT_DNS_RESOLVERS.mode,
   podSelector: KUBE_DNS_POD_LABELS,
   nodeLocalAddress: NODE_LOCAL_DNS_ADDRESS,
-  cidrs: [] as string[],
+  cidrs: [...DEFAULT_DNS_RESOLVERS.cidrs],
 };
 
 /**
@@ -52,7 +54,7 @@ export const dnsEgressSchema = z.strictObject({
 }).default(DNS_EGRESS_DEFAULTS);
 export type DnsEgress = z.infer<typeof dnsEgressSchema>;
 
-export const HTTPS_EGRESS_DEFAULTS = { port: 443, exceptCidrs: [] as string[], cidrs: [] as string[], hostCidrs: {} as Record<string, string[]> };
+export const HTTPS_EGRESS_DEFAULTS = { port: DEFAULT_HTTPS_EGRESS_PORT, exceptCidrs: [] as string[], cidrs: [] as string[], hostCidrs: {} as Record<string, string[]> };
 
 /**
  * External HTTPS (LLM providers, LangSmith, tools). The cloud metadata address is always excluded.

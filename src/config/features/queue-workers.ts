@@ -8,6 +8,7 @@
  * `GET /metrics` on `$PORT` (default 8080, so the worker sets it to the API's 8000).
  */
 import { z } from 'zod';
+import { DEFAULT_PROBE_TIMING } from '../../constructs/langgraph-workflow';
 
 const cpuQuantity = z.string().regex(/^(\d+m|\d+(\.\d{1,3})?)$/, 'a cpu quantity such as "250m" or "1.5"');
 const byteQuantity = z.string().regex(/^[1-9]\d*(Ki|Mi|Gi|Ti)$/, 'a byte quantity in binary units such as "256Mi" or "1Gi"');
@@ -18,13 +19,13 @@ const percent = z.number().int().min(1).max(100);
 const positiveInt = z.number().int().min(1);
 
 const probe = z.strictObject({
-  handler: z.enum(['http', 'tcp']).default('http').meta({ description: '`http`: GET `path` on the http port; `tcp`: the port accepts connections.' }),
-  path: z.string().regex(/^\//, 'an HTTP path starting with "/"').default('/ok').meta({ description: 'HTTP path the `http` handler GETs (`?check_db=0` skips the database check).' }),
-  initialDelaySeconds: z.number().int().min(0).default(0).meta({ description: 'Seconds after the container starts before the first probe.' }),
-  periodSeconds: positiveInt.default(10).meta({ description: 'Seconds between probes.' }),
-  timeoutSeconds: positiveInt.default(2).meta({ description: 'Seconds one probe may take.' }),
-  failureThreshold: positiveInt.default(3).meta({ description: 'Consecutive failures before the kubelet acts.' }),
-  successThreshold: positiveInt.default(1).meta({ description: 'Consecutive successes to count as healthy again.' }),
+  handler: z.enum(['http', 'tcp']).default(DEFAULT_PROBE_TIMING.handler).meta({ description: '`http`: GET `path` on the http port; `tcp`: the port accepts connections.' }),
+  path: z.string().regex(/^\//, 'an HTTP path starting with "/"').default(DEFAULT_PROBE_TIMING.path).meta({ description: 'HTTP path the `http` handler GETs (`?check_db=0` skips the database check).' }),
+  initialDelaySeconds: z.number().int().min(0).default(DEFAULT_PROBE_TIMING.initialDelaySeconds).meta({ description: 'Seconds after the container starts before the first probe.' }),
+  periodSeconds: positiveInt.default(DEFAULT_PROBE_TIMING.periodSeconds).meta({ description: 'Seconds between probes.' }),
+  timeoutSeconds: positiveInt.default(DEFAULT_PROBE_TIMING.timeoutSeconds).meta({ description: 'Seconds one probe may take.' }),
+  failureThreshold: positiveInt.default(DEFAULT_PROBE_TIMING.failureThreshold).meta({ description: 'Consecutive failures before the kubelet acts.' }),
+  successThreshold: positiveInt.default(DEFAULT_PROBE_TIMING.successThreshold).meta({ description: 'Consecutive successes to count as healthy again.' }),
 });
 
 /** `/ok` checks the database; `?check_db=0` only asks whether the worker's loop answers. */
