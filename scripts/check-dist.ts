@@ -55,7 +55,7 @@ export function main(argv: readonly string[], io: CommandIo = processIo): Promis
       }
       const diff = compareTrees(dist, fresh);
       if (diff.length === 0) {
-        io.out(`check:dist: ${shown} matches a fresh synth (${result.written.length} files)\n`);
+        io.out(`check:dist: ${shown} matches a fresh synth (${result.files} files)\n`);
         return 0;
       }
       io.err(`check:dist: ${shown} is stale — run \`npm run synth\` and commit dist/.\n${diff.join('\n')}\n`);

@@ -114,7 +114,7 @@ export interface RenderIntoOptions {
 
 export type RenderIntoResult =
   | { readonly refused: readonly Violation[] }
-  | { readonly refused?: undefined; readonly summary: Omit<SynthSummary, 'elapsedMs'>; readonly written: readonly string[] };
+  | { readonly refused?: undefined; readonly summary: Omit<SynthSummary, 'elapsedMs'>; /** Files rendered in this run (kept ones not counted). */ readonly files: number };
 
 /**
  * `npm run synth` without the printing: the one synthesis path (src/synth/pipeline.ts) run through
@@ -159,12 +159,15 @@ export async function renderInto(options: RenderIntoOptions): Promise<RenderInto
       outputStep(`read ${outdir}`, () => seedStaging(stagingDir, outdir, (rel) => replaced.has(rel)));
     }
     outputStep(`write into ${stagingDir}`, () => writeFilesInto(stagingDir, argocdFiles));
-    const written = [...selected.flatMap((e) => listFiles(path.join(stagingDir, e.environment.name)).map((f) => `${e.environment.name}/${f.split(path.sep).join('/')}`)), ...argocdFiles.map((f) => f.path)].sort();
-    options.beforeSwap?.(stagingDir, written);
+    if (options.beforeSwap) {
+      const written = [...selected.flatMap((e) => listFiles(path.join(stagingDir, e.environment.name)).map((f) => `${e.environment.name}/${f.split(path.sep).join('/')}`)), ...argocdFiles.map((f) => f.path)].sort();
+      options.beforeSwap(stagingDir, written);
+    }
     outputStep(`replace ${outdir}`, () => commitStaging(stagingDir, outdir));
     staging = undefined;
+    const environmentFiles = outcomes.reduce((n, o) => n + (o.summary?.files ?? 0), 0);
     return {
-      written,
+      files: environmentFiles + argocdFiles.length,
       summary: {
         outdir,
         environments: outcomes.flatMap((o) => (o.summary ? [o.summary] : [])),
@@ -186,6 +189,7 @@ async function synth(args: SynthArgs, io: CommandIo): Promise<number> {
   // them (before the swap, so that a failure here still leaves the output folder untouched).
   const scratch = process.env.CDK8S_OUTDIR;
   let cdk8sCopy: string | undefined;
+  let copied = 0;
   const result = await renderInto({
     configDir: args.configDir,
     outdir,
@@ -193,7 +197,7 @@ async function synth(args: SynthArgs, io: CommandIo): Promise<number> {
     jobs: args.jobs,
     onStart: showProgress ? (environments) => { progress = new ProgressReporter({ stream: process.stderr, environments }); } : undefined,
     onProgress: showProgress ? (p) => progress?.update(p) : undefined,
-    beforeSwap: scratch ? (stagingDir, written) => { cdk8sCopy = outputStep(`write into ${scratch}`, () => writeCdk8sCliCopy(scratch, stagingDir, outdir, written)); } : undefined,
+    beforeSwap: scratch ? (stagingDir, written) => { copied = written.length; cdk8sCopy = outputStep(`write into ${scratch}`, () => writeCdk8sCliCopy(scratch, stagingDir, outdir, written)); } : undefined,
   }).finally(() => progress?.finish());
   if (result.refused) {
     io.err(`synth refused: ${result.refused.length} violation(s); ${outdir} was left untouched.\n`);
@@ -206,7 +210,7 @@ async function synth(args: SynthArgs, io: CommandIo): Promise<number> {
     // The cdk8s CLI swallows the app's stdout; its stderr reaches the terminal.
     const print = cdk8sCopy ? io.err : io.out;
     print(formatSummary(summary));
-    if (cdk8sCopy) print(`  cdk8s: the manifests are in ${shown(outdir)}/ (${result.written.length} files written); the cdk8s CLI gets them as one YAML stream, ${shown(cdk8sCopy)} (what \`cdk8s synth --stdout\` prints)\n`);
+    if (cdk8sCopy) print(`  cdk8s: the manifests are in ${shown(outdir)}/ (${copied} files written); the cdk8s CLI gets them as one YAML stream, ${shown(cdk8sCopy)} (what \`cdk8s synth --stdout\` prints)\n`);
   }
   return 0;
 }
