@@ -42,13 +42,22 @@ export function claimKey(claim: string): string {
   return `request.auth.claims[${claim}]`;
 }
 
+/**
+ * The paths denied at the edge: the server's admin routes at the root and, with a `MOUNT_PREFIX`
+ * (langgraph_api/server.py mounts the whole app under it), under the prefix too.
+ */
+export function edgeDeniedPaths(mountPrefix?: string): string[] {
+  const root = EDGE_DENIED_ROUTES.map((r) => r.path);
+  return mountPrefix ? [...root, ...root.map((p) => `${mountPrefix}${p}`)] : root;
+}
+
 export function addEdgeAuth(scope: Construct, ctx: WorkflowContext, options: EdgeAuthOptions): EdgeAuthResult {
   const { auth } = options;
   const principals = [...options.gatewayPrincipals];
   const exposure = new WorkloadDenyPolicy(scope, 'EdgeDeny', {
     name: `${ctx.apiName}-edge-deny`, selector: ctx.apiSelector, port: API_PORT,
     rules: [
-      { name: 'admin-routes-at-the-edge', principals, paths: EDGE_DENIED_ROUTES.map((r) => r.path) },
+      { name: 'admin-routes-at-the-edge', principals, paths: edgeDeniedPaths(ctx.settings.env.MOUNT_PREFIX) },
       // Prometheus scrapes the merged port 15020 (pilot-agent reads /metrics over localhost), so
       // nobody needs /metrics on the API port: this keeps it to the monitoring namespace.
       { name: 'metrics-on-the-api-port', paths: [METRICS_PATH] },

@@ -6,6 +6,9 @@ import { committed, objectsOf } from '../../helpers';
 import { Decision, Request, Token, evaluate } from '../../fixtures/istio/authorization';
 import { gatewayPrincipals } from '../../../src/config/features/mesh-security';
 import { API_PORT, EDGE_DENIED_ROUTES } from '../../../src/constructs/langgraph-server';
+import { edgeDeniedPaths } from '../../../src/charts/features/edge-auth';
+import { addMeshSecurity } from '../../../src/charts/features/mesh-security';
+import { contextFor, newChart, synthValid } from './workflow-context-fixture';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const MESH_ENVS = ['staging', 'prod'] as const;
@@ -118,5 +121,27 @@ describe('prod support-agent: claim rules', () => {
     expect(s.ask({ ...base, token: { ...s.valid, claims: {} } }).status).toBe(403);
     expect(s.ask({ ...base, token: { ...s.valid, claims: { groups: ['billing'] } } }).status).toBe(403);
     expect(s.ask({ ...base, token: { ...s.valid, claims: { groups: ['billing', 'support-agents'] } } }).status).toBe(200);
+  });
+});
+
+describe('with a MOUNT_PREFIX the admin routes are denied under the prefix too', () => {
+  test('edgeDeniedPaths', () => {
+    const root = EDGE_DENIED_ROUTES.map((r) => r.path);
+    expect(edgeDeniedPaths()).toEqual(root);
+    expect(edgeDeniedPaths('/api/v1')).toEqual([...root, ...root.map((p) => `/api/v1${p}`)]);
+    expect(edgeDeniedPaths('/api/v1')).toContain('/api/v1/docs');
+  });
+
+  test('rendered: the gateway cannot reach /api/v1/docs', () => {
+    const ctx = contextFor('prod', 'support-agent', { settings: { env: { MOUNT_PREFIX: '/api/v1' } } as any });
+    const chart = newChart();
+    addMeshSecurity(chart, ctx, { security: ctx.env.meshSecurity, callers: ctx.settings.meshCallers, auth: ctx.settings.auth });
+    const objects = synthValid(chart);
+    const s = setup('prod', 'support-agent');
+    const labels = s.workload.labels;
+    const ask = (path: string) => evaluate(objects, { namespace: ctx.namespace, labels }, { port: API_PORT, path, sourcePrincipal: s.gateway, token: s.valid });
+    expect(ask('/api/v1/docs').status).toBe(403);
+    expect(ask('/api/v1/openapi.json').status).toBe(403);
+    expect(ask('/api/v1/threads/search').status).toBe(200);
   });
 });
