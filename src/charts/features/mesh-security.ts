@@ -2,7 +2,8 @@
  * Zero trust in the mesh: STRICT mTLS for the namespace, allow-nothing by default, and an ALLOW
  * policy on the API pods for the ingress gateway and the workflow's named callers only. Any other
  * server in the namespace (e.g. the dev Postgres/Redis) stays closed until it is listed in
- * `internalServers` with the ServiceAccounts that may call it.
+ * `internalServers` with the ServiceAccounts that may call it. What the gateway itself may reach
+ * (a JWT or an external authorizer, the admin routes denied) is the workflow's `auth`: ./edge-auth.ts.
  *
  * The monitoring scraper gets no AuthorizationPolicy rule on purpose: it scrapes the sidecar's
  * merged-metrics port 15020, which istio-init excludes from interception, so neither mTLS nor an

@@ -145,3 +145,33 @@ describe('with a MOUNT_PREFIX the admin routes are denied under the prefix too',
     expect(ask('/api/v1/threads/search').status).toBe(200);
   });
 });
+
+describe('other modes, rendered by the feature and judged by the evaluator', () => {
+  const render = (auth: any) => {
+    const ctx = contextFor('staging', 'support-agent', { settings: { auth } as any });
+    const chart = newChart();
+    addMeshSecurity(chart, ctx, { security: ctx.env.meshSecurity, callers: ctx.settings.meshCallers, auth: ctx.settings.auth });
+    const objects = synthValid(chart);
+    const s = setup('staging', 'support-agent');
+    const ask = (r: Partial<Request> & { path: string }) => evaluate(objects, { namespace: ctx.namespace, labels: s.workload.labels }, { port: API_PORT, sourcePrincipal: s.gateway, ...r });
+    return { objects, ask };
+  };
+
+  test('external: gateway traffic goes to the provider (but /ok); its deny is a 403, its allow lets the request on', () => {
+    const { objects, ask } = render({ mode: 'external', external: { provider: 'oauth2-proxy' } });
+    expect(objects.filter((o) => o.kind === 'RequestAuthentication')).toEqual([]);
+    expect(ask({ path: '/threads/search', method: 'POST' }).status).toBe(403);
+    expect(ask({ path: '/threads/search', method: 'POST', externalDecisions: { 'oauth2-proxy': 'allow' } }).status).toBe(200);
+    expect(ask({ path: '/ok' }).status).toBe(200);
+    expect(ask({ path: '/docs', externalDecisions: { 'oauth2-proxy': 'allow' } }).status).toBe(403);
+    // Named in-mesh callers do not go through the authorizer.
+    expect(ask({ path: '/threads/search', method: 'POST', sourcePrincipal: 'cluster.local/ns/support-web/sa/web' }).status).toBe(200);
+  });
+
+  test('none: no token is asked for (what the gate refuses in production tiers), the admin routes stay denied', () => {
+    const { objects, ask } = render({ mode: 'none' });
+    expect(objects.filter((o) => o.kind === 'RequestAuthentication' || o.spec?.action === 'CUSTOM')).toEqual([]);
+    expect(ask({ path: '/threads/search', method: 'POST' }).status).toBe(200);
+    expect(ask({ path: '/openapi.json' }).status).toBe(403);
+  });
+});
