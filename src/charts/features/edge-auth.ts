@@ -13,7 +13,7 @@
  *
  * `/ok` stays open to the gateway for external health checks; the kubelet's probes never reach
  * these policies anyway: the sidecar injector rewrites the HTTP probes to pilot-agent's
- * `:15020/app-health/...`, which calls the server over localhost, outside the inbound listener.
+ * `:15020/app-health/...`, which checks the server from inside the pod, outside the inbound listener.
  */
 import { Construct } from 'constructs';
 import { WorkflowContext } from '../context';
@@ -58,8 +58,8 @@ export function addEdgeAuth(scope: Construct, ctx: WorkflowContext, options: Edg
     name: `${ctx.apiName}-edge-deny`, selector: ctx.apiSelector, port: API_PORT,
     rules: [
       { name: 'admin-routes-at-the-edge', principals, paths: edgeDeniedPaths(ctx.settings.env.MOUNT_PREFIX) },
-      // Prometheus scrapes the merged port 15020 (pilot-agent reads /metrics over localhost), so
-      // nobody needs /metrics on the API port: this keeps it to the monitoring namespace.
+      // Prometheus scrapes the merged port 15020 (pilot-agent fetches /metrics itself, outside the
+      // inbound listener), so nobody needs /metrics on the API port: it stays with monitoring.
       { name: 'metrics-on-the-api-port', paths: [METRICS_PATH] },
     ],
   });
