@@ -56,6 +56,8 @@ export * from './constructs/api-virtual-service';
 export * from './constructs/mesh-gateway';
 export * from './constructs/mesh-mtls';
 export * from './constructs/mesh-authorization';
+export * from './constructs/jwt-authentication';
+export * from './constructs/external-authorization';
 export * from './constructs/local-rate-limit';
 export * from './constructs/network-policy';
 export * from './constructs/egress-sidecar';

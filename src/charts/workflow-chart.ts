@@ -42,7 +42,7 @@ export class WorkflowChart extends Chart {
     // Optional platform features; each renders nothing when its config leaves it off.
     // Inside the workflow's scope, so they share its namespace and labels.
     const within = this.stack;
-    addMeshSecurity(within, ctx, { security: env.meshSecurity, callers: s.meshCallers });
+    addMeshSecurity(within, ctx, { security: env.meshSecurity, callers: s.meshCallers, auth: s.auth });
     addMeshEgress(within, ctx, env.meshEgress);
     addExternalSecret(within, ctx, s.externalSecret);
     addVpa(within, ctx, s.vpa, this.stack.scaleTarget);

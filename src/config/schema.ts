@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { gitopsSchema, workflowGitopsSchema } from './features/gitops';
 import { podExtrasSchema, schedulingSchema } from './features/pod';
 import { meshCallersSchema, meshSecuritySchema } from './features/mesh-security';
+import { authSchema } from './features/auth';
 import { meshEgressSchema } from './features/mesh-egress';
 import { dnsEgressSchema, httpsEgressSchema } from './features/network-egress';
 import { externalSecretSchema } from './features/external-secret';
@@ -219,6 +220,7 @@ export const workflowSettingsSchema = z.strictObject({
     }))
     .default([]).meta({ description: 'Kubernetes API access for apps that need it (the LangGraph server does not): a Role with exactly these rules, bound to the app\'s ServiceAccount. No wildcards, never secrets.' }),
   scheduling: schedulingSchema.meta({ description: 'Priority and spot-friendly placement.' }),
+  auth: authSchema.meta({ description: 'Authentication at the edge: a JWT checked by the API pods\' sidecars, an external authorizer, or none (refused in production-tier environments unless waived). Mesh only.' }),
   meshCallers: meshCallersSchema.meta({ description: 'In-mesh callers allowed to reach the API besides the gateway (mesh environments).' }),
   externalSecret: externalSecretSchema.meta({ description: 'Materialize the Secret from a secret manager with External Secrets (off: a pre-existing Secret).' }),
   vpa: vpaSchema.meta({ description: 'VerticalPodAutoscaler, recommendation-only by default.' }),

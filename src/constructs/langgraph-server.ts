@@ -33,3 +33,28 @@ export interface MeshSidecarOptions {
    */
   readonly terminationDrainSeconds?: number;
 }
+
+/** The server's health route: the probes' path, and the one path open at the edge without a token. */
+export const HEALTH_PATH = '/ok';
+
+/** A route of the server that is not part of its client API, with why it stays off the edge. */
+export interface AdminRoute {
+  /** Istio path pattern: exact, `prefix*` or `*suffix`. */
+  readonly path: string;
+  readonly why: string;
+}
+
+/**
+ * Routes of langgraph-api 0.16.7 (langgraph_api/api/__init__.py `unshadowable_meta_routes` and
+ * `shadowable_meta_routes`, api/profile.py, langgraph_runtime_inmem/routes.py) that no client needs
+ * through the public entry. Denied for the ingress gateway's identity; in-mesh callers keep them.
+ * Istio compares `paths` without the query string, so `/metrics?format=json` is covered too.
+ */
+export const EDGE_DENIED_ROUTES: readonly AdminRoute[] = [
+  { path: METRICS_PATH, why: 'Prometheus text (or `?format=json`: pool, queue and worker stats); scraped through the sidecar\'s merged-metrics port 15020 from the monitoring namespace only' },
+  { path: '/docs', why: 'the interactive API reference: a map of every route for an attacker' },
+  { path: '/openapi.json', why: 'the OpenAPI document behind /docs' },
+  { path: '/info', why: 'server and langgraph versions, feature flags, host/project/tenant ids: fingerprinting' },
+  { path: '/profile', why: 'py-spy flame graph of the live process (only with FF_PYSPY_PROFILING_ENABLED); an operator tool' },
+  { path: '/internal/*', why: 'test hooks of the in-memory runtime (`langgraph dev`), e.g. POST /internal/truncate wipes all data; absent from Postgres builds, denied in case one ships' },
+];

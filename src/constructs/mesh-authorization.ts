@@ -7,6 +7,12 @@ import {
 } from '../../imports/istio-authorizationpolicy-security.istio.io';
 import { SIDECAR_UNCAPTURED_INBOUND_PORTS } from './mesh-mtls';
 
+/** An Istio `when` condition: the attribute (e.g. `request.auth.claims[groups]`) holds one of the values. */
+export interface RequestCondition {
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
 /** Who may call: workload identities and/or whole namespaces (both need mTLS to be known). */
 export interface AllowedCallers {
   /** Readable reason, rendered nowhere but kept for errors. */
@@ -15,6 +21,18 @@ export interface AllowedCallers {
   readonly principals?: readonly string[];
   /** @default [] */
   readonly namespaces?: readonly string[];
+  /**
+   * Also require a validated JWT whose principal (`<iss>/<sub>`) matches one of these, e.g.
+   * `https://login.example.com/*` (needs a RequestAuthentication on the same pods).
+   * @default [] - no JWT required
+   */
+  readonly requestPrincipals?: readonly string[];
+  /** Only these paths (exact, `prefix*` or `*suffix`). @default - every path */
+  readonly paths?: readonly string[];
+  /** Every path but these. @default - none excluded */
+  readonly notPaths?: readonly string[];
+  /** All must hold. @default [] */
+  readonly when?: readonly RequestCondition[];
 }
 
 export interface WorkloadAllowPolicyProps {
@@ -49,9 +67,13 @@ export class WorkloadAllowPolicy extends Construct {
       if (principals.length === 0 && namespaces.length === 0) {
         throw new Error(`AuthorizationPolicy ${props.name}: caller "${c.name}" names neither principals nor namespaces; an empty source would allow everyone`);
       }
+      const requestPrincipals = [...(c.requestPrincipals ?? [])];
+      for (const p of [...(c.paths ?? []), ...(c.notPaths ?? [])]) checkPathPattern(this, props.name, p);
+      const when = (c.when ?? []).map((w) => ({ key: w.key, values: [...w.values] }));
       return {
-        from: [{ source: { ...(principals.length ? { principals } : {}), ...(namespaces.length ? { namespaces } : {}) } }],
-        to: [{ operation: { ports: [String(props.port)] } }],
+        from: [{ source: { ...(principals.length ? { principals } : {}), ...(namespaces.length ? { namespaces } : {}), ...(requestPrincipals.length ? { requestPrincipals } : {}) } }],
+        to: [{ operation: { ports: [String(props.port)], ...(c.paths?.length ? { paths: [...c.paths] } : {}), ...(c.notPaths?.length ? { notPaths: [...c.notPaths] } : {}) } }],
+        ...(when.length ? { when } : {}),
       };
     });
     new AuthorizationPolicy(this, 'Resource', {
@@ -86,6 +108,77 @@ export class NamespaceDenyAll extends Construct {
   }
 }
 
-function policyMetadata(scope: Construct, name: string) {
+/** Paths denied to one set of sources. */
+export interface DeniedPaths {
+  /** Readable reason, rendered nowhere but kept for errors. */
+  readonly name: string;
+  /** Exact paths, `prefix*` or `*suffix` (Istio's only wildcards). */
+  readonly paths: readonly string[];
+  /** Only requests from these identities. @default - from anyone */
+  readonly principals?: readonly string[];
+}
+
+export interface WorkloadDenyPolicyProps {
+  readonly name: string;
+  /** Pods the policy protects. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** The container port the paths are served on. */
+  readonly port: number;
+  /** One rule per entry. */
+  readonly rules: readonly DeniedPaths[];
+}
+
+/**
+ * DENY policy for one workload: Istio evaluates DENY before ALLOW, so no ALLOW rule (a valid JWT,
+ * a named caller) can reopen what it names.
+ */
+export class WorkloadDenyPolicy extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: WorkloadDenyPolicyProps) {
+    super(scope, id);
+    this.name = props.name;
+    if (SIDECAR_UNCAPTURED_INBOUND_PORTS.includes(props.port)) {
+      throw new Error(`AuthorizationPolicy ${props.name}: port ${props.port} is not intercepted by the sidecar, so no rule on it is ever evaluated; use the workload's own container port`);
+    }
+    if (props.rules.length === 0) {
+      throw new Error(`AuthorizationPolicy ${props.name}: no rules; a DENY policy without rules denies nothing — give the paths to deny`);
+    }
+    const rules: AuthorizationPolicySpecRules[] = props.rules.map((r) => {
+      if (r.paths.length === 0) throw new Error(`AuthorizationPolicy ${props.name}: rule "${r.name}" names no paths; without paths it would deny every request on port ${props.port}`);
+      for (const p of r.paths) checkPathPattern(this, props.name, p);
+      const principals = [...(r.principals ?? [])];
+      return {
+        ...(principals.length ? { from: [{ source: { principals } }] } : {}),
+        to: [{ operation: { ports: [String(props.port)], paths: [...r.paths] } }],
+      };
+    });
+    new AuthorizationPolicy(this, 'Resource', {
+      metadata: policyMetadata(this, props.name),
+      spec: {
+        selector: { matchLabels: { ...props.selector } },
+        action: AuthorizationPolicySpecAction.DENY,
+        rules,
+      },
+    });
+  }
+}
+
+/**
+ * Istio matches `paths` exactly, by prefix (`/docs*`) or by suffix (`*.json`), and `*` alone;
+ * any other `*` is taken literally and would never match.
+ */
+export const ISTIO_PATH_PATTERN = /^(\*|\/[^*\s]*\*?|\*[^*\s]+)$/;
+
+function checkPathPattern(scope: Construct, policy: string, path: string): void {
+  scope.node.addValidation({
+    validate: () => ISTIO_PATH_PATTERN.test(path)
+      ? []
+      : [`AuthorizationPolicy ${policy}: path "${path}" is not an exact path, "prefix*" or "*suffix"; Istio supports no other wildcard, so it would never match`],
+  });
+}
+
+/** Metadata of every mesh-security object (component label `mesh-security`). */
+export function policyMetadata(scope: Construct, name: string) {
   return objectMetadata(scope, name, { labels: { 'app.kubernetes.io/component': 'mesh-security' } });
 }

@@ -8,7 +8,7 @@
  *   -1  What a pod or a controller reads the moment it starts, and the policies that must guard a
  *       pod from its first second: ServiceAccount, ConfigMap, ExternalSecret (the Secret it
  *       materializes), Role, RoleBinding, NetworkPolicy, PeerAuthentication, AuthorizationPolicy,
- *       AnalysisTemplate.
+ *       RequestAuthentication (the JWT check the ALLOW policy relies on), AnalysisTemplate.
  *    0  Everything else (default, not annotated): Services, Deployments, routing, monitors, ….
  *    1  What acts on wave-0 objects: the Rollout (it needs its Services, VirtualService, analysis
  *       templates and its `workloadRef` Deployment) and the autoscalers (HPA, KEDA ScaledObject,
@@ -35,6 +35,7 @@ export const SYNC_WAVES: Readonly<Record<string, number>> = {
   'NetworkPolicy.networking.k8s.io': -1,
   'PeerAuthentication.security.istio.io': -1,
   'AuthorizationPolicy.security.istio.io': -1,
+  'RequestAuthentication.security.istio.io': -1,
   'AnalysisTemplate.argoproj.io': -1,
 
   'Rollout.argoproj.io': 1,

@@ -14,7 +14,7 @@
  * - NetworkPolicy opening: rules, peers or ports added, a selector, `except` or `ports` restriction
  *   removed, an ipBlock widened, a policy type no longer isolated, a new allow policy or a removed
  *   deny in an existing workflow;
- * - mesh policy (PeerAuthentication, AuthorizationPolicy) changes, a new ALLOW or a removed DENY;
+ * - mesh policy (PeerAuthentication, AuthorizationPolicy, RequestAuthentication) changes, a new ALLOW or a removed DENY;
  * - securityContext changes (privileges);
  * - deletion of a data holder (Namespace, PVC, StatefulSet with volumeClaimTemplates) that Argo CD
  *   would prune, or the removal of its keep-on-delete annotation;
@@ -48,7 +48,7 @@ export interface RiskContext {
 }
 
 const RBAC_KINDS: ReadonlySet<string> = new Set(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ServiceAccount']);
-const MESH_POLICY_KINDS: ReadonlySet<string> = new Set(['PeerAuthentication', 'AuthorizationPolicy']);
+const MESH_POLICY_KINDS: ReadonlySet<string> = new Set(['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication']);
 const AUTOSCALER_KINDS: ReadonlySet<string> = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
 const CONTAINER_LISTS: ReadonlySet<string> = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Rollout']);
@@ -319,6 +319,7 @@ export function objectRisks(kind: 'added' | 'removed', o: KubeObject, partOfWork
     return [{ reason: 'mesh policy', why: 'removes a deny: callers it blocked may get in' }];
   }
   if (o.kind === 'PeerAuthentication') return [{ reason: 'mesh policy', why: 'mTLS falls back to the mesh-wide mode' }];
+  if (o.kind === 'RequestAuthentication') return [{ reason: 'mesh policy', why: 'tokens are no longer validated: every rule requiring a request principal stops matching' }];
   return [];
 }
 

@@ -383,6 +383,7 @@ function objectRefs(cat: Catalog, e: Entry, add: Collect): void {
       break;
     case 'AuthorizationPolicy':
     case 'PeerAuthentication':
+    case 'RequestAuthentication':
       selectPods(cat, e, [e.namespace], { matchLabels: labelMap(rec(spec.selector).matchLabels) }, 'applies to', add);
       break;
     case 'PodMonitor':

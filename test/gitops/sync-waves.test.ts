@@ -37,6 +37,7 @@ const CONTRACT: Readonly<Record<string, { apiVersion: string; wave: number }>> =
   'networking.k8s.io/NetworkPolicy': { apiVersion: 'networking.k8s.io/v1', wave: -1 },
   'security.istio.io/PeerAuthentication': { apiVersion: 'security.istio.io/v1', wave: -1 },
   'security.istio.io/AuthorizationPolicy': { apiVersion: 'security.istio.io/v1', wave: -1 },
+  'security.istio.io/RequestAuthentication': { apiVersion: 'security.istio.io/v1', wave: -1 },
   'argoproj.io/AnalysisTemplate': { apiVersion: 'argoproj.io/v1alpha1', wave: -1 },
   'argoproj.io/Rollout': { apiVersion: 'argoproj.io/v1alpha1', wave: 1 },
   'autoscaling/HorizontalPodAutoscaler': { apiVersion: 'autoscaling/v2', wave: 1 },

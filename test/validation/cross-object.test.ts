@@ -277,6 +277,23 @@ const CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
     ],
     passes: [{ name: 'an external host is not checked', env: 'prod', change: (s) => { s.get('VirtualService', API).spec.http.push({ name: 'external', route: [{ destination: { host: 'api.openai.com', port: { number: 443 } } }] }); } }],
   },
+  'cross-object/edge-authentication': {
+    fires: [
+      { name: 'prod: the RequestAuthentication missing (auth.mode none)', env: 'prod', change: (s) => { s.remove('RequestAuthentication', `${API}-jwt`); }, object: at('VirtualService'), path: '/spec/gateways' },
+      { name: 'staging: the gateway rule no longer requires a request principal', env: 'staging', change: (s) => { for (const r of s.get('AuthorizationPolicy', `${API}-allow`).spec.rules) for (const f of r.from ?? []) delete f.source.requestPrincipals; }, object: at('VirtualService') },
+      { name: 'prod: a JWT rule-less RequestAuthentication', env: 'prod', change: (s) => { s.get('RequestAuthentication', `${API}-jwt`).spec.jwtRules = []; } },
+    ],
+    passes: [
+      { name: 'dev (development tier, an Ingress without auth)', env: 'dev', change: () => undefined },
+      {
+        name: 'prod: an external authorizer (CUSTOM) instead of a JWT', env: 'prod', change: (s) => {
+          s.remove('RequestAuthentication', `${API}-jwt`);
+          s.add({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: `${API}-ext-authz`, namespace: WF }, spec: { selector: { matchLabels: s.get('Service', API).spec.selector }, action: 'CUSTOM', provider: { name: 'oauth2-proxy' }, rules: [{}] } });
+        },
+      },
+      { name: 'a VirtualService bound only to the mesh is no entry', env: 'prod', change: (s) => { s.remove('RequestAuthentication', `${API}-jwt`); s.get('VirtualService', API).spec.gateways = ['mesh']; } },
+    ],
+  },
   ...DAY2_CASES,
 };
 

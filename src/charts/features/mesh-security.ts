@@ -2,7 +2,8 @@
  * Zero trust in the mesh: STRICT mTLS for the namespace, allow-nothing by default, and an ALLOW
  * policy on the API pods for the ingress gateway and the workflow's named callers only. Any other
  * server in the namespace (e.g. the dev Postgres/Redis) stays closed until it is listed in
- * `internalServers` with the ServiceAccounts that may call it.
+ * `internalServers` with the ServiceAccounts that may call it. What the gateway itself may reach
+ * (a JWT or an external authorizer, the admin routes denied) is the workflow's `auth`: ./edge-auth.ts.
  *
  * The monitoring scraper gets no AuthorizationPolicy rule on purpose: it scrapes the sidecar's
  * merged-metrics port 15020, which istio-init excludes from interception, so neither mTLS nor an
@@ -16,6 +17,8 @@ import { MeshCallers, MeshSecurity, gatewayPrincipalMismatch, gatewayPrincipals,
 import { API_PORT } from '../../constructs/langgraph-server';
 import { AllowedCallers, NamespaceDenyAll, WorkloadAllowPolicy } from '../../constructs/mesh-authorization';
 import { NamespaceMtls } from '../../constructs/mesh-mtls';
+import { AuthConfig } from '../../config/features/auth';
+import { EdgeAuthResult, addEdgeAuth } from './edge-auth';
 
 /** Another server in the workflow's namespace (e.g. a dev Postgres), closed by deny-by-default. */
 export interface InternalServer {
@@ -35,6 +38,8 @@ export interface MeshSecurityOptions {
   readonly callers: MeshCallers;
   /** @default [] */
   readonly internalServers?: readonly InternalServer[];
+  /** Workflow level (`auth`): authentication at the edge (./edge-auth.ts). @default - none */
+  readonly auth?: AuthConfig;
 }
 
 export interface MeshSecurityResult {
@@ -42,6 +47,7 @@ export interface MeshSecurityResult {
   readonly apiPolicy: WorkloadAllowPolicy;
   readonly denyAll?: NamespaceDenyAll;
   readonly internalPolicies: readonly WorkloadAllowPolicy[];
+  readonly edge: EdgeAuthResult;
 }
 
 /** Renders nothing without the mesh or with `meshSecurity.enabled: false`. */
@@ -59,7 +65,8 @@ export function addMeshSecurity(scope: Construct, ctx: WorkflowContext, options:
     const why = gatewayPrincipalMismatch(p, options.security.trustDomain, ctx.env.namespaces.ingress);
     if (why) throw new Error(`AuthorizationPolicy ${ctx.apiName}-allow: gateway principal ${why}; set meshSecurity.gatewayServiceAccount and namespaces.ingress instead of gatewayPrincipals`);
   }
-  const callers: AllowedCallers[] = [{ name: 'ingress-gateway', principals: gateway }];
+  const edge = addEdgeAuth(scope, ctx, { auth: options.auth ?? {}, gatewayPrincipals: gateway });
+  const callers: AllowedCallers[] = [...edge.gatewayCallers];
   if (options.callers.principals.length) callers.push({ name: 'named-principals', principals: options.callers.principals });
   if (options.callers.namespaces.length) callers.push({ name: 'named-namespaces', namespaces: options.callers.namespaces });
   const apiPolicy = new WorkloadAllowPolicy(scope, 'MeshApiAllow', {
@@ -72,5 +79,5 @@ export function addMeshSecurity(scope: Construct, ctx: WorkflowContext, options:
       principals: server.callerServiceAccounts.map((sa) => serviceAccountPrincipal(options.security.trustDomain, ctx.namespace, sa)),
     }],
   }));
-  return { mtls, apiPolicy, denyAll, internalPolicies };
+  return { mtls, apiPolicy, denyAll, internalPolicies, edge };
 }

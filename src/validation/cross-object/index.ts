@@ -15,6 +15,7 @@ import { routeDestinations } from './routes';
 import { serviceAccountExists } from './service-accounts';
 import { serviceSelector, serviceTargetPort } from './services';
 import { secretSources } from './secret-sources';
+import { edgeAuthentication } from './edge-authentication';
 import { serverLicense, shutdownTiming } from './shutdown-timing';
 
 export const CROSS_OBJECT_CHECKS: readonly CrossObjectCheck[] = [
@@ -39,6 +40,7 @@ export const CROSS_OBJECT_CHECKS: readonly CrossObjectCheck[] = [
   rolloutReferences,
   rolloutManagedReplicas,
   routeDestinations,
+  edgeAuthentication,
   shutdownTiming, serverLicense, secretSources,
   connectionBudget,
 ];

@@ -23,6 +23,7 @@ describe('addMeshSecurity switch', () => {
     const objects = synthValid(chart);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       `AuthorizationPolicy/${WF}-api-allow`,
+      `AuthorizationPolicy/${WF}-api-edge-deny`,
       `AuthorizationPolicy/${WF}-deny-by-default`,
       `PeerAuthentication/${WF}`,
     ]);
@@ -141,7 +142,7 @@ function expectMeshPortsAgree(objects: readonly any[], workflow: string, monitor
 
   // … and the API port is open to the gateway and named callers only, never to monitoring.
   const apiSelector = deployment.spec.selector.matchLabels;
-  const allow = objects.filter((o) => o.kind === 'AuthorizationPolicy' && o.spec.rules
+  const allow = objects.filter((o) => o.kind === 'AuthorizationPolicy' && o.spec.rules && (o.spec.action ?? 'ALLOW') === 'ALLOW'
     && JSON.stringify(o.spec.selector?.matchLabels) === JSON.stringify(apiSelector));
   expect(allow).toHaveLength(1);
   const rules = allow.flatMap((p) => p.spec.rules);
@@ -200,7 +201,7 @@ test('snapshot: what meshSecurity (defaults) adds to support-agent in prod', () 
   addMeshSecurity(chart, contextFor('prod'), defaults);
   const objects = synthValid(chart);
   expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-    `AuthorizationPolicy/${WF}-api-allow`, `AuthorizationPolicy/${WF}-deny-by-default`, `PeerAuthentication/${WF}`,
+    `AuthorizationPolicy/${WF}-api-allow`, `AuthorizationPolicy/${WF}-api-edge-deny`, `AuthorizationPolicy/${WF}-deny-by-default`, `PeerAuthentication/${WF}`,
   ]);
   expect(objects).toMatchSnapshot('meshSecurity: objects added to support-agent in prod');
 });

@@ -39,7 +39,8 @@ describe('mounted in the config schema', () => {
       const s = wf.settings;
       expect([s.externalSecret.enabled, s.vpa.enabled, s.rateLimit.enabled]).toEqual(switches);
       expect(s.vpa.updateMode).toBe('Off');
-      expect(s.meshCallers).toEqual({ principals: [], namespaces: [] });
+      // support-agent's web app calls it inside the mesh (workflows.yaml); nobody else is named.
+      expect(s.meshCallers).toEqual({ principals: wf.name === 'support-agent' ? ['cluster.local/ns/support-web/sa/web'] : [], namespaces: [] });
     }
   });
 
