@@ -311,7 +311,7 @@ export const environmentSchema = z.strictObject({
   cluster: z.strictObject({
     server: url.meta({ description: 'API server URL of this environment\'s cluster (Argo CD destination).', examples: ['https://prod.k8s.example.com'] }),
   }).meta({ description: 'The cluster this environment deploys to.' }),
-  tier: z.enum(['development', 'production']).default('production').meta({ description: '`development`: hand-made Secrets and no licence key are accepted. `production` (every other environment): the gate requires each referenced Secret to come from an ExternalSecret or from `existingSecrets`, and the licence key on every server container.' }),
+  tier: z.enum(['development', 'production']).default('production').meta({ description: '`development`: hand-made Secrets and no licence key are accepted. `production` (every other environment): the gate requires each referenced Secret to come from an ExternalSecret or from `existingSecrets`, the licence key on every server container, authentication at the edge for every workflow (`auth.mode` `jwt` or `external`) and no image from an example registry.' }),
   existingSecrets: z
     .array(z.strictObject({
       name: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>.]*[a-z0-9<>])?$/, 'a Secret name (may contain <workflow>)').meta({ description: 'Secret name; `<workflow>` is replaced by each workflow\'s name.' }),
