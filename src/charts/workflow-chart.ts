@@ -64,6 +64,8 @@ export function workflowProps(env: Environment, wf: ResolvedWorkflow): LangGraph
     namespace: wf.namespace,
     image: wf.image.reference,
     allowImageTags: env.images.allowTags,
+    imageRegistry: env.images.registry,
+    imagePullSecrets: env.images.pullSecrets,
     version: wf.version,
     owner: { team: wf.owner.team, email: wf.owner.email, group: wf.owner.group },
     capacityProfile: wf.capacityProfile,

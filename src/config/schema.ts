@@ -15,6 +15,7 @@ import { meshEgressSchema } from './features/mesh-egress';
 import { dnsEgressSchema, httpsEgressSchema } from './features/network-egress';
 import { externalSecretSchema } from './features/external-secret';
 import { vpaSchema } from './features/vpa';
+import { imagesSchema } from './features/images';
 import { rateLimitSchema } from './features/rate-limit';
 import { queueWorkersSchema } from './features/queue-workers';
 import { kedaSchema } from './features/keda';
@@ -329,11 +330,7 @@ export const environmentSchema = z.strictObject({
       dns: dnsLabel.default(NAMESPACE_DEFAULTS.dns).meta({ description: 'Cluster DNS (kube-dns/CoreDNS) pods.' }),
     })
     .default({ ...NAMESPACE_DEFAULTS }).meta({ description: 'Namespaces of the platform components the workflows talk to.' }),
-  images: z
-    .strictObject({
-      allowTags: z.boolean().default(false).meta({ description: 'Allow `repository:tag` without a digest (dev only). `latest` is never allowed.' }),
-    })
-    .default({ allowTags: false }).meta({ description: 'Image policy.' }),
+  images: imagesSchema.meta({ description: 'Image policy: tags, registry override, pull Secrets.' }),
   egress: z.strictObject({
     postgres: egressTarget.meta({ description: 'The Postgres the servers use (managed or in-cluster).' }),
     redis: egressTarget.meta({ description: 'The Redis the servers use.' }),

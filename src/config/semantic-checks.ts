@@ -12,6 +12,7 @@ import { checkServerSizing } from './features/server-sizing';
 import { checkVpa } from './features/vpa';
 import { checkRateLimit } from './features/rate-limit';
 import { checkDataStores } from './features/data-stores';
+import { checkImages } from './features/images';
 import { SemanticIssue } from './semantic-issue';
 
 /** Env vars the platform sets from the Secret; a literal value for them would leak or shadow it. */
@@ -28,7 +29,7 @@ export function checkEnvironment(env: Environment): SemanticIssue[] {
   if (env.entry.type === 'gateway' && !env.mesh.enabled) {
     issues.push({ path: ['entry', 'type'], value: 'gateway', message: `an Istio Gateway needs the mesh, but mesh.enabled is false in "${env.name}"; use entry.type "ingress"` });
   }
-  issues.push(...checkMeshSecurity(env), ...checkMeshEgress(env), ...checkNetworkEgress(env), ...checkDataStores(env));
+  issues.push(...checkMeshSecurity(env), ...checkMeshEgress(env), ...checkNetworkEgress(env), ...checkDataStores(env), ...checkImages(env));
   return issues;
 }
 

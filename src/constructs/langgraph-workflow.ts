@@ -246,6 +246,14 @@ export interface LangGraphWorkflowProps {
    * @default false
    */
   readonly allowImageTags?: boolean;
+  /**
+   * Pull the pods' images from this registry (`host[:port]`, optionally with a path prefix) instead
+   * of their own; each keeps its path, tag and digest (src/constructs/image-registry.ts).
+   * @default - each image's own registry
+   */
+  readonly imageRegistry?: string;
+  /** Names of `kubernetes.io/dockerconfigjson` Secrets the kubelet pulls the images with. @default - none */
+  readonly imagePullSecrets?: readonly string[];
   /** External hostname of the API. */
   readonly hostname: string;
   readonly owner: WorkflowOwner;
@@ -411,6 +419,8 @@ export class LangGraphWorkflow extends WorkflowScope {
       identity: api,
       image: props.image,
       allowImageTags: props.allowImageTags,
+      imageRegistry: props.imageRegistry,
+      imagePullSecrets: props.imagePullSecrets,
       serviceAccount: this.serviceAccount.serviceAccount,
       configMap: config.configMap,
       requests: (props.resources ?? LANGGRAPH_SERVER_RESOURCES).requests,

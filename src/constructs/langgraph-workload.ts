@@ -22,6 +22,7 @@ import type { Scheduling } from './scheduling';
 import { imagePinningErrors } from './validations/image';
 import { literalCredentialErrors } from './validations/secrets';
 import { probeErrors } from './validations/probes';
+import { imagePullSecretsField, pullSecretErrors, withRegistry } from './image-registry';
 
 export interface LangGraphWorkloadProps {
   readonly name: string;
@@ -72,6 +73,18 @@ export interface LangGraphWorkloadProps {
    * @default - the image's entrypoint (the API server)
    */
   readonly command?: readonly string[];
+  /**
+   * Pull every image of the pod (server, init containers, sidecars) from this registry instead of
+   * its own: `host[:port]` with an optional path prefix; each image keeps its path, tag and digest.
+   * @default - each image's own registry
+   */
+  readonly imageRegistry?: string;
+  /**
+   * Names of `kubernetes.io/dockerconfigjson` Secrets in the namespace the kubelet pulls with
+   * (references only; the Secrets come from elsewhere).
+   * @default - none (the node's credentials)
+   */
+  readonly imagePullSecrets?: readonly string[];
 }
 
 /** The server's Postgres pool size per process (langgraph_api/config/__init__.py of 0.16.7, line 58; default 150). */
@@ -119,7 +132,8 @@ export class LangGraphWorkload extends Construct implements IScalable {
     this.name = props.name;
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name };
     const owner = `Deployment ${WorkflowScope.of(this).namespace}/${props.name}`;
-    this.node.addValidation({ validate: () => [...imagePinningErrors(owner, props.image, props.allowImageTags ?? false), ...literalCredentialErrors(owner, props.env ?? {}), ...probeErrors(owner, props.probes)] });
+    this.node.addValidation({ validate: () => [...imagePinningErrors(owner, props.image, props.allowImageTags ?? false), ...literalCredentialErrors(owner, props.env ?? {}), ...probeErrors(owner, props.probes), ...pullSecretErrors(owner, props.imagePullSecrets ?? [])] });
+    const image = (reference: string) => withRegistry(reference, props.imageRegistry);
     this.selector = selectorLabels(props.identity);
     const metadata = objectMetadata(this, props.name, { identity: props.identity });
     this.podLabels = metadata.labels;
@@ -147,7 +161,7 @@ export class LangGraphWorkload extends Construct implements IScalable {
 
     const container = this.deployment.addContainer({
       name: props.identity.component,
-      image: props.image,
+      image: image(props.image),
       ...(props.command ? { command: [...props.command] } : {}),
       ports: [{ name: API_PORT_NAME, number: API_PORT }],
       resources: containerResources(props.requests ?? LANGGRAPH_SERVER_RESOURCES.requests, props.limits ?? LANGGRAPH_SERVER_RESOURCES.limits),
@@ -199,12 +213,15 @@ export class LangGraphWorkload extends Construct implements IScalable {
         ? kplus.Env.fromConfigMap(kplus.ConfigMap.fromConfigMapName(this, `EnvFrom-${from.configMap}`, from.configMap))
         : kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `EnvFromSecret-${from.secret}`, from.secret)));
     }
-    for (const c of extras?.initContainers ?? []) this.deployment.addInitContainer(extraContainer(c, volumes, props.identity.component));
-    for (const c of extras?.sidecars ?? []) this.deployment.addContainer(extraContainer(c, volumes, props.identity.component));
+    for (const c of extras?.initContainers ?? []) this.deployment.addInitContainer(extraContainer({ ...c, image: image(c.image) }, volumes, props.identity.component));
+    for (const c of extras?.sidecars ?? []) this.deployment.addContainer(extraContainer({ ...c, image: image(c.image) }, volumes, props.identity.component));
 
     const workload = ApiObject.of(this.deployment);
     hardenPodTemplate(workload, { containerCount: 1 + (extras?.sidecars?.length ?? 0), initContainerCount: extras?.initContainers?.length ?? 0 });
     addScheduling(workload, this.selector, props.scheduling);
+    // cdk8s-plus-27 takes one pull secret (dockerRegistryAuth), as an ISecret: set the list here.
+    const pull = imagePullSecretsField(props.imagePullSecrets);
+    if (pull.imagePullSecrets) workload.addJsonPatch(JsonPatch.add('/spec/template/spec/imagePullSecrets', pull.imagePullSecrets));
   }
 
   /** The rendered Deployment object (for composition, e.g. a Rollout's workloadRef). */

@@ -52,6 +52,9 @@ const CASES: Case[] = [
   { name: 'reserved env set literally', edit: set('environments/dev.yaml', ['workflowDefaults', 'env', 'DATABASE_URI'], 'postgres://x'), expect: ['dev.yaml', 'env.DATABASE_URI', 'set by the platform from the Secret'] },
   { name: 'no licence key in a production-tier environment', edit: set('environments/staging.yaml', ['workflowDefaults', 'secret', 'keys', 'licenseKey'], null), expect: ['staging.yaml', 'secret.keys.licenseKey', 'is required in "staging"', 'secret.keys.licenseKey: langgraph-license-key'] },
   { name: 'bad CIDR', edit: set('defaults.yaml', ['egress', 'postgres', 'to'], [{ cidr: '10.0.0.0/33x' }]), expect: ['defaults.yaml', 'egress.postgres.to.0.cidr', 'use a CIDR such as "10.0.0.0/16" (got "10.0.0.0/33x")', 'environments dev, prod, staging'] },
+  { name: 'registry override with a scheme', edit: set('environments/staging.yaml', ['images', 'registry'], 'https://harbor.corp.internal/proxy/'), expect: ['staging.yaml', 'images.registry', '"https://harbor.corp.internal/proxy/"', 'has a scheme "https://"', 'use harbor.corp.internal/proxy'] },
+  { name: 'registry override without a host', edit: set('environments/prod.yaml', ['images', 'registry'], 'mirror/dockerhub'), expect: ['prod.yaml', 'images.registry', '"mirror/dockerhub"', 'a Docker Hub namespace', 'use its full name'] },
+  { name: 'pull Secret named twice', edit: set('environments/dev.yaml', ['images', 'pullSecrets'], ['registry-pull', 'registry-pull']), expect: ['dev.yaml', 'images.pullSecrets.1', '"registry-pull"', 'a second time', 'remove the duplicate'] },
   { name: 'YAML syntax error', edit: append('environments/staging.yaml', 'mesh: [\n'), expect: ['environments/staging.yaml:', 'YAML syntax error'] },
   { name: 'duplicate workflow names', edit: (dir) => {
     const p = path.join(dir, 'workflows.yaml');

@@ -82,6 +82,8 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
     identity,
     image: ctx.workflow.image.reference,
     allowImageTags: ctx.env.images.allowTags,
+    imageRegistry: ctx.env.images.registry,
+    imagePullSecrets: ctx.env.images.pullSecrets,
     command: w.command,
     serviceAccount: account.serviceAccount,
     // The workflow's config (rendered by the chart as `<workflow>-config`): the graph code reads it.
