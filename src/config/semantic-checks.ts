@@ -13,6 +13,7 @@ import { checkVpa } from './features/vpa';
 import { checkRateLimit } from './features/rate-limit';
 import { checkDataStores } from './features/data-stores';
 import { checkImages } from './features/images';
+import { schedulingConflicts } from '../constructs/scheduling';
 import { SemanticIssue } from './semantic-issue';
 
 /** Env vars the platform sets from the Secret; a literal value for them would leak or shadow it. */
@@ -134,6 +135,7 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
   });
 
   issues.push(...checkExternalSecret(s, env), ...checkVpa(s), ...checkRateLimit(s, env));
+  issues.push(...schedulingConflicts(s.scheduling).map((c) => ({ ...c, path: ['scheduling', ...c.path] })));
 
   issues.push(...checkServerSizing(s, env));
   return issues;

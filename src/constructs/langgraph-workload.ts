@@ -12,7 +12,7 @@ import { LANGGRAPH_SERVER_RESOURCES, containerResources, cpu, size } from './res
 import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, SHUTDOWN_GRACE_ENV, ShutdownTiming, shutdownTiming } from './shutdown';
 import { APP_CONFIG_MOUNT_PATH } from './app-config';
 import { podDnsConfig } from './pod-dns';
-import { podScheduling } from './scheduling';
+import { podScheduling, schedulingConflicts } from './scheduling';
 import type { IScalable, ScaleTarget } from './autoscaler';
 import { API_PORT, API_PORT_NAME, METRICS_PATH, MeshSidecarOptions, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER, SecretEnvRef } from './langgraph-server';
 import { ResourceAmounts } from './resources';
@@ -132,7 +132,8 @@ export class LangGraphWorkload extends Construct implements IScalable {
     this.name = props.name;
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name };
     const owner = `Deployment ${WorkflowScope.of(this).namespace}/${props.name}`;
-    this.node.addValidation({ validate: () => [...imagePinningErrors(owner, props.image, props.allowImageTags ?? false), ...literalCredentialErrors(owner, props.env ?? {}), ...probeErrors(owner, props.probes), ...pullSecretErrors(owner, props.imagePullSecrets ?? [])] });
+    this.node.addValidation({ validate: () => [...imagePinningErrors(owner, props.image, props.allowImageTags ?? false), ...literalCredentialErrors(owner, props.env ?? {}), ...probeErrors(owner, props.probes), ...pullSecretErrors(owner, props.imagePullSecrets ?? []),
+      ...schedulingConflicts(props.scheduling).map((c) => `${owner}: scheduling.${c.path.join('.')} (value: ${JSON.stringify(c.value)}) ${c.message}`)] });
     const image = (reference: string) => withRegistry(reference, props.imageRegistry);
     this.selector = selectorLabels(props.identity);
     const metadata = objectMetadata(this, props.name, { identity: props.identity });
