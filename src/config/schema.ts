@@ -16,6 +16,7 @@ import { dnsEgressSchema, httpsEgressSchema } from './features/network-egress';
 import { externalSecretSchema } from './features/external-secret';
 import { vpaSchema } from './features/vpa';
 import { imagesSchema } from './features/images';
+import { extraMetadataSchema } from './features/extra-metadata';
 import { rateLimitSchema } from './features/rate-limit';
 import { queueWorkersSchema } from './features/queue-workers';
 import { kedaSchema } from './features/keda';
@@ -226,6 +227,7 @@ export const workflowSettingsSchema = z.strictObject({
   rateLimit: rateLimitSchema.meta({ description: 'Istio local rate limit on the API\'s inbound traffic (mesh only; off by default).' }),
   workers: queueWorkersSchema.meta({ description: 'Queue workers running the same image in queue mode (off by default; never scaled to zero).' }),
   pod: podExtrasSchema.meta({ description: 'envFrom, init containers, sidecars and extra volumes.' }),
+  metadata: extraMetadataSchema.meta({ description: 'Extra labels and annotations: on every object, on the API and worker pods, on the worker pods (never a key of the label contract or one the platform sets).' }),
   slo: slo.default({ ...DEFAULT_SLO }).meta({ description: 'Service-level objectives; the canary analysis, SLO recording rules and burn-rate alerts use them.' }),
   alerts: alertThresholds.default({ ...DEFAULT_ALERT_THRESHOLDS }).meta({ description: 'Thresholds of the workflow\'s Prometheus alerts.' }),
   gitops: workflowGitopsSchema.meta({ description: 'This workflow\'s Argo CD Application: its sync policy (default: the environment\'s).' }),

@@ -254,6 +254,17 @@ export interface LangGraphWorkflowProps {
   readonly imageRegistry?: string;
   /** Names of `kubernetes.io/dockerconfigjson` Secrets the kubelet pulls the images with. @default - none */
   readonly imagePullSecrets?: readonly string[];
+  /**
+   * Labels every object of the workflow carries besides the label contract; a contract or platform
+   * key is refused (./extra-metadata.ts). @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations every object carries besides the platform's; a platform key is refused. @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Labels of the API pods only (on top of `labels`). @default {} */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Annotations of the API pods only, e.g. Vault agent or Datadog autodiscovery. @default {} */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
   /** External hostname of the API. */
   readonly hostname: string;
   readonly owner: WorkflowOwner;
@@ -387,6 +398,7 @@ export class LangGraphWorkflow extends WorkflowScope {
     super(scope, id, {
       workflow: wf, namespace: props.namespace, version: props.version ?? imageTag(props.image, wf),
       ownerTeam: props.owner.team, ownerEmail: props.owner.email, capacityProfile: props.capacityProfile,
+      extraLabels: props.labels, extraAnnotations: props.annotations,
     });
     const { namespace } = this;
     const mesh = props.mesh ?? false;
@@ -421,6 +433,8 @@ export class LangGraphWorkflow extends WorkflowScope {
       allowImageTags: props.allowImageTags,
       imageRegistry: props.imageRegistry,
       imagePullSecrets: props.imagePullSecrets,
+      podLabels: props.podLabels,
+      podAnnotations: props.podAnnotations,
       serviceAccount: this.serviceAccount.serviceAccount,
       configMap: config.configMap,
       requests: (props.resources ?? LANGGRAPH_SERVER_RESOURCES).requests,

@@ -23,6 +23,7 @@ import { imagePinningErrors } from './validations/image';
 import { literalCredentialErrors } from './validations/secrets';
 import { probeErrors } from './validations/probes';
 import { imagePullSecretsField, pullSecretErrors, withRegistry } from './image-registry';
+import { assertExtraMetadata } from './extra-metadata';
 
 export interface LangGraphWorkloadProps {
   readonly name: string;
@@ -85,6 +86,10 @@ export interface LangGraphWorkloadProps {
    * @default - none (the node's credentials)
    */
   readonly imagePullSecrets?: readonly string[];
+  /** Labels of the pods besides the contract's (a contract key is refused). @default {} */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Annotations of the pods besides the platform's (a platform key is refused). @default {} */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** The server's Postgres pool size per process (langgraph_api/config/__init__.py of 0.16.7, line 58; default 150). */
@@ -132,6 +137,7 @@ export class LangGraphWorkload extends Construct implements IScalable {
     this.name = props.name;
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name };
     const owner = `Deployment ${WorkflowScope.of(this).namespace}/${props.name}`;
+    assertExtraMetadata(owner, { labels: props.podLabels, annotations: props.podAnnotations }, 'pod');
     this.node.addValidation({ validate: () => [...imagePinningErrors(owner, props.image, props.allowImageTags ?? false), ...literalCredentialErrors(owner, props.env ?? {}), ...probeErrors(owner, props.probes), ...pullSecretErrors(owner, props.imagePullSecrets ?? []),
       ...schedulingConflicts(props.scheduling).map((c) => `${owner}: scheduling.${c.path.join('.')} (value: ${JSON.stringify(c.value)}) ${c.message}`)] });
     const image = (reference: string) => withRegistry(reference, props.imageRegistry);
@@ -149,7 +155,8 @@ export class LangGraphWorkload extends Construct implements IScalable {
       replicas: props.replicas,
       serviceAccount: props.serviceAccount,
       automountServiceAccountToken: false,
-      podMetadata: { labels, annotations: podAnnotations(props, this.shutdown) },
+      // The pod's extras first: the platform's keys win (extras naming them were refused above).
+      podMetadata: { labels: { ...props.podLabels, ...labels }, annotations: { ...props.podAnnotations, ...podAnnotations(props, this.shutdown) } },
       securityContext: { ensureNonRoot: true, user: RUN_AS_USER, group: RUN_AS_GROUP, fsGroup: RUN_AS_GROUP },
       terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds),
       strategy: kplus.DeploymentStrategy.rollingUpdate({

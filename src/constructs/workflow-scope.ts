@@ -5,6 +5,7 @@
  */
 import { Construct, IConstruct } from 'constructs';
 import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations, workflowLabels } from './labels';
+import { assertExtraMetadata } from './extra-metadata';
 
 const WORKFLOW_SCOPE = Symbol.for('langgraph-platform.WorkflowScope');
 
@@ -38,7 +39,12 @@ export class WorkflowScope extends Construct {
     Object.defineProperty(this, WORKFLOW_SCOPE, { value: true });
     this.workflowName = props.workflow;
     this.namespace = props.namespace ?? props.workflow;
-    this.metadata = { workflow: props.workflow, version: props.version, ownerTeam: props.ownerTeam, ownerEmail: props.ownerEmail, capacityProfile: props.capacityProfile };
+    assertExtraMetadata(`workflow ${props.workflow}`, { labels: props.extraLabels, annotations: props.extraAnnotations }, 'extra');
+    this.metadata = {
+      workflow: props.workflow, version: props.version, ownerTeam: props.ownerTeam, ownerEmail: props.ownerEmail, capacityProfile: props.capacityProfile,
+      ...(props.extraLabels && Object.keys(props.extraLabels).length ? { extraLabels: props.extraLabels } : {}),
+      ...(props.extraAnnotations && Object.keys(props.extraAnnotations).length ? { extraAnnotations: props.extraAnnotations } : {}),
+    };
   }
 }
 

@@ -84,6 +84,8 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
     allowImageTags: ctx.env.images.allowTags,
     imageRegistry: ctx.env.images.registry,
     imagePullSecrets: ctx.env.images.pullSecrets,
+    podLabels: { ...s.metadata.pods.labels, ...s.metadata.workerPods.labels },
+    podAnnotations: { ...s.metadata.pods.annotations, ...s.metadata.workerPods.annotations },
     command: w.command,
     serviceAccount: account.serviceAccount,
     // The workflow's config (rendered by the chart as `<workflow>-config`): the graph code reads it.
