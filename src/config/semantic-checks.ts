@@ -14,6 +14,7 @@ import { checkRateLimit } from './features/rate-limit';
 import { checkDataStores } from './features/data-stores';
 import { checkImages } from './features/images';
 import { checkExtraMetadata } from './features/extra-metadata';
+import { checkApiService } from './features/api-service';
 import { schedulingConflicts } from '../constructs/scheduling';
 import { SemanticIssue } from './semantic-issue';
 
@@ -136,7 +137,7 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
   });
 
   issues.push(...checkExternalSecret(s, env), ...checkVpa(s), ...checkRateLimit(s, env));
-  issues.push(...checkExtraMetadata(s));
+  issues.push(...checkExtraMetadata(s), ...checkApiService(s));
   issues.push(...schedulingConflicts(s.scheduling).map((c) => ({ ...c, path: ['scheduling', ...c.path] })));
 
   issues.push(...checkServerSizing(s, env));

@@ -23,7 +23,7 @@ import { PeopleAccess } from './people-rbac';
 import { AppConfig } from './app-config';
 import { API_PORT_NAME, ISTIO_MERGED_METRICS_PORT, ProbeTiming, SecretEnvRef } from './langgraph-server';
 import { LangGraphWorkload } from './langgraph-workload';
-import { ApiService } from './api-service';
+import { ApiService, ServiceType } from './api-service';
 import { Autoscaler, DEFAULT_CPU_UTILIZATION, DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, IScalable, QueueDepthMetric, ScalingRule } from './autoscaler';
 import { DisruptionBudget } from './disruption-budget';
 import { MeshGateway } from './mesh-gateway';
@@ -265,6 +265,8 @@ export interface LangGraphWorkflowProps {
   readonly podLabels?: Readonly<Record<string, string>>;
   /** Annotations of the API pods only, e.g. Vault agent or Datadog autodiscovery. @default {} */
   readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** Type and annotations of the API Service `<workflow>-api`. @default - ClusterIP, no annotations */
+  readonly service?: { readonly type?: ServiceType; readonly annotations?: Readonly<Record<string, string>> };
   /** External hostname of the API. */
   readonly hostname: string;
   readonly owner: WorkflowOwner;
@@ -456,7 +458,7 @@ export class LangGraphWorkflow extends WorkflowScope {
     });
     const selector = this.workload.selector;
 
-    this.service = new ApiService(this, 'Service', { name: apiName, identity: api, selector });
+    this.service = new ApiService(this, 'Service', { name: apiName, identity: api, selector, type: props.service?.type, annotations: props.service?.annotations });
 
     // Entry: an Istio Gateway with the mesh (so canary weights apply), an Ingress without it.
     const entry = props.entry ?? {};

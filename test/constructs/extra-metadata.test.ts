@@ -111,3 +111,27 @@ describe('config', () => {
     expect(pod('research-assistant-api')['karpenter.sh/do-not-disrupt']).toBeUndefined();
   });
 });
+
+describe('the API Service type and annotations', () => {
+  const service = (objects: any[]) => objects.find((o) => o.kind === 'Service' && o.metadata.name === 'wf-api');
+
+  test('off (the default): ClusterIP, only the platform\'s annotations', () => {
+    const s = service(render({}));
+    expect(s.spec.type).toBe('ClusterIP');
+    expect(Object.keys(s.metadata.annotations)).toEqual(['email']);
+  });
+
+  test.each(['NodePort', 'LoadBalancer'] as const)('on: %s with its annotations, strictly valid, same selector and port', (type) => {
+    const plain = service(render({}));
+    const s = service(render({ service: { type, annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' } } }));
+    expect(s.spec.type).toBe(type);
+    expect(s.metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-scheme']).toBe('internal');
+    expect(s.spec.selector).toEqual(plain.spec.selector);
+    expect(s.spec.ports).toEqual(plain.spec.ports);
+    expect(defaultSchemaRegistry().validate(s)).toEqual([]);
+  });
+
+  test('a platform annotation on the Service is refused, naming it', () => {
+    expect(() => render({ service: { annotations: { 'prometheus.io/scrape': 'true' } } })).toThrow(/Service wf-api: serviceAnnotations: annotation "prometheus.io\/scrape" is set by the platform/);
+  });
+});
