@@ -71,6 +71,7 @@ export function workflowProps(env: Environment, wf: ResolvedWorkflow): LangGraph
     podLabels: s.metadata.pods.labels,
     podAnnotations: s.metadata.pods.annotations,
     service: { type: s.service.type, annotations: s.service.annotations },
+    http: s.http,
     version: wf.version,
     owner: { team: wf.owner.team, email: wf.owner.email, group: wf.owner.group },
     capacityProfile: wf.capacityProfile,

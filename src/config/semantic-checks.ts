@@ -15,6 +15,7 @@ import { checkDataStores } from './features/data-stores';
 import { checkImages } from './features/images';
 import { checkExtraMetadata } from './features/extra-metadata';
 import { checkApiService } from './features/api-service';
+import { checkServerHttp } from './features/server-http';
 import { schedulingConflicts } from '../constructs/scheduling';
 import { SemanticIssue } from './semantic-issue';
 
@@ -137,7 +138,7 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
   });
 
   issues.push(...checkExternalSecret(s, env), ...checkVpa(s), ...checkRateLimit(s, env));
-  issues.push(...checkExtraMetadata(s), ...checkApiService(s));
+  issues.push(...checkExtraMetadata(s), ...checkApiService(s), ...checkServerHttp(s));
   issues.push(...schedulingConflicts(s.scheduling).map((c) => ({ ...c, path: ['scheduling', ...c.path] })));
 
   issues.push(...checkServerSizing(s, env));

@@ -24,6 +24,7 @@ import { AppConfig } from './app-config';
 import { API_PORT_NAME, ISTIO_MERGED_METRICS_PORT, ProbeTiming, SecretEnvRef } from './langgraph-server';
 import { LangGraphWorkload } from './langgraph-workload';
 import { ApiService, ServiceType } from './api-service';
+import { ServerHttp } from './server-http';
 import { Autoscaler, DEFAULT_CPU_UTILIZATION, DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, IScalable, QueueDepthMetric, ScalingRule } from './autoscaler';
 import { DisruptionBudget } from './disruption-budget';
 import { MeshGateway } from './mesh-gateway';
@@ -265,6 +266,8 @@ export interface LangGraphWorkflowProps {
   readonly podLabels?: Readonly<Record<string, string>>;
   /** Annotations of the API pods only, e.g. Vault agent or Datadog autodiscovery. @default {} */
   readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** The server's HTTP settings (LANGGRAPH_HTTP, HTTP_MAX_REQUEST_BODY_BYTES). @default - the server's defaults */
+  readonly http?: ServerHttp;
   /** Type and annotations of the API Service `<workflow>-api`. @default - ClusterIP, no annotations */
   readonly service?: { readonly type?: ServiceType; readonly annotations?: Readonly<Record<string, string>> };
   /** External hostname of the API. */
@@ -437,6 +440,7 @@ export class LangGraphWorkflow extends WorkflowScope {
       imagePullSecrets: props.imagePullSecrets,
       podLabels: props.podLabels,
       podAnnotations: props.podAnnotations,
+      http: props.http,
       serviceAccount: this.serviceAccount.serviceAccount,
       configMap: config.configMap,
       requests: (props.resources ?? LANGGRAPH_SERVER_RESOURCES).requests,

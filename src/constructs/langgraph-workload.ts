@@ -24,6 +24,7 @@ import { literalCredentialErrors } from './validations/secrets';
 import { probeErrors } from './validations/probes';
 import { imagePullSecretsField, pullSecretErrors, withRegistry } from './image-registry';
 import { assertExtraMetadata } from './extra-metadata';
+import { ServerHttp, serverHttpEnv, serverHttpProblems } from './server-http';
 
 export interface LangGraphWorkloadProps {
   readonly name: string;
@@ -90,6 +91,11 @@ export interface LangGraphWorkloadProps {
   readonly podLabels?: Readonly<Record<string, string>>;
   /** Annotations of the pods besides the platform's (a platform key is refused). @default {} */
   readonly podAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * The server's HTTP settings, rendered as LANGGRAPH_HTTP (JSON) and HTTP_MAX_REQUEST_BODY_BYTES
+   * (./server-http.ts). @default - the server's own defaults (nothing rendered)
+   */
+  readonly http?: ServerHttp;
 }
 
 /** The server's Postgres pool size per process (langgraph_api/config/__init__.py of 0.16.7, line 58; default 150). */
@@ -139,7 +145,8 @@ export class LangGraphWorkload extends Construct implements IScalable {
     const owner = `Deployment ${WorkflowScope.of(this).namespace}/${props.name}`;
     assertExtraMetadata(owner, { labels: props.podLabels, annotations: props.podAnnotations }, 'pod');
     this.node.addValidation({ validate: () => [...imagePinningErrors(owner, props.image, props.allowImageTags ?? false), ...literalCredentialErrors(owner, props.env ?? {}), ...probeErrors(owner, props.probes), ...pullSecretErrors(owner, props.imagePullSecrets ?? []),
-      ...schedulingConflicts(props.scheduling).map((c) => `${owner}: scheduling.${c.path.join('.')} (value: ${JSON.stringify(c.value)}) ${c.message}`)] });
+      ...schedulingConflicts(props.scheduling).map((c) => `${owner}: scheduling.${c.path.join('.')} (value: ${JSON.stringify(c.value)}) ${c.message}`),
+      ...serverHttpProblems(props.http).map((p) => `${owner}: http.${p.path.join('.')} (value: ${JSON.stringify(p.value)}) ${p.message}`)] });
     const image = (reference: string) => withRegistry(reference, props.imageRegistry);
     this.selector = selectorLabels(props.identity);
     const metadata = objectMetadata(this, props.name, { identity: props.identity });
@@ -254,6 +261,7 @@ function probe(t: ProbeTiming): kplus.Probe {
 function serverEnv(props: LangGraphWorkloadProps, shutdown: ShutdownTiming): [string, string][] {
   const env: [string, string][] = [[SHUTDOWN_GRACE_ENV, String(shutdown.runDrainSeconds)]];
   if (props.postgresPoolMaxSize !== undefined) env.push([POOL_MAX_SIZE_ENV, String(props.postgresPoolMaxSize)]);
+  env.push(...Object.entries(serverHttpEnv(props.http)));
   return env;
 }
 

@@ -61,6 +61,8 @@ const CASES: Case[] = [
   { name: 'pod annotation overriding a sync wave', edit: set('environments/staging.yaml', ['workflowDefaults', 'metadata'], { pods: { annotations: { 'argocd.argoproj.io/sync-wave': '3' } } }), expect: ['staging.yaml', 'metadata.pods.annotations.argocd.argoproj.io/sync-wave', '"3"', 'Argo CD sync waves', 'remove it'] },
   { name: 'Service annotation the platform sets', edit: set('environments/staging.yaml', ['workflowDefaults', 'service'], { type: 'LoadBalancer', annotations: { 'argocd.argoproj.io/sync-wave': '1' } }), expect: ['staging.yaml', 'service.annotations.argocd.argoproj.io/sync-wave', '"1"', 'is set by the platform', 'remove it'] },
   { name: 'unknown Service type', edit: set('environments/dev.yaml', ['workflowDefaults', 'service'], { type: 'ExternalName' }), expect: ['dev.yaml', 'service.type', '"ExternalName"', '"ClusterIP", "NodePort", "LoadBalancer"'] },
+  { name: 'CORS with any origin and credentials', edit: set('environments/staging.yaml', ['workflowDefaults', 'http'], { cors: { allowOrigins: ['*'], allowCredentials: true } }), expect: ['staging.yaml', 'http.cors.allowOrigins', '["*"]', 'set allowOrigins to the origins you serve'] },
+  { name: 'LANGGRAPH_HTTP set by hand', edit: set('environments/dev.yaml', ['workflowDefaults', 'env', 'LANGGRAPH_HTTP'], '{"disable_meta": true}'), expect: ['dev.yaml', 'env.LANGGRAPH_HTTP', 'is rendered from http', 'remove it from env'] },
   { name: 'YAML syntax error', edit: append('environments/staging.yaml', 'mesh: [\n'), expect: ['environments/staging.yaml:', 'YAML syntax error'] },
   { name: 'duplicate workflow names', edit: (dir) => {
     const p = path.join(dir, 'workflows.yaml');

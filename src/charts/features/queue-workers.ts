@@ -84,6 +84,8 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
     allowImageTags: ctx.env.images.allowTags,
     imageRegistry: ctx.env.images.registry,
     imagePullSecrets: ctx.env.images.pullSecrets,
+    // Workers finish the runs: disable_webhooks and the rest must reach them too.
+    http: s.http,
     podLabels: { ...s.metadata.pods.labels, ...s.metadata.workerPods.labels },
     podAnnotations: { ...s.metadata.pods.annotations, ...s.metadata.workerPods.annotations },
     command: w.command,
