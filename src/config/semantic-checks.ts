@@ -138,7 +138,7 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
   });
 
   issues.push(...checkExternalSecret(s, env), ...checkVpa(s), ...checkRateLimit(s, env));
-  issues.push(...checkExtraMetadata(s), ...checkApiService(s), ...checkServerHttp(s));
+  issues.push(...checkExtraMetadata(s, env), ...checkApiService(s), ...checkServerHttp(s));
   issues.push(...schedulingConflicts(s.scheduling).map((c) => ({ ...c, path: ['scheduling', ...c.path] })));
 
   issues.push(...checkServerSizing(s, env));

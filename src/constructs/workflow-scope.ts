@@ -64,6 +64,11 @@ export function objectMetadata(scope: IConstruct, name: string, options: ObjectM
   const wf = WorkflowScope.of(scope);
   const base = options.identity ? componentLabels(wf.metadata, options.identity) : workflowLabels(wf.metadata);
   const namespace = options.namespace === null ? undefined : (options.namespace ?? wf.namespace);
+  // An extra (config) key that this object's own platform keys would silently replace: refuse it.
+  for (const [kind, own, extra] of [['label', options.labels, wf.metadata.extraLabels], ['annotation', options.annotations, wf.metadata.extraAnnotations]] as const) {
+    const clash = Object.keys(own ?? {}).find((k) => extra !== undefined && k in extra && extra[k] !== own![k]);
+    if (clash) throw new Error(`workflow ${wf.workflowName}: extra ${kind} "${clash}" (${JSON.stringify(extra![clash])}) would be replaced on ${name} by the platform's (${JSON.stringify(own![clash])}); remove it from the extra ${kind}s`);
+  }
   return {
     name,
     ...(namespace !== undefined ? { namespace } : {}),

@@ -135,3 +135,15 @@ describe('the API Service type and annotations', () => {
     expect(() => render({ service: { annotations: { 'prometheus.io/scrape': 'true' } } })).toThrow(/Service wf-api: serviceAnnotations: annotation "prometheus.io\/scrape" is set by the platform/);
   });
 });
+
+describe('an extra key an object\'s own platform keys would replace', () => {
+  test('the Prometheus discovery label: refused by the config and by the construct', () => {
+    const env = { monitoring: { selectorLabels: { release: 'prometheus' } } };
+    const issues = checkExtraMetadata({ metadata: extraMetadataSchema.parse({ labels: { release: 'blue' } }) }, env);
+    expect(issues.map((i) => i.path.join('.'))).toEqual(['metadata.labels.release']);
+    expect(issues[0].message).toContain('monitoring.selectorLabels');
+    expect(() => render({ labels: { release: 'blue' } })).toThrow(/extra label "release" \("blue"\) would be replaced on wf-api by the platform's \("prometheus"\)/);
+    // The same value is no conflict.
+    expect(() => render({ labels: { release: 'prometheus' } })).not.toThrow();
+  });
+});

@@ -26,12 +26,15 @@ export const extraMetadataSchema = z
 export type ExtraMetadata = z.infer<typeof extraMetadataSchema>;
 
 /** Workflow-level rules: every reserved key, malformed key and refused label value, with its path. */
-export function checkExtraMetadata(settings: { readonly metadata: ExtraMetadata }): SemanticIssue[] {
+export function checkExtraMetadata(settings: { readonly metadata: ExtraMetadata }, env?: { readonly monitoring: { readonly selectorLabels: Readonly<Record<string, string>> } }): SemanticIssue[] {
   const m = settings.metadata;
+  // The monitors and rules carry the Prometheus discovery labels: an extra label of the same key would be replaced there.
+  const discovery = Object.keys(env?.monitoring.selectorLabels ?? {}).filter((k) => k in m.labels)
+    .map((k): SemanticIssue => ({ path: ['metadata', 'labels', k], value: m.labels[k], message: `label "${k}" is the Prometheus discovery label monitoring.selectorLabels sets on the monitors and rules; remove it, or use a key of your own domain` }));
   const groups: [string[], Record<string, string>, MetadataKind][] = [
     [['labels'], m.labels, 'label'], [['annotations'], m.annotations, 'annotation'],
     [['pods', 'labels'], m.pods.labels, 'label'], [['pods', 'annotations'], m.pods.annotations, 'annotation'],
     [['workerPods', 'labels'], m.workerPods.labels, 'label'], [['workerPods', 'annotations'], m.workerPods.annotations, 'annotation'],
   ];
-  return groups.flatMap(([path, values, kind]) => extraMetadataProblems(values, kind).map((p) => ({ path: ['metadata', ...path, p.key], value: p.value, message: p.message })));
+  return [...discovery, ...groups.flatMap(([path, values, kind]) => extraMetadataProblems(values, kind).map((p) => ({ path: ['metadata', ...path, p.key], value: p.value, message: p.message })))];
 }
