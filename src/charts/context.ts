@@ -34,7 +34,10 @@ export function workflowContext(env: Environment, wf: ResolvedWorkflow): Workflo
     workflow: wf,
     settings: wf.settings,
     namespace: wf.namespace,
-    metadata: { workflow: wf.name, version: wf.version, ownerTeam: wf.owner.team, ownerEmail: wf.owner.email, capacityProfile: wf.capacityProfile },
+    metadata: {
+      workflow: wf.name, version: wf.version, ownerTeam: wf.owner.team, ownerEmail: wf.owner.email, capacityProfile: wf.capacityProfile,
+      extraLabels: wf.settings.metadata.labels, extraAnnotations: wf.settings.metadata.annotations,
+    },
     api,
     apiName: `${wf.name}-api`,
     apiSelector: selectorLabels(api),

@@ -16,6 +16,10 @@ import { meshEgressSchema } from './features/mesh-egress';
 import { dnsEgressSchema, httpsEgressSchema } from './features/network-egress';
 import { externalSecretSchema } from './features/external-secret';
 import { vpaSchema } from './features/vpa';
+import { imagesSchema } from './features/images';
+import { extraMetadataSchema } from './features/extra-metadata';
+import { apiServiceSchema } from './features/api-service';
+import { serverHttpSchema } from './features/server-http';
 import { rateLimitSchema } from './features/rate-limit';
 import { queueWorkersSchema } from './features/queue-workers';
 import { kedaSchema } from './features/keda';
@@ -227,6 +231,9 @@ export const workflowSettingsSchema = z.strictObject({
   rateLimit: rateLimitSchema.meta({ description: 'Istio local rate limit on the API\'s inbound traffic (mesh only; off by default).' }),
   workers: queueWorkersSchema.meta({ description: 'Queue workers running the same image in queue mode (off by default; never scaled to zero).' }),
   pod: podExtrasSchema.meta({ description: 'envFrom, init containers, sidecars and extra volumes.' }),
+  http: serverHttpSchema.meta({ description: 'The server\'s HTTP settings (request body limit, route groups off, CORS, headers), rendered in the server\'s own format: LANGGRAPH_HTTP (JSON) and HTTP_MAX_REQUEST_BODY_BYTES.' }),
+  service: apiServiceSchema.meta({ description: 'Type (ClusterIP by default) and annotations of the API Service.' }),
+  metadata: extraMetadataSchema.meta({ description: 'Extra labels and annotations: on every object, on the API and worker pods, on the worker pods (never a key of the label contract or one the platform sets).' }),
   slo: slo.default({ ...DEFAULT_SLO }).meta({ description: 'Service-level objectives; the canary analysis, SLO recording rules and burn-rate alerts use them.' }),
   alerts: alertThresholds.default({ ...DEFAULT_ALERT_THRESHOLDS }).meta({ description: 'Thresholds of the workflow\'s Prometheus alerts.' }),
   gitops: workflowGitopsSchema.meta({ description: 'This workflow\'s Argo CD Application: its sync policy (default: the environment\'s).' }),
@@ -331,11 +338,7 @@ export const environmentSchema = z.strictObject({
       dns: dnsLabel.default(NAMESPACE_DEFAULTS.dns).meta({ description: 'Cluster DNS (kube-dns/CoreDNS) pods.' }),
     })
     .default({ ...NAMESPACE_DEFAULTS }).meta({ description: 'Namespaces of the platform components the workflows talk to.' }),
-  images: z
-    .strictObject({
-      allowTags: z.boolean().default(false).meta({ description: 'Allow `repository:tag` without a digest (dev only). `latest` is never allowed.' }),
-    })
-    .default({ allowTags: false }).meta({ description: 'Image policy.' }),
+  images: imagesSchema.meta({ description: 'Image policy: tags, registry override, pull Secrets.' }),
   egress: z.strictObject({
     postgres: egressTarget.meta({ description: 'The Postgres the servers use (managed or in-cluster).' }),
     redis: egressTarget.meta({ description: 'The Redis the servers use.' }),

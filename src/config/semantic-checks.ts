@@ -13,6 +13,11 @@ import { checkVpa } from './features/vpa';
 import { checkRateLimit } from './features/rate-limit';
 import { checkAuth } from './features/auth';
 import { checkDataStores } from './features/data-stores';
+import { checkImages } from './features/images';
+import { checkExtraMetadata } from './features/extra-metadata';
+import { checkApiService } from './features/api-service';
+import { checkServerHttp } from './features/server-http';
+import { schedulingConflicts } from '../constructs/scheduling';
 import { SemanticIssue } from './semantic-issue';
 
 /** Env vars the platform sets from the Secret; a literal value for them would leak or shadow it. */
@@ -29,7 +34,7 @@ export function checkEnvironment(env: Environment): SemanticIssue[] {
   if (env.entry.type === 'gateway' && !env.mesh.enabled) {
     issues.push({ path: ['entry', 'type'], value: 'gateway', message: `an Istio Gateway needs the mesh, but mesh.enabled is false in "${env.name}"; use entry.type "ingress"` });
   }
-  issues.push(...checkMeshSecurity(env), ...checkMeshEgress(env), ...checkNetworkEgress(env), ...checkDataStores(env));
+  issues.push(...checkMeshSecurity(env), ...checkMeshEgress(env), ...checkNetworkEgress(env), ...checkDataStores(env), ...checkImages(env));
   return issues;
 }
 
@@ -134,6 +139,8 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
   });
 
   issues.push(...checkExternalSecret(s, env), ...checkVpa(s), ...checkRateLimit(s, env), ...checkAuth(s, env));
+  issues.push(...checkExtraMetadata(s, env), ...checkApiService(s), ...checkServerHttp(s));
+  issues.push(...schedulingConflicts(s.scheduling).map((c) => ({ ...c, path: ['scheduling', ...c.path] })));
 
   issues.push(...checkServerSizing(s, env));
   return issues;

@@ -10,6 +10,7 @@ import { podDnsConfig } from './pod-dns';
 import { podScheduling } from './scheduling';
 import { StoreResources, containerResources, hardenedContainerSecurityContext, httpProbe, storePodSecurityContext, tcpProbe } from './store-pod';
 import { objectMetadata } from './workflow-scope';
+import { imagePullSecretsField, pullSecretErrors, withRegistry } from './image-registry';
 
 export const EXPORTER_PORT_NAME = 'metrics';
 export const EXPORTER_METRICS_PATH = '/metrics';
@@ -30,6 +31,13 @@ export interface DevStoreProps {
    * exporter and serves the result on :15020. @default false
    */
   readonly meshMetricsMerging?: boolean;
+  /**
+   * Pull the store's, the exporter's and the init containers' images from this registry instead
+   * of their own (each keeps its path, tag and digest). @default - each image's own registry
+   */
+  readonly imageRegistry?: string;
+  /** Names of `kubernetes.io/dockerconfigjson` Secrets the kubelet pulls the images with. @default - none */
+  readonly imagePullSecrets?: readonly string[];
 }
 
 /** The store-specific parts of the pod. */
@@ -64,6 +72,7 @@ export abstract class DevStore extends Construct {
     this.serviceName = storeProps.name;
     this.selector = selectorLabels(storeProps.identity);
     this.metadata = objectMetadata(this, storeProps.name, { identity: storeProps.identity });
+    this.node.addValidation({ validate: () => pullSecretErrors(`store ${storeProps.name}`, storeProps.imagePullSecrets ?? []) });
   }
 
   /** The pod: the store's container first (the default container), then its exporter. */
@@ -88,11 +97,12 @@ export abstract class DevStore extends Construct {
         affinity: scheduling.affinity as unknown as k8s.Affinity,
         dnsConfig: podDnsConfig(),
         restartPolicy: 'Always', // the default, stated (kube-linter restart-policy)
-        ...(pod.initContainers?.length ? { initContainers: pod.initContainers } : {}),
+        ...imagePullSecretsField(p.imagePullSecrets),
+        ...(pod.initContainers?.length ? { initContainers: pod.initContainers.map((c) => (c.image === undefined ? c : { ...c, image: withRegistry(c.image, p.imageRegistry) })) } : {}),
         containers: [
           {
             name: container,
-            image: p.image,
+            image: withRegistry(p.image, p.imageRegistry),
             imagePullPolicy: 'Always', // re-verifies pull credentials on every start (kube-score, Checkov CKV_K8S_15)
             resources: containerResources(p.resources),
             securityContext: hardenedContainerSecurityContext(),
@@ -100,7 +110,7 @@ export abstract class DevStore extends Construct {
           },
           {
             name: 'exporter',
-            image: p.exporterImage,
+            image: withRegistry(p.exporterImage, p.imageRegistry),
             imagePullPolicy: 'Always',
             args: [`--web.listen-address=:${pod.exporter.port}`, `--web.telemetry-path=${EXPORTER_METRICS_PATH}`],
             ports: [{ name: EXPORTER_PORT_NAME, containerPort: pod.exporter.port, protocol: 'TCP' }],

@@ -20,6 +20,10 @@ export interface WorkflowMetadata {
   readonly ownerEmail: string;
   /** The capacity profile that sized the workflow, where an environment opts in. @default - none */
   readonly capacityProfile?: string;
+  /** Labels every object of the workflow carries besides the contract's (checked by ./extra-metadata.ts). @default {} */
+  readonly extraLabels?: Readonly<Record<string, string>>;
+  /** Annotations every object of the workflow carries besides the platform's. @default {} */
+  readonly extraAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** Names the capacity profile that produced a workflow's HPA bounds. */
@@ -42,6 +46,8 @@ export function selectorLabels(id: ComponentIdentity): Record<string, string> {
 /** Labels every object of a workflow carries (selector labels are added per component). */
 export function workflowLabels(meta: WorkflowMetadata): Record<string, string> {
   return {
+    // Extras first: the contract's keys always win (extras naming them are refused before this).
+    ...meta.extraLabels,
     'app.kubernetes.io/instance': meta.workflow,
     'app.kubernetes.io/part-of': meta.workflow,
     'app.kubernetes.io/managed-by': MANAGED_BY,
@@ -51,7 +57,7 @@ export function workflowLabels(meta: WorkflowMetadata): Record<string, string> {
 }
 
 export function workflowAnnotations(meta: WorkflowMetadata): Record<string, string> {
-  return { email: meta.ownerEmail, ...(meta.capacityProfile ? { [CAPACITY_PROFILE_ANNOTATION]: meta.capacityProfile } : {}) };
+  return { ...meta.extraAnnotations, email: meta.ownerEmail, ...(meta.capacityProfile ? { [CAPACITY_PROFILE_ANNOTATION]: meta.capacityProfile } : {}) };
 }
 
 /** Full labels of a component's objects and pods. */

@@ -23,7 +23,8 @@ import { PeopleAccess } from './people-rbac';
 import { AppConfig } from './app-config';
 import { API_PORT_NAME, ISTIO_MERGED_METRICS_PORT, ProbeTiming, SecretEnvRef } from './langgraph-server';
 import { LangGraphWorkload } from './langgraph-workload';
-import { ApiService } from './api-service';
+import { ApiService, ServiceType } from './api-service';
+import { ServerHttp } from './server-http';
 import { Autoscaler, DEFAULT_CPU_UTILIZATION, DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, IScalable, QueueDepthMetric, ScalingRule } from './autoscaler';
 import { DisruptionBudget } from './disruption-budget';
 import { MeshGateway } from './mesh-gateway';
@@ -246,6 +247,29 @@ export interface LangGraphWorkflowProps {
    * @default false
    */
   readonly allowImageTags?: boolean;
+  /**
+   * Pull the pods' images from this registry (`host[:port]`, optionally with a path prefix) instead
+   * of their own; each keeps its path, tag and digest (src/constructs/image-registry.ts).
+   * @default - each image's own registry
+   */
+  readonly imageRegistry?: string;
+  /** Names of `kubernetes.io/dockerconfigjson` Secrets the kubelet pulls the images with. @default - none */
+  readonly imagePullSecrets?: readonly string[];
+  /**
+   * Labels every object of the workflow carries besides the label contract; a contract or platform
+   * key is refused (./extra-metadata.ts). @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations every object carries besides the platform's; a platform key is refused. @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Labels of the API pods only (on top of `labels`). @default {} */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Annotations of the API pods only, e.g. Vault agent or Datadog autodiscovery. @default {} */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** The server's HTTP settings (LANGGRAPH_HTTP, HTTP_MAX_REQUEST_BODY_BYTES). @default - the server's defaults */
+  readonly http?: ServerHttp;
+  /** Type and annotations of the API Service `<workflow>-api`. @default - ClusterIP, no annotations */
+  readonly service?: { readonly type?: ServiceType; readonly annotations?: Readonly<Record<string, string>> };
   /** External hostname of the API. */
   readonly hostname: string;
   readonly owner: WorkflowOwner;
@@ -379,6 +403,7 @@ export class LangGraphWorkflow extends WorkflowScope {
     super(scope, id, {
       workflow: wf, namespace: props.namespace, version: props.version ?? imageTag(props.image, wf),
       ownerTeam: props.owner.team, ownerEmail: props.owner.email, capacityProfile: props.capacityProfile,
+      extraLabels: props.labels, extraAnnotations: props.annotations,
     });
     const { namespace } = this;
     const mesh = props.mesh ?? false;
@@ -411,6 +436,11 @@ export class LangGraphWorkflow extends WorkflowScope {
       identity: api,
       image: props.image,
       allowImageTags: props.allowImageTags,
+      imageRegistry: props.imageRegistry,
+      imagePullSecrets: props.imagePullSecrets,
+      podLabels: props.podLabels,
+      podAnnotations: props.podAnnotations,
+      http: props.http,
       serviceAccount: this.serviceAccount.serviceAccount,
       configMap: config.configMap,
       requests: (props.resources ?? LANGGRAPH_SERVER_RESOURCES).requests,
@@ -432,7 +462,7 @@ export class LangGraphWorkflow extends WorkflowScope {
     });
     const selector = this.workload.selector;
 
-    this.service = new ApiService(this, 'Service', { name: apiName, identity: api, selector });
+    this.service = new ApiService(this, 'Service', { name: apiName, identity: api, selector, type: props.service?.type, annotations: props.service?.annotations });
 
     // Entry: an Istio Gateway with the mesh (so canary weights apply), an Ingress without it.
     const entry = props.entry ?? {};

@@ -12,7 +12,7 @@ import { LANGGRAPH_SERVER_RESOURCES, containerResources, cpu, size } from './res
 import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, SHUTDOWN_GRACE_ENV, ShutdownTiming, shutdownTiming } from './shutdown';
 import { APP_CONFIG_MOUNT_PATH } from './app-config';
 import { podDnsConfig } from './pod-dns';
-import { podScheduling } from './scheduling';
+import { podScheduling, schedulingConflicts } from './scheduling';
 import type { IScalable, ScaleTarget } from './autoscaler';
 import { API_PORT, API_PORT_NAME, METRICS_PATH, MeshSidecarOptions, ProbeTiming, RUN_AS_GROUP, RUN_AS_USER, SecretEnvRef } from './langgraph-server';
 import { ResourceAmounts } from './resources';
@@ -22,6 +22,9 @@ import type { Scheduling } from './scheduling';
 import { imagePinningErrors } from './validations/image';
 import { literalCredentialErrors } from './validations/secrets';
 import { probeErrors } from './validations/probes';
+import { imagePullSecretsField, pullSecretErrors, withRegistry } from './image-registry';
+import { assertExtraMetadata } from './extra-metadata';
+import { ServerHttp, serverHttpEnv, serverHttpProblems } from './server-http';
 
 export interface LangGraphWorkloadProps {
   readonly name: string;
@@ -72,6 +75,27 @@ export interface LangGraphWorkloadProps {
    * @default - the image's entrypoint (the API server)
    */
   readonly command?: readonly string[];
+  /**
+   * Pull every image of the pod (server, init containers, sidecars) from this registry instead of
+   * its own: `host[:port]` with an optional path prefix; each image keeps its path, tag and digest.
+   * @default - each image's own registry
+   */
+  readonly imageRegistry?: string;
+  /**
+   * Names of `kubernetes.io/dockerconfigjson` Secrets in the namespace the kubelet pulls with
+   * (references only; the Secrets come from elsewhere).
+   * @default - none (the node's credentials)
+   */
+  readonly imagePullSecrets?: readonly string[];
+  /** Labels of the pods besides the contract's (a contract key is refused). @default {} */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Annotations of the pods besides the platform's (a platform key is refused). @default {} */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * The server's HTTP settings, rendered as LANGGRAPH_HTTP (JSON) and HTTP_MAX_REQUEST_BODY_BYTES
+   * (./server-http.ts). @default - the server's own defaults (nothing rendered)
+   */
+  readonly http?: ServerHttp;
 }
 
 /** The server's Postgres pool size per process (langgraph_api/config/__init__.py of 0.16.7, line 58; default 150). */
@@ -119,7 +143,11 @@ export class LangGraphWorkload extends Construct implements IScalable {
     this.name = props.name;
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name };
     const owner = `Deployment ${WorkflowScope.of(this).namespace}/${props.name}`;
-    this.node.addValidation({ validate: () => [...imagePinningErrors(owner, props.image, props.allowImageTags ?? false), ...literalCredentialErrors(owner, props.env ?? {}), ...probeErrors(owner, props.probes)] });
+    assertExtraMetadata(owner, { labels: props.podLabels, annotations: props.podAnnotations }, 'pod');
+    this.node.addValidation({ validate: () => [...imagePinningErrors(owner, props.image, props.allowImageTags ?? false), ...literalCredentialErrors(owner, props.env ?? {}), ...probeErrors(owner, props.probes), ...pullSecretErrors(owner, props.imagePullSecrets ?? []),
+      ...schedulingConflicts(props.scheduling).map((c) => `${owner}: scheduling.${c.path.join('.')} (value: ${JSON.stringify(c.value)}) ${c.message}`),
+      ...serverHttpProblems(props.http).map((p) => `${owner}: http.${p.path.join('.')} (value: ${JSON.stringify(p.value)}) ${p.message}`)] });
+    const image = (reference: string) => withRegistry(reference, props.imageRegistry);
     this.selector = selectorLabels(props.identity);
     const metadata = objectMetadata(this, props.name, { identity: props.identity });
     this.podLabels = metadata.labels;
@@ -134,7 +162,8 @@ export class LangGraphWorkload extends Construct implements IScalable {
       replicas: props.replicas,
       serviceAccount: props.serviceAccount,
       automountServiceAccountToken: false,
-      podMetadata: { labels, annotations: podAnnotations(props, this.shutdown) },
+      // The pod's extras first: the platform's keys win (extras naming them were refused above).
+      podMetadata: { labels: { ...props.podLabels, ...labels }, annotations: { ...props.podAnnotations, ...podAnnotations(props, this.shutdown) } },
       securityContext: { ensureNonRoot: true, user: RUN_AS_USER, group: RUN_AS_GROUP, fsGroup: RUN_AS_GROUP },
       terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds),
       strategy: kplus.DeploymentStrategy.rollingUpdate({
@@ -147,7 +176,7 @@ export class LangGraphWorkload extends Construct implements IScalable {
 
     const container = this.deployment.addContainer({
       name: props.identity.component,
-      image: props.image,
+      image: image(props.image),
       ...(props.command ? { command: [...props.command] } : {}),
       ports: [{ name: API_PORT_NAME, number: API_PORT }],
       resources: containerResources(props.requests ?? LANGGRAPH_SERVER_RESOURCES.requests, props.limits ?? LANGGRAPH_SERVER_RESOURCES.limits),
@@ -199,12 +228,15 @@ export class LangGraphWorkload extends Construct implements IScalable {
         ? kplus.Env.fromConfigMap(kplus.ConfigMap.fromConfigMapName(this, `EnvFrom-${from.configMap}`, from.configMap))
         : kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `EnvFromSecret-${from.secret}`, from.secret)));
     }
-    for (const c of extras?.initContainers ?? []) this.deployment.addInitContainer(extraContainer(c, volumes, props.identity.component));
-    for (const c of extras?.sidecars ?? []) this.deployment.addContainer(extraContainer(c, volumes, props.identity.component));
+    for (const c of extras?.initContainers ?? []) this.deployment.addInitContainer(extraContainer({ ...c, image: image(c.image) }, volumes, props.identity.component));
+    for (const c of extras?.sidecars ?? []) this.deployment.addContainer(extraContainer({ ...c, image: image(c.image) }, volumes, props.identity.component));
 
     const workload = ApiObject.of(this.deployment);
     hardenPodTemplate(workload, { containerCount: 1 + (extras?.sidecars?.length ?? 0), initContainerCount: extras?.initContainers?.length ?? 0 });
     addScheduling(workload, this.selector, props.scheduling);
+    // cdk8s-plus-27 takes one pull secret (dockerRegistryAuth), as an ISecret: set the list here.
+    const pull = imagePullSecretsField(props.imagePullSecrets);
+    if (pull.imagePullSecrets) workload.addJsonPatch(JsonPatch.add('/spec/template/spec/imagePullSecrets', pull.imagePullSecrets));
   }
 
   /** The rendered Deployment object (for composition, e.g. a Rollout's workloadRef). */
@@ -229,6 +261,7 @@ function probe(t: ProbeTiming): kplus.Probe {
 function serverEnv(props: LangGraphWorkloadProps, shutdown: ShutdownTiming): [string, string][] {
   const env: [string, string][] = [[SHUTDOWN_GRACE_ENV, String(shutdown.runDrainSeconds)]];
   if (props.postgresPoolMaxSize !== undefined) env.push([POOL_MAX_SIZE_ENV, String(props.postgresPoolMaxSize)]);
+  env.push(...Object.entries(serverHttpEnv(props.http)));
   return env;
 }
 

@@ -5,6 +5,7 @@
  */
 import { Construct, IConstruct } from 'constructs';
 import { ComponentIdentity, WorkflowMetadata, componentLabels, workflowAnnotations, workflowLabels } from './labels';
+import { assertExtraMetadata } from './extra-metadata';
 
 const WORKFLOW_SCOPE = Symbol.for('langgraph-platform.WorkflowScope');
 
@@ -38,7 +39,12 @@ export class WorkflowScope extends Construct {
     Object.defineProperty(this, WORKFLOW_SCOPE, { value: true });
     this.workflowName = props.workflow;
     this.namespace = props.namespace ?? props.workflow;
-    this.metadata = { workflow: props.workflow, version: props.version, ownerTeam: props.ownerTeam, ownerEmail: props.ownerEmail, capacityProfile: props.capacityProfile };
+    assertExtraMetadata(`workflow ${props.workflow}`, { labels: props.extraLabels, annotations: props.extraAnnotations }, 'extra');
+    this.metadata = {
+      workflow: props.workflow, version: props.version, ownerTeam: props.ownerTeam, ownerEmail: props.ownerEmail, capacityProfile: props.capacityProfile,
+      ...(props.extraLabels && Object.keys(props.extraLabels).length ? { extraLabels: props.extraLabels } : {}),
+      ...(props.extraAnnotations && Object.keys(props.extraAnnotations).length ? { extraAnnotations: props.extraAnnotations } : {}),
+    };
   }
 }
 
@@ -58,6 +64,11 @@ export function objectMetadata(scope: IConstruct, name: string, options: ObjectM
   const wf = WorkflowScope.of(scope);
   const base = options.identity ? componentLabels(wf.metadata, options.identity) : workflowLabels(wf.metadata);
   const namespace = options.namespace === null ? undefined : (options.namespace ?? wf.namespace);
+  // An extra (config) key that this object's own platform keys would silently replace: refuse it.
+  for (const [kind, own, extra] of [['label', options.labels, wf.metadata.extraLabels], ['annotation', options.annotations, wf.metadata.extraAnnotations]] as const) {
+    const clash = Object.keys(own ?? {}).find((k) => extra !== undefined && k in extra && extra[k] !== own![k]);
+    if (clash) throw new Error(`workflow ${wf.workflowName}: extra ${kind} "${clash}" (${JSON.stringify(extra![clash])}) would be replaced on ${name} by the platform's (${JSON.stringify(own![clash])}); remove it from the extra ${kind}s`);
+  }
   return {
     name,
     ...(namespace !== undefined ? { namespace } : {}),

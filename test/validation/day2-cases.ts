@@ -40,10 +40,16 @@ export const DAY2_CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
       { name: 'prod: the ExternalSecret missing', env: 'prod', change: (s) => { s.remove('ExternalSecret', `${WF}-secrets`); }, object: at('Deployment'), path: '/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef' },
       { name: 'staging: a key the ExternalSecret does not write', env: 'staging', change: (s) => { s.api.env[0].valueFrom.secretKeyRef.key = 'database-url'; }, path: '/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef' },
       { name: 'prod: a Secret volume from nowhere', env: 'prod', change: (s) => { s.pod.spec.volumes.push({ name: 'certs', secret: { secretName: 'client-certs' } }); }, path: '/spec/template/spec/volumes/2/secret' },
+      { name: 'staging: an image pull Secret from nowhere', env: 'staging', change: (s) => { s.pod.spec.imagePullSecrets = [{ name: 'registry-pull' }]; }, object: at('Deployment'), path: '/spec/template/spec/imagePullSecrets/0' },
     ],
     passes: [
       { name: 'dev (development tier) uses a hand-made Secret', env: 'dev', change: () => undefined },
       { name: 'an optional Secret reference needs no source', env: 'prod', change: (s) => { s.pod.spec.volumes.push({ name: 'certs', secret: { secretName: 'client-certs', optional: true } }); } },
+      { name: 'staging: an image pull Secret an ExternalSecret materializes', env: 'staging', change: (s) => {
+        s.pod.spec.imagePullSecrets = [{ name: 'registry-pull' }];
+        s.add({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'registry-pull', namespace: WF }, spec: { target: { name: 'registry-pull', template: { type: 'kubernetes.io/dockerconfigjson' } }, dataFrom: [{ extract: { key: 'registry/pull' } }] } });
+      } },
+      { name: 'dev (development tier) may pull with a hand-made Secret', env: 'dev', change: (s) => { s.pod.spec.imagePullSecrets = [{ name: 'registry-pull' }]; } },
     ],
   },
   'cross-object/connection-budget': {

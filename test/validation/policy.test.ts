@@ -263,6 +263,20 @@ const CASES: Record<string, RuleCases> = {
       } },
     ],
   },
+  'policy/mesh-load-balancer': {
+    fires: [
+      { name: 'staging (mesh): the API Service as a LoadBalancer', change: (s) => { s.get('Service', `${WF}-api`).spec.type = 'LoadBalancer'; }, path: '/spec/type' },
+      { name: 'prod (mesh): an internal LoadBalancer is still one', env: 'prod', change: (s) => {
+        const svc = s.get('Service', `${WF}-api`);
+        svc.spec.type = 'LoadBalancer';
+        svc.metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-scheme'] = 'internal';
+      }, path: '/spec/type' },
+    ],
+    passes: [
+      { name: 'dev (no mesh): a LoadBalancer is the entry\'s business', env: 'dev', change: (s) => { s.get('Service', `${WF}-api`).spec.type = 'LoadBalancer'; } },
+      { name: 'staging (mesh): a NodePort is not a public load balancer', change: (s) => { s.get('Service', `${WF}-api`).spec.type = 'NodePort'; } },
+    ],
+  },
 };
 
 test('every policy rule has firing and passing cases', () => {

@@ -159,6 +159,7 @@ export function addDataStores(scope: Construct, ctx: WorkflowContext, options: D
       image: storeImageReference(c.image, allowTags, `dataStores.${store}.image`),
       exporterImage: storeImageReference(c.exporter.image, allowTags, `dataStores.${store}.exporter.image`),
       resources: c.resources, exporterResources: c.exporter.resources, meshMetricsMerging: mesh,
+      imageRegistry: env.images.registry, imagePullSecrets: env.images.pullSecrets,
     };
   };
   const watchAndIsolate = (store: Store, built: DevStore, from: readonly PeerSpec[], portName: string) => {

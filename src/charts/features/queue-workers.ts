@@ -82,6 +82,12 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
     identity,
     image: ctx.workflow.image.reference,
     allowImageTags: ctx.env.images.allowTags,
+    imageRegistry: ctx.env.images.registry,
+    imagePullSecrets: ctx.env.images.pullSecrets,
+    // Workers finish the runs: disable_webhooks and the rest must reach them too.
+    http: s.http,
+    podLabels: { ...s.metadata.pods.labels, ...s.metadata.workerPods.labels },
+    podAnnotations: { ...s.metadata.pods.annotations, ...s.metadata.workerPods.annotations },
     command: w.command,
     serviceAccount: account.serviceAccount,
     // The workflow's config (rendered by the chart as `<workflow>-config`): the graph code reads it.

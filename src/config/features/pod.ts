@@ -20,6 +20,41 @@ const toleration = z.strictObject({
   effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).meta({ description: 'Taint effect tolerated.' }),
 });
 
+// Kubernetes' own field names, so a snippet from the Kubernetes docs or another chart fits as is.
+const labelKey = z.string().min(1).max(317).regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'a label key such as "node.kubernetes.io/instance-type"');
+const nodeRequirement = z.strictObject({
+  key: labelKey.meta({ description: 'Node label key.' }),
+  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']).meta({ description: 'How the label is matched.' }),
+  values: z.array(z.string()).optional().meta({ description: 'Values (In/NotIn: at least one; Gt/Lt: one integer; Exists/DoesNotExist: none).' }),
+});
+const nodeTerm = z.strictObject({ matchExpressions: z.array(nodeRequirement).min(1).meta({ description: 'Requirements that must all hold.' }) });
+const labelSelector = z.strictObject({
+  matchLabels: z.record(labelKey, z.string()).optional().meta({ description: 'Labels the pods carry.' }),
+  matchExpressions: z.array(z.strictObject({
+    key: labelKey.meta({ description: 'Pod label key.' }),
+    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']).meta({ description: 'How the label is matched.' }),
+    values: z.array(z.string()).optional().meta({ description: 'Values (In/NotIn: at least one; Exists/DoesNotExist: none).' }),
+  })).optional().meta({ description: 'Label requirements of the pods.' }),
+});
+const podAffinityTerm = z.strictObject({
+  topologyKey: labelKey.meta({ description: 'Node label whose value defines "the same place" (e.g. kubernetes.io/hostname).' }),
+  labelSelector: labelSelector.optional().meta({ description: 'The pods this term is about.' }),
+  namespaces: z.array(name).optional().meta({ description: 'Their namespaces. Default: the pod\'s own.' }),
+  namespaceSelector: labelSelector.optional().meta({ description: 'Their namespaces, by label. Default: the pod\'s own.' }),
+});
+const podAffinityRules = z.strictObject({
+  requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTerm).optional().meta({ description: 'Hard terms.' }),
+  preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({ weight: z.number().int().min(1).max(100).meta({ description: 'Weight (1–100).' }), podAffinityTerm: podAffinityTerm.meta({ description: 'The term.' }) })).optional().meta({ description: 'Soft terms, weighted 1–100.' }),
+});
+const affinity = z.strictObject({
+  nodeAffinity: z.strictObject({
+    requiredDuringSchedulingIgnoredDuringExecution: z.strictObject({ nodeSelectorTerms: z.array(nodeTerm).min(1).meta({ description: 'Any one term must hold.' }) }).optional().meta({ description: 'Hard node requirements; each term is combined (AND) with the spot placement\'s.' }),
+    preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({ weight: z.number().int().min(1).max(100).meta({ description: 'Weight (1–100).' }), preference: nodeTerm.meta({ description: 'The preferred nodes.' }) })).optional().meta({ description: 'Soft node preferences, after the spot preference.' }),
+  }).optional().meta({ description: 'Node affinity.' }),
+  podAffinity: podAffinityRules.optional().meta({ description: 'Pod affinity.' }),
+  podAntiAffinity: podAffinityRules.optional().meta({ description: 'Pod anti-affinity, after the platform\'s preferred one-replica-per-node term.' }),
+});
+
 const SPOT_DEFAULTS = {
   enabled: false, capacityTypeLabel: 'karpenter.sh/capacity-type', spotValue: 'spot', onDemandValue: 'on-demand',
   tolerations: [], preferSpotWeight: 50, maxSkew: 1,
@@ -39,8 +74,11 @@ export const schedulingSchema = z
         maxSkew: z.number().int().min(1).default(1).meta({ description: 'Spot and on-demand replica counts differ by at most this many (a hard topology spread over the capacity-type label), so about half of the replicas, less this skew, always run on on-demand nodes and survive a spot reclaim.' }),
       })
       .default(SPOT_DEFAULTS).meta({ description: 'Run part of the replicas on spot (preemptible) nodes, spread so the on-demand half survives a reclaim.' }),
+    nodeSelector: z.record(labelKey, z.string().max(63)).default({}).meta({ description: 'Node labels the API and worker pods require. With spot on, the capacity-type label is refused here (it would defeat the spread). Default: none.', examples: [{ 'node.kubernetes.io/instance-type': 'm7i.2xlarge' }] }),
+    tolerations: z.array(toleration).default([]).meta({ description: 'Taints the API and worker pods tolerate besides the spot pools\' (`spot.tolerations`); one entry per taint, and a spot taint is refused here. Default: none.' }),
+    affinity: affinity.optional().meta({ description: 'Kubernetes affinity for the API and worker pods, merged with the platform\'s: required node terms are each ANDed with the spot placement\'s, preferences and pod (anti-)affinity terms come after the platform\'s, and the topology spread and hostname anti-affinity always stay. With spot on, terms on the capacity-type label are refused. Default: the platform\'s only.' }),
   })
-  .default({ spot: SPOT_DEFAULTS });
+  .default({ spot: SPOT_DEFAULTS, nodeSelector: {}, tolerations: [] });
 export type Scheduling = z.infer<typeof schedulingSchema>;
 
 const extraContainer = z.strictObject({

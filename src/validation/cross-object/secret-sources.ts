@@ -1,5 +1,6 @@
 /**
- * In production-tier environments every Secret a pod references has a source the first sync can
+ * In production-tier environments every Secret a pod references (env, envFrom, volumes and
+ * imagePullSecrets) has a source the first sync can
  * rely on: an ExternalSecret in the same namespace that materializes it (with every key the pod
  * reads), or an entry of the environment's `existingSecrets` naming who creates it. A Secret that
  * someone must create by hand leaves the pods in CreateContainerConfigError on the first sync.
@@ -16,6 +17,8 @@ interface SecretUse {
   /** The data key read, for a secretKeyRef; undefined for envFrom and volumes (the whole Secret). */
   readonly key?: string;
   readonly path: string;
+  /** An imagePullSecrets entry (the workflow's ExternalSecret never writes one). */
+  readonly pull?: boolean;
 }
 
 function secretUses(t: PodTemplateRef): SecretUse[] {
@@ -31,6 +34,11 @@ function secretUses(t: PodTemplateRef): SecretUse[] {
   }
   (Array.isArray(t.template.spec.volumes) ? t.template.spec.volumes : []).forEach((v: any, i: number) => {
     if (v?.secret?.secretName && v.secret.optional !== true) uses.push({ name: v.secret.secretName, path: `${t.pointer}/spec/volumes/${i}/secret` });
+  });
+  // A pull Secret missing at the first sync leaves the pods in ImagePullBackOff (or pulling with
+  // the node's credentials), just as a missing env Secret leaves them unstarted.
+  (Array.isArray(t.template.spec.imagePullSecrets) ? t.template.spec.imagePullSecrets : []).forEach((p: any, i: number) => {
+    if (p?.name) uses.push({ name: p.name, path: `${t.pointer}/spec/imagePullSecrets/${i}`, pull: true });
   });
   return uses;
 }
@@ -80,7 +88,9 @@ export const secretSources: CrossObjectCheck = {
           return [{
             object: t.owner, path: use.path, value: use.name,
             message: `Secret ${use.name} has no source in "${index.name}": no ExternalSecret in namespace ${ns.namespace} materializes it and existingSecrets does not declare it, so the first sync waits for someone to create it by hand`,
-            fix: `enable externalSecret for the workflow (with its store), or declare the Secret in the environment's existingSecrets with who manages it`,
+            fix: use.pull
+              ? `declare the pull Secret in the environment's existingSecrets with who manages it (e.g. the registry team's ExternalSecret of type kubernetes.io/dockerconfigjson), or drop it from images.pullSecrets`
+              : `enable externalSecret for the workflow (with its store), or declare the Secret in the environment's existingSecrets with who manages it`,
           }];
         });
       });

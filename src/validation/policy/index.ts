@@ -12,6 +12,7 @@ import { POD_SECURITY_RULES } from './pod-security';
 import { probePorts, probesDistinct, probesPresent } from './probes';
 import { PolicyRule } from './rule';
 import { singleReplica } from './single-replica';
+import { meshLoadBalancer } from './mesh-load-balancer';
 
 export const POLICY_RULES: readonly PolicyRule[] = [
   ...POD_SECURITY_RULES,
@@ -26,6 +27,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   secretLiteralEnv,
   secretData,
   singleReplica,
+  meshLoadBalancer,
 ];
 
 export function runPolicyRules(index: EnvironmentIndex, rules: readonly PolicyRule[] = POLICY_RULES): Violation[] {

@@ -70,7 +70,25 @@ describe('storeImageReference', () => {
     const tagOnly = dataStoresSchema.parse({ redis: { enabled: true, image: { repository: 'docker.io/library/redis', tag: '7.2.5-alpine' } } });
     expect(() => renderFeature(contextOf('prod'), (chart, c) => addDataStores(chart, c, tagOnly))).toThrow(/images.allowTags is false/);
     const dev = renderFeature(contextOf('dev'), (chart, c) => addDataStores(chart, c, tagOnly));
-    expect(byKindName(dev, 'Deployment', `${WF}-redis`).spec.template.spec.containers[0].image).toBe('docker.io/library/redis:7.2.5-alpine');
+    // Dev pulls through its mirror (images.registry): the same path and tag from another host.
+    expect(byKindName(dev, 'Deployment', `${WF}-redis`).spec.template.spec.containers[0].image).toBe(`${contextOf('dev').env.images.registry}/library/redis:7.2.5-alpine`);
+    const noMirror = renderFeature(contextOf('dev', (e) => ({ ...e, images: { ...e.images, registry: undefined } })), (chart, c) => addDataStores(chart, c, tagOnly));
+    expect(byKindName(noMirror, 'Deployment', `${WF}-redis`).spec.template.spec.containers[0].image).toBe('docker.io/library/redis:7.2.5-alpine');
+  });
+
+  test('the registry override and pull Secrets reach every container of both stores, and their absence leaves them as they are', () => {
+    const on = renderFeature(contextOf('dev', (e) => ({ ...e, images: { ...e.images, registry: 'harbor.corp.internal/hub', pullSecrets: ['registry-pull'] } })), (chart, c) => addDataStores(chart, c, both));
+    const off = renderFeature(contextOf('dev', (e) => ({ ...e, images: { allowTags: true, pullSecrets: [] } })), (chart, c) => addDataStores(chart, c, both));
+    const pods = (objects: any[]) => objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet').map((o) => o.spec.template.spec);
+    expect(pods(on)).toHaveLength(2);
+    for (const [spec, plain] of pods(on).map((s, i) => [s, pods(off)[i]])) {
+      expect(spec.imagePullSecrets).toEqual([{ name: 'registry-pull' }]);
+      expect(plain.imagePullSecrets).toBeUndefined();
+      const images = [...spec.containers, ...(spec.initContainers ?? [])].map((c: any) => c.image);
+      const plainImages = [...plain.containers, ...(plain.initContainers ?? [])].map((c: any) => c.image);
+      expect(images).toEqual(plainImages.map((i: string) => `harbor.corp.internal/hub/${i.replace(/^[^/]+\//, '')}`));
+      for (const image of images) expect(image).toMatch(/@sha256:[a-f0-9]{64}$/);
+    }
   });
 });
 

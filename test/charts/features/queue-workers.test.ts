@@ -1,4 +1,5 @@
 import { addQueueWorkers } from '../../../src/charts/features/queue-workers';
+import { withRegistry } from '../../../src/constructs/image-registry';
 import { secretEnvFor } from '../../../src/charts/credentials';
 import { queueWorkersSchema } from '../../../src/config/features/queue-workers';
 import { kedaSchema } from '../../../src/config/features/keda';
@@ -85,7 +86,7 @@ describe.each(ENVIRONMENTS)('%s', (envName) => {
 
     test('same image as the API, in queue mode, with N_JOBS_PER_WORKER and the API port', () => {
       expect(container.image).toBe(apiContainer.image);
-      expect(container.image).toBe(ctx.workflow.image.reference);
+      expect(container.image).toBe(withRegistry(ctx.workflow.image.reference, ctx.env.images.registry));
       expect(container.command).toEqual(['/storage/queue_entrypoint.sh']);
       expect(plainEnv(container)).toMatchObject({ N_JOBS_PER_WORKER: '10', PORT: '8000' });
       expect(container.ports).toEqual([{ containerPort: 8000, name: 'http' }]);
