@@ -1,7 +1,7 @@
 /**
  * Data protection settings of the LangGraph server, as the env vars the server itself parses:
  * the AES key for encryption at rest (by Secret reference only), the JSON keys it encrypts, and the
- * thread and store time-to-live. Every rule here is the server's (langgraph-api 0.16.7, cited by
+ * thread (and checkpoint) time-to-live. Every rule here is the server's (langgraph-api 0.16.7, cited by
  * file and line under site-packages/langgraph_api/), checked at synth so a value the server would
  * refuse, or silently misread, never reaches a cluster.
  *
@@ -17,10 +17,14 @@ export const AES_KEY_ENV = 'LANGGRAPH_AES_KEY';
 export const AES_JSON_KEYS_ENV = 'LANGGRAPH_AES_JSON_KEYS';
 /** Thread TTL, read by `_parse.parse_thread_ttl` (config/__init__.py:399-401; config/_parse.py:38-59). */
 export const THREAD_TTL_ENV = 'LANGGRAPH_THREAD_TTL';
-/** The store's config (StoreConfig, with `ttl`), parsed by pydantic (config/__init__.py:275-277). */
-export const STORE_CONFIG_ENV = 'LANGGRAPH_STORE';
-/** The env vars this file owns: set through `dataProtection`, never through plain `env`. */
-export const DATA_PROTECTION_ENV = [AES_KEY_ENV, AES_JSON_KEYS_ENV, THREAD_TTL_ENV, STORE_CONFIG_ENV] as const;
+/**
+ * The env vars this file owns: set through `dataProtection`, never through plain `env`. No store
+ * TTL: the server reads it only inside LANGGRAPH_STORE (config/__init__.py:275-277), the whole store
+ * config that `langgraph build` bakes into the image from langgraph.json (langgraph_cli/config.py:
+ * 1265-1266); a pod value would replace it (index, custom path) rather than add a TTL. Store TTL
+ * belongs in langgraph.json (`store.ttl`).
+ */
+export const DATA_PROTECTION_ENV = [AES_KEY_ENV, AES_JSON_KEYS_ENV, THREAD_TTL_ENV] as const;
 
 /** Key lengths AES accepts, in UTF-8 bytes of the env value (config/__init__.py:101-103). */
 export const AES_KEY_BYTES = [16, 24, 32] as const;
@@ -47,8 +51,6 @@ export type ThreadTtlStrategy = typeof THREAD_TTL_STRATEGIES[number];
  * fills in nothing, so the rendered JSON always states them.
  */
 export const DEFAULT_THREAD_TTL = { strategy: 'delete' as ThreadTtlStrategy, sweepIntervalMinutes: 5, sweepLimit: 10000 };
-/** The store sweeps nothing unless told (config/schemas.py:195-200): expired items then stay in Postgres. */
-export const DEFAULT_STORE_TTL = { sweepIntervalMinutes: 60, refreshOnRead: true };
 /** `sweep_interval_minutes` travels as a protobuf int32 (ThreadTTLConfig in core_api_pb2). */
 export const MAX_SWEEP_INTERVAL_MINUTES = 2_147_483_647;
 
@@ -71,23 +73,11 @@ export interface ThreadTtl {
   readonly sweepLimit?: number;
 }
 
-/** TTLConfig of the built-in store (config/schemas.py:178-200); times in minutes. */
-export interface StoreTtl {
-  /** Items expire this many minutes after their last access (`default_ttl`). */
-  readonly ttlMinutes: number;
-  /** Minutes between sweeps deleting expired items (`sweep_interval_minutes`). @default DEFAULT_STORE_TTL.sweepIntervalMinutes (60) */
-  readonly sweepIntervalMinutes?: number;
-  /** Reads (get/search) refresh an item's TTL (`refresh_on_read`). @default true */
-  readonly refreshOnRead?: boolean;
-}
-
 export interface DataProtectionProps {
   /** Encryption at rest with the server's built-in AES. @default - none */
   readonly encryption?: DataEncryption;
   /** Thread (and checkpoint) expiry. @default - none: threads are kept until deleted */
   readonly threadTtl?: ThreadTtl;
-  /** Store item expiry. @default - none: items are kept until deleted */
-  readonly storeTtl?: StoreTtl;
 }
 
 /** LANGGRAPH_THREAD_TTL as the server's JSON form (config/_parse.py:51-52), every field stated. */
@@ -100,17 +90,6 @@ export function threadTtlJson(t: ThreadTtl): string {
   });
 }
 
-/** LANGGRAPH_STORE carrying only `ttl` (StoreConfig, config/schemas.py:203-216). */
-export function storeConfigJson(t: StoreTtl): string {
-  return JSON.stringify({
-    ttl: {
-      refresh_on_read: t.refreshOnRead ?? DEFAULT_STORE_TTL.refreshOnRead,
-      default_ttl: t.ttlMinutes,
-      sweep_interval_minutes: t.sweepIntervalMinutes ?? DEFAULT_STORE_TTL.sweepIntervalMinutes,
-    },
-  });
-}
-
 /** The server env for these settings: the key by reference, the rest as the JSON the server parses. */
 export function dataProtectionEnv(props: DataProtectionProps = {}): { secretEnv: Record<string, SecretEnvRef>; env: Record<string, string> } {
   const secretEnv: Record<string, SecretEnvRef> = {};
@@ -120,7 +99,6 @@ export function dataProtectionEnv(props: DataProtectionProps = {}): { secretEnv:
   // The server splits on "," and strips (config/__init__.py:133); sorted for stable bytes.
   if (enc?.jsonKeys && enc.jsonKeys.length > 0) env[AES_JSON_KEYS_ENV] = [...new Set(enc.jsonKeys)].sort().join(',');
   if (props.threadTtl) env[THREAD_TTL_ENV] = threadTtlJson(props.threadTtl);
-  if (props.storeTtl) env[STORE_CONFIG_ENV] = storeConfigJson(props.storeTtl);
   return { secretEnv, env };
 }
 
@@ -154,12 +132,10 @@ export function dataProtectionErrors(owner: string, props: DataProtectionProps =
       errors.push(`${owner}: threadTtl.sweepLimit ${t.sweepLimit} must be a whole number of threads ≥ 1 (sweep_limit is an int, config/schemas.py:144); e.g. ${DEFAULT_THREAD_TTL.sweepLimit}`);
     }
   }
-  if (props.storeTtl) errors.push(...ttlErrors(owner, 'storeTtl', props.storeTtl.ttlMinutes, props.storeTtl.sweepIntervalMinutes));
   const owned = new Set<string>([
     ...(enc?.key ? [AES_KEY_ENV] : []),
     ...(jsonKeys.length > 0 ? [AES_JSON_KEYS_ENV] : []),
     ...(t ? [THREAD_TTL_ENV] : []),
-    ...(props.storeTtl ? [STORE_CONFIG_ENV] : []),
   ]);
   for (const name of [...new Set(otherEnv)].sort()) {
     if (owned.has(name)) errors.push(`${owner}: env ${name} is also set by dataProtection (which one would the server read?); remove it from env`);
@@ -169,11 +145,11 @@ export function dataProtectionErrors(owner: string, props: DataProtectionProps =
 
 function ttlErrors(owner: string, field: string, ttlMinutes: number, sweepIntervalMinutes: number | undefined): string[] {
   const errors: string[] = [];
-  // default_ttl is a float of minutes (config/schemas.py:140-141, 188-189); 0 or less would expire everything at the next sweep.
+  // default_ttl is a float of minutes (config/schemas.py:140-141); 0 or less would expire everything at the next sweep.
   if (!(Number.isFinite(ttlMinutes) && ttlMinutes > 0)) {
     errors.push(`${owner}: ${field}.ttlMinutes ${ttlMinutes} must be a number of minutes greater than 0; e.g. 43200 for 30 days`);
   }
-  // sweep_interval_minutes is an int (config/schemas.py:142, 195); the server truncates a fraction (int(), grpc/ops/threads.py:167-169).
+  // sweep_interval_minutes is an int (config/schemas.py:142); the server truncates a fraction (int(), grpc/ops/threads.py:167-169).
   if (sweepIntervalMinutes !== undefined && !(Number.isInteger(sweepIntervalMinutes) && sweepIntervalMinutes >= 1 && sweepIntervalMinutes <= MAX_SWEEP_INTERVAL_MINUTES)) {
     errors.push(`${owner}: ${field}.sweepIntervalMinutes ${sweepIntervalMinutes} must be a whole number of minutes from 1 to ${MAX_SWEEP_INTERVAL_MINUTES}; e.g. ${DEFAULT_THREAD_TTL.sweepIntervalMinutes}`);
   }

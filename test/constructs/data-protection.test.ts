@@ -6,7 +6,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { LangGraphWorkflow, LangGraphWorkflowProps } from '../../src/constructs/langgraph-workflow';
 import {
-  AES_JSON_DISALLOWED_KEYS, DataProtectionProps, dataProtectionEnv, dataProtectionErrors, storeConfigJson, threadTtlJson,
+  AES_JSON_DISALLOWED_KEYS, DataProtectionProps, dataProtectionEnv, dataProtectionErrors, threadTtlJson,
 } from '../../src/constructs/data-protection';
 
 const IMAGE = 'registry.example.com/agents/support:1.4.2@sha256:' + 'a'.repeat(64);
@@ -67,20 +67,10 @@ function parseThreadTtl(value: string | undefined) {
   };
 }
 
-/** config/__init__.py:275-277: LANGGRAPH_STORE through pydantic's StoreConfig/TTLConfig (config/schemas.py:178-216), strict on types. */
-function parseStoreTtl(value: string | undefined) {
-  if (!value) return undefined;
-  const ttl = JSON.parse(value).ttl;
-  if (typeof ttl.refresh_on_read !== 'boolean') throw new Error('refresh_on_read: bool');
-  if (typeof ttl.default_ttl !== 'number') throw new Error('default_ttl: float');
-  if (!Number.isInteger(ttl.sweep_interval_minutes)) throw new Error('sweep_interval_minutes: int');
-  return { refreshOnRead: ttl.refresh_on_read, defaultTtl: ttl.default_ttl, sweepIntervalMinutes: ttl.sweep_interval_minutes };
-}
-
 describe('off (the default)', () => {
   test('no data protection variable is rendered', () => {
     const names = apiEnv().map((e) => e.name);
-    for (const n of ['LANGGRAPH_AES_KEY', 'LANGGRAPH_AES_JSON_KEYS', 'LANGGRAPH_THREAD_TTL', 'LANGGRAPH_STORE']) expect(names).not.toContain(n);
+    for (const n of ['LANGGRAPH_AES_KEY', 'LANGGRAPH_AES_JSON_KEYS', 'LANGGRAPH_THREAD_TTL']) expect(names).not.toContain(n);
     expect(dataProtectionEnv()).toEqual({ secretEnv: {}, env: {} });
   });
 });
@@ -89,9 +79,12 @@ describe('on', () => {
   const dataProtection: DataProtectionProps = {
     encryption: { key: KEY, jsonKeys: ['tenant_email', 'customer_id', 'tenant_email'] },
     threadTtl: { strategy: 'keep_latest', ttlMinutes: 1440.5, sweepIntervalMinutes: 10, sweepLimit: 500 },
-    storeTtl: { ttlMinutes: 60, refreshOnRead: false },
   };
   const env = apiEnv({ dataProtection });
+
+  test('never LANGGRAPH_STORE: it would replace the store config langgraph build bakes into the image', () => {
+    expect(env.map((e) => e.name)).not.toContain('LANGGRAPH_STORE');
+  });
 
   test('the AES key is a secretKeyRef, never a value', () => {
     const aes = named(env, 'LANGGRAPH_AES_KEY');
@@ -103,12 +96,10 @@ describe('on', () => {
     const key = parseAesKey('0123456789abcdef0123456789abcdef'); // stands in for the Secret's value
     expect(parseAesJsonKeys(named(env, 'LANGGRAPH_AES_JSON_KEYS').value, key)).toEqual(['customer_id', 'tenant_email']);
     expect(parseThreadTtl(named(env, 'LANGGRAPH_THREAD_TTL').value)).toEqual({ strategy: 'keep_latest', defaultTtl: 1440.5, sweepIntervalMinutes: 10, sweepLimit: 500 });
-    expect(parseStoreTtl(named(env, 'LANGGRAPH_STORE').value)).toEqual({ refreshOnRead: false, defaultTtl: 60, sweepIntervalMinutes: 60 });
   });
 
   test('defaults fill every field the JSON form leaves to the server (it fills none, _parse.py:51-52)', () => {
     expect(parseThreadTtl(threadTtlJson({ ttlMinutes: 30 }))).toEqual({ strategy: 'delete', defaultTtl: 30, sweepIntervalMinutes: 5, sweepLimit: 10000 });
-    expect(parseStoreTtl(storeConfigJson({ ttlMinutes: 30 }))).toEqual({ refreshOnRead: true, defaultTtl: 30, sweepIntervalMinutes: 60 });
   });
 
   test('the ported parser is the server\'s: a plain number means delete, an unknown strategy and a short key fail', () => {
@@ -130,7 +121,7 @@ describe('refusals at synth, one message per problem with the fix', () => {
     ['a TTL of 0', { threadTtl: { ttlMinutes: 0 } }, /threadTtl\.ttlMinutes 0 must be a number of minutes greater than 0/],
     ['a fractional sweep interval', { threadTtl: { ttlMinutes: 60, sweepIntervalMinutes: 2.5 } }, /threadTtl\.sweepIntervalMinutes 2\.5 must be a whole number/],
     ['a sweep limit of 0', { threadTtl: { ttlMinutes: 60, sweepLimit: 0 } }, /threadTtl\.sweepLimit 0 must be a whole number of threads ≥ 1/],
-    ['a negative store TTL', { storeTtl: { ttlMinutes: -1 } }, /storeTtl\.ttlMinutes -1 must be/],
+    ['a negative TTL', { threadTtl: { ttlMinutes: -1 } }, /threadTtl\.ttlMinutes -1 must be/],
   ])('%s', (_name, dataProtection, message) => {
     expect(() => apiEnv({ dataProtection })).toThrow(message);
   });
@@ -143,7 +134,7 @@ describe('refusals at synth, one message per problem with the fix', () => {
   });
 
   test('valid settings give no error', () => {
-    expect(dataProtectionErrors('x', { encryption: { key: KEY, jsonKeys: ['a'] }, threadTtl: { ttlMinutes: 0.5 }, storeTtl: { ttlMinutes: 1 } })).toEqual([]);
+    expect(dataProtectionErrors('x', { encryption: { key: KEY, jsonKeys: ['a'] }, threadTtl: { ttlMinutes: 0.5 } })).toEqual([]);
   });
 
   test('a literal AES key in env is refused as a credential', () => {

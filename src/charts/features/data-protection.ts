@@ -9,14 +9,13 @@ import type { DataProtectionProps } from '../../constructs/data-protection';
 export function dataProtectionProps(ctx: WorkflowContext): DataProtectionProps | undefined {
   const dp = ctx.settings.dataProtection;
   const enc = dp.encryption;
-  if (!enc.enabled && enc.jsonKeys.length === 0 && !dp.threadTtl && !dp.storeTtl) return undefined;
+  if (!enc.enabled && enc.jsonKeys.length === 0 && !dp.threadTtl) return undefined;
   return {
     // jsonKeys without a key stay in, so the construct refuses them as the server would.
     encryption: enc.enabled || enc.jsonKeys.length > 0
       ? { key: enc.enabled ? { secretName: aesSecretName(ctx), key: enc.key } : undefined, jsonKeys: enc.jsonKeys }
       : undefined,
     threadTtl: dp.threadTtl,
-    storeTtl: dp.storeTtl,
   };
 }
 

@@ -1,14 +1,15 @@
 /**
  * Data protection (workflow level, `dataProtection`): encryption at rest with the server's AES key,
- * read by reference from a Secret, and the thread and store time-to-live. Rendered as the env vars
- * the server parses (src/constructs/data-protection.ts has the server's rules, cited by line).
- * Off by default: the server then encrypts nothing and keeps threads and store items until deleted.
+ * read by reference from a Secret, and the thread (and checkpoint) time-to-live. Rendered as the
+ * env vars the server parses (src/constructs/data-protection.ts has the server's rules, cited by
+ * line, and why store TTL stays in langgraph.json). Off by default: the server then encrypts
+ * nothing and keeps threads until deleted.
  */
 import { z } from 'zod';
 import type { SemanticIssue } from '../semantic-issue';
 import {
-  AES_JSON_DISALLOWED_KEYS, AES_JSON_KEYS_ENV, AES_KEY_ENV, DEFAULT_STORE_TTL, DEFAULT_THREAD_TTL, MAX_SWEEP_INTERVAL_MINUTES,
-  STORE_CONFIG_ENV, THREAD_TTL_ENV, THREAD_TTL_STRATEGIES,
+  AES_JSON_DISALLOWED_KEYS, AES_JSON_KEYS_ENV, AES_KEY_ENV, DEFAULT_THREAD_TTL, MAX_SWEEP_INTERVAL_MINUTES,
+  THREAD_TTL_ENV, THREAD_TTL_STRATEGIES,
 } from '../../constructs/data-protection';
 
 /** The Secret data key holding the AES key when the config names none. */
@@ -45,14 +46,7 @@ export const dataProtectionSchema = z
         sweepIntervalMinutes: sweepMinutes.default(DEFAULT_THREAD_TTL.sweepIntervalMinutes).meta({ description: 'Minutes between sweeps for expired threads.' }),
         sweepLimit: z.number().int('a whole number of threads').min(1, 'at least 1').default(DEFAULT_THREAD_TTL.sweepLimit).meta({ description: 'Most threads handled per sweep.' }),
       })
-      .optional().meta({ description: `Thread and checkpoint expiry (${THREAD_TTL_ENV}, the server's JSON form). Default: threads are kept until deleted.` }),
-    storeTtl: z
-      .strictObject({
-        ttlMinutes: minutes.meta({ description: 'Store items expire this many minutes after their last access (`default_ttl`).' }),
-        sweepIntervalMinutes: sweepMinutes.default(DEFAULT_STORE_TTL.sweepIntervalMinutes).meta({ description: 'Minutes between sweeps deleting expired items (the server sweeps nothing unless told).' }),
-        refreshOnRead: z.boolean().default(DEFAULT_STORE_TTL.refreshOnRead).meta({ description: 'Reads (get/search) refresh an item\'s TTL.' }),
-      })
-      .optional().meta({ description: `Store item expiry (${STORE_CONFIG_ENV} with only \`ttl\`; the built-in store). Default: items are kept until deleted.` }),
+      .optional().meta({ description: `Thread and checkpoint expiry (${THREAD_TTL_ENV}, the server's JSON form; it takes precedence over \`checkpointer.ttl\` of langgraph.json). Store TTL stays in langgraph.json (\`store.ttl\`): the server reads it only with the image's whole store config. Default: threads are kept until deleted.` }),
   })
   .default({ encryption: ENCRYPTION_DEFAULTS });
 export type DataProtectionConfig = z.infer<typeof dataProtectionSchema>;
@@ -87,7 +81,7 @@ export function checkDataProtection(
   }
   // One source per variable: these come from dataProtection only (LANGGRAPH_AES_KEY in env is
   // already refused as a literal credential).
-  for (const name of [AES_JSON_KEYS_ENV, THREAD_TTL_ENV, STORE_CONFIG_ENV]) {
+  for (const name of [AES_JSON_KEYS_ENV, THREAD_TTL_ENV]) {
     if (name in settings.env) issues.push({ path: ['env', name], value: settings.env[name], message: `${name} is rendered from dataProtection; remove it from env and set dataProtection instead` });
   }
   if (AES_KEY_ENV in settings.secret.keys.extra) {

@@ -51,7 +51,7 @@ describe('checkDataProtection', () => {
   });
 
   test('valid settings give no issue', () => {
-    expect(checkDataProtection(settings({ encryption: { enabled: true, jsonKeys: ['tenant'] }, threadTtl: { ttlMinutes: 1 }, storeTtl: { ttlMinutes: 1 } }))).toEqual([]);
+    expect(checkDataProtection(settings({ encryption: { enabled: true, jsonKeys: ['tenant'] }, threadTtl: { ttlMinutes: 1 } }))).toEqual([]);
   });
 });
 
@@ -59,7 +59,7 @@ test.each([
   ['an unknown strategy', ['threadTtl', 'strategy'], 'archive', 'one of delete, keep_latest'],
   ['a TTL of 0 minutes', ['threadTtl', 'ttlMinutes'], 0, 'greater than 0'],
   ['a fractional sweep interval', ['threadTtl', 'sweepIntervalMinutes'], 2.5, 'whole number of minutes'],
-  ['a negative store TTL', ['storeTtl', 'ttlMinutes'], -5, 'greater than 0'],
+  ['a sweep limit of 0', ['threadTtl', 'sweepLimit'], 0, 'at least 1'],
   ['a system key to encrypt', ['encryption', 'jsonKeys'], ['langgraph_plan'], 'disallowed system keys: ["langgraph_plan"]'],
 ])('the loader refuses %s, naming file, key, environment and the fix', (_name, key, value, words) => {
   const issues = issuesOf(configCopy(set('environments/prod.yaml', ['workflowDefaults', 'dataProtection', ...key], value)));
