@@ -12,6 +12,7 @@ import { POD_SECURITY_RULES } from './pod-security';
 import { probePorts, probesDistinct, probesPresent } from './probes';
 import { PolicyRule } from './rule';
 import { singleReplica } from './single-replica';
+import { serverDataProtection } from './server-data-protection';
 
 export const POLICY_RULES: readonly PolicyRule[] = [
   ...POD_SECURITY_RULES,
@@ -25,6 +26,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   serviceAccount,
   secretLiteralEnv,
   secretData,
+  serverDataProtection,
   singleReplica,
 ];
 
