@@ -37,6 +37,7 @@ export * from './constructs/app-config';
 export * from './constructs/resources';
 export * from './constructs/scheduling';
 export * from './constructs/shutdown';
+export * from './constructs/data-protection';
 export * from './constructs/pod-hardening';
 export * from './constructs/pod-extras';
 export * from './constructs/pod-dns';

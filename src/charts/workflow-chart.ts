@@ -13,6 +13,7 @@ import { addVpa } from './features/vpa';
 import { addRateLimit } from './features/rate-limit';
 import { addQueueWorkers, workerIdentity, workerName } from './features/queue-workers';
 import { secretEnvFor } from './credentials';
+import { dataProtectionProps } from './features/data-protection';
 import { addDataStores, dataStoreEgressPeers, dataStoreEnv, exporterJobs, withDataStoreEnv } from './features/data-stores';
 
 export interface WorkflowChartProps {
@@ -115,6 +116,7 @@ export function workflowProps(env: Environment, wf: ResolvedWorkflow): LangGraph
     slo: s.slo,
     alertThresholds: s.alerts,
     queueWorkers: s.workers.enabled ? { workloadName: workerName(ctx), containerName: workerIdentity(ctx).component } : undefined,
+    dataProtection: dataProtectionProps(ctx),
   };
 }
 

@@ -26,6 +26,7 @@ import { kedaSchema } from './features/keda';
 import { dataStoresSchema } from './features/data-stores';
 import { capacitySchema, workflowCapacitySchema } from './features/capacity';
 import { databaseSchema, LANGGRAPH_SERVER_RESOURCES } from './features/database';
+import { dataProtectionSchema } from './features/data-protection';
 // The constructs' defaults are the config's defaults: one home each (the YAML only overrides).
 import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, MIN_SHUTDOWN_MARGIN_SECONDS } from '../constructs/shutdown';
 import { DEFAULT_CPU_UTILIZATION, DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP } from '../constructs/autoscaler';
@@ -226,6 +227,7 @@ export const workflowSettingsSchema = z.strictObject({
   scheduling: schedulingSchema.meta({ description: 'Priority and spot-friendly placement.' }),
   auth: authSchema.meta({ description: 'Authentication at the edge: a JWT checked by the API pods\' sidecars, an external authorizer, or none (refused in production-tier environments unless waived). Mesh only.' }),
   meshCallers: meshCallersSchema.meta({ description: 'In-mesh callers allowed to reach the API besides the gateway (mesh environments).' }),
+  dataProtection: dataProtectionSchema.meta({ description: 'Encryption at rest (the AES key by Secret reference) and thread/store time-to-live, in the server\'s own format.' }),
   externalSecret: externalSecretSchema.meta({ description: 'Materialize the Secret from a secret manager with External Secrets (off: a pre-existing Secret).' }),
   vpa: vpaSchema.meta({ description: 'VerticalPodAutoscaler, recommendation-only by default.' }),
   rateLimit: rateLimitSchema.meta({ description: 'Istio local rate limit on the API\'s inbound traffic (mesh only; off by default).' }),

@@ -11,6 +11,7 @@ import { checkExternalSecret } from './features/external-secret';
 import { checkServerSizing } from './features/server-sizing';
 import { checkVpa } from './features/vpa';
 import { checkRateLimit } from './features/rate-limit';
+import { checkDataProtection } from './features/data-protection';
 import { checkAuth } from './features/auth';
 import { checkDataStores } from './features/data-stores';
 import { checkImages } from './features/images';
@@ -138,7 +139,7 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
     if (rule.resources.includes('secrets')) add(['apiAccess', i, 'resources'], rule.resources, 'the app must not read Secrets through the API; mount the keys it needs by reference (secret.keys.extra)');
   });
 
-  issues.push(...checkExternalSecret(s, env), ...checkVpa(s), ...checkRateLimit(s, env), ...checkAuth(s, env));
+  issues.push(...checkExternalSecret(s, env), ...checkVpa(s), ...checkRateLimit(s, env), ...checkAuth(s, env), ...checkDataProtection(s));
   issues.push(...checkExtraMetadata(s, env), ...checkApiService(s), ...checkServerHttp(s));
   issues.push(...schedulingConflicts(s.scheduling).map((c) => ({ ...c, path: ['scheduling', ...c.path] })));
 

@@ -39,6 +39,7 @@ import { LANGGRAPH_SERVER_RESOURCES, ResourceAmounts } from './resources';
 import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from './shutdown';
 import { Scheduling } from './scheduling';
 import { PodExtras } from './pod-extras';
+import { DataProtectionProps, dataProtectionEnv, dataProtectionErrors } from './data-protection';
 import {
   AllowPolicies, DNS_PORT, DefaultDenyPolicy, DnsResolvers, EgressAllow, HttpsDestinations, ISTIOD_XDS_PORT, IngressAllow, PeerSpec,
   dnsPeers, httpsPeers, namespacePeer,
@@ -335,6 +336,8 @@ export interface LangGraphWorkflowProps {
   readonly alertThresholds?: AlertThresholds;
   /** Queue workers run the runs (the API then runs none). @default - the API runs them */
   readonly queueWorkers?: QueueWorkerTarget;
+  /** AES key by Secret reference, encrypted JSON keys, thread and store TTLs (./data-protection.ts). @default - none */
+  readonly dataProtection?: DataProtectionProps;
 }
 
 /** The server's credentials from one Secret, by reference. */
@@ -430,6 +433,8 @@ export class LangGraphWorkflow extends WorkflowScope {
       strategy: canary ? 'canary' : 'rolling', apiName,
     });
     const config = new AppConfig(this, 'AppConfig', { name: `${wf}-config`, data: props.appConfig ?? {} });
+    const dataProtection = dataProtectionEnv(props.dataProtection);
+    this.node.addValidation({ validate: () => dataProtectionErrors(`LangGraphWorkflow ${wf}`, props.dataProtection, [...Object.keys(props.env ?? {}), ...Object.keys(props.secretEnv ?? {})]) });
 
     this.workload = new LangGraphWorkload(this, 'Api', {
       name: apiName,
@@ -450,9 +455,9 @@ export class LangGraphWorkflow extends WorkflowScope {
       shutdownMarginSeconds: props.shutdownMarginSeconds ?? DEFAULT_SHUTDOWN_MARGIN_SECONDS,
       postgresPoolMaxSize: props.postgresPoolMaxSize ?? DEFAULT_POOL_MAX_SIZE,
       rollingUpdate,
-      secretEnv: props.secretEnv ?? serverSecretEnv(`${wf}-secrets`),
+      secretEnv: { ...(props.secretEnv ?? serverSecretEnv(`${wf}-secrets`)), ...dataProtection.secretEnv },
       // The run-outcome metrics of the SLI are switched on here; with workers the API runs no jobs.
-      env: { ...props.env, ...SERVER_METRICS_ENV, ...(props.queueWorkers ? { [JOBS_PER_WORKER_ENV]: '0' } : {}) },
+      env: { ...props.env, ...SERVER_METRICS_ENV, ...(props.queueWorkers ? { [JOBS_PER_WORKER_ENV]: '0' } : {}), ...dataProtection.env },
       mesh: mesh ? { terminationDrainSeconds: props.meshDrainSeconds } : undefined,
       scheduling: props.scheduling,
       extras: props.podExtras,

@@ -246,6 +246,27 @@ const CASES: Record<string, RuleCases> = {
     ],
     passes: [{ name: 'Secret without data (e.g. filled by a controller)', change: (s) => { s.add({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `${WF}-pull`, namespace: WF }, type: 'Opaque' }); } }],
   },
+  'policy/server-data-protection': {
+    fires: [
+      { name: 'thread TTL with an unknown strategy', change: (s) => { s.api.env.push({ name: 'LANGGRAPH_THREAD_TTL', value: '{"strategy":"archive","default_ttl":60}' }); }, path: `${C}/env/${scenario('staging').api.env.length}/value` },
+      { name: 'thread TTL of 0 minutes (plain number)', change: (s) => { s.api.env.push({ name: 'LANGGRAPH_THREAD_TTL', value: '0' }); } },
+      { name: 'thread TTL with a fractional sweep interval', change: (s) => { s.api.env.push({ name: 'LANGGRAPH_THREAD_TTL', value: '{"default_ttl":60,"sweep_interval_minutes":2.5}' }); } },
+      { name: 'thread TTL that is not JSON', change: (s) => { s.api.env.push({ name: 'LANGGRAPH_THREAD_TTL', value: '{strategy: delete}' }); } },
+      { name: 'a system key to encrypt', change: (s) => { s.api.env.push({ name: 'LANGGRAPH_AES_JSON_KEYS', value: 'tenant,langgraph_host' }); } },
+      { name: 'JSON keys without LANGGRAPH_AES_KEY', change: (s) => {
+        s.api.env = s.api.env.filter((e: any) => e.name !== 'LANGGRAPH_AES_KEY'); // eslint-disable-line @typescript-eslint/no-explicit-any
+        s.api.env.push({ name: 'LANGGRAPH_AES_JSON_KEYS', value: 'tenant' });
+      } },
+    ],
+    passes: [
+      { name: 'the committed thread TTL and key (staging)', change: () => undefined },
+      { name: 'KEEP_LATEST in capitals and a fractional TTL (the server lower-cases the strategy; default_ttl is a float)', change: (s) => {
+        s.api.env = s.api.env.filter((e: any) => e.name !== 'LANGGRAPH_THREAD_TTL'); // eslint-disable-line @typescript-eslint/no-explicit-any
+        s.api.env.push({ name: 'LANGGRAPH_THREAD_TTL', value: '{"strategy":"KEEP_LATEST","default_ttl":0.5}' });
+      } },
+      { name: 'JSON keys with the key in the container', change: (s) => { s.api.env.push({ name: 'LANGGRAPH_AES_JSON_KEYS', value: 'tenant, customer' }); } },
+    ],
+  },
   'policy/single-replica': {
     fires: [
       { name: 'HPA minReplicas 1 on a Rollout (reported on the Rollout)', env: 'staging', change: (s) => { s.get('HorizontalPodAutoscaler', `${WF}-api`).spec.minReplicas = 1; }, path: '/spec/replicas' },

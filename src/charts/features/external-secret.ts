@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { WorkflowContext, featureScope } from '../context';
 import { ExternalSecretConfig, secretDataKeys } from '../../config/features/external-secret';
 import { SecretKeySource, WorkflowExternalSecret } from '../../constructs/external-secret';
+import { aesKeyInWorkflowSecret } from './data-protection';
 
 /** Keys of the in-cluster stores' passwords kept in the workflow's own Secret (no `name` of their own). */
 function storePasswordKeys(ctx: WorkflowContext): string[] {
@@ -24,7 +25,7 @@ export function addExternalSecret(scope: Construct, ctx: WorkflowContext, option
   const remoteKey = options.remoteKey.replace(/<workflow>/g, ctx.workflow.name);
   // Every key the workflow's pods read from this Secret: the server's, and the in-cluster stores'
   // passwords when they live in it (the gate refuses a key the ExternalSecret does not write).
-  const keys = [...new Set([...secretDataKeys(ctx.settings.secret.keys), ...storePasswordKeys(ctx)])];
+  const keys = [...new Set([...secretDataKeys(ctx.settings.secret.keys), ...storePasswordKeys(ctx), ...aesKeyInWorkflowSecret(ctx)])];
   const data: SecretKeySource[] = keys.map((secretKey) => {
     const explicit = options.keys[secretKey];
     if (explicit) return { secretKey, remoteKey: explicit.key.replace(/<workflow>/g, ctx.workflow.name), property: explicit.property, version: explicit.version };

@@ -24,6 +24,8 @@ import { AllowPolicies, DNS_PORT, EgressAllow, ISTIOD_XDS_PORT, IngressAllow, dn
 import { llmBaseUrlEnv } from './mesh-egress';
 import { dataStoreEgressPeers, dataStoreEnv, withDataStoreEnv } from './data-stores';
 import { workerIdentity, workerName } from './worker-identity';
+import { dataProtectionProps } from './data-protection';
+import { dataProtectionEnv } from '../../constructs/data-protection';
 import { SERVER_METRICS_ENV } from '../../metric-catalog/langgraph-server';
 
 export { workerIdentity, workerName, workerSelector } from './worker-identity';
@@ -77,6 +79,7 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
     throw new Error(`workflow ${ctx.workflow.name}: KEDA's postgresql trigger reads POSTGRES_URI from the worker, which has none`);
   }
 
+  const dataProtection = dataProtectionEnv(dataProtectionProps(ctx));
   const workload = new LangGraphWorkload(scope, 'Worker', {
     name,
     identity,
@@ -101,8 +104,9 @@ export function addQueueWorkers(scope: Construct, ctx: WorkflowContext, options:
     rollingUpdate: s.rollingUpdate,
     // Without KEDA and without an opted-in cpu HPA the workers run a fixed count.
     replicas: scaling.kind === 'fixed' ? scaling.replicas : undefined,
-    secretEnv: appEnv.secretEnv,
-    env: appEnv.env,
+    // The workers read and write the same threads: the same key and TTLs as the API (checked there).
+    secretEnv: { ...appEnv.secretEnv, ...dataProtection.secretEnv },
+    env: { ...appEnv.env, ...dataProtection.env },
     mesh: env.mesh.enabled ? { terminationDrainSeconds: env.mesh.terminationDrainSeconds } : undefined,
     scheduling: s.scheduling,
     extras: s.pod,

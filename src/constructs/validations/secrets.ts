@@ -4,7 +4,7 @@
  */
 
 /** Names that suggest a credential; such values belong in a Secret, referenced by key. */
-export const SECRET_LIKE_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+export const SECRET_LIKE_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|AES_?KEY|ENCRYPTION_?KEY|CREDENTIAL)/i;
 
 /** `scheme://user:password@host`: a password inside a URI, unless it is a `$(VAR)` reference (expanded from a Secret variable). */
 const URI_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:([^@\s/]+)@/i;

@@ -13,6 +13,7 @@ import { probePorts, probesDistinct, probesPresent } from './probes';
 import { PolicyRule } from './rule';
 import { singleReplica } from './single-replica';
 import { meshLoadBalancer } from './mesh-load-balancer';
+import { serverDataProtection } from './server-data-protection';
 
 export const POLICY_RULES: readonly PolicyRule[] = [
   ...POD_SECURITY_RULES,
@@ -26,6 +27,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   serviceAccount,
   secretLiteralEnv,
   secretData,
+  serverDataProtection,
   singleReplica,
   meshLoadBalancer,
 ];

@@ -1,4 +1,5 @@
 import { addExternalSecret } from '../../../src/charts/features/external-secret';
+import { aesKeyInWorkflowSecret } from '../../../src/charts/features/data-protection';
 import { externalSecretSchema } from '../../../src/config/features/external-secret';
 import { toYaml } from '../../../src/synth/serialize';
 import { contextFor, newChart, synthValid } from './workflow-context-fixture';
@@ -32,7 +33,9 @@ describe('addExternalSecret', () => {
     const chart = newChart();
     addExternalSecret(chart, ctx, on());
     const [es] = synthValid(chart);
-    const expected = [k.databaseUri, k.redisUri, k.langsmithApiKey, k.licenseKey, ...Object.values(k.extra)].filter((x): x is string => !!x);
+    // The server's keys, and the AES key of `dataProtection` where it lives in this Secret.
+    const expected = [k.databaseUri, k.redisUri, k.langsmithApiKey, k.licenseKey, ...Object.values(k.extra), ...aesKeyInWorkflowSecret(ctx)].filter((x): x is string => !!x);
+    expect(aesKeyInWorkflowSecret(ctx)).toEqual(['langgraph-aes-key']);
     expect(expected).toContain('langgraph-license-key'); // the licence reaches the server through the same Secret
     expect(es.spec.data.map((d: any) => d.secretKey).sort()).toEqual([...new Set(expected)].sort());
   });

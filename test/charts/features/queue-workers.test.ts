@@ -1,6 +1,8 @@
 import { addQueueWorkers } from '../../../src/charts/features/queue-workers';
 import { withRegistry } from '../../../src/constructs/image-registry';
 import { secretEnvFor } from '../../../src/charts/credentials';
+import { dataProtectionProps } from '../../../src/charts/features/data-protection';
+import { dataProtectionEnv } from '../../../src/constructs/data-protection';
 import { queueWorkersSchema } from '../../../src/config/features/queue-workers';
 import { kedaSchema } from '../../../src/config/features/keda';
 import { CLOUD_METADATA_CIDR } from '../../../src/constructs/network-policy';
@@ -98,7 +100,8 @@ describe.each(ENVIRONMENTS)('%s', (envName) => {
       // $(POSTGRES_PASSWORD)), staging and prod external ones (every URI from the Secret).
       const inCluster = ctx.env.dataStores.postgres.enabled;
       const storeUris = ['DATABASE_URI', 'POSTGRES_URI', 'REDIS_URI'];
-      const fromSecret = Object.keys(secretEnvFor(ctx));
+      // The workflow's credentials plus the AES key of `dataProtection`, by reference like them.
+      const fromSecret = [...Object.keys(secretEnvFor(ctx)), ...Object.keys(dataProtectionEnv(dataProtectionProps(ctx)).secretEnv)];
       const expected = inCluster ? [...fromSecret.filter((n) => !storeUris.includes(n)), 'POSTGRES_PASSWORD'] : fromSecret;
       expect(secretRefs(container).map(([n]: [string]) => n).sort()).toEqual(expected.sort());
       expect(storeUris.filter((n) => n in plainEnv(container))).toEqual(inCluster ? storeUris : []);
