@@ -40,6 +40,9 @@ export * from './constructs/shutdown';
 export * from './constructs/data-protection';
 export * from './constructs/pod-hardening';
 export * from './constructs/pod-extras';
+export * from './constructs/extra-metadata';
+export * from './constructs/image-registry';
+export * from './constructs/server-http';
 export * from './constructs/pod-dns';
 export * from './constructs/priority-class';
 
