@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../../imports/istio-authorizationpolicy-security.istio.io';
-import { SIDECAR_UNCAPTURED_INBOUND_PORTS } from './mesh-mtls';
-import { policyMetadata } from './mesh-authorization';
+import { assertInterceptedPort, policyMetadata } from './mesh-authorization';
 
 export interface ExternalAuthorizationProps {
   readonly name: string;
@@ -27,9 +26,7 @@ export class ExternalAuthorization extends Construct {
   constructor(scope: Construct, id: string, props: ExternalAuthorizationProps) {
     super(scope, id);
     this.name = props.name;
-    if (SIDECAR_UNCAPTURED_INBOUND_PORTS.includes(props.port)) {
-      throw new Error(`AuthorizationPolicy ${props.name}: port ${props.port} is not intercepted by the sidecar, so no rule on it is ever evaluated; use the workload's own container port`);
-    }
+    assertInterceptedPort(props.name, props.port);
     this.node.addValidation({
       validate: () => [
         ...(/^\S+$/.test(props.provider) ? [] : [`AuthorizationPolicy ${props.name}: provider ${JSON.stringify(props.provider)} is empty or has spaces; give a meshConfig.extensionProviders name such as oauth2-proxy`]),

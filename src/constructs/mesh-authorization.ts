@@ -55,9 +55,7 @@ export class WorkloadAllowPolicy extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadAllowPolicyProps) {
     super(scope, id);
     this.name = props.name;
-    if (SIDECAR_UNCAPTURED_INBOUND_PORTS.includes(props.port)) {
-      throw new Error(`AuthorizationPolicy ${props.name}: port ${props.port} is not intercepted by the sidecar, so no rule on it is ever evaluated; use the workload's own container port`);
-    }
+    assertInterceptedPort(props.name, props.port);
     if (props.callers.length === 0) {
       throw new Error(`AuthorizationPolicy ${props.name}: no callers; an ALLOW policy without rules allows nothing — give at least the gateway principal`);
     }
@@ -108,6 +106,13 @@ export class NamespaceDenyAll extends Construct {
   }
 }
 
+/** An AuthorizationPolicy on a port the sidecar does not intercept would never be evaluated. */
+export function assertInterceptedPort(policy: string, port: number): void {
+  if (SIDECAR_UNCAPTURED_INBOUND_PORTS.includes(port)) {
+    throw new Error(`AuthorizationPolicy ${policy}: port ${port} is not intercepted by the sidecar, so no rule on it is ever evaluated; use the workload's own container port`);
+  }
+}
+
 /** Paths denied to one set of sources. */
 export interface DeniedPaths {
   /** Readable reason, rendered nowhere but kept for errors. */
@@ -138,9 +143,7 @@ export class WorkloadDenyPolicy extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadDenyPolicyProps) {
     super(scope, id);
     this.name = props.name;
-    if (SIDECAR_UNCAPTURED_INBOUND_PORTS.includes(props.port)) {
-      throw new Error(`AuthorizationPolicy ${props.name}: port ${props.port} is not intercepted by the sidecar, so no rule on it is ever evaluated; use the workload's own container port`);
-    }
+    assertInterceptedPort(props.name, props.port);
     if (props.rules.length === 0) {
       throw new Error(`AuthorizationPolicy ${props.name}: no rules; a DENY policy without rules denies nothing — give the paths to deny`);
     }
