@@ -1,6 +1,6 @@
 /**
  * The smallest program a team writes: one LangGraphWorkflow from the essentials (name, pinned
- * image, hostname, owner) plus where its Secret comes from, validated by the library's gate and
+ * image, hostname, owner) plus where its Secret comes from and who authenticates its callers, validated by the library's gate and
  * written by cdk8s. Everything else (hardening, probes, HPA, PDB, default-deny NetworkPolicies,
  * monitoring, alerts, SLO rules, dashboard) is the constructs' defaults.
  *
@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'util';
 import { App, Chart } from 'cdk8s';
-import { DEFAULT_SECRET_KEYS, LangGraphWorkflow, WorkflowExternalSecret, addPlatformAspects, formatViolation, gateChart } from 'langgraph-platform';
+import { API_PORT, DEFAULT_SECRET_KEYS, ExternalAuthorization, LangGraphWorkflow, WorkflowExternalSecret, addPlatformAspects, formatViolation, gateChart, selectorLabels } from 'langgraph-platform';
 
 function main(argv: string[]): number {
   const { values } = parseArgs({
@@ -27,6 +27,19 @@ function main(argv: string[]): number {
     image: values.image as string,
     hostname: 'bot.example.com',
     owner: { team: 'agents', email: 'agents@example.com', group: 'agents-owners' },
+    // In the mesh: the entry is the Istio ingress gateway, and the sidecar can authenticate callers.
+    mesh: true,
+  });
+  // Authentication at the edge, which the gate requires outside development: every request from
+  // the ingress gateway goes to the cluster's external authorizer first (an Istio
+  // `meshConfig.extensionProviders` entry, here oauth2-proxy), except the health check.
+  new ExternalAuthorization(workflow, 'EdgeAuth', {
+    name: 'bot-api-ext-authz',
+    selector: selectorLabels(workflow.api),
+    port: API_PORT,
+    provider: 'oauth2-proxy',
+    principals: ['cluster.local/ns/istio-ingress/sa/istio-ingressgateway'],
+    exemptPaths: ['/ok'],
   });
   // The server reads its credentials from the Secret bot-secrets (by reference, never literal):
   // External Secrets Operator writes it from the team's secret store.
