@@ -5,17 +5,11 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import { LangGraphWorkflow, LangGraphWorkflowProps } from '../../src/constructs/langgraph-workflow';
+import { ESSENTIALS } from './workflow-essentials';
 import {
   AES_JSON_DISALLOWED_KEYS, DataProtectionProps, dataProtectionEnv, dataProtectionErrors, threadTtlJson,
 } from '../../src/constructs/data-protection';
 
-const IMAGE = 'registry.example.com/agents/support:1.4.2@sha256:' + 'a'.repeat(64);
-const ESSENTIALS: LangGraphWorkflowProps = {
-  workflowName: 'support',
-  image: IMAGE,
-  hostname: 'support.example.com',
-  owner: { team: 'ai-platform', email: 'ai@example.com', group: 'ai-platform-owners' },
-};
 const KEY = { secretName: 'support-secrets', key: 'langgraph-aes-key' };
 
 function apiEnv(props: Partial<LangGraphWorkflowProps> = {}): any[] {

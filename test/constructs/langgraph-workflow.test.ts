@@ -1,15 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
 import { LangGraphWorkflow, LangGraphWorkflowProps } from '../../src/constructs/langgraph-workflow';
+import { ESSENTIALS, IMAGE } from './workflow-essentials';
 import { CanaryRollout } from '../../src/constructs/canary-rollout';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
 
-const IMAGE = 'registry.example.com/agents/support:1.4.2@sha256:' + 'a'.repeat(64);
-const ESSENTIALS: LangGraphWorkflowProps = {
-  workflowName: 'support',
-  image: IMAGE,
-  hostname: 'support.example.com',
-  owner: { team: 'ai-platform', email: 'ai@example.com', group: 'ai-platform-owners' },
-};
 
 function render(props: Partial<LangGraphWorkflowProps> = {}) {
   const chart = new Chart(Testing.app(), 'test', { disableResourceNameHashes: true });
