@@ -5,8 +5,7 @@
  * A name with `<workflow>` is matched after substitution, per workflow, built on first use.
  */
 import type { Waiver } from '../config/schema';
-
-const PLACEHOLDER = '<workflow>';
+import { WORKFLOW_PLACEHOLDER as PLACEHOLDER } from '../constructs/langgraph-workflow';
 
 export class WaiverIndex {
   /** One index per waiver list (lists are built once per environment and never changed). */

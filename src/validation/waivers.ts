@@ -49,7 +49,9 @@ import { Violation, pointer } from './violation';
 import { parseObjectId } from '../model/object-id';
 import { WaiverIndex } from './waiver-index';
 
-export const WORKFLOW_PLACEHOLDER = '<workflow>';
+// The one spelling of `<workflow>` in names (the constructs' entry defaults use it too).
+import { WORKFLOW_PLACEHOLDER } from '../constructs/langgraph-workflow';
+export { WORKFLOW_PLACEHOLDER };
 export const WAIVER_ANNOTATION_DOMAIN = 'waiver.langgraph.platform';
 /** Rule namespaces the gate itself checks; their ids must exist. */
 export const GATE_TOOLS = ['policy', 'cross-object'] as const;
