@@ -213,7 +213,7 @@ behaviour_cluster_up() {
   _behaviour_wait "the service-account controller" 60 "$kcm_pid" \
     behaviour_kubectl get serviceaccount default -n default \
     || { _behaviour_fail "kube-controller-manager made no default ServiceAccount" "$w/kube-controller-manager.log"; return 1; }
-  behaviour_say "kwok $(kwok --version 2>/dev/null | awk '{print $2}' | head -1) manages ${#BEHAVIOUR_NODES[@]} Ready nodes ($(behaviour_kubectl get nodes -L topology.kubernetes.io/zone,karpenter.sh/capacity-type --no-headers | awk '{printf "%s%s %s/%s", sep, $1, $(NF-1), $NF; sep=", "}')); up in $((SECONDS - t0))s"
+  behaviour_say "kwok $(kwok --version 2>/dev/null | awk '{print $3; exit}') manages ${#BEHAVIOUR_NODES[@]} Ready nodes ($(behaviour_kubectl get nodes -L topology.kubernetes.io/zone,karpenter.sh/capacity-type --no-headers | awk '{printf "%s%s %s/%s", sep, $1, $(NF-1), $NF; sep=", "}')); up in $((SECONDS - t0))s"
 }
 
 # behaviour_cluster_down: stops everything behaviour_cluster_up started, newest first (an API server

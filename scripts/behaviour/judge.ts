@@ -205,24 +205,30 @@ export function judge(items: readonly Obj[], applied: readonly KubernetesObject[
   return { applied: applied.length, workloads, spread, podsPerZone, pdbs, hpas: hpaRows, notExercised, failures };
 }
 
-/** The report's lines for one environment. */
+/** Short names of the usual topology keys in the report. */
+const SHORT_KEYS: Readonly<Record<string, string>> = {
+  'topology.kubernetes.io/zone': 'zone', 'kubernetes.io/hostname': 'node', 'karpenter.sh/capacity-type': 'capacity',
+};
+
+/** The report's lines for one environment: one per workload (with its spread), PDB and HPA. */
 export function formatJudgement(env: string, j: EnvJudgement): string[] {
   const out: string[] = [];
   const ready = j.workloads.filter((w) => w.ok).length;
-  out.push(`${env}: ${j.applied} objects applied; workloads ready ${ready}/${j.workloads.length}; pods per zone: ${describeCounts(j.podsPerZone)}`);
+  out.push(`${env}: ${j.applied} objects applied; workloads ready ${ready}/${j.workloads.length}; ready pods per zone: ${describeCounts(j.podsPerZone)}`);
   for (const w of j.workloads) {
-    out.push(`  ${w.ok ? 'ok ' : 'BAD'} ${w.kind} ${w.namespace}/${w.name}: ${w.ready}/${w.want} ready (rendered ${w.rendered ?? 'unset'})${w.note ? `; ${w.note}` : ''}`);
-  }
-  for (const s of j.spread) {
-    const c = s.result.constraint;
-    const verdict = s.result.notJudged ? `not judged (${s.result.notJudged})` : s.result.holds ? 'holds' : s.ok ? 'EXCEEDED (allowed: ScheduleAnyway)' : 'EXCEEDED';
-    out.push(`  ${s.ok ? 'ok ' : 'BAD'} spread ${s.workload} ${c.topologyKey} maxSkew ${c.maxSkew} ${c.whenUnsatisfiable}: ${describeCounts(s.result.counts)} skew ${s.result.skew} ${verdict}`);
+    const spread = j.spread.filter((s) => s.workload === `${w.kind} ${w.namespace}/${w.name}`).map((s) => {
+      const c = s.result.constraint;
+      const verdict = s.result.notJudged ? `not judged: ${s.result.notJudged}` : `skew ${s.result.skew} ${s.result.holds ? '≤' : '>'} ${c.maxSkew} ${c.whenUnsatisfiable}${s.result.holds ? '' : s.ok ? ', allowed' : ''}`;
+      return `${SHORT_KEYS[c.topologyKey] ?? c.topologyKey} ${Object.values(s.result.counts).join('/')} (${verdict})`;
+    });
+    const ok = w.ok && j.spread.filter((s) => s.workload === `${w.kind} ${w.namespace}/${w.name}`).every((s) => s.ok);
+    out.push(`  ${ok ? 'ok ' : 'BAD'} ${w.kind} ${w.namespace}/${w.name}: ${w.ready}/${w.want} ready (rendered ${w.rendered ?? 'unset'}${w.note ? `; ${w.note}` : ''})${spread.length ? `; ${spread.join(', ')}` : ''}`);
   }
   for (const p of j.pdbs) {
-    out.push(`  ${p.ok ? 'ok ' : 'BAD'} PDB ${p.namespace}/${p.name}: expectedPods ${p.expectedPods} (selector matches ${p.matching}), healthy ${p.currentHealthy}, disruptionsAllowed ${p.disruptionsAllowed}${p.note ? `; ${p.note}` : ''}`);
+    out.push(`  ${p.ok ? 'ok ' : 'BAD'} PDB ${p.namespace}/${p.name}: expectedPods ${p.expectedPods} (selector matches ${p.matching}), healthy ${p.currentHealthy}, disruptionsAllowed ${p.disruptionsAllowed}`);
   }
   for (const h of j.hpas) {
-    out.push(`  ${h.ok ? 'ok ' : 'BAD'} HPA ${h.namespace}/${h.name} → ${h.target} (min ${h.min} max ${h.max}; target spec.replicas ${h.targetReplicas ?? 'unset'}; current ${h.current ?? '-'} desired ${h.desired ?? '-'}): ${h.conditions || 'no conditions'}${h.note ? `; ${h.note}` : ''}`);
+    out.push(`  ${h.ok ? 'ok ' : 'BAD'} HPA ${h.namespace}/${h.name} → ${h.target} (min ${h.min}, max ${h.max}; target replicas ${h.targetReplicas ?? 'unset'}): ${h.conditions || 'no conditions'}${h.note ? `; ${h.note}` : ''}`);
   }
   const ne = Object.entries(j.notExercised).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k} ×${v.count} (${v.controller})`);
   if (ne.length) out.push(`  not exercised (accepted by the API server, no controller here): ${ne.join(', ')}`);

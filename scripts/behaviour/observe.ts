@@ -26,8 +26,8 @@ export const OBSERVE_COMMAND = defineCommand({
   ],
   flags: {
     timeout: flag.value({ value: 'SECONDS', help: 'give up waiting after this long, then judge what there is', parse: wholeNumber(1), default: 180 }),
-    waitOnly: flag.boolean({ help: 'only wait (exit 1 on timeout); no judgement, no report' }),
-    rolloutsController: flag.boolean({ help: 'the Argo Rollouts controller runs: judge Rollouts and the HPAs over them' }),
+    'wait-only': flag.boolean({ help: 'only wait (exit 1 on timeout); no judgement, no report' }),
+    'rollouts-controller': flag.boolean({ help: 'the Argo Rollouts controller runs: judge Rollouts and the HPAs over them' }),
     json: flag.value({ value: 'FILE', help: 'also write the judgement as JSON' }),
   },
   examples: [{ command: 'npx tsx scripts/behaviour/observe.ts prod /tmp/waves /tmp/admin.kubeconfig', explain: 'what scripts/behaviour/run.sh runs after the last wave' }],
@@ -47,7 +47,7 @@ function appliedObjects(dir: string): KubernetesObject[] {
 export function main(argv: readonly string[], io: CommandIo = processIo): number {
   return runCommandSync(OBSERVE_COMMAND, argv, ({ positionals, values }) => {
     const [env, wavesDir, kubeconfig] = positionals;
-    const options = { rolloutsController: values.rolloutsController };
+    const options = { rolloutsController: values['rollouts-controller'] };
     const started = Date.now();
     let items = clusterItems(kubeconfig);
     let waiting = pending(items, options);
@@ -57,7 +57,7 @@ export function main(argv: readonly string[], io: CommandIo = processIo): number
       waiting = pending(items, options);
     }
     const took = Math.round((Date.now() - started) / 1000);
-    if (values.waitOnly) {
+    if (values['wait-only']) {
       if (waiting.length === 0) { io.out(`[behaviour] [${env}] settled in ${took}s\n`); return 0; }
       io.err(`[behaviour] [${env}] not settled after ${took}s:\n${waiting.map((w) => `    ${w}\n`).join('')}`);
       return 1;

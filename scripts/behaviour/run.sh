@@ -16,7 +16,7 @@
 #   LGP_BEHAVIOUR_ENVS="dev prod"  only these environments (default: every folder but argocd)
 #   LGP_BEHAVIOUR_TIMEOUT=180      seconds to wait for each wave to settle
 #   LGP_BEHAVIOUR_KEEP=1           keep the temp folder (logs, kubeconfigs, state) after the run
-#   LGP_SKIP_BEHAVIOUR=1           skip entirely (prints why and exits 0)
+#   LGP_SKIP_BEHAVIOUR=1           skip entirely (prints why and exits 0); LGP_SKIP_CLUSTER=1 too
 #   and those of scripts/behaviour/cluster.sh (LGP_TOOLS_CACHE, LGP_CRDS_DIR, LGP_PSA_DEFAULT, …).
 # Hooks: every scripts/behaviour/hooks/*.sh is sourced and may define behaviour_hook_after_up <env>
 # (e.g. start another controller with behaviour_start) and behaviour_hook_after_apply <env>; each
@@ -32,6 +32,8 @@ say() { printf '[behaviour] %s\n' "$*"; }
 fail() { say "ERROR: $*"; exit 1; }
 
 if [[ "${LGP_SKIP_BEHAVIOUR:-}" == 1 ]]; then say "skipped (LGP_SKIP_BEHAVIOUR=1)"; exit 0; fi
+# It runs the API server stage's tools too, which LGP_SKIP_CLUSTER=1 leaves uninstalled.
+if [[ "${LGP_SKIP_CLUSTER:-}" == 1 ]]; then say "skipped (LGP_SKIP_CLUSTER=1: no etcd or kube-apiserver)"; exit 0; fi
 # shellcheck source=scripts/behaviour/cluster.sh
 source "$REPO/scripts/behaviour/cluster.sh"
 behaviour_tools || exit 1
