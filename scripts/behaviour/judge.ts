@@ -101,13 +101,18 @@ export function pending(items: readonly Obj[], options: JudgeOptions = {}): stri
     if ((p.status?.observedGeneration ?? 0) < (p.metadata?.generation ?? 1)) out.push(`PodDisruptionBudget ${key(p)}: not observed`);
   }
   for (const h of ofKind(items, 'HorizontalPodAutoscaler')) {
-    if (!(h.status?.conditions ?? []).some((c: Obj) => c.type === 'AbleToScale')) out.push(`HorizontalPodAutoscaler ${key(h)}: no conditions yet`);
+    // Reconciled: it read its target's scale (AbleToScale) and then tried its metrics (ScalingActive),
+    // or could not read the scale, after which the controller sets nothing more.
+    const cond = (t: string) => (h.status?.conditions ?? []).find((c: Obj) => c.type === t);
+    if (!cond('AbleToScale')) out.push(`HorizontalPodAutoscaler ${key(h)}: no conditions yet`);
+    else if (cond('AbleToScale').status === 'True' && !cond('ScalingActive')) out.push(`HorizontalPodAutoscaler ${key(h)}: metrics not tried yet`);
   }
   return out;
 }
 
+/** `Type=Status/Reason …`; an HPA that cannot read its target's scale says why (the message names the missing field). */
 function conditionsOf(o: Obj): string {
-  return (o.status?.conditions ?? []).map((c: Obj) => `${c.type}=${c.status}/${c.reason}`).join(' ');
+  return (o.status?.conditions ?? []).map((c: Obj) => `${c.type}=${c.status}/${c.reason}${c.type === 'AbleToScale' && c.status === 'False' && c.message ? ` ("${c.message}")` : ''}`).join(' ');
 }
 
 /** Judges one environment: `items` from the cluster, `applied` the rendered objects that were applied. */

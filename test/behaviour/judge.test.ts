@@ -62,6 +62,13 @@ describe('judge on dev research-assistant', () => {
     expect(pending(state(1))).toEqual([]);
   });
 
+  it('waits for an HPA until it has read its target\'s scale and tried its metrics', () => {
+    const withHpa = (conditions: [string, string, string][]) => state(1).map((o) => (o.kind === 'HorizontalPodAutoscaler' ? hpaLive(hpa, conditions) : o));
+    expect(pending(withHpa([]))).toEqual(['HorizontalPodAutoscaler research-assistant/research-assistant-api: no conditions yet']);
+    expect(pending(withHpa([['AbleToScale', 'True', 'SucceededRescale']]))).toEqual(['HorizontalPodAutoscaler research-assistant/research-assistant-api: metrics not tried yet']);
+    expect(pending(withHpa([['AbleToScale', 'False', 'FailedGetScale']]))).toEqual([]);
+  });
+
   it('fails a PDB that expects other pods than its selector matches', () => {
     expect(judge(state(1, 3), dev).failures).toEqual(['PodDisruptionBudget research-assistant/research-assistant-api: expects 3 pods, its selector matches 1']);
   });
