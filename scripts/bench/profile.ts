@@ -5,8 +5,8 @@
  * (`node --cpu-prof`, one profile per thread: the main thread and every worker of the fleet, which
  * inherit the flag).
  *
- * Each sample is CPU time of one thread with its call stack; it goes to the stage of the innermost
- * frame on that stack that belongs to a stage (by the file of the function):
+ * Each sample is one tick (1 ms) of a running thread with its call stack; it goes to the stage of
+ * the innermost frame on that stack that belongs to a stage (by the file of the function):
  *   load       module loading and compiling (require), config loading and merging, capacity plans
  *   construct  charts and constructs, cdk8s and cdk8s-plus, Argo CD, observability rules
  *   gate       the validation gate (src/validation/)
@@ -16,6 +16,11 @@
  * helper thread as serialize. Garbage collection (no JavaScript stack) is its own line; samples
  * in none of these (the CLI, the fleet's coordination, messages between threads) are "other";
  * idle samples are not CPU and are left out.
+ *
+ * Samples are counted, not their time deltas: a delta is wall time since the previous sample, so
+ * on a busy machine it includes the time the thread waited for a core. Each stage's share of the
+ * samples (all threads) is then applied to the process's CPU time measured by GNU time (user +
+ * system, the profiler's own cost included); without GNU time, samples × the 1 ms interval.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -30,7 +35,9 @@ export interface StageProfile {
   readonly label: string;
   /** Threads profiled (main + workers). */
   readonly threads: number;
-  /** Sampled CPU time per stage, in milliseconds. */
+  /** Samples per stage, all threads. */
+  readonly samples: Readonly<Record<Stage, number>>;
+  /** CPU time per stage, in milliseconds: its share of the samples × the process's CPU time. */
   readonly stageMs: Readonly<Record<Stage, number>>;
   /** CPU time (user + system) of the profiled process, profiler included, from GNU time; undefined without it. */
   readonly processCpuMs?: number;
@@ -39,7 +46,10 @@ export interface StageProfile {
 
 interface CallFrame { readonly functionName: string; readonly url: string }
 interface ProfileNode { readonly id: number; readonly callFrame: CallFrame; readonly children?: readonly number[] }
-interface CpuProfile { readonly nodes: readonly ProfileNode[]; readonly samples: readonly number[]; readonly timeDeltas: readonly number[] }
+interface CpuProfile { readonly nodes: readonly ProfileNode[]; readonly samples: readonly number[] }
+
+/** V8's default sampling interval (`--cpu-prof-interval`, 1000 µs). */
+const SAMPLE_MS = 1;
 
 /** The stage a frame belongs to, or undefined when it marks none. */
 export function stageOfFrame(frame: CallFrame): Stage | undefined {
@@ -54,7 +64,7 @@ export function stageOfFrame(frame: CallFrame): Stage | undefined {
   return undefined;
 }
 
-/** Sampled CPU milliseconds per stage of one thread's profile. */
+/** Samples per stage of one thread's profile. */
 export function stagesOfProfile(profile: CpuProfile): Record<Stage, number> {
   const out = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -72,9 +82,9 @@ export function stagesOfProfile(profile: CpuProfile): Record<Stage, number> {
     stageOfNode.set(id, stage);
     return stage;
   };
-  profile.samples.forEach((id, i) => {
+  profile.samples.forEach((id) => {
     const stage = resolve(id);
-    if (stage !== 'idle') out[stage] += (profile.timeDeltas[i] ?? 0) / 1000;
+    if (stage !== 'idle') out[stage] += 1;
   });
   return out;
 }
@@ -90,12 +100,15 @@ export async function profileSynth(options: { readonly root: string; readonly co
     if (m.exitCode !== 0) throw new Error(`the profiled synth failed (exit ${m.exitCode}):\n${m.stderr}`);
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
     if (!files.length) throw new Error('the profiled synth left no CPU profile');
-    const stageMs = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
+    const samples = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
     for (const f of files) {
       const stages = stagesOfProfile(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as CpuProfile);
-      for (const s of STAGES) stageMs[s] += stages[s];
+      for (const s of STAGES) samples[s] += stages[s];
     }
-    return { label: options.label, threads: files.length, stageMs, processCpuMs: m.cpuMs, wallMs: m.wallMs };
+    const total = STAGES.reduce((n, s) => n + samples[s], 0);
+    const msPerSample = m.cpuMs !== undefined && total > 0 ? m.cpuMs / total : SAMPLE_MS;
+    const stageMs = Object.fromEntries(STAGES.map((s) => [s, samples[s] * msPerSample])) as Record<Stage, number>;
+    return { label: options.label, threads: files.length, samples, stageMs, processCpuMs: m.cpuMs, wallMs: m.wallMs };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

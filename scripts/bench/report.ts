@@ -44,14 +44,14 @@ function profileTable(profiles: readonly StageProfile[]): string {
   const total = (p: StageProfile) => STAGES.reduce((n, stage) => n + p.stageMs[stage], 0);
   const head = `| stage | ${profiles.map((p) => p.label).join(' | ')} |\n|---|${profiles.map(() => '---').join('|')}|`;
   const rows = STAGES.map((stage) => `| ${stage} | ${profiles.map((p) => `${s(p.stageMs[stage])} (${((100 * p.stageMs[stage]) / total(p)).toFixed(0)} %)`).join(' | ')} |`);
-  const sums = `| **sampled CPU** | ${profiles.map((p) => `${s(total(p))} in ${p.threads} thread${p.threads === 1 ? '' : 's'}${p.processCpuMs === undefined ? '' : ` (process: ${s(p.processCpuMs)} CPU, ${s(p.wallMs)} wall)`}`).join(' | ')} |`;
+  const sums = `| **CPU (profiled run)** | ${profiles.map((p) => `${s(total(p))} in ${p.threads} thread${p.threads === 1 ? '' : 's'}, ${STAGES.reduce((n, stage) => n + p.samples[stage], 0)} samples${p.processCpuMs === undefined ? ' (no GNU time: samples × 1 ms)' : ''}; ${s(p.wallMs)} wall`).join(' | ')} |`;
   return [head, ...rows, sums].join('\n');
 }
 
 function profileLines(profiles: readonly StageProfile[]): string[] {
   return profiles.map((p) => {
     const total = STAGES.reduce((n, stage) => n + p.stageMs[stage], 0);
-    return `profile ${p.label}: ${STAGES.map((stage) => `${stage} ${((100 * p.stageMs[stage]) / total).toFixed(0)} %`).join(', ')} of ${s(total)} sampled CPU`;
+    return `profile ${p.label}: ${STAGES.map((stage) => `${stage} ${((100 * p.stageMs[stage]) / total).toFixed(0)} %`).join(', ')} of ${s(total)} CPU`;
   });
 }
 
@@ -154,7 +154,7 @@ ${profileSection}
   atomic write all included. Wall time from the outside; peak RSS and CPU from GNU time
   (\`/usr/bin/time -v\`: the largest single process of the tree, worker threads included).
 - **floor**: the objects the synth wrote, parsed back from its output folder (not timed), then
-  serialized with the \`yaml\` package and the project's options (src/synth/serialize.ts) and
+  serialized with the project's serializer (src/synth/serialize.ts, \`yaml\` at our settings, created afresh per run) and
   written to the same layout in a fresh folder — nothing else — timed in the benchmark's own
   process, on one thread, one environment folder at a time (holding all 500 × 3 workflows' objects
   at once makes V8's full collections mark a huge heap again and again: measured here, that more
@@ -174,7 +174,9 @@ ${profileSection}
   plans), construct (charts, constructs, cdk8s, Argo CD, observability), gate (src/validation/),
   serialize (src/synth/serialize.ts and \`yaml\` below it), write (staging, shared writes, the
   swap); garbage collection apart; "other" is the rest (CLI, the fleet's coordination, messages
-  between threads). Sampled CPU, so a few percent below the process's CPU time printed beside it.
+  between threads). Samples are counted (their time deltas are wall time, which on a busy machine
+  includes waiting for a core), and each stage's share applied to the profiled process's CPU time
+  from GNU time (the profiler's own cost included, so the total is above the timed runs' CPU).
 - **straightforward cdk8s**: a stock cdk8s app (scripts/bench/stock-app.ts: one \`App\`, one
   \`WorkflowChart\` per workflow and environment, \`app.synth()\`) run with tsx, so no type-check:
   cdk8s's own cost. Every chart's synthesis re-runs the whole-app passes, so it grows with the
