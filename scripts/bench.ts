@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--no-write] [--save FILE] [--render FILE]`
+ * `npm run bench [-- --sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--profile] [--no-write] [--save FILE] [--render FILE]`
  * (`--help` for the details)
  *
  * Measures `npm run synth` on generated catalogs of 1, 100 and 500 workflows × 3 environments
- * against the floor and against the straightforward cdk8s structure, and the committed config
- * against stock `npx cdk8s synth`; prints a table and the targets, and (unless --no-write)
+ * against the floor (and the physical floor: JSON + write), the old serializer against the current
+ * one, and against the straightforward cdk8s structure, and the committed config against stock
+ * `npx cdk8s synth`; with --profile, where each synth's CPU goes by stage (scripts/bench/profile.ts);
+ * prints a table and the targets, and (unless --no-write)
  * rewrites BENCHMARKS.md and docs/bench-chart.svg. `--save FILE` also keeps the raw measurements
  * as JSON; `--render FILE` rewrites the report from such a file without measuring anything.
  * Not a test: nothing here fails on a number.
@@ -22,9 +24,10 @@ import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../src/config/load';
 import { listFiles } from '../src/synth/compare-trees';
 import { writeGeneratedConfig } from './bench/catalog';
-import { FloorMeasurement, LoadedOutput, loadOutput, measureFloor } from './bench/floor';
+import { FloorMeasurement, LoadedOutput, SerializerComparison, compareSerializers, loadOutput, measureFloor, measurePhysicalFloor } from './bench/floor';
 import { machineInfo } from './bench/machine';
 import { Measurement, measureCommand } from './bench/measure';
+import { StageProfile, profileSynth } from './bench/profile';
 import { benchmarksMarkdown, chartSvg, consoleReport } from './bench/report';
 import { BenchResults, ReferenceResult, SizeResult } from './bench/results';
 import { writeStockApp } from './bench/stock-app';
@@ -42,6 +45,8 @@ interface BenchOptions {
   readonly runs: number;
   readonly straightforwardTimeoutSeconds: number;
   readonly write: boolean;
+  /** One extra, profiled synth per size and of the reference config: CPU by stage. */
+  readonly profile: boolean;
   /** Keep the raw results here (JSON). */
   readonly save?: string;
   /** Report from these saved results instead of measuring. */
@@ -59,6 +64,7 @@ export const BENCH_COMMAND = defineCommand({
     sizes: flag.value({ value: 'N,N,...', help: 'catalog sizes (workflows per environment)', parse: sizeList, default: [1, 100, 500], defaultText: '1,100,500' }),
     runs: flag.value({ value: 'N', help: 'runs per measurement', parse: wholeNumber(1), default: 3 }),
     'straightforward-timeout': flag.value({ value: 'SECONDS', help: 'stop the straightforward cdk8s app after this long', parse: wholeNumber(1), default: 60 }),
+    profile: flag.boolean({ help: 'also profile one synth per size and of the reference config (node --cpu-prof) and report its CPU by stage: load, construct, gate, serialize, write' }),
     'no-write': flag.boolean({ help: 'leave BENCHMARKS.md and docs/bench-chart.svg as they are' }),
     save: flag.value({ value: 'FILE', help: 'also keep the raw measurements as JSON', parse: (raw) => path.resolve(raw) }),
     render: flag.value({ value: 'FILE', help: 'rewrite the report from such a JSON file without measuring anything', parse: (raw) => path.resolve(raw) }),
@@ -66,6 +72,7 @@ export const BENCH_COMMAND = defineCommand({
   examples: [
     { command: 'npm run bench', explain: 'the full benchmark (minutes), rewriting BENCHMARKS.md and the chart' },
     { command: 'npm run bench -- --sizes=1,50 --runs 1 --no-write', explain: 'a quick look, writing nothing' },
+    { command: 'npm run bench -- --profile', explain: 'the full benchmark, with where the CPU goes by stage' },
     { command: 'npm run bench -- --render /tmp/bench.json', explain: 'the report again from saved measurements' },
   ],
   exitCodes: ['0  measured and reported', '1  a measured command failed, or an internal error', '2  bad arguments'],
@@ -115,10 +122,12 @@ function assertSameTree(expectedDir: string, actualDir: string): void {
   }
 }
 
-async function measureSize(workflows: number, options: BenchOptions, work: string): Promise<SizeResult> {
+async function measureSize(workflows: number, options: BenchOptions, work: string, profiles: StageProfile[]): Promise<SizeResult> {
   const configDir = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(work, `config-${workflows}`), workflows });
   const project: Measurement[] = [];
   const floor: FloorMeasurement[] = [];
+  const physicalFloor: FloorMeasurement[] = [];
+  let serializers: SerializerComparison | undefined;
   let loaded: LoadedOutput | undefined;
   let counts = { objects: 0, files: 0 };
   for (let run = 0; run < options.runs; run++) {
@@ -135,8 +144,23 @@ async function measureSize(workflows: number, options: BenchOptions, work: strin
     floor.push(f);
     log(`${workflows} × ${ENVIRONMENTS}: floor ${(f.wallMs / 1000).toFixed(2)} s (yaml ${(f.serializeMs / 1000).toFixed(2)} s)`);
     if (run === 0) assertSameTree(outdir, floorDir);
+    const physicalDir = path.join(work, `physical-floor-${workflows}-${run}`);
+    settleDisk();
+    const p = measurePhysicalFloor(loaded, physicalDir);
+    physicalFloor.push(p);
+    log(`${workflows} × ${ENVIRONMENTS}: physical floor (JSON + write) ${(p.wallMs / 1000).toFixed(2)} s`);
+    if (run === 0) {
+      // Also proves the old serializer's bytes are the synth's: the floor's (the current serializer's) are.
+      serializers = compareSerializers(loaded);
+      log(`${workflows} × ${ENVIRONMENTS}: YAML CPU per object, old ${((serializers.previousCpuMs * 1000) / serializers.objects).toFixed(0)} µs, now ${((serializers.currentCpuMs * 1000) / serializers.objects).toFixed(0)} µs (same bytes)`);
+    }
   }
   loaded = undefined;
+  if (options.profile) {
+    const profile = await profileSynth({ root: ROOT, configDir, outdir: path.join(work, `profiled-${workflows}`), label: `${workflows} × ${ENVIRONMENTS}` });
+    profiles.push(profile);
+    log(`${workflows} × ${ENVIRONMENTS}: profiled synth, ${profile.threads} threads`);
+  }
 
   const stockDir = path.join(work, `stock-app-${workflows}`);
   const main = writeStockApp({ dir: stockDir, projectRoot: ROOT, configDir });
@@ -145,7 +169,7 @@ async function measureSize(workflows: number, options: BenchOptions, work: strin
   const straightforward = await measureCommand(TSX, [main], { cwd: stockDir, env: { CDK8S_OUTDIR: outdir }, timeoutMs: options.straightforwardTimeoutSeconds * 1000 });
   if (!straightforward.timedOut && straightforward.exitCode !== 0) throw new Error(`the straightforward cdk8s app failed (exit ${straightforward.exitCode}):\n${straightforward.stderr}`);
   log(`${workflows} × ${ENVIRONMENTS}: straightforward cdk8s ${straightforward.timedOut ? `stopped after ${options.straightforwardTimeoutSeconds} s` : `${(straightforward.wallMs / 1000).toFixed(2)} s`}`);
-  return { workflows, environments: ENVIRONMENTS, ...counts, project, floor, straightforward };
+  return { workflows, environments: ENVIRONMENTS, ...counts, project, floor, physicalFloor, serializers, straightforward };
 }
 
 /** Where ts-node comes from for the stock comparison, or why there is none. */
@@ -164,7 +188,7 @@ function countDocuments(dir: string): number {
   return listFiles(dir).reduce((n, f) => n + parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).filter((d) => d.contents !== null).length, 0);
 }
 
-async function measureReference(options: BenchOptions, work: string): Promise<ReferenceResult> {
+async function measureReference(options: BenchOptions, work: string, profiles: StageProfile[]): Promise<ReferenceResult> {
   const workflows = loadConfig(CONFIG_DIR).environments[0]?.workflows.length ?? 0;
   const tsNode = locateTsNode();
   const stockDir = path.join(work, 'stock-app-reference');
@@ -189,6 +213,7 @@ async function measureReference(options: BenchOptions, work: string): Promise<Re
     stock.push(m);
     log(`reference: npx cdk8s synth ${(m.wallMs / 1000).toFixed(2)} s`);
   }
+  if (options.profile) profiles.push(await profileSynth({ root: ROOT, configDir: CONFIG_DIR, outdir: path.join(work, 'reference-profiled'), label: `reference (${workflows} × 3)` }));
   return 'extraPackages' in tsNode ? { workflows, objects, project, stock } : { workflows, objects, project, stockSkipped: tsNode.skipped };
 }
 
@@ -213,8 +238,9 @@ async function bench(options: BenchOptions): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'langgraph-bench-'));
   try {
     const sizes: SizeResult[] = [];
-    for (const n of options.sizes) sizes.push(await measureSize(n, options, work));
-    const reference = await measureReference(options, work);
+    const profiles: StageProfile[] = [];
+    for (const n of options.sizes) sizes.push(await measureSize(n, options, work, profiles));
+    const reference = await measureReference(options, work, profiles);
     const results: BenchResults = {
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
       machine,
@@ -223,6 +249,7 @@ async function bench(options: BenchOptions): Promise<void> {
       straightforwardTimeoutSeconds: options.straightforwardTimeoutSeconds,
       sizes,
       reference,
+      ...(options.profile ? { profiles } : {}),
     };
     report(results, options);
   } finally {
@@ -239,6 +266,7 @@ export function main(argv: readonly string[]): Promise<number> {
       runs: values.runs,
       straightforwardTimeoutSeconds: values['straightforward-timeout'],
       write: !values['no-write'],
+      profile: values.profile,
       save: values.save,
       render: values.render,
     };

@@ -1,7 +1,8 @@
 /** The benchmark's printed table, BENCHMARKS.md and the chart's series, from one set of results. */
 import { ChartSeries, lineChartSvg } from './chart';
-import { BenchResults, floorSeconds, median, peakRssMiB, projectSeconds, targets } from './results';
+import { BenchResults, cpuSeconds, floorSeconds, median, peakRssMiB, perObjectMicros, projectSeconds, targets } from './results';
 import { Measurement } from './measure';
+import { STAGES, StageProfile } from './profile';
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (kib: number | undefined) => (kib === undefined ? '?' : `${(kib / 1024).toFixed(0)} MiB`);
@@ -12,20 +13,47 @@ function straightforwardCell(m: Measurement | undefined, timeoutSeconds: number)
   return `${s(m.wallMs)}, ${mib(m.peakRssKib)}`;
 }
 
+const cpuCell = (runs: readonly { readonly cpuMs?: number }[] | undefined) => {
+  const c = runs && cpuSeconds(runs);
+  return c === undefined ? '?' : `${c.toFixed(2)} s`;
+};
+
 function tableRows(r: BenchResults): string[][] {
-  return r.sizes.map((size) => [
-    `${size.workflows} × ${size.environments}`,
-    String(size.objects),
-    `${projectSeconds(size).toFixed(2)} s`,
-    size.project[0]?.cpuMs === undefined ? '?' : `${(median(size.project.map((m) => m.cpuMs!)) / 1000).toFixed(2)} s`,
-    `${peakRssMiB(size.project)?.toFixed(0) ?? '?'} MiB`,
-    `${floorSeconds(size).toFixed(2)} s`,
-    `${(projectSeconds(size) / floorSeconds(size)).toFixed(2)}×`,
-    straightforwardCell(size.straightforward, r.straightforwardTimeoutSeconds),
-  ]);
+  return r.sizes.map((size) => {
+    const perObject = size.serializers && perObjectMicros(size.serializers);
+    return [
+      `${size.workflows} × ${size.environments}`,
+      String(size.objects),
+      `${projectSeconds(size).toFixed(2)} s`,
+      cpuCell(size.project),
+      `${peakRssMiB(size.project)?.toFixed(0) ?? '?'} MiB`,
+      `${floorSeconds(size).toFixed(2)} s`,
+      cpuCell(size.floor),
+      `${(projectSeconds(size) / floorSeconds(size)).toFixed(2)}×`,
+      size.physicalFloor?.length ? `${s(median(size.physicalFloor.map((f) => f.wallMs)))} (CPU ${cpuCell(size.physicalFloor)})` : '?',
+      perObject ? `${perObject.previous.toFixed(0)} → ${perObject.current.toFixed(0)} µs` : '?',
+      straightforwardCell(size.straightforward, r.straightforwardTimeoutSeconds),
+    ];
+  });
 }
 
-const HEADER = ['workflows × envs', 'objects', 'npm run synth (wall)', 'CPU (user+sys)', 'peak RSS', 'floor', 'synth / floor', 'straightforward cdk8s'];
+const HEADER = ['workflows × envs', 'objects', 'npm run synth (wall)', 'CPU (user+sys)', 'peak RSS', 'floor (wall)', 'floor CPU', 'synth / floor', 'physical floor: JSON + write', 'YAML CPU per object: old → now', 'straightforward cdk8s'];
+
+/** The profile by stage as a Markdown table: one column per profiled run. */
+function profileTable(profiles: readonly StageProfile[]): string {
+  const total = (p: StageProfile) => STAGES.reduce((n, stage) => n + p.stageMs[stage], 0);
+  const head = `| stage | ${profiles.map((p) => p.label).join(' | ')} |\n|---|${profiles.map(() => '---').join('|')}|`;
+  const rows = STAGES.map((stage) => `| ${stage} | ${profiles.map((p) => `${s(p.stageMs[stage])} (${((100 * p.stageMs[stage]) / total(p)).toFixed(0)} %)`).join(' | ')} |`);
+  const sums = `| **CPU (profiled run)** | ${profiles.map((p) => `${s(total(p))} in ${p.threads} thread${p.threads === 1 ? '' : 's'}, ${STAGES.reduce((n, stage) => n + p.samples[stage], 0)} samples${p.processCpuMs === undefined ? ' (no GNU time: samples × 1 ms)' : ''}; ${s(p.wallMs)} wall`).join(' | ')} |`;
+  return [head, ...rows, sums].join('\n');
+}
+
+function profileLines(profiles: readonly StageProfile[]): string[] {
+  return profiles.map((p) => {
+    const total = STAGES.reduce((n, stage) => n + p.stageMs[stage], 0);
+    return `profile ${p.label}: ${STAGES.map((stage) => `${stage} ${((100 * p.stageMs[stage]) / total).toFixed(0)} %`).join(', ')} of ${s(total)} CPU`;
+  });
+}
 
 export function consoleReport(r: BenchResults): string {
   const rows = [HEADER, ...tableRows(r)];
@@ -33,9 +61,10 @@ export function consoleReport(r: BenchResults): string {
   const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join('  ');
   const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line), ''];
   const ref = r.reference;
-  out.push(`reference config (${ref.workflows} workflows × 3, ${ref.objects} objects): npm run synth ${s(median(ref.project.map((m) => m.wallMs)))} (runs: ${ref.project.map((m) => s(m.wallMs)).join(', ')})`);
-  if (ref.stock) out.push(`  stock npx cdk8s synth (ts-node): ${s(median(ref.stock.map((m) => m.wallMs)))} (runs: ${ref.stock.map((m) => s(m.wallMs)).join(', ')})`);
+  out.push(`reference config (${ref.workflows} workflows × 3, ${ref.objects} objects): npm run synth ${s(median(ref.project.map((m) => m.wallMs)))}, CPU ${cpuCell(ref.project)} (runs: ${ref.project.map((m) => s(m.wallMs)).join(', ')})`);
+  if (ref.stock) out.push(`  stock npx cdk8s synth (ts-node): ${s(median(ref.stock.map((m) => m.wallMs)))}, CPU ${cpuCell(ref.stock)} (runs: ${ref.stock.map((m) => s(m.wallMs)).join(', ')})`);
   else out.push(`  stock npx cdk8s synth: skipped — ${ref.stockSkipped}`);
+  if (r.profiles?.length) out.push('', ...profileLines(r.profiles));
   out.push('');
   for (const t of targets(r)) out.push(`${t.met === undefined ? '  ?  ' : t.met ? ' MET ' : 'MISSED'} ${t.name}: ${t.measured} (target ${t.goal})`);
   out.push(`load average before ${r.machine.loadAverage.join(' / ')}, after ${r.loadAverageAfter.join(' / ')} (1/5/15 min, ${r.machine.cores} cores)`);
@@ -66,7 +95,15 @@ export function benchmarksMarkdown(r: BenchResults): string {
   const rows = tableRows(r);
   const table = [`| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
   const ref = r.reference;
-  const perRun = r.sizes.map((size) => `| ${size.workflows} | ${size.project.map((p) => s(p.wallMs)).join(', ')} | ${size.floor.map((f) => s(f.wallMs)).join(', ')} | ${size.floor.map((f) => s(f.serializeMs)).join(', ')} |`).join('\n');
+  const perRun = r.sizes.map((size) => `| ${size.workflows} | ${size.project.map((p) => s(p.wallMs)).join(', ')} | ${size.floor.map((f) => s(f.wallMs)).join(', ')} | ${size.floor.map((f) => s(f.serializeMs)).join(', ')} | ${size.physicalFloor?.map((f) => s(f.wallMs)).join(', ') ?? '—'} |`).join('\n');
+  const profileSection = r.profiles?.length ? `
+## Where the time goes (\`npm run bench -- --profile\`)
+
+CPU by stage, from one extra, profiled synth per size (not among the timed runs: the profiler
+slows it down), all threads summed (method below).
+
+${profileTable(r.profiles)}
+` : '';
   const targetRows = targets(r).map((t) => `| ${t.name} | ${t.goal} | ${t.measured} | ${t.met === undefined ? '—' : t.met ? 'met' : '**missed**'} |`).join('\n');
   return `# Benchmarks
 
@@ -101,15 +138,15 @@ ${targetRows}
 ${table}
 
 Reference config (the committed catalog: ${ref.workflows} workflows × 3 environments, ${ref.objects} objects):
-\`npm run synth\` ${s(median(ref.project.map((x) => x.wallMs)))} (runs: ${ref.project.map((x) => s(x.wallMs)).join(', ')}, peak ${peakRssMiB(ref.project)?.toFixed(0) ?? '?'} MiB);
-${ref.stock ? `stock \`npx cdk8s synth --no-check-upgrade\` with the default \`npx ts-node main.ts\` app ${s(median(ref.stock.map((x) => x.wallMs)))} (runs: ${ref.stock.map((x) => s(x.wallMs)).join(', ')}, peak ${peakRssMiB(ref.stock)?.toFixed(0) ?? '?'} MiB).` : `stock \`npx cdk8s synth\` not measured: ${ref.stockSkipped}.`}
+\`npm run synth\` ${s(median(ref.project.map((x) => x.wallMs)))}, CPU ${cpuCell(ref.project)} (runs: ${ref.project.map((x) => s(x.wallMs)).join(', ')}, peak ${peakRssMiB(ref.project)?.toFixed(0) ?? '?'} MiB);
+${ref.stock ? `stock \`npx cdk8s synth --no-check-upgrade\` with the default \`npx ts-node main.ts\` app ${s(median(ref.stock.map((x) => x.wallMs)))}, CPU ${cpuCell(ref.stock)} (runs: ${ref.stock.map((x) => s(x.wallMs)).join(', ')}, peak ${peakRssMiB(ref.stock)?.toFixed(0) ?? '?'} MiB).` : `stock \`npx cdk8s synth\` not measured: ${ref.stockSkipped}.`}
 
 Every run, per size (wall time):
 
-| workflows | npm run synth | floor | of which YAML stringify |
-|---|---|---|---|
+| workflows | npm run synth | floor | of which YAML stringify | physical floor |
+|---|---|---|---|---|
 ${perRun}
-
+${profileSection}
 ## What is measured
 
 - **npm run synth**: \`npm run --silent synth -- --config <generated> --outdir <fresh folder> --json\`
@@ -117,12 +154,29 @@ ${perRun}
   atomic write all included. Wall time from the outside; peak RSS and CPU from GNU time
   (\`/usr/bin/time -v\`: the largest single process of the tree, worker threads included).
 - **floor**: the objects the synth wrote, parsed back from its output folder (not timed), then
-  serialized with the \`yaml\` package and the project's options (src/synth/serialize.ts) and
+  serialized with the project's serializer (src/synth/serialize.ts, \`yaml\` at our settings, created afresh per run) and
   written to the same layout in a fresh folder — nothing else — timed in the benchmark's own
   process, on one thread, one environment folder at a time (holding all 500 × 3 workflows' objects
   at once makes V8's full collections mark a huge heap again and again: measured here, that more
   than doubles the time, so it would not be a floor). The benchmark checks that the floor's folder
-  is byte-identical to the synth's.
+  is byte-identical to the synth's. Wall and CPU time (\`process.cpuUsage\`) of that part.
+- **physical floor**: the same objects written to the same layout as \`JSON.stringify\` text: file
+  creation with the cheapest serialization there is; the gap to the floor is YAML's.
+- **YAML CPU per object, old → now**: once per size, every loaded object serialized by the old
+  serializer (\`stringify(object, YAML_OPTIONS)\`, a \`Document\` per object) and by the current one
+  (src/synth/serialize.ts: created afresh per environment folder, so nothing is remembered from
+  before), alternating folder by folder in this process, in CPU time; the benchmark checks that
+  both give the same text for every object (so the old serializer's bytes equal the synth's).
+- **profile** (with \`--profile\`): \`node --cpu-prof scripts/run-built.js cli/synth …\` (the program
+  \`npm run synth\` runs, without npm), one V8 profile per thread (the fleet's workers inherit the
+  flag); each sample goes to the stage of the innermost frame of its stack that belongs to one,
+  by source file (scripts/bench/profile.ts): load (module loading and compiling, config, capacity
+  plans), construct (charts, constructs, cdk8s, Argo CD, observability), gate (src/validation/),
+  serialize (src/synth/serialize.ts and \`yaml\` below it), write (staging, shared writes, the
+  swap); garbage collection apart; "other" is the rest (CLI, the fleet's coordination, messages
+  between threads). Samples are counted (their time deltas are wall time, which on a busy machine
+  includes waiting for a core), and each stage's share applied to the profiled process's CPU time
+  from GNU time (the profiler's own cost included, so the total is above the timed runs' CPU).
 - **straightforward cdk8s**: a stock cdk8s app (scripts/bench/stock-app.ts: one \`App\`, one
   \`WorkflowChart\` per workflow and environment, \`app.synth()\`) run with tsx, so no type-check:
   cdk8s's own cost. Every chart's synthesis re-runs the whole-app passes, so it grows with the

@@ -11,6 +11,7 @@ import * as diff from '../../src/cli/diff';
 import * as graph from '../../src/cli/graph';
 import * as plan from '../../src/cli/plan';
 import * as bench from '../../scripts/bench';
+import * as serializeCost from '../../scripts/bench/serialize-cost';
 import * as checkDist from '../../scripts/check-dist';
 import * as readmeGraph from '../../scripts/readme-graph';
 import * as configSchema from '../../scripts/config-schema';
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, Command> = {
   graph: { spec: graph.GRAPH_COMMAND, main: graph.main },
   plan: { spec: plan.PLAN_COMMAND, main: plan.main },
   bench: { spec: bench.BENCH_COMMAND, main: bench.main },
+  'serialize-cost': { spec: serializeCost.SERIALIZE_COST_COMMAND, main: serializeCost.main },
   'check-dist': { spec: checkDist.CHECK_DIST_COMMAND, main: checkDist.main },
   'readme-graph': { spec: readmeGraph.README_GRAPH_COMMAND, main: readmeGraph.main },
   'config-schema': { spec: configSchema.CONFIG_SCHEMA_COMMAND, main: configSchema.main },
