@@ -11,21 +11,27 @@ import { KubeObject } from '../model/kube-object';
 import { RenderedObject, SHARED_FOLDER } from '../model/rendered-object';
 import { SharedChart } from '../charts/shared-chart';
 import { addPlatformAspects } from './platform-aspects';
+import { StringPool } from './string-pool';
 
 /** Called after each workflow is rendered: `done` of `total` workflows. */
 export type RenderProgress = (done: number, total: number) => void;
 
+/**
+ * Every object of the environment, as compact copies sharing their equal strings (see
+ * string-pool.ts): the environment is held whole until its gate verdict.
+ */
 export function renderEnvironment(resolved: ResolvedEnvironment, onWorkflow?: RenderProgress): RenderedObject[] {
   const out: RenderedObject[] = [];
+  const pool = new StringPool();
   resolved.workflows.forEach((wf, i) => {
     for (const object of renderWorkflow(resolved, wf)) {
-      out.push({ environment: resolved.environment.name, workflow: wf.name, object });
+      out.push({ environment: resolved.environment.name, workflow: wf.name, object: pool.copy(object) });
     }
     onWorkflow?.(i + 1, resolved.workflows.length);
   });
   // Per-environment objects last (dist/<env>/_shared/, no workflow).
   for (const object of synthChart(sharedChart(new App({ outdir: 'unused' }), resolved))) {
-    out.push({ environment: resolved.environment.name, object });
+    out.push({ environment: resolved.environment.name, object: pool.copy(object) });
   }
   return out;
 }

@@ -3,13 +3,24 @@
  *  - compiled validators: ajv compiles each kind's schema to a JavaScript function; for the
  *    Kubernetes definitions and the big CRDs (Rollout, AnalysisTemplate, the Istio kinds) that
  *    costs about 1.5 s per process, more than rendering a small catalog. Stored as ajv's
- *    standalone code.
+ *    standalone code, compiled only for the kinds that are validated.
  *  - parsed CRD files: parsing the CRDs' YAML costs about 0.3 s per process; stored as JSON.
- * Every entry is named by a content hash of everything that determines it (the schema and the
- * definitions it may reference, ajv's version and options; the CRD file's path and text and the
- * parser's own code), so a changed schema, CRD, parser or ajv simply misses. A missing or
- * unreadable entry is computed again; a cache that cannot be written is skipped. The folder lives
- * in node_modules/.cache (outside git, beside the `ajv` the generated code requires).
+ *
+ * Content-addressed, in two levels. A source set (the definitions file and CRD folders, by path)
+ * has a folder; in it, one generation folder per hash of everything the entries derive from (ajv's
+ * version and options, the definitions, every CRD file's name and text, the code that makes them
+ * strict and parses them). Each entry is named by a hash of its own input (a validator's schema; a
+ * CRD file's path, text and parser). So a changed schema, CRD, transform or ajv is a new
+ * generation, and every entry of the current generation matches the current inputs. Pruning (once
+ * per cache, on first use) removes the source set's other generations, the folders of source sets
+ * whose files are gone, and anything else in the cache folder it does not know.
+ *
+ * Never needed for correctness: a missing, unreadable or damaged entry is computed again (and
+ * rewritten); a cache that cannot be written or pruned is skipped. Safe with concurrent processes
+ * and threads: entries are written to a temporary file and renamed, and stale folders are renamed
+ * away before they are removed (a reader that loses its entry just compiles). The folder lives in
+ * node_modules/.cache (outside git, removed with the dependencies it was compiled with); the
+ * stored code is run with this module's `require`, so any folder works.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -21,9 +32,19 @@ import type { CrdVersionSchema } from './schema-sources';
 export interface SchemaCacheProps {
   /** Folder of the cache (created on first write). */
   readonly dir: string;
-  /** Everything besides the schema itself that decides a compiled validator (hashed into its key). */
-  readonly validatorFingerprint: string;
+  /** The schema sources, by absolute path: they name the source set's folder (see the file comment). */
+  readonly sources: readonly string[];
+  /**
+   * Everything the entries derive from, hashed into the generation (see the file comment). Called
+   * once, on the first use of the cache, so that its inputs are read only when the cache is used.
+   */
+  readonly generationKey: () => string;
 }
+
+/** The file, in a source set's folder, that lists its sources (so a set whose files are gone is pruned). */
+const SOURCES_FILE = 'sources.json';
+const VALIDATORS = 'validators';
+const CRDS = 'crds';
 
 export class SchemaCache {
   /** `<project>/node_modules/.cache/langgraph-platform/schemas`. */
@@ -31,27 +52,30 @@ export class SchemaCache {
     return path.join(projectRoot, 'node_modules', '.cache', 'langgraph-platform', 'schemas');
   }
 
-  /** A validator fingerprint: ajv's version and options plus the caller's inputs (e.g. the shared definitions). */
-  static fingerprintOf(ajvOptions: object, ...inputs: readonly string[]): string {
+  /** A generation key: ajv's version and options plus the caller's inputs (texts, or their hashes). */
+  static generationKeyOf(ajvOptions: object, ...inputs: readonly string[]): string {
     const ajvVersion = (require('ajv/package.json') as { version: string }).version;
-    return sha256([ajvVersion, JSON.stringify(ajvOptions), ...inputs].join('\0'));
+    return [ajvVersion, JSON.stringify(ajvOptions), ...inputs].join('\0');
   }
+
+  private generationDir: string | undefined;
 
   constructor(private readonly props: SchemaCacheProps) {}
 
-  /** The validator for `schema`: loaded from the cache, or compiled by `ajv` (created with `code: { source: true }`) and stored. */
-  compile(ajv: Ajv, schema: object): ValidateFunction {
-    const file = this.entry('validators', `${this.props.validatorFingerprint}\0${JSON.stringify(schema)}`, '.js');
+  /** The validator for `schema`: loaded from the cache, or compiled by `ajv()` (created with `code: { source: true }`) and stored. */
+  compile(ajv: () => Ajv, schema: object): ValidateFunction {
+    const file = this.entry(VALIDATORS, JSON.stringify(schema), '.js');
     const cached = loadModule(file);
     if (cached) return cached;
-    const validator = ajv.compile(schema);
-    this.store(file, standaloneCode(ajv, validator));
+    const compiler = ajv();
+    const validator = compiler.compile(schema);
+    this.store(file, standaloneCode(compiler, validator));
     return validator;
   }
 
   /** `parse(file, text)`, from the cache when this very text was parsed by this very parser before. */
   crdVersions(file: string, text: string, parse: (file: string, text: string) => CrdVersionSchema[]): CrdVersionSchema[] {
-    const entry = this.entry('crds', `${parse.toString()}\0${file}\0${text}`, '.json');
+    const entry = this.entry(CRDS, `${parse.toString()}\0${file}\0${text}`, '.json');
     try {
       if (fs.existsSync(entry)) return JSON.parse(fs.readFileSync(entry, 'utf8')) as CrdVersionSchema[];
     } catch {
@@ -62,34 +86,127 @@ export class SchemaCache {
     return versions;
   }
 
+  /** The current generation's folder; the first call prunes the cache. */
+  private generation(): string {
+    if (this.generationDir === undefined) {
+      const sourcesDir = path.join(this.props.dir, sha256(JSON.stringify(this.props.sources)));
+      this.generationDir = path.join(sourcesDir, sha256(this.props.generationKey()));
+      pruneCache(this.props.dir, sourcesDir, this.generationDir);
+    }
+    return this.generationDir;
+  }
+
   private entry(kind: string, key: string, extension: string): string {
-    return path.join(this.props.dir, kind, `${sha256(key)}${extension}`);
+    return path.join(this.generation(), kind, `${sha256(key)}${extension}`);
   }
 
   private store(file: string, content: string): void {
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      // Write-then-rename: concurrent processes and threads never see half a file.
-      const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      fs.writeFileSync(partial, content);
-      fs.renameSync(partial, file);
+      writeAtomically(path.join(path.dirname(path.dirname(path.dirname(file))), SOURCES_FILE), JSON.stringify(this.props.sources), { onlyIfMissing: true });
+      writeAtomically(file, content);
     } catch {
       // A read-only tree only loses the speed-up.
     }
   }
 }
 
-function loadModule(file: string): ValidateFunction | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    const loaded = require(file) as ValidateFunction | { default?: ValidateFunction };
-    const validator = typeof loaded === 'function' ? loaded : loaded.default;
-    return typeof validator === 'function' ? validator : undefined;
-  } catch {
-    return undefined; // truncated or from an incompatible ajv: compile again (and overwrite)
+/**
+ * Removes, in `dir`: the other generations of `sourcesDir`, source-set folders whose listed
+ * sources are gone (or that list none), and any other entry (e.g. an older layout). Best effort.
+ */
+export function pruneCache(dir: string, sourcesDir: string, generationDir: string): void {
+  const entries = (folder: string) => {
+    try {
+      return fs.readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+  };
+  for (const entry of entries(dir)) {
+    const full = path.join(dir, entry.name);
+    if (full === sourcesDir) continue;
+    if (entry.name.startsWith('.')) {
+      // A folder renamed away by a pruner that stopped before removing it.
+      if (entry.name.includes('.stale-')) remove(full);
+      continue;
+    }
+    if (!entry.isDirectory() || !sourcesExist(path.join(full, SOURCES_FILE))) removeAway(full);
+  }
+  for (const entry of entries(sourcesDir)) {
+    const full = path.join(sourcesDir, entry.name);
+    if (full === generationDir || entry.name === SOURCES_FILE || entry.name.startsWith('.')) continue;
+    if (entry.isDirectory()) removeAway(full);
   }
 }
 
-function sha256(text: string): string {
+/**
+ * Whether a source-set folder's list names files and folders that all still exist. A set being
+ * created by another process (a hash-named folder, no list yet) is kept for a minute.
+ */
+function sourcesExist(listFile: string): boolean {
+  let listed: unknown;
+  try {
+    listed = JSON.parse(fs.readFileSync(listFile, 'utf8'));
+  } catch {
+    try {
+      return /^[0-9a-f]{64}$/.test(path.basename(path.dirname(listFile))) && Date.now() - fs.statSync(path.dirname(listFile)).mtimeMs < 60_000;
+    } catch {
+      return false;
+    }
+  }
+  return Array.isArray(listed) && listed.length > 0 && listed.every((p) => typeof p === 'string' && fs.existsSync(p));
+}
+
+/** Renames `target` away first (atomic: a concurrent pruner or reader sees it whole or not at all), then removes it. */
+function removeAway(target: string): void {
+  const away = path.join(path.dirname(target), `.${path.basename(target)}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    fs.renameSync(target, away);
+  } catch {
+    return; // gone already, or another pruner took it
+  }
+  remove(away);
+}
+
+function remove(target: string): void {
+  try {
+    fs.rmSync(target, { recursive: true, force: true });
+  } catch {
+    // best effort
+  }
+}
+
+function writeAtomically(file: string, content: string, options: { onlyIfMissing?: boolean } = {}): void {
+  if (options.onlyIfMissing && fs.existsSync(file)) return;
+  // Write-then-rename: concurrent processes and threads never see half a file.
+  const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  fs.writeFileSync(partial, content);
+  fs.renameSync(partial, file);
+}
+
+/**
+ * Runs a stored validator's code with this module's `require`, so that the ajv runtime helpers it
+ * requires resolve to the project's ajv wherever the cache folder is.
+ */
+function loadModule(file: string): ValidateFunction | undefined {
+  let code: string;
+  try {
+    code = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const module = { exports: {} as unknown };
+    new Function('module', 'exports', 'require', code)(module, module.exports, require);
+    const loaded = module.exports as ValidateFunction | { default?: ValidateFunction };
+    const validator = typeof loaded === 'function' ? loaded : loaded.default;
+    return typeof validator === 'function' ? validator : undefined;
+  } catch {
+    return undefined; // cut short or from an incompatible ajv: compile again (and overwrite)
+  }
+}
+
+export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -5,9 +5,12 @@
  *
  * Cost model: the definitions are read once per registry; a CRD file is parsed only when an
  * object of a kind it may define is first seen; each kind's validator is compiled by ajv on
- * first use and cached. Keep one registry per process (see {@link defaultSchemaRegistry}).
+ * first use, only for the kinds validated, and kept on disk (schema-cache.ts): with every
+ * validator there, ajv is never even created. Keep one registry per process (see
+ * {@link defaultSchemaRegistry}).
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import {
   apiVersionOf,
@@ -31,7 +34,7 @@ import {
   toStrictSchema,
 } from './strict-schema';
 import { ObjectIdentity, SchemaViolation, violationsFromAjvErrors } from './schema-violation';
-import { SchemaCache } from './schema-cache';
+import { SchemaCache, sha256 } from './schema-cache';
 
 export type { SchemaViolation } from './schema-violation';
 export { formatSchemaViolation } from './schema-violation';
@@ -70,10 +73,20 @@ export interface SkippedSchemaPattern extends SkippedPattern {
 /** ajv `$id` of the one schema that holds every (strict) Kubernetes definition. */
 const K8S_SCHEMA_ID = 'k8s';
 
+const AJV_OPTIONS = {
+  allErrors: true, // report every problem, not just the first
+  verbose: true, // errors carry the data and parent schema: values and allowed-field hints
+  strict: false, // schemas carry annotations ajv does not know (description, example, default…)
+  validateFormats: false, // OpenAPI formats (int32, byte…) are stripped; never fail on a stray one
+  validateSchema: false, // the inputs are upstream API schemas; checking them against the meta-schema only costs time
+  code: { source: true }, // keep each validator's source, so that it can be cached on disk
+} as const;
+
 export class SchemaRegistry {
-  private readonly ajv: Ajv;
   private readonly definitionsFile: string;
   private readonly crdDirs: readonly string[];
+  /** The Kubernetes definitions, as read (made strict on first compile). */
+  private readonly definitions: Readonly<Record<string, unknown>>;
   /** gvkKey → definition name, for core kinds. */
   private readonly coreKinds: ReadonlyMap<string, string>;
   /** gvkKey → CRD version, for every CRD file parsed so far. */
@@ -85,6 +98,9 @@ export class SchemaRegistry {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly skipped: SkippedSchemaPattern[] = [];
   private readonly cache: SchemaCache | undefined;
+  /** Created on the first compile: with every validator in the cache, ajv never is. */
+  private ajv: Ajv | undefined;
+  private strict: { readonly definitions: Record<string, unknown>; readonly skipped: readonly SkippedSchemaPattern[] } | undefined;
 
   constructor(options: SchemaRegistryOptions = {}) {
     const defaults = schemaSourcePaths(options.schemasDir);
@@ -92,25 +108,23 @@ export class SchemaRegistry {
     this.crdDirs = options.crdDirs ?? defaults.crdDirs;
 
     const k8s = readKubernetesDefinitions(this.definitionsFile);
+    this.definitions = k8s.definitions;
     this.coreKinds = k8s.kinds;
-    const strict = toStrictDefinitions(k8s.definitions);
-    this.skipped.push(...strict.skippedPatterns.map((s) => ({ ...s, source: 'definitions' })));
 
-    const ajvOptions = {
-      allErrors: true, // report every problem, not just the first
-      verbose: true, // errors carry the data and parent schema: values and allowed-field hints
-      strict: false, // schemas carry annotations ajv does not know (description, example, default…)
-      validateFormats: false, // OpenAPI formats (int32, byte…) are stripped; never fail on a stray one
-      validateSchema: false, // the inputs are upstream API schemas; checking them against the meta-schema only costs time
-      code: { source: true }, // keep each validator's source, so that it can be cached on disk
-    };
-    this.ajv = new Ajv(ajvOptions);
-    this.ajv.addSchema({ $id: K8S_SCHEMA_ID, definitions: strict.definitions });
     const cacheDir = options.schemaCacheDir ?? SchemaCache.defaultDir(findProjectRoot());
     this.cache = cacheDir === false ? undefined : new SchemaCache({
       dir: cacheDir,
-      // Core validators reference the definitions, CRD validators ObjectMeta: both are in every key.
-      validatorFingerprint: SchemaCache.fingerprintOf(ajvOptions, K8S_SCHEMA_ID, JSON.stringify(strict.definitions)),
+      sources: [path.resolve(this.definitionsFile), ...this.crdDirs.map((d) => path.resolve(d))],
+      // Everything a validator or a parsed CRD derives from: the definitions and every CRD file as
+      // they are, and the code that makes them strict (core validators reference the definitions,
+      // CRD validators ObjectMeta).
+      generationKey: () => SchemaCache.generationKeyOf(
+        AJV_OPTIONS,
+        K8S_SCHEMA_ID,
+        sha256(fs.readFileSync(this.definitionsFile)),
+        sha256(fs.readFileSync(require.resolve('./strict-schema'))),
+        ...[...this.crdTexts()].map(([file, text]) => `${path.basename(file)}\0${sha256(text)}`),
+      ),
     });
   }
 
@@ -138,7 +152,7 @@ export class SchemaRegistry {
 
   /** Patterns dropped from the schemas compiled so far (Go-only regex syntax), for transparency. */
   skippedPatterns(): readonly SkippedSchemaPattern[] {
-    return [...this.skipped];
+    return [...this.strictDefinitions().skipped, ...this.skipped];
   }
 
   /** The compiled validator, or why there is none. */
@@ -172,7 +186,31 @@ export class SchemaRegistry {
   }
 
   private compile(schema: object): ValidateFunction {
-    return this.cache ? this.cache.compile(this.ajv, schema) : this.ajv.compile(schema);
+    return this.cache ? this.cache.compile(() => this.compiler(), schema) : this.compiler().compile(schema);
+  }
+
+  /** ajv with the strict Kubernetes definitions, created on first use. */
+  private compiler(): Ajv {
+    if (!this.ajv) {
+      this.ajv = new Ajv(AJV_OPTIONS);
+      this.ajv.addSchema({ $id: K8S_SCHEMA_ID, definitions: this.strictDefinitions().definitions });
+    }
+    return this.ajv;
+  }
+
+  /** The definitions made strict (and the patterns that dropped), once. */
+  private strictDefinitions(): { readonly definitions: Record<string, unknown>; readonly skipped: readonly SkippedSchemaPattern[] } {
+    if (!this.strict) {
+      const strict = toStrictDefinitions(this.definitions);
+      this.strict = { definitions: strict.definitions, skipped: strict.skippedPatterns.map((s) => ({ ...s, source: 'definitions' })) };
+    }
+    return this.strict;
+  }
+
+  /** Every CRD file's text, read once. */
+  private crdTexts(): ReadonlyMap<string, string> {
+    this.crdFileTexts ??= new Map(listCrdFiles(this.crdDirs).map((file) => [file, fs.readFileSync(file, 'utf8')]));
+    return this.crdFileTexts;
   }
 
   private crdVersion(apiVersion: string, kind: string): CrdVersionSchema | undefined {
@@ -184,8 +222,7 @@ export class SchemaRegistry {
   private parseCrdFilesMentioning(kind: string): void {
     if (this.scannedKinds.has(kind)) return;
     this.scannedKinds.add(kind);
-    this.crdFileTexts ??= new Map(listCrdFiles(this.crdDirs).map((file) => [file, fs.readFileSync(file, 'utf8')]));
-    for (const [file, text] of this.crdFileTexts) {
+    for (const [file, text] of this.crdTexts()) {
       if (this.parsedCrdFiles.has(file) || !mayDefineKind(text, kind)) continue;
       this.parsedCrdFiles.add(file);
       for (const version of this.cache ? this.cache.crdVersions(file, text, readCrdVersions) : readCrdVersions(file, text)) {

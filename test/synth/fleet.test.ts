@@ -105,6 +105,12 @@ describe('worker threads', () => {
     commitStaging(staging, out);
     expect(tree(out)).toEqual(pick(inline.tree, notArgoCd));
   });
+
+  test('a worker stopped at its heap limit fails the run with the environment and the fix', async () => {
+    const staging = beginStaging(path.join(tmp('fleet-heap-'), 'dist'));
+    await expect(runFleet(loadConfig(cfg).environments, { stagingDir: staging, jobs: 2, workerHeapLimitMb: 4 }))
+      .rejects.toThrow(/^environment "\w+" \(5 workflows\) needs more than the 4 MiB heap a synth worker may use: .*--jobs 1/);
+  });
 });
 
 describe('shared writes', () => {

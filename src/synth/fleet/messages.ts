@@ -17,3 +17,15 @@ export type WorkerMessage =
   | { readonly type: 'offer'; readonly offer: WriteOffer }
   | { readonly type: 'result'; readonly outcome: EnvironmentOutcome }
   | { readonly type: 'error'; readonly environment: string; readonly message: string; readonly stack?: string };
+
+/** Help write an offer's chunks (to a write helper, see write-helper.ts). */
+export interface HelpMessage {
+  readonly type: 'help';
+  readonly offer: WriteOffer;
+  readonly stagingDir: string;
+}
+
+export type HelperMessage =
+  | { readonly type: 'claimed'; /** Files both ends have claimed so far. */ readonly done: number }
+  | { readonly type: 'helped'; readonly files: number }
+  | { readonly type: 'error'; readonly environment: string; readonly message: string; readonly stack?: string };
