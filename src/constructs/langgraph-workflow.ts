@@ -2,7 +2,7 @@
  * The top-level construct: one LangGraph deployment (one graph server image) in one cluster, with
  * everything it needs to run securely: Namespace (Pod Security restricted), ServiceAccount without
  * token, people RBAC, ConfigMap, the hardened API Deployment, Service, entry (Istio Gateway +
- * VirtualService with the mesh, an Ingress without), HPA, PDB, default-deny NetworkPolicies with
+ * VirtualService with the mesh, an Ingress without, or a Gateway API HTTPRoute), HPA, PDB, default-deny NetworkPolicies with
  * one allow per purpose, PodMonitor, alert and SLO rules, a Grafana dashboard, and, with `canary`,
  * an Argo Rollout with its analysis. Only `workflowName`, `image`, `hostname` and `owner` are
  * required; every other prop has the default a production workflow should start from.
@@ -488,7 +488,8 @@ export class LangGraphWorkflow extends WorkflowScope {
 
     this.service = new ApiService(this, 'Service', { name: apiName, identity: api, selector, type: props.service?.type, annotations: props.service?.annotations });
 
-    // Entry: an Istio Gateway with the mesh (so canary weights apply), an Ingress without it.
+    // Entry: an Istio Gateway with the mesh (so canary weights apply), an Ingress without it, or
+    // an HTTPRoute on the environment's Gateway API Gateway (rendered once, in the shared chart).
     const entry = props.entry ?? {};
     const tlsSecretName = entry.tlsSecretName ?? DEFAULT_ENTRY.tlsSecretName.split(WORKFLOW_PLACEHOLDER).join(wf);
     let scaleTarget: IScalable = this.workload;

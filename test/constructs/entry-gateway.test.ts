@@ -34,15 +34,6 @@ test('the HTTP listener first, then one HTTPS listener per workflow sorted by wo
   expect(gateway.spec.listeners[0].allowedRoutes.namespaces).toEqual({ from: 'Same' });
 });
 
-test('the redirect: the HTTP listener only, a 301 to https, no backend', () => {
-  const { redirect } = render([listener('a')]);
-  expect(redirect.metadata).toMatchObject({ name: 'langgraph-https-redirect', namespace: 'istio-ingress' });
-  expect(redirect.spec).toEqual({
-    parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'langgraph', sectionName: 'http' }],
-    rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
-  });
-});
-
 test('refusals: no listener, a shared hostname, more listeners than a Gateway holds', () => {
   expect(() => render([])).toThrow(/no workflow listeners/);
   expect(() => render([listener('a'), { ...listener('b'), hostname: 'a.agents.example.com' }])).toThrow(/workflows "a" and "b" both use hostname a\.agents\.example\.com/);
