@@ -4,7 +4,7 @@ import { Environment } from '../config/schema';
 import { ResolvedWorkflow } from '../config/resolved';
 import { workflowContext } from './context';
 import { connectionShare } from '../config/features/database';
-import { LangGraphWorkflow, LangGraphWorkflowProps } from '../constructs/langgraph-workflow';
+import { EntryType, LangGraphWorkflow, LangGraphWorkflowProps, WORKFLOW_PLACEHOLDER } from '../constructs/langgraph-workflow';
 import { LlmFailureSource } from '../observability/alert-rules';
 import { addMeshSecurity } from './features/mesh-security';
 import { addMeshEgress, llmBaseUrlEnv } from './features/mesh-egress';
@@ -76,7 +76,7 @@ export function workflowProps(env: Environment, wf: ResolvedWorkflow): LangGraph
     version: wf.version,
     owner: { team: wf.owner.team, email: wf.owner.email, group: wf.owner.group },
     capacityProfile: wf.capacityProfile,
-    hostname: s.hostname ?? `${wf.name}.${env.entry.domain}`,
+    hostname: hostnameOf(env, wf),
     oncallGroup: env.rbac.oncallGroup,
     resources: s.resources,
     probes: s.probes,
@@ -96,11 +96,12 @@ export function workflowProps(env: Environment, wf: ResolvedWorkflow): LangGraph
     mesh: env.mesh.enabled,
     meshDrainSeconds: env.mesh.terminationDrainSeconds,
     entry: {
-      type: env.entry.type ?? (env.mesh.enabled ? 'gateway' : 'ingress'),
-      tlsSecretName: env.entry.tlsSecretName.replace(/<workflow>/g, wf.name),
+      type: entryTypeOf(env),
+      tlsSecretName: tlsSecretNameOf(env, wf.name),
       gatewaySelector: env.entry.gatewaySelector,
       ingressClassName: env.entry.ingressClassName,
       ingressRateLimitRps: env.entry.ingressRateLimitRps,
+      gatewayApi: env.entry.gatewayApi ? { name: env.entry.gatewayApi.gatewayName, namespace: env.namespaces.ingress } : undefined,
     },
     platformNamespaces: env.namespaces,
     egress: { dns: env.egress.dns, https: env.egress.https, ...{ postgres: env.egress.postgres, redis: env.egress.redis }, ...dataStoreEgressPeers(ctx, env.dataStores) },
@@ -118,6 +119,21 @@ export function workflowProps(env: Environment, wf: ResolvedWorkflow): LangGraph
     queueWorkers: s.workers.enabled ? { workloadName: workerName(ctx), containerName: workerIdentity(ctx).component } : undefined,
     dataProtection: dataProtectionProps(ctx),
   };
+}
+
+/** The environment's entry type: `entry.type`, else the Istio gateway with the mesh and an Ingress without. */
+export function entryTypeOf(env: Environment): EntryType {
+  return env.entry.type ?? (env.mesh.enabled ? 'gateway' : 'ingress');
+}
+
+/** The workflow's TLS Secret (`entry.tlsSecretName` with `<workflow>` replaced). */
+export function tlsSecretNameOf(env: Environment, workflow: string): string {
+  return env.entry.tlsSecretName.split(WORKFLOW_PLACEHOLDER).join(workflow);
+}
+
+/** The workflow's external hostname: `hostname`, else `<workflow>.<entry.domain>`. */
+export function hostnameOf(env: Environment, wf: ResolvedWorkflow): string {
+  return wf.settings.hostname ?? `${wf.name}.${env.entry.domain}`;
 }
 
 /** Failed LLM calls: the mesh's egress metrics where it sees them, else an app counter if configured. */

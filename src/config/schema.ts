@@ -349,13 +349,17 @@ export const environmentSchema = z.strictObject({
     dns: dnsEgressSchema.meta({ description: 'DNS resolvers the pods may reach (kube-dns pods, NodeLocal DNSCache, explicit CIDRs).' }),
   }).meta({ description: 'Where NetworkPolicies let the workloads connect outside their namespace.' }),
   entry: z.strictObject({
-    type: z.enum(['gateway', 'ingress']).optional().meta({ description: '`gateway` (Istio Gateway; needs the mesh) or `ingress` (Kubernetes Ingress; only without the mesh and without canaries). Default: gateway with the mesh, ingress without.' }),
+    type: z.enum(['gateway', 'ingress', 'gateway-api']).optional().meta({ description: '`gateway` (Istio Gateway + VirtualService; needs the mesh), `ingress` (Kubernetes Ingress; only without the mesh and without canaries) or `gateway-api` (a Gateway API HTTPRoute per workflow on the environment\'s Gateway, rendered once in `_shared`; with or without the mesh, not with canaries). Default: gateway with the mesh, ingress without.' }),
     domain: hostname.meta({ description: 'Hostnames default to `<workflow>.<domain>`.', examples: ['agents.example.com'] }),
-    tlsSecretName: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>]*[a-z0-9<>])?$/, 'a Secret name such as <workflow>-tls').default(DEFAULT_ENTRY.tlsSecretName).meta({ description: 'TLS certificate Secret; `<workflow>` is replaced by the workflow name. With the mesh it lives in the gateway\'s namespace.' }),
-    gatewaySelector: labelMap.default({ ...DEFAULT_ENTRY.gatewaySelector }).meta({ description: 'Labels of the Istio ingress gateway pods (mesh environments).' }),
-    ingressClassName: z.string().default(DEFAULT_ENTRY.ingressClassName).meta({ description: 'IngressClass (environments without the mesh).' }),
-    ingressRateLimitRps: positiveInt.default(DEFAULT_ENTRY.ingressRateLimitRps).meta({ description: 'Requests per second per client IP at the ingress controller (ingress-nginx).' }),
-  }).meta({ description: 'How external traffic enters: an Istio Gateway with the mesh, an Ingress without it.' }),
+    tlsSecretName: z.string().regex(/^[a-z0-9<>]([-a-z0-9<>]*[a-z0-9<>])?$/, 'a Secret name such as <workflow>-tls').default(DEFAULT_ENTRY.tlsSecretName).meta({ description: 'TLS certificate Secret; `<workflow>` is replaced by the workflow name. With `gateway` and `gateway-api` it lives in the gateway\'s namespace (`namespaces.ingress`), with `ingress` in the workflow\'s.' }),
+    gatewaySelector: labelMap.optional().meta({ description: `Labels of the Istio ingress gateway pods (entry type \`gateway\` only). Default: \`${Object.entries(DEFAULT_ENTRY.gatewaySelector).map(([k, v]) => `${k}: ${v}`).join(', ')}\`.` }),
+    ingressClassName: z.string().min(1).optional().meta({ description: `IngressClass (entry type \`ingress\` only). Default: \`${DEFAULT_ENTRY.ingressClassName}\`.` }),
+    ingressRateLimitRps: positiveInt.optional().meta({ description: `Requests per second per client IP at the ingress controller (ingress-nginx; entry type \`ingress\` only). Default: ${DEFAULT_ENTRY.ingressRateLimitRps}.` }),
+    gatewayApi: z.strictObject({
+      gatewayName: dnsLabel.default(DEFAULT_ENTRY.gatewayApiName).meta({ description: 'Name of the environment\'s Gateway in `namespaces.ingress`.' }),
+      gatewayClassName: dnsLabel.default(DEFAULT_ENTRY.gatewayClassName).meta({ description: 'GatewayClass of the implementation. Its proxies must run in the Gateway\'s namespace (the workflows\' NetworkPolicies admit `namespaces.ingress`); with the mesh it must be Istio\'s, whose proxies have the mesh identity `<gatewayName>-<gatewayClassName>` the AuthorizationPolicies admit.' }),
+    }).optional().meta({ description: 'The Gateway API Gateway (entry type `gateway-api` only): one per environment, rendered into `dist/<env>/_shared/`, with an HTTP listener that only redirects to HTTPS (301) and one HTTPS listener per workflow (its hostname, its TLS Secret, routes from its namespace only). Default: `langgraph`, class `istio`.' }),
+  }).meta({ description: 'How external traffic enters: an Istio Gateway with the mesh, an Ingress without it, or a Gateway API HTTPRoute.' }),
   rbac: z.strictObject({
     oncallGroup: z.string().min(1).meta({ description: 'Group given read-only access to every workflow namespace.' }),
   }).meta({ description: 'People\'s access to the workflow namespaces.' }),

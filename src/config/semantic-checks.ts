@@ -35,7 +35,30 @@ export function checkEnvironment(env: Environment): SemanticIssue[] {
   if (env.entry.type === 'gateway' && !env.mesh.enabled) {
     issues.push({ path: ['entry', 'type'], value: 'gateway', message: `an Istio Gateway needs the mesh, but mesh.enabled is false in "${env.name}"; use entry.type "ingress"` });
   }
+  issues.push(...checkEntry(env));
   issues.push(...checkMeshSecurity(env), ...checkMeshEgress(env), ...checkNetworkEgress(env), ...checkDataStores(env), ...checkImages(env));
+  return issues;
+}
+
+/** Entry fields that only one entry type reads: set for another, they would silently do nothing. */
+function checkEntry(env: Environment): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  const type = env.entry.type ?? (env.mesh.enabled ? 'gateway' : 'ingress');
+  const shown = env.entry.type ? `entry.type is "${type}"` : `entry.type is unset (so "${type}", since mesh.enabled is ${env.mesh.enabled})`;
+  const only: [keyof Environment['entry'], string, string][] = [
+    ['ingressClassName', 'ingress', 'the Ingress\'s class'],
+    ['ingressRateLimitRps', 'ingress', 'ingress-nginx\'s per-client rate limit'],
+    ['gatewaySelector', 'gateway', 'the Istio Gateway\'s pod selector'],
+    ['gatewayApi', 'gateway-api', 'the Gateway API Gateway'],
+  ];
+  for (const [field, owner, what] of only) {
+    if (env.entry[field] === undefined || type === owner) continue;
+    if (type !== 'gateway-api' && owner !== 'gateway-api') continue; // the Istio/Ingress fields stay tolerated beside each other, as before
+    const fix = type === 'gateway-api' && owner === 'ingress' && field === 'ingressRateLimitRps'
+      ? `remove entry.${field} (a Gateway API Gateway has no portable rate limit; with the mesh use the workflow's rateLimit)`
+      : `remove entry.${field}, or set entry.type: ${owner}`;
+    issues.push({ path: ['entry', field], value: env.entry[field], message: `sets ${what}, but ${shown} in "${env.name}", which never reads it; ${fix}` });
+  }
   return issues;
 }
 
@@ -131,6 +154,9 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
     });
   }
 
+  if (env.entry.type === 'gateway-api' && d.strategy === 'canary') {
+    add(['delivery', 'strategy'], 'canary', `entry.type is "gateway-api" in "${env.name}": the Gateway API gateway sends external traffic straight to the API Service, past the VirtualService weights Argo Rollouts shifts, so the canary would get an unweighted share; use delivery.strategy "rolling" here, or entry.type "gateway" (Istio Gateway) for canary environments`);
+  }
   if (env.entry.type === 'ingress' && d.strategy === 'canary') {
     add(['delivery', 'strategy'], 'canary', 'entry.type is "ingress": an Ingress would send traffic straight to pod endpoints and bypass the canary weights; use the Istio Gateway (entry.type "gateway")');
   }

@@ -2,7 +2,7 @@
  * The top-level construct: one LangGraph deployment (one graph server image) in one cluster, with
  * everything it needs to run securely: Namespace (Pod Security restricted), ServiceAccount without
  * token, people RBAC, ConfigMap, the hardened API Deployment, Service, entry (Istio Gateway +
- * VirtualService with the mesh, an Ingress without), HPA, PDB, default-deny NetworkPolicies with
+ * VirtualService with the mesh, an Ingress without, or a Gateway API HTTPRoute), HPA, PDB, default-deny NetworkPolicies with
  * one allow per purpose, PodMonitor, alert and SLO rules, a Grafana dashboard, and, with `canary`,
  * an Argo Rollout with its analysis. Only `workflowName`, `image`, `hostname` and `owner` are
  * required; every other prop has the default a production workflow should start from.
@@ -30,6 +30,8 @@ import { DisruptionBudget } from './disruption-budget';
 import { MeshGateway } from './mesh-gateway';
 import { ApiVirtualService } from './api-virtual-service';
 import { ApiIngress } from './ingress';
+import { ApiHttpRoute } from './api-http-route';
+import { workflowListenerName } from './entry-gateway';
 import { CanaryRollout, CanaryStep } from './canary-rollout';
 import { CanaryAnalysisTemplate } from './analysis-template';
 import { WorkloadPodMonitor } from './pod-monitor';
@@ -142,9 +144,20 @@ export const DEFAULT_CANARY_ANALYSIS: CanaryAnalysisOptions = {
   intervalSeconds: 60, failureLimit: 3, consecutiveErrorLimit: 4, inconclusiveLimit: 2, minRequestCount: 10, window: '2m',
 };
 
+/** How external traffic enters: Istio Gateway + VirtualService, Kubernetes Ingress, or a Gateway API HTTPRoute. */
+export type EntryType = 'gateway' | 'ingress' | 'gateway-api';
+
+/** The environment's Gateway API Gateway a workflow's HTTPRoute attaches to (entry type `gateway-api`). */
+export interface GatewayApiParent {
+  /** @default DEFAULT_ENTRY.gatewayApiName ('langgraph') */
+  readonly name?: string;
+  /** @default - the ingress namespace (PlatformNamespaces.ingress) */
+  readonly namespace?: string;
+}
+
 export interface WorkflowEntry {
   /** @default - `gateway` with the mesh (canary weights apply to external traffic), else `ingress` */
-  readonly type?: 'gateway' | 'ingress';
+  readonly type?: EntryType;
   /** TLS Secret (in the gateway's namespace with the mesh). @default DEFAULT_ENTRY.tlsSecretName (`<workflow>-tls`) */
   readonly tlsSecretName?: string;
   /** Labels of the Istio ingress gateway pods. @default DEFAULT_ENTRY.gatewaySelector ({ istio: 'ingressgateway' }) */
@@ -153,6 +166,8 @@ export interface WorkflowEntry {
   readonly ingressClassName?: string;
   /** Requests per second per client IP at ingress-nginx. @default DEFAULT_ENTRY.ingressRateLimitRps (20) */
   readonly ingressRateLimitRps?: number;
+  /** The Gateway the HTTPRoute attaches to (type `gateway-api`). @default - DEFAULT_ENTRY.gatewayApiName in the ingress namespace */
+  readonly gatewayApi?: GatewayApiParent;
 }
 
 /** `<workflow>` in a name stands for the workflow's name. */
@@ -163,6 +178,10 @@ export const DEFAULT_ENTRY = {
   gatewaySelector: { istio: 'ingressgateway' } as Readonly<Record<string, string>>,
   ingressClassName: 'nginx',
   ingressRateLimitRps: 20,
+  /** The environment's Gateway API Gateway (entry type `gateway-api`). */
+  gatewayApiName: 'langgraph',
+  /** Its GatewayClass: Istio's, whose proxies join the mesh and run in the Gateway's namespace. */
+  gatewayClassName: 'istio',
 } as const;
 
 export interface PlatformNamespaces {
@@ -469,11 +488,13 @@ export class LangGraphWorkflow extends WorkflowScope {
 
     this.service = new ApiService(this, 'Service', { name: apiName, identity: api, selector, type: props.service?.type, annotations: props.service?.annotations });
 
-    // Entry: an Istio Gateway with the mesh (so canary weights apply), an Ingress without it.
+    // Entry: an Istio Gateway with the mesh (so canary weights apply), an Ingress without it, or
+    // an HTTPRoute on the environment's Gateway API Gateway (rendered once, in the shared chart).
     const entry = props.entry ?? {};
     const tlsSecretName = entry.tlsSecretName ?? DEFAULT_ENTRY.tlsSecretName.split(WORKFLOW_PLACEHOLDER).join(wf);
     let scaleTarget: IScalable = this.workload;
-    if ((entry.type ?? (mesh ? 'gateway' : 'ingress')) === 'gateway') {
+    const entryType = entry.type ?? (mesh ? 'gateway' : 'ingress');
+    if (entryType === 'gateway') {
       const gateway = new MeshGateway(this, 'Gateway', {
         name: `${wf}-gateway`, hostname: props.hostname, tlsCredentialName: tlsSecretName,
         gatewaySelector: entry.gatewaySelector ?? DEFAULT_ENTRY.gatewaySelector,
@@ -506,6 +527,14 @@ export class LangGraphWorkflow extends WorkflowScope {
         // The HPA scales the Rollout (scale subresource), never the Deployment it manages.
         scaleTarget = this.rollout;
       }
+    } else if (entryType === 'gateway-api') {
+      // The Gateway API gateway routes straight to the backend Service: a VirtualService's weights
+      // (what Argo Rollouts shifts) never apply to its traffic, so a canary here would be unweighted.
+      if (canary) throw new Error(`workflow ${wf}: a canary cannot use entry type gateway-api (the Gateway API gateway sends external traffic straight to the Service, past the VirtualService weights Argo Rollouts shifts); use entry type gateway, or rolling delivery`);
+      new ApiHttpRoute(this, 'HttpRoute', {
+        name: apiName, hostname: props.hostname, service: this.service,
+        gateway: { name: entry.gatewayApi?.name ?? DEFAULT_ENTRY.gatewayApiName, namespace: entry.gatewayApi?.namespace ?? ns.ingress, sectionName: workflowListenerName(wf) },
+      });
     } else {
       if (canary) throw new Error(`workflow ${wf}: a canary needs the mesh's gateway entry (Argo Rollouts shifts traffic in the VirtualService); set mesh: true or drop canary`);
       new ApiIngress(this, 'Ingress', {

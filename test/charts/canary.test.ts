@@ -109,16 +109,18 @@ describe.each(['staging', 'prod'])('%s canary', (env) => {
 
 describe('dev', () => {
   const objects = objectsOf('dev', 'support-agent');
-  test('renders a plain rolling Deployment scaled by the HPA, entered through an Ingress', () => {
+  test('renders a plain rolling Deployment scaled by the HPA, entered through a Gateway API HTTPRoute', () => {
     expect(ofKind(objects, 'Rollout')).toEqual([]);
     expect(ofKind(objects, 'AnalysisTemplate')).toEqual([]);
     const d = find(objects, 'Deployment', 'support-agent-api');
     expect(d.spec.strategy.type).toBe('RollingUpdate');
     expect(d.spec.replicas).toBeUndefined();
     expect(ofKind(objects, 'HorizontalPodAutoscaler')[0].spec.scaleTargetRef.kind).toBe('Deployment');
-    const ing = find(objects, 'Ingress', 'support-agent-api');
-    expect(ing.metadata.annotations['nginx.ingress.kubernetes.io/ssl-redirect']).toBe('true');
-    expect(ing.spec.tls[0].secretName).toBe('support-agent-tls');
+    // No VirtualService to shift weights in: the entry type that serves rolling delivery only.
+    expect(ofKind(objects, 'VirtualService')).toEqual([]);
+    const route = find(objects, 'HTTPRoute', 'support-agent-api');
+    expect(route.spec.parentRefs).toEqual([expect.objectContaining({ kind: 'Gateway', sectionName: 'https-support-agent' })]);
+    expect(route.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'support-agent-api', port: 80 }]);
   });
 });
 

@@ -89,14 +89,21 @@ describe('the config schema\'s defaults are the constructs\'', () => {
   });
 
   test('environment', () => {
-    const env = environmentSchema.parse({
+    const base = {
       name: 'dev', cluster: { server: 'https://dev.k8s.example.com' }, mesh: { enabled: false },
       egress: { postgres: { port: 5432, to: [{ cidr: '10.0.0.0/24' }] }, redis: { port: 6379, to: [{ cidr: '10.0.1.0/24' }] } },
       entry: { domain: 'example.com' }, rbac: { oncallGroup: 'sre' },
       monitoring: { runbookBaseUrl: 'https://git.example.com/docs/runbooks.md' },
-    });
+    };
+    const env = environmentSchema.parse(base);
     expect(env.namespaces).toMatchObject(DEFAULT_PLATFORM_NAMESPACES);
-    expect(env.entry).toMatchObject(DEFAULT_ENTRY);
+    expect(env.entry.tlsSecretName).toBe(DEFAULT_ENTRY.tlsSecretName);
+    // Fields one entry type reads stay unset, so the config check can refuse one set for another
+    // type; the constructs' defaults apply (workflowProps passes undefined through).
+    expect(env.entry).not.toHaveProperty('ingressClassName');
+    expect(env.entry).not.toHaveProperty('gatewaySelector');
+    const gatewayApi = environmentSchema.parse({ ...base, entry: { domain: 'example.com', type: 'gateway-api', gatewayApi: {} } });
+    expect(gatewayApi.entry.gatewayApi).toEqual({ gatewayName: DEFAULT_ENTRY.gatewayApiName, gatewayClassName: DEFAULT_ENTRY.gatewayClassName });
     expect(env.monitoring).toMatchObject({
       selectorLabels: DEFAULT_MONITORING.discoveryLabels, scrapeInterval: DEFAULT_MONITORING.scrapeInterval, prometheusAddress: DEFAULT_MONITORING.prometheusAddress,
     });

@@ -57,11 +57,12 @@ describe('dist/argocd/applicationset-langgraph-<env>.yaml', () => {
     const sharedApp = shared.length ? [`langgraph-${env}-shared`] : [];
     expect(apps.map((a) => a.metadata.name).sort()).toEqual([...resolved.workflows.map((w) => `langgraph-${env}-${w.name}`), ...sharedApp].sort());
     if (shared.length) {
-      // One owner for the environment's cluster-scoped shared objects: its own folder, no namespace.
+      // One owner for the environment's shared objects: its own folder, no namespace (they are
+      // cluster-scoped, or carry their own: the gateway-api entry's Gateway in the ingress namespace).
       const app = apps.find((a) => a.metadata.name === `langgraph-${env}-shared`);
       expect(app.spec.source.path).toBe(`dist/${env}/_shared`);
       expect(app.spec.destination).toEqual({ server: resolved.environment.cluster.server, namespace: '' });
-      expect(shared.every((r) => r.object.metadata.namespace === undefined)).toBe(true);
+      expect(shared.every((r) => r.object.metadata.namespace === undefined || r.object.metadata.namespace === resolved.environment.namespaces.ingress)).toBe(true);
       expect(defaultSchemaRegistry().validate(app)).toEqual([]);
     }
     for (const wf of resolved.workflows) {
@@ -133,7 +134,8 @@ describe('a workflow overrides its environment\'s sync policy', () => {
       'langgraph-prod-doc-summarizer': 'manual',
       'langgraph-prod-research-assistant': 'manual',
       'langgraph-prod-support-agent': AUTOMATED,
-      // The shared objects' Application follows the environment (prod: manual).
+      // The shared objects' Applications follow their environment (dev: automated, prod: manual).
+      'langgraph-dev-shared': AUTOMATED,
       'langgraph-prod-shared': 'manual',
     });
     for (const s of sets) expect(defaultSchemaRegistry().validate(s)).toEqual([]);

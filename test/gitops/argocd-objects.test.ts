@@ -162,7 +162,8 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
     const project = projectOf(app);
     const destinations: { server: string; namespace: string }[] = project.spec.destinations;
     for (const d of destinations) expect(d.server).toBe(e.cluster.server);
-    const expected = new Set([...envConfig(env).workflows.map((w) => w.namespace), e.namespaces.monitoring]);
+    // With the gateway-api entry, the shared Gateway and its redirect route live in the ingress namespace.
+    const expected = new Set([...envConfig(env).workflows.map((w) => w.namespace), e.namespaces.monitoring, ...(e.entry.type === 'gateway-api' ? [e.namespaces.ingress] : [])]);
     const renderedNamespaces = new Set(objectsOfEnv(env).map((o) => o.metadata.namespace).filter((ns): ns is string => !!ns));
     expect(renderedNamespaces).toEqual(expected);
     const named = destinations.filter((d) => d.namespace !== '').map((d) => d.namespace);
@@ -182,7 +183,8 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
     expect(new Set(project.spec.namespaceResourceWhitelist.map(key))).toEqual(namespacedKinds);
     expect(project.spec.namespaceResourceWhitelist).toHaveLength(namespacedKinds.size);
     const priorityClass = { group: 'scheduling.k8s.io', kind: 'PriorityClass' };
-    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }, ...(hasShared(env) ? [priorityClass] : [])]);
+    const hasPriorityClass = objects.some((o) => o.kind === 'PriorityClass');
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }, ...(hasPriorityClass ? [priorityClass] : [])]);
     expect(objects.filter((o) => !o.metadata.namespace).every((o) => o.kind === 'Namespace' || o.kind === 'PriorityClass')).toBe(true);
   });
 
@@ -303,7 +305,7 @@ describe('switches', () => {
     const servers = new Set(shared[0].spec.destinations.map((d: any) => d.server));
     expect(servers).toEqual(new Set(environments.map((e) => e.environment.cluster.server)));
     const kinds = shared[0].spec.namespaceResourceWhitelist.map((gk: any) => gk.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['Rollout', 'Ingress'])); // prod's and dev's
+    expect(kinds).toEqual(expect.arrayContaining(['Rollout', 'HTTPRoute'])); // prod's and dev's
     for (const o of objects) expect(defaultSchemaRegistry().validate(o)).toEqual([]);
   });
 

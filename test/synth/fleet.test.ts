@@ -37,8 +37,18 @@ describe('adding a workflow', () => {
     const environments = config.environments.map((e) => e.environment.name);
     // Each environment's AppProject must allow the new namespace, and its ApplicationSet gains exactly
     // the new workflow's element; every other file stays byte-identical.
+    // Likewise a gateway-api environment's shared Gateway (dev) gains exactly the new workflow's listener.
+    const sharedGateway = (f: string) => /^[^/]+\/_shared\/gateway-/.test(f);
     const argocdIndexes = (f: string) => f.startsWith('argocd/appproject-') || f.startsWith('argocd/applicationset-');
-    for (const [file, content] of Object.entries(before).filter(([f]) => !argocdIndexes(f))) expect({ file, content: after[file] }).toEqual({ file, content });
+    for (const [file, content] of Object.entries(before).filter(([f]) => !argocdIndexes(f) && !sharedGateway(f))) expect({ file, content: after[file] }).toEqual({ file, content });
+    const gateways = Object.keys(before).filter(sharedGateway);
+    expect(gateways).toEqual(['dev/_shared/gateway-langgraph.yaml']);
+    for (const file of gateways) {
+      const listeners = (text: string) => parse(text).spec.listeners as { name: string }[];
+      const grown = listeners(after[file]);
+      expect(grown.filter((l) => l.name === `https-${added}`)).toHaveLength(1);
+      expect(grown.filter((l) => l.name !== `https-${added}`)).toEqual(listeners(before[file]));
+    }
     for (const env of environments) {
       expect(after[`argocd/appproject-langgraph-${env}.yaml`]).toContain(`namespace: ${added}\n`);
       const file = `argocd/applicationset-langgraph-${env}.yaml`;

@@ -40,21 +40,33 @@ describe('a new workflow', () => {
   const objectsIn = (env: string) => [...head.environments.get(env)!.values()].filter((o) => o.folder === added).length;
   const lineOf = (sign: string, env: string, verb: string) =>
     `${sign} workflow ${added} in ${env}: ${objectsIn(env)} objects ${verb}, with its Argo CD Application and project destination`;
+  /**
+   * dev's entry is gateway-api: its one Gateway (dist/dev/_shared) gains the new workflow's HTTPS
+   * listener, a change to a shared object that every route of dev depends on, so it is shown (one
+   * item, one field), not folded into the workflow's line.
+   */
+  const gatewayLines = (verb: 'added' | 'removed') => [
+    '== dev: 0 added, 0 removed, 1 changed (besides whole workflows)',
+    '  Changed',
+    '    ~ Gateway istio-ingress/langgraph  (dev/_shared/gateway-langgraph.yaml)',
+    expect.stringMatching(new RegExp(`^        spec\\.listeners\\[name=https-${added}\\]: ${verb} `)),
+  ];
   /** Report lines that are not headings, blank or the summary line. */
   const bodyLines = (report: string) => report.split('\n').filter((l) =>
     l.trim() !== '' && !l.startsWith('Manifest changes (') && l !== 'Workflows added or removed whole');
 
   test('the whole text report is one line per environment, its Argo CD Application and destination folded in', () => {
-    expect(bodyLines(text)).toEqual(['dev', 'prod', 'staging'].map((env) => `  ${lineOf('+', env, 'added')}`));
+    expect(bodyLines(text)).toEqual([...['dev', 'prod', 'staging'].map((env) => `  ${lineOf('+', env, 'added')}`), ...gatewayLines('added')]);
     expect(text).not.toMatch(/argocd|ApplicationSet|AppProject/);
-    expect(text.split('\n')[0]).toMatch(/: \d+ added, 0 removed, 0 changed in 3 environments \(workflows \+/);
+    expect(text.split('\n')[0]).toMatch(/: \d+ added, 0 removed, 1 changed in 3 environments \(workflows \+/);
   });
 
   test('so is the Markdown comment: no argocd row or section', () => {
     expect(markdown).not.toMatch(/argocd|ApplicationSet|AppProject/);
     const items = markdown.split('\n').filter((l) => l.startsWith('- '));
     expect(items).toEqual(['dev', 'prod', 'staging'].map((env) => `- \`${lineOf('+', env, 'added')}\` — \`${env}/${added}/\``));
-    expect(markdown).not.toContain('### Environment');
+    expect(markdown.split('\n').filter((l) => l.startsWith('### Environment'))).toEqual(['### Environment `dev`']);
+    expect(markdown).toContain('`Gateway istio-ingress/langgraph` — `dev/_shared/gateway-langgraph.yaml`');
   });
 
   test('is one line per environment with its object count, and no risky section', () => {
@@ -77,12 +89,15 @@ describe('a new workflow', () => {
       expect(change.fields.map((f) => f.kind)).toEqual(['added']);
       expect(JSON.stringify(change.fields[0].after)).toContain(added);
     }
-    expect(diff.environments.filter((e) => e.env !== 'argocd').every((e) => e.changed.length === 0 && e.removed.length === 0)).toBe(true);
+    expect(diff.environments.filter((e) => e.env !== 'argocd').every((e) => e.removed.length === 0)).toBe(true);
+    // Besides Argo CD, only dev's shared Gateway changes: one listener, the new workflow's.
+    const changed = diff.environments.filter((e) => e.env !== 'argocd').flatMap((e) => e.changed.map((c) => ({ env: e.env, c })));
+    expect(changed.map(({ env, c }) => `${env} ${c.fields.map((f) => `${f.kind} ${formatPath(f.path)}`).join(', ')}`)).toEqual([`dev added spec.listeners[name=https-${added}]`]);
   });
 
   test('removed again, it is one line per environment too', () => {
     const back = diffManifests(head, base);
-    expect(bodyLines(renderTextReport(back))).toEqual(['dev', 'prod', 'staging'].map((env) => `  ${lineOf('-', env, 'removed')}`));
+    expect(bodyLines(renderTextReport(back))).toEqual([...['dev', 'prod', 'staging'].map((env) => `  ${lineOf('-', env, 'removed')}`), ...gatewayLines('removed')]);
     expect(renderMarkdownReport(back)).not.toMatch(/argocd/);
     expect(back.risks).toEqual([]);
   });
@@ -120,7 +135,7 @@ describe('a new workflow', () => {
       '    ~ AppProject argocd/langgraph-staging  (argocd/appproject-langgraph-staging.yaml)',
       '        spec.destinations[namespace=kube-system,server=https://staging.k8s.example.com]: added {"namespace":"kube-system","server":"https://staging.k8s.example.com"}',
     ]));
-    expect(report).toMatch(/: \d+ added, 0 removed, 2 changed in 4 environments/);
+    expect(report).toMatch(/: \d+ added, 0 removed, 3 changed in 4 environments/); // the two Argo CD objects and dev's Gateway
   });
 });
 

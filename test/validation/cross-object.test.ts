@@ -24,6 +24,17 @@ const serviceMonitor = (selector: Mutable): Mutable => ({
   spec: { selector: { matchLabels: selector }, endpoints: [{ port: 'http', path: '/metrics' }] },
 });
 
+/** An Ingress to `service` (dev renders none since its entry is gateway-api). */
+const ingress = (service: string, port: Mutable): Mutable => ({
+  apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: API, namespace: WF },
+  spec: { rules: [{ host: 'x.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port } } }] } }] },
+});
+/** An HTTPRoute to the API Service attached to `parent`. */
+const httpRoute = (s: Scenario, parent: Mutable): Mutable => ({
+  apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: API, namespace: WF },
+  spec: { parentRefs: [{ group: 'gateway.networking.k8s.io', ...parent }], hostnames: ['x.example.com'], rules: [{ backendRefs: [{ name: API, port: s.get('Service', API).spec.ports[0].port }] }] },
+});
+
 const CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
   'cross-object/duplicate-object': {
     fires: [{ name: 'a ConfigMap rendered twice', env: 'dev', change: (s) => s.add(JSON.parse(JSON.stringify(s.get('ConfigMap', `${WF}-config`)))), object: at('ConfigMap', `${WF}-config`), path: '/metadata/name' }],
@@ -271,20 +282,27 @@ const CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
   },
   'cross-object/route-destination': {
     fires: [
-      { name: 'Ingress backend Service not rendered', env: 'dev', change: (s) => { s.get('Ingress', API).spec.rules[0].http.paths[0].backend.service.name = 'support-agent'; }, object: at('Ingress'), path: '/spec/rules/0/http/paths/0/backend/service/name' },
-      { name: 'Ingress backend port name not on the Service', env: 'dev', change: (s) => { s.get('Ingress', API).spec.rules[0].http.paths[0].backend.service.port = { name: 'https' }; }, path: '/spec/rules/0/http/paths/0/backend/service/port' },
+      { name: 'Ingress backend Service not rendered', env: 'dev', change: (s) => s.add(ingress('support-agent', { name: 'http' })), object: at('Ingress'), path: '/spec/rules/0/http/paths/0/backend/service/name' },
+      { name: 'Ingress backend port name not on the Service', env: 'dev', change: (s) => s.add(ingress(API, { name: 'https' })), path: '/spec/rules/0/http/paths/0/backend/service/port' },
+      { name: 'HTTPRoute backendRef Service not rendered', env: 'dev', change: (s) => { s.get('HTTPRoute', API).spec.rules[0].backendRefs[0].name = 'support-agent'; }, object: at('HTTPRoute'), path: '/spec/rules/0/backendRefs/0/name' },
+      { name: 'HTTPRoute backendRef port not on the Service (the container port instead of the Service\'s)', env: 'dev', change: (s) => { s.get('HTTPRoute', API).spec.rules[0].backendRefs[0].port = 8000; }, object: at('HTTPRoute'), path: '/spec/rules/0/backendRefs/0/port' },
       { name: 'VirtualService destination port not on the Service', env: 'prod', change: (s) => { s.get('VirtualService', API).spec.http[0].route[0].destination.port.number = 8000; }, object: at('VirtualService'), path: '/spec/http/0/route/0/destination/port' },
     ],
-    passes: [{ name: 'an external host is not checked', env: 'prod', change: (s) => { s.get('VirtualService', API).spec.http.push({ name: 'external', route: [{ destination: { host: 'api.openai.com', port: { number: 443 } } }] }); } }],
+    passes: [
+      { name: 'an external host is not checked', env: 'prod', change: (s) => { s.get('VirtualService', API).spec.http.push({ name: 'external', route: [{ destination: { host: 'api.openai.com', port: { number: 443 } } }] }); } },
+      { name: 'an Ingress to the API Service by port name', env: 'dev', change: (s) => s.add(ingress(API, { name: 'http' })) },
+      { name: 'a backendRef to another namespace\'s Service is not checked here', env: 'dev', change: (s) => { Object.assign(s.get('HTTPRoute', API).spec.rules[0].backendRefs[0], { name: 'shared-proxy', namespace: 'proxies' }); } },
+    ],
   },
   'cross-object/edge-authentication': {
     fires: [
       { name: 'prod: the RequestAuthentication missing (auth.mode none)', env: 'prod', change: (s) => { s.remove('RequestAuthentication', `${API}-jwt`); }, object: at('VirtualService'), path: '/spec/gateways' },
       { name: 'staging: the gateway rule no longer requires a request principal', env: 'staging', change: (s) => { for (const r of s.get('AuthorizationPolicy', `${API}-allow`).spec.rules) for (const f of r.from ?? []) delete f.source.requestPrincipals; }, object: at('VirtualService') },
       { name: 'prod: a JWT rule-less RequestAuthentication', env: 'prod', change: (s) => { s.get('RequestAuthentication', `${API}-jwt`).spec.jwtRules = []; } },
+      { name: 'prod: a Gateway API HTTPRoute to pods without authentication', env: 'prod', change: (s) => { s.remove('RequestAuthentication', `${API}-jwt`); s.remove('VirtualService', API); s.add(httpRoute(s, { kind: 'Gateway', name: 'langgraph', namespace: 'istio-ingress' })); }, object: at('HTTPRoute'), path: '/spec/parentRefs' },
     ],
     passes: [
-      { name: 'dev (development tier, an Ingress without auth)', env: 'dev', change: () => undefined },
+      { name: 'dev (development tier, an HTTPRoute without auth)', env: 'dev', change: () => undefined },
       {
         name: 'prod: an external authorizer (CUSTOM) instead of a JWT', env: 'prod', change: (s) => {
           s.remove('RequestAuthentication', `${API}-jwt`);
@@ -292,6 +310,8 @@ const CASES: Record<string, { fires: Case[]; passes: Case[] }> = {
         },
       },
       { name: 'a VirtualService bound only to the mesh is no entry', env: 'prod', change: (s) => { s.remove('RequestAuthentication', `${API}-jwt`); s.get('VirtualService', API).spec.gateways = ['mesh']; } },
+      { name: 'prod: a Gateway API HTTPRoute to pods that require a JWT', env: 'prod', change: (s) => { s.remove('VirtualService', API); s.add(httpRoute(s, { kind: 'Gateway', name: 'langgraph', namespace: 'istio-ingress' })); } },
+      { name: 'an HTTPRoute whose parent is a Service (a GAMMA mesh route) is no entry', env: 'prod', change: (s) => { s.remove('RequestAuthentication', `${API}-jwt`); s.remove('VirtualService', API); s.add(httpRoute(s, { group: '', kind: 'Service', name: API })); } },
     ],
   },
   ...DAY2_CASES,

@@ -60,7 +60,7 @@ export function addMeshSecurity(scope: Construct, ctx: WorkflowContext, options:
     ? new NamespaceDenyAll(scope, 'MeshDenyAll', { name: `${workflow.name}-deny-by-default` })
     : undefined;
   // The gateway's identity, derived from where it runs; a mismatch would be a 403 for all traffic.
-  const gateway = gatewayPrincipals({ namespaces: ctx.env.namespaces, meshSecurity: options.security });
+  const gateway = gatewayPrincipals({ namespaces: ctx.env.namespaces, meshSecurity: options.security, entry: ctx.env.entry });
   for (const p of gateway) {
     const why = gatewayPrincipalMismatch(p, options.security.trustDomain, ctx.env.namespaces.ingress);
     if (why) throw new Error(`AuthorizationPolicy ${ctx.apiName}-allow: gateway principal ${why}; set meshSecurity.gatewayServiceAccount and namespaces.ingress instead of gatewayPrincipals`);

@@ -6,6 +6,10 @@
  */
 import { z } from 'zod';
 import type { SemanticIssue } from '../semantic-issue';
+import { DEFAULT_ENTRY } from '../../constructs/langgraph-workflow';
+
+const DEFAULT_GATEWAY_API_NAME = DEFAULT_ENTRY.gatewayApiName;
+const DEFAULT_GATEWAY_CLASS_NAME = DEFAULT_ENTRY.gatewayClassName;
 
 const dnsLabel = z
   .string()
@@ -26,7 +30,7 @@ const MESH_SECURITY_DEFAULTS = { gatewayServiceAccount: DEFAULT_GATEWAY_SERVICE_
 export const meshSecuritySchema = z
   .strictObject({
     enabled: z.boolean().optional().meta({ description: 'Render STRICT mTLS and the AuthorizationPolicies. Default: `mesh.enabled` (on in every environment with the mesh).' }),
-    gatewayServiceAccount: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a ServiceAccount name such as istio-ingressgateway').default(DEFAULT_GATEWAY_SERVICE_ACCOUNT).meta({ description: 'ServiceAccount of the ingress gateway pods, in `namespaces.ingress`: the gateway\'s principal is derived as `<trustDomain>/ns/<namespaces.ingress>/sa/<gatewayServiceAccount>`.' }),
+    gatewayServiceAccount: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a ServiceAccount name such as istio-ingressgateway').default(DEFAULT_GATEWAY_SERVICE_ACCOUNT).meta({ description: 'ServiceAccount of the Istio ingress gateway pods (entry type `gateway`), in `namespaces.ingress`: the gateway\'s principal is derived as `<trustDomain>/ns/<namespaces.ingress>/sa/<gatewayServiceAccount>`. With entry type `gateway-api` the derived one is Istio\'s `<entry.gatewayApi.gatewayName>-<gatewayClassName>` instead.' }),
     gatewayPrincipals: z.array(principal).min(1).optional().meta({ description: 'Explicit identities of the ingress gateway pods, replacing the derived one (e.g. several gateway deployments). Each must be in `namespaces.ingress` and the trust domain, which the config check enforces. Default: the derived principal.' }),
     denyByDefault: z.boolean().default(true).meta({ description: 'Render a namespace-wide allow-nothing AuthorizationPolicy, so any other server in the workflow\'s namespace is closed until it gets its own ALLOW policy.' }),
     trustDomain: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a trust domain such as cluster.local').default('cluster.local').meta({ description: 'The mesh\'s trust domain, for principals of the workflow\'s own ServiceAccounts.' }),
@@ -47,13 +51,33 @@ export function serviceAccountPrincipal(trustDomain: string, namespace: string, 
   return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
 }
 
+/** The entry fields that decide who the gateway is. */
+export interface GatewayEntry {
+  readonly type?: string;
+  readonly gatewayApi?: { readonly gatewayName: string; readonly gatewayClassName: string };
+}
+
+/**
+ * The ServiceAccount of the proxies Istio deploys for a Gateway API Gateway: Istio names the
+ * Deployment and its ServiceAccount `<gateway>-<gatewayClass>` (e.g. `langgraph-istio`).
+ */
+export function gatewayApiServiceAccount(gatewayName: string, gatewayClassName: string): string {
+  return `${gatewayName}-${gatewayClassName}`;
+}
+
 /**
  * The ingress gateway's principals: the explicit list, or the one derived from the gateway
- * namespace and ServiceAccount. A wrong one is a 403 for every request through the gateway.
+ * namespace and ServiceAccount (`meshSecurity.gatewayServiceAccount` for the Istio gateway entry;
+ * Istio's `<gatewayName>-<gatewayClassName>` for entry type `gateway-api`). A wrong one is a 403
+ * for every request through the gateway.
  */
-export function gatewayPrincipals(env: { readonly namespaces: { readonly ingress: string }; readonly meshSecurity: MeshSecurity }): string[] {
+export function gatewayPrincipals(env: { readonly namespaces: { readonly ingress: string }; readonly meshSecurity: MeshSecurity; readonly entry?: GatewayEntry }): string[] {
   const s = env.meshSecurity;
-  return s.gatewayPrincipals ? [...s.gatewayPrincipals] : [serviceAccountPrincipal(s.trustDomain, env.namespaces.ingress, s.gatewayServiceAccount)];
+  if (s.gatewayPrincipals) return [...s.gatewayPrincipals];
+  const account = env.entry?.type === 'gateway-api'
+    ? gatewayApiServiceAccount(env.entry.gatewayApi?.gatewayName ?? DEFAULT_GATEWAY_API_NAME, env.entry.gatewayApi?.gatewayClassName ?? DEFAULT_GATEWAY_CLASS_NAME)
+    : s.gatewayServiceAccount;
+  return [serviceAccountPrincipal(s.trustDomain, env.namespaces.ingress, account)];
 }
 
 /** Why a gateway principal does not belong to the configured gateway, or undefined. */

@@ -1,6 +1,7 @@
 /**
  * In production-tier environments, an entry from outside the cluster (a VirtualService bound to a
- * gateway other than `mesh`, or an Ingress) reaches only pods whose sidecars authenticate callers:
+ * gateway other than `mesh`, an Ingress, or a Gateway API HTTPRoute attached to a Gateway) reaches
+ * only pods whose sidecars authenticate callers:
  *   - a RequestAuthentication with JWT rules selecting them AND an ALLOW AuthorizationPolicy
  *     selecting them with a rule that requires a request principal (the token check itself is
  *     optional in Istio: without such a rule a request with no token passes), or
@@ -42,6 +43,12 @@ function authenticated(ns: NamespaceIndex, labels: Record<string, string>): bool
 /** Service names an entry routes to. */
 function entryServices(r: RenderedObject, ns: NamespaceIndex, known: ReadonlySet<string>): string[] {
   const spec = specOf(r.object);
+  if (r.object.kind === 'HTTPRoute') {
+    // backendRefs default to core Services in the route's namespace; another namespace's is not this workflow's.
+    const refs: Json[] = (Array.isArray(spec.rules) ? spec.rules : []).flatMap((rule: Json) => (Array.isArray(rule?.backendRefs) ? rule.backendRefs : []));
+    return refs.filter((b) => (b?.group ?? '') === '' && (b?.kind ?? 'Service') === 'Service' && (b?.namespace ?? ns.namespace) === ns.namespace)
+      .map((b) => b?.name).filter((n): n is string => typeof n === 'string');
+  }
   if (r.object.kind === 'Ingress') {
     const backends: Json[] = [spec.defaultBackend, ...(Array.isArray(spec.rules) ? spec.rules : []).flatMap((rule: Json) => (Array.isArray(rule?.http?.paths) ? rule.http.paths : []).map((p: Json) => p?.backend))];
     return backends.map((b) => b?.service?.name).filter((n): n is string => typeof n === 'string');
@@ -53,17 +60,26 @@ function entryServices(r: RenderedObject, ns: NamespaceIndex, known: ReadonlySet
   });
 }
 
-/** VirtualServices bound to a gateway (not only `mesh`) and Ingresses: the doors from outside. */
+/** A Gateway API route attached to a Gateway (not a mesh route, whose parentRef is a Service). */
+function attachedToGateway(r: RenderedObject): boolean {
+  const refs: Json[] = Array.isArray(specOf(r.object).parentRefs) ? specOf(r.object).parentRefs : [];
+  return refs.some((p) => (p?.group ?? GATEWAY_API) === GATEWAY_API && (p?.kind ?? 'Gateway') === 'Gateway');
+}
+
+const GATEWAY_API = 'gateway.networking.k8s.io';
+
+/** VirtualServices bound to a gateway (not only `mesh`), Ingresses and HTTPRoutes on a Gateway: the doors from outside. */
 function entries(ns: NamespaceIndex): RenderedObject[] {
   const gatewayBound = ns.ofKind('VirtualService').filter((r) => apiGroupOf(r.object.apiVersion) === 'networking.istio.io'
     && (Array.isArray(specOf(r.object).gateways) ? specOf(r.object).gateways : []).some((g: unknown) => g !== 'mesh'));
   const ingresses = ns.ofKind('Ingress').filter((r) => apiGroupOf(r.object.apiVersion) === 'networking.k8s.io');
-  return [...gatewayBound, ...ingresses];
+  const routes = ns.ofKind('HTTPRoute').filter((r) => apiGroupOf(r.object.apiVersion) === GATEWAY_API && attachedToGateway(r));
+  return [...gatewayBound, ...ingresses, ...routes];
 }
 
 export const edgeAuthentication: CrossObjectCheck = {
   id: 'cross-object/edge-authentication',
-  summary: 'in production-tier environments every gateway or Ingress entry reaches only pods that require a JWT (RequestAuthentication + a requestPrincipals ALLOW rule) or an external authorizer (CUSTOM)',
+  summary: 'in production-tier environments every gateway, Ingress or Gateway API HTTPRoute entry reaches only pods that require a JWT (RequestAuthentication + a requestPrincipals ALLOW rule) or an external authorizer (CUSTOM)',
   check: (index) => {
     if (index.environment?.tier === 'development') return [];
     const known = new Set(index.namespaces.keys());
@@ -79,11 +95,11 @@ export const edgeAuthentication: CrossObjectCheck = {
       }
       if (open.size === 0) return [];
       const workflow = [...open.values()][0];
-      const via = r.object.kind === 'Ingress' ? 'the Ingress' : 'the ingress gateway';
+      const via = r.object.kind === 'Ingress' ? 'the Ingress' : r.object.kind === 'HTTPRoute' ? 'the Gateway API gateway' : 'the ingress gateway';
       const env = index.name;
       return [{
         object: r,
-        path: r.object.kind === 'Ingress' ? pointer('spec', 'rules') : pointer('spec', 'gateways'),
+        path: r.object.kind === 'Ingress' ? pointer('spec', 'rules') : r.object.kind === 'HTTPRoute' ? pointer('spec', 'parentRefs') : pointer('spec', 'gateways'),
         message: `in production-tier environment "${env}", workflow "${workflow}" is reachable from outside through ${via} (${objectId(r.object)} → Service ${[...open.keys()].join(', ')}) without authentication: its auth.mode is none or unset, so anyone can list threads and start runs`,
         fix: `set auth for workflow "${workflow}" in "${env}" (workflowDefaults.auth in environments/${env}.yaml, or overrides/environments.${env} in workflows.yaml): mode jwt with auth.jwt.issuer, jwksUri and audiences, or mode external with auth.external.provider (both need the mesh); or waive cross-object/edge-authentication for ${r.object.kind} ${r.object.metadata?.name ?? '?'} in config/waivers.yaml with the reason`,
       }];

@@ -1,6 +1,7 @@
 /**
  * Traffic entry points reach a rendered Service on a port it has: Ingress backends (service name
- * and port number or name) and VirtualService destinations whose host is a cluster-local Service
+ * and port number or name), Gateway API HTTPRoute backendRefs (core Services of the route's own
+ * namespace, by port number) and VirtualService destinations whose host is a cluster-local Service
  * (short name, `<svc>.<ns>`, or `….svc.cluster.local`); external hosts are not checked.
  */
 import { objectId } from '../../model/object-id';
@@ -44,13 +45,27 @@ function checkIngress(ns: NamespaceIndex, r: RenderedObject): Finding[] {
   });
 }
 
+function checkHttpRoute(ns: NamespaceIndex, r: RenderedObject): Finding[] {
+  const rules: Json[] = Array.isArray(specOf(r.object).rules) ? specOf(r.object).rules : [];
+  return rules.flatMap((rule, i) => (Array.isArray(rule?.backendRefs) ? rule.backendRefs : []).flatMap((b: Json, j: number): Finding[] => {
+    // Another namespace's backend needs a ReferenceGrant there and is someone else's Service.
+    if ((b?.group ?? '') !== '' || (b?.kind ?? 'Service') !== 'Service' || (b?.namespace ?? ns.namespace) !== ns.namespace) return [];
+    const path = `/spec/rules/${i}/backendRefs/${j}`;
+    const service = ns.get('Service', b.name);
+    if (!service) return [{ object: r, path: `${path}/name`, value: b.name, message: `backendRef Service "${b.name}" is not rendered in namespace ${ns.namespace}`, fix: 'point the backendRef at the workflow\'s API Service' }];
+    const f = servicePortFinding(r, `${path}/port`, service, { number: b.port });
+    return f ? [f] : [];
+  }));
+}
+
 export const routeDestinations: CrossObjectCheck = {
   id: 'cross-object/route-destination',
-  summary: 'Ingress backends and cluster-local VirtualService destinations are rendered Services with that port',
+  summary: 'Ingress backends, HTTPRoute backendRefs and cluster-local VirtualService destinations are rendered Services with that port',
   check: (index) => {
     const known = new Set(index.namespaces.keys());
     return index.allNamespaces().flatMap((ns) => [
       ...ns.ofKind('Ingress').filter((r) => apiGroupOf(r.object.apiVersion) === 'networking.k8s.io').flatMap((r) => checkIngress(ns, r)),
+      ...ns.ofKind('HTTPRoute').filter((r) => apiGroupOf(r.object.apiVersion) === 'gateway.networking.k8s.io').flatMap((r) => checkHttpRoute(ns, r)),
       ...ns.ofKind('VirtualService').filter((r) => apiGroupOf(r.object.apiVersion) === 'networking.istio.io').flatMap((r): Finding[] => {
         const http: Json[] = Array.isArray(specOf(r.object).http) ? specOf(r.object).http : [];
         return http.flatMap((h, i) => (Array.isArray(h?.route) ? h.route : []).flatMap((d: Json, j: number): Finding[] => {

@@ -9,6 +9,8 @@ import { API_PORT, EDGE_DENIED_ROUTES } from '../../../src/constructs/langgraph-
 import { edgeDeniedPaths } from '../../../src/charts/features/edge-auth';
 import { addMeshSecurity } from '../../../src/charts/features/mesh-security';
 import { contextFor, newChart, synthValid } from './workflow-context-fixture';
+import { Testing } from 'cdk8s';
+import { WorkflowChart } from '../../../src/charts/workflow-chart';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const MESH_ENVS = ['staging', 'prod'] as const;
@@ -173,5 +175,48 @@ describe('other modes, rendered by the feature and judged by the evaluator', () 
     expect(objects.filter((o) => o.kind === 'RequestAuthentication' || o.spec?.action === 'CUSTOM')).toEqual([]);
     expect(ask({ path: '/threads/search', method: 'POST' }).status).toBe(200);
     expect(ask({ path: '/openapi.json' }).status).toBe(403);
+  });
+});
+
+describe('the gateway-api entry (staging, rolling): the same edge through the Gateway API gateway', () => {
+  const resolved = committed().config.environments.find((e) => e.environment.name === 'staging')!;
+  const base = resolved.workflows.find((w) => w.name === 'support-agent')!;
+  const environment = { ...resolved.environment, entry: { ...resolved.environment.entry, type: 'gateway-api' as const } };
+  const workflow = { ...base, settings: { ...base.settings, delivery: { ...base.settings.delivery, strategy: 'rolling' as const } } };
+  const objects = Testing.synth(new WorkflowChart(Testing.app(), 'wf', { environment, workflow })) as any[];
+  const s = setup('staging', 'support-agent');
+  // Istio deploys the Gateway's proxies as <gateway>-<class> in the Gateway's namespace.
+  const gateway = gatewayPrincipals(environment)[0];
+  const ask = (r: Partial<Request> & { path: string }): Decision => evaluate(objects, s.workload, { port: API_PORT, sourcePrincipal: gateway, ...r });
+
+  test('an HTTPRoute is the entry (no Istio Gateway or VirtualService), and the policies admit the Gateway API gateway\'s identity', () => {
+    expect(gateway).toBe(`cluster.local/ns/${environment.namespaces.ingress}/sa/langgraph-istio`);
+    // (The egress VirtualServices of the LLM hosts stay: they are no entry.)
+    expect(objects.filter((o) => ['Gateway', 'Ingress'].includes(o.kind) || (o.kind === 'VirtualService' && o.metadata.name === 'support-agent-api'))).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name)).toEqual(['support-agent-api']);
+  });
+
+  test.each([['POST', '/threads/search'], ['POST', '/runs/stream'], ['GET', '/']])('no token: %s %s → 403', (method, path) => {
+    expect(ask({ method, path }).status).toBe(403);
+  });
+
+  test('a valid token → 200; an invalid one → 401', () => {
+    expect(ask({ method: 'POST', path: '/threads/search', token: s.valid })).toMatchObject({ status: 200, requestPrincipal: `${s.jwt.issuer}/alice` });
+    expect(ask({ method: 'POST', path: '/threads/search', token: { ...s.valid, signature: 'invalid' } }).status).toBe(401);
+  });
+
+  test('the health check /ok stays open without a token', () => {
+    expect(ask({ path: '/ok' }).status).toBe(200);
+  });
+
+  test.each([...EDGE_DENIED_ROUTES.map((r) => r.path.replace('*', 'truncate')), '/metrics?format=json', '/%64ocs'])('%s is denied even with a valid token', (path) => {
+    const d = ask({ path, token: s.valid });
+    expect(d.status).toBe(403);
+    expect(d.reason).toMatch(/^DENY /);
+  });
+
+  test('the Istio ingress gateway\'s identity is not admitted by this entry\'s policies', () => {
+    expect(ask({ method: 'POST', path: '/threads/search', token: s.valid, sourcePrincipal: s.gateway }).status).toBe(403);
+    expect(ask({ path: '/ok', sourcePrincipal: s.gateway }).status).toBe(403);
   });
 });
