@@ -94,12 +94,15 @@ go_module_copy() {
 install_kubeconform() { go_install "$1" "github.com/yannh/kubeconform/cmd/kubeconform@$2"; }
 install_kube_score()  { go_install "$1" "github.com/zegl/kube-score/cmd/kube-score@$2"; }
 
-# go_build_copy <dest> <module@version> <package> <binary>: builds inside a writable copy of the
-# module, which works whether or not its go.mod has replace directives.
+# go_build_copy <dest> <module@version> <package>=<binary>...: builds each package inside one writable
+# copy of the module, which works whether or not its go.mod has replace directives.
 go_build_copy() {
-  local src; src=$(mktemp -d)
-  go_module_copy "$2" "$src/module"
-  (cd "$src/module" && go build -trimpath -o "$1/bin/$4" "$3")
+  local dest="$1" mod="$2" src pair; shift 2
+  src=$(mktemp -d)
+  go_module_copy "$mod" "$src/module"
+  for pair in "$@"; do
+    (cd "$src/module" && go build -trimpath -o "$dest/bin/${pair#*=}" "${pair%%=*}")
+  done
   rm -rf "$src"
 }
 
@@ -157,9 +160,12 @@ install_promtool() {
   fi
 }
 
-# argo-rollouts' go.mod has replace directives, so `go install` refuses it.
+# argo-rollouts' go.mod has replace directives, so `go install` refuses it. The kubectl plugin
+# (runbook commands) and the controller (the behaviour test's canary) from one module copy. The
+# cache key carries "+controller" so a cache folder from before the controller was added is rebuilt.
 install_argo_rollouts() {
-  go_build_copy "$1" "github.com/argoproj/argo-rollouts@$2" ./cmd/kubectl-argo-rollouts kubectl-argo-rollouts
+  go_build_copy "$1" "github.com/argoproj/argo-rollouts@${2%%+*}" \
+    ./cmd/kubectl-argo-rollouts=kubectl-argo-rollouts ./cmd/rollouts-controller=rollouts-controller
 }
 
 # k8s.io/kubernetes' go.mod replaces every k8s.io/* staging module with ./staging/src/...,
@@ -209,7 +215,7 @@ TOOLS=(
   "checkov|$CHECKOV_VERSION|checkov|install_checkov|SCAN"
   "trivy|$TRIVY_VERSION|trivy|install_trivy|SCAN"
   "promtool|debian|promtool|install_promtool|SCAN"
-  "argo-rollouts|$ARGO_ROLLOUTS_VERSION|kubectl-argo-rollouts|install_argo_rollouts|SCAN"
+  "argo-rollouts|$ARGO_ROLLOUTS_VERSION+controller|kubectl-argo-rollouts rollouts-controller|install_argo_rollouts|SCAN"
   "kubernetes|$KUBERNETES_VERSION|kube-apiserver kubectl|install_kubernetes|CLUSTER"
   "etcd|$ETCD_VERSION|etcd|install_etcd|CLUSTER"
 )
