@@ -20,6 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { main as prepareMain } from '../signals/prepare';
 import type { K8sObject } from '../signals/rendered';
+import { readFolder } from './canary-transform';
 import { drive, type Behaviour } from '../signals/run-scenarios';
 import { RUNBOOK_COMMANDS } from '../../src/constructs/runbook-commands';
 import { CommandIo, defineCommand, flag, processIo, runCommand, wholeNumber } from '../../src/cli/command';
@@ -44,6 +45,7 @@ interface Ctx {
   prepareOut: string;
   divisor: number;
   owner: { user: string; group: string };
+  ignore: IgnoreDifference[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,8 +237,60 @@ function stepTimings(timeline: Sample[], from: number): { step: number; at: numb
   return out;
 }
 
+interface IgnoreDifference { group: string; kind: string; jsonPointers?: string[]; jqPathExpressions?: string[] }
+
+/** Values at a JSON pointer or a jq path of the `.a.b[].c` shape (the two the ApplicationSet renders). */
+function paths(obj: unknown, expr: string, pointer: boolean): (string | number)[][] {
+  const parts = pointer ? expr.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')) : expr.replace(/^\./, '').split('.');
+  if (!pointer && !parts.every((p) => /^[A-Za-z0-9_-]+(\[\])?$/.test(p))) throw new Error(`jq path ${expr}: only .a.b[].c paths are emulated`);
+  let out: (string | number)[][] = [[]];
+  for (const part of parts) {
+    const each = part.endsWith('[]');
+    const key = each ? part.slice(0, -2) : part;
+    out = out.flatMap((p) => {
+      const v = get(obj, [...p, key]);
+      if (!each) return [[...p, key]];
+      return Array.isArray(v) ? v.map((_, i) => [...p, key, i]) : [];
+    });
+  }
+  return out;
+}
+function get(obj: unknown, p: (string | number)[]): unknown {
+  return p.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string | number, unknown>)[k] : undefined), obj);
+}
+function set(obj: unknown, p: (string | number)[], v: unknown): void {
+  const parent = get(obj, p.slice(0, -1)) as Record<string | number, unknown> | undefined;
+  if (!parent) return;
+  if (v === undefined) delete parent[p[p.length - 1]];
+  else parent[p[p.length - 1]] = v;
+}
+
+/**
+ * Syncs a release folder the way the rendered Argo CD ApplicationSet does (ServerSideApply=true,
+ * RespectIgnoreDifferences=true): every object applied server-side with conflicts forced, except
+ * that the fields in ignoreDifferences (the weights Rollouts sets on the VirtualService, the hash
+ * it adds to the Services' selectors) keep their live values.
+ */
 async function apply(c: Ctx, dir: string): Promise<void> {
-  await k(c, ['apply', '--server-side', '--field-manager=lgp-canary', '-f', dir, '-o', 'name']);
+  const objects = readFolder(dir).flatMap((f) => f.objects);
+  let kept = 0;
+  for (const o of objects) {
+    const rules = c.ignore.filter((r) => r.kind === o.kind && (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '') === r.group);
+    if (!rules.length) continue;
+    const live = JSON.parse(await k(c, ['get', `${o.kind.toLowerCase()}.${rules[0].group ? rules[0].group : ''}`.replace(/\.$/, ''), o.metadata.name, '-n', o.metadata.namespace ?? c.namespace, '-o', 'json']));
+    for (const r of rules) {
+      for (const [expr, pointer] of [...(r.jsonPointers ?? []).map((e) => [e, true] as const), ...(r.jqPathExpressions ?? []).map((e) => [e, false] as const)]) {
+        for (const p of paths(live, expr, pointer)) {
+          if (JSON.stringify(get(o, p)) !== JSON.stringify(get(live, p))) kept++;
+          set(o, p, get(live, p));
+        }
+      }
+    }
+  }
+  const file = path.join(c.prepareOut, `sync-${path.basename(dir)}.json`);
+  fs.writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+  await k(c, ['apply', '--server-side', '--force-conflicts', '--field-manager=lgp-canary', '-f', file, '-o', 'name']);
+  log(`${clock()} synced ${objects.length} objects of ${dir} like Argo CD (server-side, ${kept} ignoreDifferences values kept live)`);
 }
 
 /** The runbook command for `needle`, as argv for the `kubectl` with the plugin on PATH. */
@@ -366,6 +420,7 @@ export const CANARY_RUN_COMMAND = defineCommand({
     healthy: flag.value({ value: 'DIR', help: 'release objects: healthy', required: true }),
     quiet: flag.value({ value: 'DIR', help: 'release objects: quiet canary', required: true }),
     bad: flag.value({ value: 'DIR', help: 'release objects: bad canary', required: true }),
+    applicationset: flag.value({ value: 'FILE', help: "the rendered ApplicationSet of the environment (its ignoreDifferences: what a sync leaves to Rollouts)", required: true }),
     'owner-group': flag.value({ value: 'GROUP', help: 'the workflow owner group (RoleBinding <wf>-owner)', required: true }),
     'healthy-deadline': flag.value({ value: 'S', help: 'seconds for the healthy walk', parse: wholeNumber(30), default: 600 }),
     'deadline': flag.value({ value: 'S', help: 'seconds for each other wait', parse: wholeNumber(10), default: 180 }),
@@ -381,7 +436,9 @@ export function main(argv: readonly string[], io: CommandIo = processIo): Promis
       prom: v.prometheus, promPid: v['prometheus-pid'], stable: `http://127.0.0.1:${v['stable-port']}`, canary: `http://127.0.0.1:${v['canary-port']}`,
       ports: { stable: v['stable-port'], canary: v['canary-port'] }, prepareObjects: v['prepare-objects'], prepareOut: v['prepare-out'], divisor: v.divisor,
       owner: { user: 'owner@example.com', group: v['owner-group'] },
+      ignore: (readFolder(path.dirname(v.applicationset)).find((f) => f.file === path.basename(v.applicationset))?.objects[0]?.spec as any)?.template?.spec?.ignoreDifferences ?? [], // eslint-disable-line @typescript-eslint/no-explicit-any
     };
+    if (!c.ignore.length) throw new Error(`${v.applicationset}: no ignoreDifferences found`);
     const ro = JSON.parse(await k(c, ['get', `rollout/${c.rollout}`, '-n', c.namespace, '-o', 'json']));
     c.virtualService = ro.spec.strategy.canary.trafficRouting.istio.virtualService.name;
     c.route = ro.spec.strategy.canary.trafficRouting.istio.virtualService.routes[0];

@@ -150,7 +150,7 @@ timeout --kill-after=10 "$remaining" "$TSX" scripts/behaviour/canary-run.ts --ku
   --rollout "$WORKFLOW-api" --prometheus "$PROM_URL" --prometheus-pid "$LG_PROM_PID" \
   --stable-port "$STABLE_PORT" --canary-port "$CANARY_PORT" --prepare-objects "dist/$ENV_NAME/$WORKFLOW" --prepare-out "$WORK/prom" \
   --divisor "$DIVISOR" --healthy "$WORK/objects-healthy" --quiet "$WORK/objects-quiet" --bad "$WORK/objects-bad" \
-  --owner-group "$owner_group" &
+  --owner-group "$owner_group" --applicationset "dist/argocd/applicationset-langgraph-$ENV_NAME.yaml" &
 RUNNER=$!
 CANARY_PIDS+=("$RUNNER")
 wait "$RUNNER" || status=$?
