@@ -10,8 +10,10 @@
 #         source "${LGP_TOOLS_CACHE:-/var/cache/langgraph-platform-tools}/env.sh"
 # Tools:  kubeconform kube-score kube-linter polaris checkov trivy promtool argo-rollouts
 #         kubernetes (kube-apiserver + kubectl) etcd
-# Skips:  LGP_SKIP_SCAN=1     kubeconform kube-score kube-linter polaris checkov trivy promtool argo-rollouts
-#         LGP_SKIP_CLUSTER=1  kubernetes etcd (the slow builds)
+#         kube-control-plane (kube-controller-manager + kube-scheduler) kwok
+# Skips:  LGP_SKIP_SCAN=1       kubeconform kube-score kube-linter polaris checkov trivy promtool argo-rollouts
+#         LGP_SKIP_CLUSTER=1    kubernetes etcd (the slow builds)
+#         LGP_SKIP_BEHAVIOUR=1  kube-control-plane kwok (npm run test:behaviour also needs the CLUSTER group)
 #         LGP_SKIP_<TOOL>=1   one tool, e.g. LGP_SKIP_CHECKOV=1, LGP_SKIP_ARGO_ROLLOUTS=1
 set -euo pipefail
 
@@ -25,6 +27,7 @@ CHECKOV_VERSION=3.3.30                     # PyPI checkov
 ARGO_ROLLOUTS_VERSION=v1.9.1               # github.com/argoproj/argo-rollouts (the CRDs in schemas/crds are v1.9.1)
 KUBERNETES_VERSION=v1.35.4                 # k8s.io/kubernetes, supported range 1.32–1.35
 ETCD_VERSION=v3.5.35                       # go.etcd.io/etcd/server/v3 (Debian's etcd-server is 3.4)
+KWOK_VERSION=v0.8.0                        # sigs.k8s.io/kwok (fake nodes and pod lifecycles for test:behaviour)
 # promtool comes from Debian's `prometheus` package at the distribution's version.
 # ----------------------------------------------------------------------------------------
 
@@ -168,8 +171,9 @@ install_argo_rollouts() {
 # k8s.io/kubernetes' go.mod replaces every k8s.io/* staging module with ./staging/src/...,
 # folders that its module zip leaves out. A wrapper module requires and replaces each of
 # them at the matching v0.Y.Z so the commands build from the module proxy.
-install_kubernetes() {
-  local dest="$1" version="$2" staging="v0.${2#v1.}" work kmod
+k8s_wrapper_build() { # k8s_wrapper_build <dest> <version> <command...>
+  local dest="$1" version="$2" staging="v0.${2#v1.}" work kmod cmd
+  shift 2
   work=$(mktemp -d)
   kmod=$(go mod download -json "k8s.io/kubernetes@$version" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
   local mods; mods=$(sed -n 's#^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/.*#\1#p' "$kmod")
@@ -186,9 +190,21 @@ install_kubernetes() {
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ld+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
   done
-  (cd "$work" && go build -trimpath -ldflags "-s -w$ld" -o "$dest/bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver \
-   && go build -trimpath -ldflags "-s -w$ld" -o "$dest/bin/kubectl" k8s.io/kubernetes/cmd/kubectl)
+  for cmd in "$@"; do
+    (cd "$work" && go build -trimpath -ldflags "-s -w$ld" -o "$dest/bin/$cmd" "k8s.io/kubernetes/cmd/$cmd") || { rm -rf "$work"; return 1; }
+  done
   rm -rf "$work"
+}
+install_kubernetes() { k8s_wrapper_build "$1" "$2" kube-apiserver kubectl; }
+# The rest of the control plane for npm run test:behaviour, a tool of its own so that the
+# kubernetes-<version> folder the API server stage uses stays valid (same module, warm caches).
+install_kube_control_plane() { k8s_wrapper_build "$1" "$2" kube-controller-manager kube-scheduler; }
+
+# KWOK: fake nodes, and pods taken through their lifecycle by stages, without a kubelet. Its go.mod
+# has no replace directives (its version is in its source, pkg/consts).
+install_kwok() {
+  GOBIN="$1/bin" go install -trimpath -ldflags "-s -w" \
+    "sigs.k8s.io/kwok/cmd/kwok@$2"
 }
 
 # etcd's server module replaces its sibling modules with relative paths as well; the same
@@ -215,6 +231,8 @@ TOOLS=(
   "argo-rollouts|$ARGO_ROLLOUTS_VERSION+controller-loopback|kubectl-argo-rollouts rollouts-controller|install_argo_rollouts|SCAN"
   "kubernetes|$KUBERNETES_VERSION|kube-apiserver kubectl|install_kubernetes|CLUSTER"
   "etcd|$ETCD_VERSION|etcd|install_etcd|CLUSTER"
+  "kube-control-plane|$KUBERNETES_VERSION|kube-controller-manager kube-scheduler|install_kube_control_plane|BEHAVIOUR"
+  "kwok|$KWOK_VERSION|kwok|install_kwok|BEHAVIOUR"
 )
 # LGP_ALLOW_UNAVAILABLE (developer machines only; empty by default and in CI): a failed install of
 # a listed tool is recorded in $CACHE/unavailable/<tool>.txt (the exact error) instead of failing

@@ -58,16 +58,9 @@ mapfile -t ENVS < <(find "$DIST" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 
 
 WORK="$(mktemp -d /tmp/lgp-cluster.XXXXXX)"
 PIDS=()
-# stop_pid <pid>: SIGTERM, then SIGKILL if it is still running 10 s later.
-stop_pid() {
-  local pid="$1" i
-  kill "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 20); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-    sleep 0.5
-  done
-  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-}
+# shellcheck source=scripts/cluster/lib.sh
+source "$REPO/scripts/cluster/lib.sh"
+stop_pid() { lgp_stop_pid "$@"; }
 cleanup() {
   # Newest first: an API server shuts down cleanly only while its etcd still answers.
   local i
@@ -77,89 +70,29 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 # ---- certificates: a throwaway CA, the server's certificate, an admin client, SA keys ------
-make_certs() {
-  local d="$WORK/pki"; mkdir -p "$d"
-  (
-    cd "$d" || exit 1
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 1 -subj /CN=lgp-ci-ca
-    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=kube-apiserver
-    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext
-    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -extfile server.ext -out server.crt
-    openssl req -newkey rsa:2048 -nodes -keyout admin.key -out admin.csr -subj "/O=system:masters/CN=lgp-ci-admin"
-    printf 'extendedKeyUsage=clientAuth\n' >admin.ext
-    openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -extfile admin.ext -out admin.crt
-    openssl genrsa -out sa.key 2048 && openssl rsa -in sa.key -pubout -out sa.pub
-  ) >"$WORK/pki.log" 2>&1 || { cat "$WORK/pki.log"; fail "openssl failed"; }
-}
+make_certs() { lgp_make_certs "$WORK/pki" || { cat "$WORK/pki.log"; fail "openssl failed"; }; }
 
 # Pod Security admission with a cluster-wide default level and no exemptions.
-write_admission_config() {
-  cat >"$WORK/admission.yaml" <<EOF
-apiVersion: apiserver.config.k8s.io/v1
-kind: AdmissionConfiguration
-plugins:
-  - name: PodSecurity
-    configuration:
-      apiVersion: pod-security.admission.config.k8s.io/v1
-      kind: PodSecurityConfiguration
-      defaults:
-        enforce: "$PSA_DEFAULT"
-        enforce-version: latest
-        audit: "$PSA_DEFAULT"
-        audit-version: latest
-        warn: "$PSA_DEFAULT"
-        warn-version: latest
-      exemptions: {usernames: [], runtimeClasses: [], namespaces: []}
-EOF
-}
+write_admission_config() { lgp_write_admission_config "$WORK/admission.yaml" "$PSA_DEFAULT"; }
 
 start_etcd() {
-  ETCD_PORT=$(free_port); local peer; peer=$(free_port)
-  etcd --name lgp-ci --data-dir "$WORK/etcd" \
-    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
-    --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
-    --initial-cluster "lgp-ci=http://127.0.0.1:$peer" --listen-metrics-urls "" \
-    --unsafe-no-fsync --log-level warn >"$WORK/etcd.log" 2>&1 &
-  PIDS+=($!)
-  local i
-  for i in $(seq 1 60); do
-    curl -fsS "http://127.0.0.1:$ETCD_PORT/health" >/dev/null 2>&1 && { say "etcd $(etcd --version | head -1 | awk '{print $3}') ready on 127.0.0.1:$ETCD_PORT"; return 0; }
-    kill -0 "${PIDS[-1]}" 2>/dev/null || break
-    sleep 0.5
-  done
+  local ok=0
+  lgp_start_etcd "$WORK/etcd" "$WORK/etcd.log" || ok=1
+  PIDS+=("$LGP_ETCD_PID"); ETCD_PORT=$LGP_ETCD_PORT
+  [[ $ok == 0 ]] && { say "etcd $(etcd --version | head -1 | awk '{print $3}') ready on 127.0.0.1:$ETCD_PORT"; return 0; }
   tail -20 "$WORK/etcd.log"; fail "etcd did not become healthy"
 }
 
 # start_apiserver <env>: a fresh API server whose data lives under its own etcd prefix.
 APISERVER_PID=""
 start_apiserver() {
-  local env="$1" port; port=$(free_port)
+  local env="$1" port; port=$(lgp_free_port)
   local pki="$WORK/pki" log="$WORK/kube-apiserver.$env.log"
-  kube-apiserver \
-    --etcd-servers="http://127.0.0.1:$ETCD_PORT" --etcd-prefix="/registry-$env" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$port" \
-    --endpoint-reconciler-type=none \
-    --tls-cert-file="$pki/server.crt" --tls-private-key-file="$pki/server.key" --client-ca-file="$pki/ca.crt" \
-    --service-account-issuer=https://kubernetes.default.svc --api-audiences=https://kubernetes.default.svc \
-    --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
-    --service-cluster-ip-range=10.96.0.0/16 \
-    --authorization-mode=RBAC --allow-privileged=true \
-    --enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,PodSecurity,Priority,ResourceQuota \
-    --admission-control-config-file="$WORK/admission.yaml" \
-    --enable-priority-and-fairness=false --profiling=false \
-    --cert-dir="$WORK/apiserver-certs" >"$log" 2>&1 &
+  lgp_apiserver_args "$pki" "$ETCD_PORT" "/registry-$env" "$port" "$WORK/admission.yaml" "$WORK/apiserver-certs"
+  kube-apiserver "${LGP_APISERVER_ARGS[@]}" >"$log" 2>&1 &
   APISERVER_PID=$!; PIDS+=("$APISERVER_PID")
-  cat >"$WORK/kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters: [{name: ci, cluster: {server: "https://127.0.0.1:$port", certificate-authority: "$pki/ca.crt"}}]
-users: [{name: admin, user: {client-certificate: "$pki/admin.crt", client-key: "$pki/admin.key"}}]
-contexts: [{name: ci, context: {cluster: ci, user: admin}}]
-current-context: ci
-EOF
+  lgp_write_kubeconfig "$WORK/kubeconfig" "https://127.0.0.1:$port" "$pki" admin
   local i
   for i in $(seq 1 240); do
     k get --raw=/readyz >/dev/null 2>&1 && { say "[$env] kube-apiserver $(kube-apiserver --version | awk '{print $2}') ready on 127.0.0.1:$port ($((i / 2))s)"; return 0; }
