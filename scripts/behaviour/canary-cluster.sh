@@ -18,6 +18,9 @@ CANARY_CLUSTER_KIND=""
 
 canary_cluster_kind() { echo "$CANARY_CLUSTER_KIND"; }
 
+# Stops the harness' processes (the stand-in's are in CANARY_PIDS).
+canary_cluster_down() { if [[ "$CANARY_CLUSTER_KIND" == harness ]]; then behaviour_cluster_down; fi; }
+
 _cc_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 _cc_wait() { # _cc_wait SECONDS PID CMD... — retry CMD every 0.5 s while PID lives
@@ -117,9 +120,12 @@ canary_cluster_up() {
   local work="$1"
   if [[ -f "$CANARY_CLUSTER_DIR/cluster.sh" && "${CANARY_STANDIN:-0}" != 1 ]]; then
     CANARY_CLUSTER_KIND=harness
-    # shellcheck source=/dev/null
+    # shellcheck source=scripts/behaviour/cluster.sh
     source "$CANARY_CLUSTER_DIR/cluster.sh"
-    canary_harness_up "$work"
+    behaviour_tools || canary_die "the behaviour harness' tools are missing"
+    behaviour_cluster_up "$work" || canary_die "the behaviour cluster did not come up (logs in $work)"
+    KUBECONFIG_FILE="$KUBECONFIG"
+    canary_log "behaviour harness cluster up (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, KWOK nodes)"
   else
     CANARY_CLUSTER_KIND=stand-in
     _cc_standin_up "$work"

@@ -36,6 +36,7 @@ canary_cleanup() {
   for ((i = ${#CANARY_PIDS[@]} - 1; i >= 0; i--)); do lg_stop_pid "${CANARY_PIDS[i]}"; done
   CANARY_PIDS=()
   lg_cleanup
+  canary_cluster_down
 }
 trap canary_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -104,6 +105,8 @@ kc() { kubectl --kubeconfig "$KC" "$@"; }
 external=$("$TSX" scripts/cluster/namespaces-of.ts "$WORK/objects-running" "$WORK/namespaces.yaml") || canary_die "namespaces-of.ts failed"
 kc apply --server-side --field-manager=lgp-canary -f "$WORK/namespaces.yaml" -o name >/dev/null
 for ns in $external argo-rollouts; do kc get namespace "$ns" >/dev/null 2>&1 || kc create namespace "$ns" >/dev/null; done
+# The environment's shared objects (the PriorityClass the pods name) before the workflow's.
+[[ -d "dist/$ENV_NAME/_shared" ]] && kc apply --server-side --field-manager=lgp-canary -f "dist/$ENV_NAME/_shared" -o name >/dev/null
 for ns in $(kc get namespaces -o jsonpath='{.items[*].metadata.name}'); do
   kc get serviceaccount default -n "$ns" >/dev/null 2>&1 || kc create serviceaccount default -n "$ns" >/dev/null
 done
