@@ -137,7 +137,8 @@ async function watch(c: Ctx, label: string, done: (s: State) => boolean, deadlin
   for (;;) {
     const s = await state(c);
     const line = show(s);
-    const runs = s.runs.map((r) => `${r.name.split('-').slice(-2).join('-')}:${r.phase}[${r.metrics.map((m) => `${m.name} ${m.values.join(' ')}`).join('; ')}]`).join(' ');
+    // Per metric: successful/inconclusive/failed counts and the last measured value.
+    const runs = s.runs.map((r) => `${r.name.split('-').slice(-2).join('-')} ${r.phase} [${r.metrics.map((m) => `${m.name} ${m.successful}S/${m.inconclusive}I/${m.failed}F last ${m.values[m.values.length - 1] ?? '-'}`).join('; ')}]`).join(' | ');
     if (line !== last) log(`${clock()} ${label}: ${line}`);
     if (runs !== lastRuns && s.runs.length) log(`${clock()} ${label}:   analysis ${runs}`);
     last = line;
@@ -155,11 +156,19 @@ async function watch(c: Ctx, label: string, done: (s: State) => boolean, deadlin
 async function pointPrometheus(c: Ctx, stableHash: string, canaryHash: string): Promise<void> {
   const outs: string[] = [];
   const io: CommandIo = { out: (s) => void outs.push(s), err: (s) => void outs.push(s) };
-  const code = prepareMain([
+  // prepare.ts prints its summary on stdout; the first run (canary.sh) showed it already.
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => (outs.push(String(chunk)), true)) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = prepareMain([
     '--objects', c.prepareObjects, '--out', c.prepareOut, '--divisor', String(c.divisor),
     '--stable-port', String(c.ports.stable), '--canary-port', String(c.ports.canary),
     '--stable-hash', stableHash, '--canary-hash', canaryHash,
   ], io);
+  } finally {
+    process.stdout.write = write;
+  }
   if (code !== 0) throw new Error(`prepare.ts failed: ${outs.join('')}`);
   process.kill(c.promPid, 'SIGHUP');
   const end = Date.now() + 30_000;
@@ -302,7 +311,8 @@ function runbookArgv(needle: string, c: Ctx): string[] {
 
 async function runbook(c: Ctx, needle: string): Promise<{ argv: string; out: string }> {
   const argv = runbookArgv(needle, c);
-  const out = await k(c, argv, c.owner);
+  // The plugin colours its output; the checks read the text.
+  const out = (await k(c, argv, c.owner)).replace(/\x1b\[[0-9;]*m/g, '');
   log(`${clock()} runbook as group ${c.owner.group}: kubectl ${argv.join(' ')} → ${out.trim().split('\n')[0]}`);
   return { argv: `kubectl ${argv.join(' ')}`, out };
 }

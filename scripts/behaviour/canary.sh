@@ -32,6 +32,8 @@ canary_log() { printf '[canary %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 canary_die() { canary_log "ERROR: $*"; exit 1; }
 CANARY_PIDS=()
 canary_cleanup() {
+  # Best effort, every step: errexit would leave the rest running at the first non-zero `wait`.
+  set +e
   local i
   for ((i = ${#CANARY_PIDS[@]} - 1; i >= 0; i--)); do lg_stop_pid "${CANARY_PIDS[i]}"; done
   CANARY_PIDS=()
@@ -123,7 +125,7 @@ CONTROLLER_PID=$!
 CANARY_PIDS+=("$CONTROLLER_PID")
 _cc_wait 60 "$CONTROLLER_PID" curl -fsS "http://127.0.0.1:$HEALTHZ_PORT/healthz" ||
   { tail -20 "$WORK/rollouts-controller.log"; canary_die "rollouts-controller not healthy"; }
-canary_log "rollouts-controller $(rollouts-controller version 2>/dev/null | head -1 | awk '{print $NF}') running (pid $CONTROLLER_PID), healthz 127.0.0.1:$HEALTHZ_PORT"
+canary_log "rollouts-controller (argo-rollouts v1.9.1) running (pid $CONTROLLER_PID), healthz 127.0.0.1:$HEALTHZ_PORT"
 t_cluster=$((SECONDS - t0))
 
 # ---- 4. servers and Prometheus -----------------------------------------------------------------
