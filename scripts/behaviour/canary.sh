@@ -55,6 +55,10 @@ t_start=$SECONDS
 CACHE="${LGP_TOOLS_CACHE:-/var/cache/langgraph-platform-tools}"
 # shellcheck disable=SC1091
 [[ -f "$CACHE/env.sh" ]] && source "$CACHE/env.sh"
+# env.sh names what the last install-tools run saw; another selection may have rewritten it.
+if ! command -v rollouts-controller >/dev/null; then
+  for d in "$CACHE"/argo-rollouts-*+controller-loopback/bin; do [[ -x "$d/rollouts-controller" ]] && PATH="$d:$PATH"; done
+fi
 command -v rollouts-controller >/dev/null || canary_die "rollouts-controller not on PATH: bash .ci/install-tools.sh argo-rollouts"
 command -v kubectl-argo-rollouts >/dev/null || canary_die "kubectl-argo-rollouts not on PATH: bash .ci/install-tools.sh argo-rollouts"
 command -v jq >/dev/null || canary_die "jq is required (apt-get install jq)"
