@@ -189,7 +189,7 @@ async function pointPrometheus(c: Ctx, stableHash: string, canaryHash: string): 
 // Traffic: bounded drive() calls in a loop, per server, with a behaviour that can change
 
 const HOLD_MS = 15_000;
-const HEALTHY: Behaviour = { runs: 12, failRuns: false, api: 16, http5xx: false, delayMs: 0, streamingSleepS: 0 };
+const HEALTHY: Behaviour = { runs: 12, failRuns: false, api: 24, http5xx: false, delayMs: 0, streamingSleepS: 0 };
 const FAILING: Behaviour = { ...HEALTHY, failRuns: true, http5xx: true };
 
 class Traffic {
