@@ -97,15 +97,6 @@ go_module_copy() {
 install_kubeconform() { go_install "$1" "github.com/yannh/kubeconform/cmd/kubeconform@$2"; }
 install_kube_score()  { go_install "$1" "github.com/zegl/kube-score/cmd/kube-score@$2"; }
 
-# go_build_copy <dest> <module@version> <package> <binary>: builds inside a writable copy of the
-# module, which works whether or not its go.mod has replace directives.
-go_build_copy() {
-  local src; src=$(mktemp -d)
-  go_module_copy "$2" "$src/module"
-  (cd "$src/module" && go build -trimpath -o "$1/bin/$4" "$3")
-  rm -rf "$src"
-}
-
 # kube-linter and Polaris: the module proxy refuses both modules, so they are built from their
 # upstream release sources, committed in .ci/tool-sources/ with checksums (their dependencies are
 # served). The GitHub workflow downloads the official release binaries at the same versions.
@@ -160,9 +151,21 @@ install_promtool() {
   fi
 }
 
-# argo-rollouts' go.mod has replace directives, so `go install` refuses it.
+# argo-rollouts' go.mod has replace directives, so `go install` refuses it. The kubectl plugin
+# (runbook commands) and the controller (the behaviour test's canary, scripts/behaviour/canary.sh)
+# from one module copy. The controller's metrics and healthz servers listen on 0.0.0.0 with no flag
+# to change it; the tests run everything on loopback, so the copy is patched to 127.0.0.1 (the only
+# source change; the build fails if the line is not found). "+controller-loopback" in the cache key
+# rebuilds a cache folder from before the controller was added.
 install_argo_rollouts() {
-  go_build_copy "$1" "github.com/argoproj/argo-rollouts@$2" ./cmd/kubectl-argo-rollouts kubectl-argo-rollouts
+  local src; src=$(mktemp -d)
+  go_module_copy "github.com/argoproj/argo-rollouts@${2%%+*}" "$src/module"
+  local file="$src/module/controller/controller.go"
+  grep -q '^[[:space:]]*listenAddr[[:space:]]*= "0.0.0.0:%d"$' "$file" || die "argo-rollouts: listenAddr line not found in controller/controller.go"
+  sed -i 's/^\([[:space:]]*listenAddr[[:space:]]*= \)"0.0.0.0:%d"$/\1"127.0.0.1:%d"/' "$file"
+  (cd "$src/module" && go build -trimpath -o "$1/bin/kubectl-argo-rollouts" ./cmd/kubectl-argo-rollouts \
+    && go build -trimpath -o "$1/bin/rollouts-controller" ./cmd/rollouts-controller)
+  rm -rf "$src"
 }
 
 # k8s.io/kubernetes' go.mod replaces every k8s.io/* staging module with ./staging/src/...,
@@ -225,7 +228,7 @@ TOOLS=(
   "checkov|$CHECKOV_VERSION|checkov|install_checkov|SCAN"
   "trivy|$TRIVY_VERSION|trivy|install_trivy|SCAN"
   "promtool|debian|promtool|install_promtool|SCAN"
-  "argo-rollouts|$ARGO_ROLLOUTS_VERSION|kubectl-argo-rollouts|install_argo_rollouts|SCAN"
+  "argo-rollouts|$ARGO_ROLLOUTS_VERSION+controller-loopback|kubectl-argo-rollouts rollouts-controller|install_argo_rollouts|SCAN"
   "kubernetes|$KUBERNETES_VERSION|kube-apiserver kubectl|install_kubernetes|CLUSTER"
   "etcd|$ETCD_VERSION|etcd|install_etcd|CLUSTER"
   "kube-control-plane|$KUBERNETES_VERSION|kube-controller-manager kube-scheduler|install_kube_control_plane|BEHAVIOUR"

@@ -15,7 +15,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { HASHES, LATENCY_BUCKET, latencyObjective, metricKind, type Plan, type PlanMetric, type PlanRecordingRule, type Role } from './plan';
 import { finalLabels, podMonitorRelabelConfigs, podTargets, relabel, type Labels, type PodMonitorLike, type RelabelConfig, type SyntheticContainer, type SyntheticPod } from './relabel';
-import { loadRendered, resolveAnalysis, type K8sObject, type RenderedWorkflow } from './rendered';
+import { loadRendered, resolveAnalysis, type HashValues, type K8sObject, type RenderedWorkflow } from './rendered';
 import { rescaleExpr, rescaleRuleGroups, type Change, type RescaleOptions, type RuleGroup } from './time-rescale';
 import { metricNames, parseDuration, tokenize } from './promql-scan';
 import { CommandIo, UsageError, defineCommand, environmentProblem, flag, processIo, runCommandSync, wholeNumber } from '../../src/cli/command';
@@ -103,6 +103,8 @@ export const PREPARE_COMMAND = defineCommand({
     'stable-port': flag.value({ value: 'PORT', help: 'loopback port of the stable server', parse: wholeNumber(1), required: true }),
     'canary-port': flag.value({ value: 'PORT', help: 'loopback port of the canary server', parse: wholeNumber(1), required: true }),
     divisor: flag.value({ value: 'N', help: 'divide every time constant by N', parse: atLeastOne, default: 6 }),
+    'stable-hash': flag.value({ value: 'HASH', help: "the stable pod's rollouts-pod-template-hash (the behaviour canary reads it from the API server)", default: HASHES.stable as string }),
+    'canary-hash': flag.value({ value: 'HASH', help: "the canary pod's rollouts-pod-template-hash", default: HASHES.latest as string }),
   },
   examples: [{ command: 'npx tsx scripts/signals/prepare.ts --objects dist/prod/support-agent --out /tmp/signals --stable-port 8001 --canary-port 8002', explain: 'what test-signals.sh runs' }],
   exitCodes: ['0  written', '1  the objects are not what the test emulates (named in the message), or an internal error', '2  bad arguments, or a folder that cannot be read or written'],
@@ -117,7 +119,9 @@ function atLeastOne(raw: string, name: string): number {
 export function main(argv: readonly string[], io: CommandIo = processIo): number {
   return runCommandSync(PREPARE_COMMAND, argv, ({ values }) => {
     try {
-      prepare({ objects: values.objects, out: values.out, ports: { stable: values['stable-port'], canary: values['canary-port'] }, divisor: values.divisor });
+      const hashes = { stable: values['stable-hash'], latest: values['canary-hash'] };
+      if (hashes.stable === hashes.latest) throw new UsageError(`--stable-hash and --canary-hash are both ${hashes.stable}: the two pods must differ`);
+      prepare({ objects: values.objects, out: values.out, ports: { stable: values['stable-port'], canary: values['canary-port'] }, divisor: values.divisor, hashes });
     } catch (e) {
       if (environmentProblem(e) !== undefined) throw e;
       io.err(`prepare: ${(e as Error).message}\n`);
@@ -127,10 +131,10 @@ export function main(argv: readonly string[], io: CommandIo = processIo): number
   }, io);
 }
 
-function prepare(options: { readonly objects: string; readonly out: string; readonly ports: Record<Role, number>; readonly divisor: number }): void {
+function prepare(options: { readonly objects: string; readonly out: string; readonly ports: Record<Role, number>; readonly divisor: number; readonly hashes: HashValues }): void {
   const objectsDir = path.resolve(options.objects);
   const out = path.resolve(options.out);
-  const { ports, divisor } = options;
+  const { ports, divisor, hashes } = options;
   const opts: RescaleOptions = { divisor, minRangeMs: 4 * SCRAPE_INTERVAL_MS };
   const changes: Change[] = [];
   const w = loadRendered(objectsDir);
@@ -156,7 +160,7 @@ function prepare(options: { readonly objects: string; readonly out: string; read
   const staticConfigs: { targets: string[]; labels: Labels }[] = [];
   const synthetic: { role: Role; pod: SyntheticPod; target: Labels }[] = [];
   for (const role of ['stable', 'canary'] as Role[]) {
-    const hash = role === 'stable' ? HASHES.stable : HASHES.latest;
+    const hash = role === 'stable' ? hashes.stable : hashes.latest;
     const { pod, notes: n } = syntheticPod(w, role, hash, ips[role]);
     if (role === 'stable') notes.push(...n);
     pods[role] = { name: pod.name, hash, port: ports[role], ip: pod.ip };
@@ -229,7 +233,7 @@ function prepare(options: { readonly objects: string; readonly out: string; read
   }
 
   // --- (c) AnalysisTemplates → metrics -------------------------------------------------------
-  const metrics: PlanMetric[] = resolveAnalysis(w, HASHES).map((m) => {
+  const metrics: PlanMetric[] = resolveAnalysis(w, hashes).map((m) => {
     const query = rescaleExpr(m.query, `AnalysisTemplate ${m.template} / metric ${m.metric}`, 'query', opts, changes);
     const names = metricNames(query);
     const windows = tokenize(query).filter((t, i, all) => t.kind === 'duration' && all[i - 1]?.text === '[').map((t) => parseDuration(t.text));

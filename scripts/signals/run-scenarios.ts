@@ -133,7 +133,7 @@ async function argoResult(prom: Prom, query: string, time: number): Promise<{ re
 // ---------------------------------------------------------------------------------------------
 // Traffic
 
-interface Behaviour {
+export interface Behaviour {
   /** POST /runs/wait runs (no sleep). */
   runs: number;
   /** Runs i with i % 10 in {2,5,8} (30 %) carry the fail marker and end in error (HTTP 200). */
@@ -154,7 +154,7 @@ const QUIET: Behaviour = { runs: 0, failRuns: false, api: 0, http5xx: false, del
 const ASSISTANT = 'signals';
 const THIRTY_PERCENT = (i: number) => [2, 5, 8].includes(i % 10);
 
-interface TrafficRecord {
+export interface TrafficRecord {
   role: Role;
   runs: number;
   failedRuns: number;
@@ -165,7 +165,7 @@ interface TrafficRecord {
   streamingRoutes: string[];
 }
 
-async function drive(role: Role, base: string, b: Behaviour, deadlineMs: number): Promise<TrafficRecord> {
+export async function drive(role: Role, base: string, b: Behaviour, deadlineMs: number): Promise<TrafficRecord> {
   const timeoutMs = Math.max(1000, deadlineMs - Date.now());
   const call = async (method: string, route: string, body?: unknown, expect = 200, extra: { hangUpAfterMs?: number; headers?: Record<string, string> } = {}) => {
     const r = await http(base, method, route, { body, timeoutMs, ...extra });
