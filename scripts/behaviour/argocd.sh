@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Argo CD syncs dist/<env> through the rendered ApplicationSet and AppProject, in the cluster without
+# kubelets of scripts/behaviour/cluster.sh. For each environment (LGP_ARGOCD_ENVS, default staging:
+# automated sync, Rollouts with Istio traffic routing):
+#   1. commits dist/<env> to a fresh local git repository (branch main, the rendered targetRevision);
+#   2. rewrites the environment's ApplicationSet and AppProject for it (scripts/behaviour/argocd-local.ts:
+#      repo URL → file://<repository>, destination server → https://kubernetes.default.svc, every change
+#      printed, any other difference refused) and applies them;
+#   3. runs Argo CD v3.2 outside the cluster on loopback: redis, repo-server, application-controller,
+#      applicationset-controller; and the Argo Rollouts controller when its binary is cached;
+#   4. waits until every generated Application is Synced and its sync succeeded (Healthy too when the
+#      Rollouts controller runs), then judges (scripts/behaviour/argocd-report.ts): every rendered object
+#      applied, in ascending sync waves; the Rollouts' health by Argo CD's built-in check;
+#   5. rewrites a canary VirtualService's route weights as the Rollouts controller's Istio traffic
+#      routing does (spec.http[<route>].route[].weight, stable 90 / canary 10) and proves the Application
+#      stays Synced after a hard refresh and the weights are not reverted by self-heal (ignoreDifferences +
+#      RespectIgnoreDifferences); then, as a control, changes a field that is not ignored and proves
+#      Argo CD notices it (self-heal restores it);
+#   6. prints a report: per Application sync, health, sync time, waves in applied order.
+#
+# Usage: scripts/behaviour/argocd.sh [dist-dir]                (default: dist)
+# Environment:
+#   LGP_ARGOCD_ENVS="staging dev"  environments (default: staging)
+#   LGP_ARGOCD_TIMEOUT=300         seconds to wait for the Applications to sync
+#   LGP_ARGOCD_ROLLOUTS=0          do not run the Rollouts controller even when it is cached
+#   LGP_BEHAVIOUR_KEEP=1           keep the temp folder (logs, repository, Applications' JSON)
+#   LGP_SKIP_ARGOCD=1, LGP_SKIP_BEHAVIOUR=1, LGP_SKIP_CLUSTER=1   skip (prints why, exits 0)
+set -uo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DIST="${1:-${LGP_DIST_DIR:-dist}}"
+TIMEOUT="${LGP_ARGOCD_TIMEOUT:-300}"
+
+say() { printf '[argocd] %s\n' "$*"; }
+fail() { say "ERROR: $*"; exit 1; }
+
+for skip in LGP_SKIP_ARGOCD LGP_SKIP_BEHAVIOUR LGP_SKIP_CLUSTER; do
+  if [[ "${!skip:-}" == 1 ]]; then say "skipped ($skip=1)"; exit 0; fi
+done
+# shellcheck source=scripts/behaviour/cluster.sh
+source "$REPO/scripts/behaviour/cluster.sh"
+behaviour_tools || exit 1
+CACHE="${LGP_TOOLS_CACHE:-/var/cache/langgraph-platform-tools}"
+for bin in argocd-application-controller argocd-repo-server argocd-applicationset-controller redis-server; do
+  command -v "$bin" >/dev/null && continue
+  for d in "$CACHE"/argocd-*/bin; do [[ -x "$d/$bin" ]] && PATH="$d:$PATH"; done
+done
+for bin in argocd-application-controller argocd-repo-server argocd-applicationset-controller redis-server git; do
+  command -v "$bin" >/dev/null || fail "$bin is not on PATH; run: bash .ci/install-tools.sh argocd"
+done
+# The Rollouts controller, when a build serving only on loopback is cached (the canary stage's tool).
+ROLLOUTS_CONTROLLER=""
+if [[ "${LGP_ARGOCD_ROLLOUTS:-1}" == 1 ]]; then
+  ROLLOUTS_CONTROLLER=$(command -v rollouts-controller || ls -d "$CACHE"/argo-rollouts-*loopback*/bin/rollouts-controller 2>/dev/null | tail -1)
+fi
+
+[[ -d "$DIST" ]] || fail "$DIST is not a folder; render it first (npm run synth)"
+DIST="$(cd "$DIST" && pwd)"
+read -ra ENVS <<<"${LGP_ARGOCD_ENVS:-staging}"
+
+WORK="$(mktemp -d /tmp/lgp-argocd.XXXXXX)"
+cleanup() {
+  behaviour_cluster_down
+  if [[ "${LGP_BEHAVIOUR_KEEP:-}" == 1 ]]; then say "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+tsx() { (cd "$REPO" && npx tsx "$@"); }
+k() { behaviour_kubectl "$@"; }
+
+# wait_for <what> <seconds> <command...>: polls every 2 s; the Argo CD processes must stay up.
+wait_for() {
+  local what="$1" seconds="$2" end=$((SECONDS + $2)) i; shift 2
+  while ((SECONDS < end)); do
+    "$@" >/dev/null 2>&1 && return 0
+    for i in "${!BEHAVIOUR_NAMES[@]}"; do
+      kill -0 "${BEHAVIOUR_PIDS[i]}" 2>/dev/null || { say "ERROR: ${BEHAVIOUR_NAMES[i]} exited"; return 1; }
+    done
+    sleep 2
+  done
+  say "ERROR: $what not true after ${seconds}s"; return 1
+}
+
+# start_argocd <workdir>: redis, repo-server, application-controller, applicationset-controller, all
+# on 127.0.0.1, Argo CD's settings in namespace argocd.
+start_argocd() {
+  local w="$1" redis repo rmetrics cmetrics amet aprobe ahook
+  redis=$(lgp_free_port) repo=$(lgp_free_port) rmetrics=$(lgp_free_port) cmetrics=$(lgp_free_port)
+  amet=$(lgp_free_port) aprobe=$(lgp_free_port) ahook=$(lgp_free_port)
+  k create namespace argocd >/dev/null || return 1
+  # The settings Argo CD reads at start: argocd-cm (defaults), argocd-secret (a random server key; no
+  # API server runs), argocd-rbac-cm (empty). Labelled part-of argocd, as its informers select.
+  k apply --server-side --field-manager="$BEHAVIOUR_FIELD_MANAGER" -f - >/dev/null <<EOF || return 1
+apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: ConfigMap, metadata: {name: argocd-cm, namespace: argocd, labels: {app.kubernetes.io/part-of: argocd}}}
+- {apiVersion: v1, kind: ConfigMap, metadata: {name: argocd-rbac-cm, namespace: argocd, labels: {app.kubernetes.io/part-of: argocd}}}
+- apiVersion: v1
+  kind: Secret
+  metadata: {name: argocd-secret, namespace: argocd, labels: {app.kubernetes.io/part-of: argocd}}
+  stringData: {server.secretkey: "$(openssl rand -hex 32)"}
+EOF
+  behaviour_start redis "$w/redis.log" redis-server --bind 127.0.0.1 --port "$redis" --save '' --appendonly no \
+    --protected-mode yes --dir "$w"
+  mkdir -p "$w/tmp" "$w/plugins"
+  # No GnuPG (no signature verification is configured), the repositories' temp folder and the
+  # credential helper's socket in the workdir instead of /tmp and /app.
+  local env=(env TMPDIR="$w/tmp" ARGOCD_GPG_ENABLED=false ARGOCD_ASK_PASS_SOCK="$w/askpass.sock"
+    ARGOCD_PLUGINSOCKFILEPATH="$w/plugins" ARGOCD_GNUPGHOME="$w/gnupg")
+  behaviour_start argocd-repo-server "$w/repo-server.log" "${env[@]}" argocd-repo-server --address 127.0.0.1 --port "$repo" \
+    --metrics-address 127.0.0.1 --metrics-port "$rmetrics" --disable-tls --redis "127.0.0.1:$redis" --loglevel info
+  behaviour_start argocd-application-controller "$w/application-controller.log" "${env[@]}" argocd-application-controller \
+    --kubeconfig "$KUBECONFIG" --namespace argocd --repo-server "127.0.0.1:$repo" --repo-server-plaintext \
+    --redis "127.0.0.1:$redis" --metrics-port "$cmetrics" --status-processors 4 --operation-processors 4 --loglevel info
+  behaviour_start argocd-applicationset-controller "$w/applicationset-controller.log" "${env[@]}" argocd-applicationset-controller \
+    --kubeconfig "$KUBECONFIG" --namespace argocd --argocd-repo-server "127.0.0.1:$repo" --repo-server-plaintext \
+    --metrics-addr "127.0.0.1:$amet" --probe-addr "127.0.0.1:$aprobe" --webhook-addr "127.0.0.1:$ahook" --loglevel info
+  wait_for "repo-server healthy" 120 curl -fsS "http://127.0.0.1:$rmetrics/healthz" || return 1
+  wait_for "application-controller healthy" 120 curl -fsS "http://127.0.0.1:$cmetrics/healthz" || return 1
+  wait_for "applicationset-controller serving" 120 curl -fsS -o /dev/null "http://127.0.0.1:$amet/metrics" || return 1
+  say "Argo CD $(argocd-repo-server version 2>/dev/null | head -1 | awk '{print $2}') up on 127.0.0.1: repo-server :$repo, redis :$redis, controller metrics :$cmetrics, applicationset metrics :$amet"
+}
+
+start_rollouts() {
+  local w="$1" metrics healthz
+  metrics=$(lgp_free_port) healthz=$(lgp_free_port)
+  k create namespace argo-rollouts >/dev/null || return 1
+  behaviour_start rollouts-controller "$w/rollouts-controller.log" env POD_NAMESPACE=argo-rollouts "$ROLLOUTS_CONTROLLER" \
+    --kubeconfig "$KUBECONFIG" --istio-api-version v1 --metricsPort "$metrics" --healthzPort "$healthz" --leader-elect=false
+  wait_for "rollouts-controller healthy" 120 curl -fsS "http://127.0.0.1:$healthz/healthz" || return 1
+  say "Argo Rollouts controller ($ROLLOUTS_CONTROLLER) up, healthz 127.0.0.1:$healthz"
+}
+
+# apps_settled <file> <count> <healthy 0|1>: every Application Synced, its sync Succeeded (and Healthy).
+apps_settled() {
+  k get applications -n argocd -o json >"$1.tmp" && mv "$1.tmp" "$1" || return 1
+  node -e '
+    const apps = require(process.argv[1]).items;
+    const ok = apps.length === Number(process.argv[2]) && apps.every((a) =>
+      a.status?.sync?.status === "Synced" && a.status?.operationState?.phase === "Succeeded"
+      && (process.argv[3] !== "1" || a.status?.health?.status === "Healthy"));
+    process.exit(ok ? 0 : 1);' "$1" "$2" "$3"
+}
+
+app_field() { k get application -n argocd "$1" -o "jsonpath=$2"; }
+
+# weights_stay_synced <env> <w>: the VirtualService of a canary Rollout gets weights 90/10 as the
+# Rollouts controller writes them; the Application must stay Synced and keep them.
+weights_stay_synced() {
+  local env="$1" w="$2" rollout ns vs route app idx
+  read -r ns rollout vs route < <(k get rollouts -A -o json | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8")).items.find((x) => x.spec?.strategy?.canary?.trafficRouting?.istio);
+    if (r) { const v = r.spec.strategy.canary.trafficRouting.istio.virtualService;
+      console.log(r.metadata.namespace, r.metadata.name, v.name, (v.routes ?? [""])[0]); }')
+  [[ -n "${vs:-}" ]] || { say "[$env] no Rollout with Istio traffic routing: weights not exercised"; return 0; }
+  app=$(k get virtualservice -n "$ns" "$vs" -o jsonpath='{.metadata.annotations.argocd\.argoproj\.io/tracking-id}' | cut -d: -f1)
+  idx=$(k get virtualservice -n "$ns" "$vs" -o json | node -e '
+    const v = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(v.spec.http.findIndex((h) => h.name === process.argv[1]));' "$route")
+  [[ -n "$app" && "$idx" -ge 0 ]] || { say "[$env] ERROR: VirtualService $ns/$vs: no tracking id or no route $route"; return 1; }
+  # As the Rollouts controller's Istio traffic routing (rollout/trafficrouting/istio): an update of
+  # spec.http[i].route[j].weight, stable first, canary second.
+  k patch virtualservice -n "$ns" "$vs" --type=json --field-manager=argo-rollouts \
+    -p "[{\"op\":\"replace\",\"path\":\"/spec/http/$idx/route/0/weight\",\"value\":90},{\"op\":\"replace\",\"path\":\"/spec/http/$idx/route/1/weight\",\"value\":10}]" >/dev/null || return 1
+  local before; before=$(app_field "$app" '{.status.reconciledAt}')
+  k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
+  wait_for "$app refreshed after the weight change" 120 \
+    bash -c '[[ -z "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.metadata.annotations.argocd\.argoproj\.io/refresh}")" && "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.status.reconciledAt}")" != "$3" ]]' _ "$KUBECONFIG" "$app" "$before" || return 1
+  sleep 10   # a self-heal would start within its 2 s backoff
+  local sync weights
+  sync=$(app_field "$app" '{.status.sync.status}')
+  weights=$(k get virtualservice -n "$ns" "$vs" -o "jsonpath={.spec.http[$idx].route[*].weight}")
+  say "[$env] weights of VirtualService $ns/$vs route $route set to 90/10 (as Rollouts does): $app is $sync after a hard refresh, weights now $weights"
+  [[ "$sync" == Synced && "$weights" == "90 10" ]] || { say "[$env] ERROR: $app did not stay Synced with the weights kept"; return 1; }
+
+  # The control: a field that is not ignored (the route's name) is noticed and restored by self-heal.
+  k patch virtualservice -n "$ns" "$vs" --type=json --field-manager=lgp-control \
+    -p "[{\"op\":\"add\",\"path\":\"/spec/http/$idx/retries\",\"value\":{\"attempts\":7}}]" >/dev/null || return 1
+  k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
+  if wait_for "self-heal of the control change" 120 \
+    bash -c '[[ -z "$(kubectl --kubeconfig "$1" get virtualservice -n "$2" "$3" -o jsonpath="{.spec.http[$4].retries}")" ]]' _ "$KUBECONFIG" "$ns" "$vs" "$idx"; then
+    say "[$env] control: a retries field added to the same route was seen as drift and removed by self-heal; weights now $(k get virtualservice -n "$ns" "$vs" -o "jsonpath={.spec.http[$idx].route[*].weight}")"
+  else
+    say "[$env] ERROR: the control change was not noticed: the Synced above proves nothing"; return 1
+  fi
+}
+
+run_env() {
+  local env="$1" w="$WORK/$1" t count
+  mkdir -p "$w"
+  t=$SECONDS
+  behaviour_cluster_up "$w/cluster" || return 1
+  local up=$((SECONDS - t))
+
+  # The repository Argo CD reads: dist/<env> at the rendered path, one commit on main.
+  mkdir -p "$w/repo/dist" && cp -r "$DIST/$env" "$w/repo/dist/$env"
+  git -C "$w/repo" init -q -b main && git -C "$w/repo" add -A \
+    && git -C "$w/repo" -c user.name=lgp-ci -c user.email=ci@localhost commit -q -m "dist/$env" || { say "[$env] git failed"; return 1; }
+  say "[$env] repository file://$w/repo at $(git -C "$w/repo" rev-parse --short HEAD): $(git -C "$w/repo" ls-files | wc -l) files of dist/$env"
+  say "[$env] the rendered ApplicationSet and AppProject, rewritten (every change):"
+  tsx scripts/behaviour/argocd-local.ts "$DIST/argocd" "$env" "file://$w/repo" "$w/argocd.json" || return 1
+  count=$(node -e 'const l = require(process.argv[1]).items.find((o) => o.kind === "ApplicationSet");
+    console.log(l.spec.generators.reduce((n, g) => n + (g.list?.elements?.length ?? 0), 0));' "$w/argocd.json")
+
+  local external ns
+  external=$(tsx scripts/cluster/namespaces-of.ts "$DIST/$env" "$w/namespaces.yaml") || return 1
+  for ns in $external; do k create namespace "$ns" >/dev/null || return 1; done
+  [[ -z "$external" ]] || say "[$env] created the namespaces dist/$env uses but does not render: $(echo $external)"
+  start_argocd "$w" || return 1
+  local healthy=0
+  if [[ -n "$ROLLOUTS_CONTROLLER" ]]; then start_rollouts "$w" && healthy=1 || return 1; fi
+
+  t=$SECONDS
+  k apply --server-side --field-manager="$BEHAVIOUR_FIELD_MANAGER" -f "$w/argocd.json" -o name >"$w/argocd.applied" 2>"$w/argocd.err" \
+    && ! grep -q 'Warning:' "$w/argocd.err" || { cat "$w/argocd.err"; say "[$env] applying the ApplicationSet failed"; return 1; }
+  say "[$env] applied $(tr '\n' ' ' <"$w/argocd.applied")— waiting for $count Applications to sync (≤ ${TIMEOUT}s)"
+  local ok=0
+  wait_for "every Application Synced$( ((healthy)) && echo " and Healthy")" "$TIMEOUT" apps_settled "$w/applications.json" "$count" "$healthy" || ok=1
+  local synced=$((SECONDS - t))
+  k get applications -n argocd -o json >"$w/applications.json"
+  say "[$env] Applications after ${synced}s (cluster up in ${up}s; sync times are Argo CD's own operation times):"
+  tsx scripts/behaviour/argocd-report.ts "$w/applications.json" "$w/repo" $( ((healthy)) && echo --healthy) || ok=1
+  ((healthy)) || say "[$env] no Rollouts controller cached: Rollouts stay Progressing by Argo CD's health check, so health is reported, not required"
+  if [[ $ok == 0 ]]; then weights_stay_synced "$env" "$w" || ok=1; fi
+  if [[ $ok != 0 ]]; then
+    say "[$env] last lines of the application-controller's log:"; tail -15 "$w/application-controller.log" | sed 's/^/    /'
+  fi
+  behaviour_cluster_down
+  return $ok
+}
+
+say "dist: $DIST (${ENVS[*]}); workdir $WORK"
+failed=()
+for env in "${ENVS[@]}"; do
+  [[ -d "$DIST/$env" ]] || fail "$DIST/$env does not exist"
+  started=$SECONDS
+  if run_env "$env"; then say "[$env] PASS in $((SECONDS - started))s"; else failed+=("$env"); behaviour_cluster_down; say "[$env] FAIL after $((SECONDS - started))s"; fi
+done
+[[ ${#failed[@]} -eq 0 ]] || fail "Argo CD did not sync: ${failed[*]} (LGP_BEHAVIOUR_KEEP=1 keeps the logs)"
+say "Argo CD synced every environment"
