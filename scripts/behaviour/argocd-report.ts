@@ -55,7 +55,8 @@ export function waveOrder(synced: readonly SyncedResource[], rendered: readonly 
   const seen = new Set<string>();
   const unknown: string[] = [];
   for (const r of synced) {
-    const key = keyOf(r.group, r.kind, r.namespace, r.name);
+    // Argo CD records a cluster-scoped object with the Application's destination namespace.
+    const key = keyOf(r.group, r.kind, CLUSTER_SCOPED_KINDS.has(r.kind) ? '' : r.namespace, r.name);
     seen.add(key);
     const wave = waves.get(key);
     if (wave === undefined) { unknown.push(key); continue; }

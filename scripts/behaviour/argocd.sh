@@ -106,21 +106,40 @@ EOF
     --protected-mode yes --dir "$w"
   mkdir -p "$w/tmp" "$w/plugins"
   # No GnuPG (no signature verification is configured), the repositories' temp folder and the
-  # credential helper's socket in the workdir instead of /tmp and /app.
-  local env=(env TMPDIR="$w/tmp" ARGOCD_GPG_ENABLED=false ARGOCD_ASK_PASS_SOCK="$w/askpass.sock"
+  # credential helper's socket in the workdir instead of /tmp and /app. ARGOCD_FAKE_IN_CLUSTER: the
+  # in-cluster destination (https://kubernetes.default.svc) uses $KUBECONFIG instead of a pod's
+  # service-account token, as `argocd --core` does (pkg/apis/application/v1alpha1/types.go).
+  local env=(env TMPDIR="$w/tmp" KUBECONFIG="$KUBECONFIG" ARGOCD_FAKE_IN_CLUSTER=true ARGOCD_GPG_ENABLED=false ARGOCD_ASK_PASS_SOCK="$w/askpass.sock"
     ARGOCD_PLUGINSOCKFILEPATH="$w/plugins" ARGOCD_GNUPGHOME="$w/gnupg")
   behaviour_start argocd-repo-server "$w/repo-server.log" "${env[@]}" argocd-repo-server --address 127.0.0.1 --port "$repo" \
     --metrics-address 127.0.0.1 --metrics-port "$rmetrics" --disable-tls --redis "127.0.0.1:$redis" --loglevel info
   behaviour_start argocd-application-controller "$w/application-controller.log" "${env[@]}" argocd-application-controller \
     --kubeconfig "$KUBECONFIG" --namespace argocd --repo-server "127.0.0.1:$repo" --repo-server-plaintext \
-    --redis "127.0.0.1:$redis" --metrics-port "$cmetrics" --status-processors 4 --operation-processors 4 --loglevel info
+    --redis "127.0.0.1:$redis" --metrics-port "$cmetrics" --status-processors 4 --operation-processors 4 --loglevel info \
+    --persist-resource-health
   behaviour_start argocd-applicationset-controller "$w/applicationset-controller.log" "${env[@]}" argocd-applicationset-controller \
     --kubeconfig "$KUBECONFIG" --namespace argocd --argocd-repo-server "127.0.0.1:$repo" --repo-server-plaintext \
     --metrics-addr "127.0.0.1:$amet" --probe-addr "127.0.0.1:$aprobe" --webhook-addr "127.0.0.1:$ahook" --loglevel info
   wait_for "repo-server healthy" 120 curl -fsS "http://127.0.0.1:$rmetrics/healthz" || return 1
   wait_for "application-controller healthy" 120 curl -fsS "http://127.0.0.1:$cmetrics/healthz" || return 1
   wait_for "applicationset-controller serving" 120 curl -fsS -o /dev/null "http://127.0.0.1:$amet/metrics" || return 1
-  say "Argo CD $(argocd-repo-server version 2>/dev/null | head -1 | awk '{print $2}') up on 127.0.0.1: repo-server :$repo, redis :$redis, controller metrics :$cmetrics, applicationset metrics :$amet"
+  say "Argo CD $(argocd version --client --short 2>/dev/null | awk '{print $2}') up on 127.0.0.1: repo-server :$repo, redis :$redis, controller metrics :$cmetrics, applicationset metrics :$amet"
+}
+
+# The External Secrets operator does not run here, and Argo CD's built-in ExternalSecret health check
+# (Progressing until the Ready condition) would hold the sync at wave -1 forever. This stand-in does
+# the one thing Argo CD reads: it sets each ExternalSecret's status condition Ready=True (status
+# subresource only; no Secret is written, no pod here reads one).
+start_eso_standin() {
+  local w="$1"
+  behaviour_start external-secrets-standin "$w/external-secrets-standin.log" bash -c '
+    while sleep 2; do
+      kubectl --kubeconfig "$1" get externalsecrets -A -o jsonpath="{range .items[*]}{.metadata.namespace} {.metadata.name} {.status.conditions[0].status}{\"\n\"}{end}" |
+      while read -r ns name ready; do
+        [[ -n "$name" && "$ready" != True ]] || continue
+        kubectl --kubeconfig "$1" patch externalsecret -n "$ns" "$name" --subresource=status --type=merge -p "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"SecretSynced\",\"message\":\"stand-in: no External Secrets operator runs here\",\"lastTransitionTime\":\"$(date -u +%FT%TZ)\"}]}}" && echo "$(date -u +%T) Ready: $ns/$name"
+      done
+    done' _ "$KUBECONFIG"
 }
 
 start_rollouts() {
@@ -187,6 +206,55 @@ weights_stay_synced() {
   fi
 }
 
+# release_stays_synced <env> <w>: with the Rollouts controller running, a release: a second commit of
+# the repository changes one line, the image digest of the canary Rollout's workloadRef Deployment (a
+# test-only edit of the clone, not of dist/; the canary stage releases through config). Argo CD syncs
+# it, the Rollouts controller starts the canary and writes the VirtualService weights of its first
+# setWeight step; the Application must stay Synced while they differ from the rendered ones.
+release_stays_synced() {
+  local env="$1" w="$2" ns rollout vs route deploy app idx file
+  read -r ns rollout vs route deploy < <(k get rollouts -A -o json | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8")).items.find((x) => x.spec?.strategy?.canary?.trafficRouting?.istio && x.spec.workloadRef);
+    if (r) { const v = r.spec.strategy.canary.trafficRouting.istio.virtualService;
+      console.log(r.metadata.namespace, r.metadata.name, v.name, (v.routes ?? [""])[0], r.spec.workloadRef.name); }')
+  [[ -n "${deploy:-}" ]] || { say "[$env] no canary Rollout with Istio traffic routing and a workloadRef: weights not exercised"; return 0; }
+  app=$(k get rollout -n "$ns" "$rollout" -o jsonpath='{.metadata.annotations.argocd\.argoproj\.io/tracking-id}' | cut -d: -f1)
+  idx=$(k get virtualservice -n "$ns" "$vs" -o json | node -e '
+    const v = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(v.spec.http.findIndex((h) => h.name === process.argv[1]));' "$route")
+  local rendered; rendered=$(k get virtualservice -n "$ns" "$vs" -o "jsonpath={.spec.http[$idx].route[*].weight}")
+  file=$(grep -l "^  name: $deploy\$" "$w/repo/dist/$env"/*/deployment-*.yaml | head -1)
+  [[ -n "$app" && "$idx" -ge 0 && -n "$file" ]] || { say "[$env] ERROR: Rollout $ns/$rollout: no tracking id, route $route or Deployment file"; return 1; }
+  local digest; digest=$(printf 'lgp-argocd-release' | sha256sum | cut -d' ' -f1)
+  sed -i -E "s/^( +image: [^@]+@sha256:)[0-9a-f]{64}\$/\1$digest/" "$file"
+  local changed; changed=$(git -C "$w/repo" diff --numstat | awk '{a += $1; d += $2; n++} END {print n" "a" "d}')
+  [[ "$changed" == "1 1 1" ]] || { say "[$env] ERROR: the release edit changed '$changed' (files added deleted), not one line"; return 1; }
+  git -C "$w/repo" -c user.name=lgp-ci -c user.email=ci@localhost commit -qam "release: $deploy image digest" || return 1
+  local t=$SECONDS
+  k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
+  say "[$env] release committed ($(git -C "$w/repo" rev-parse --short HEAD): $(basename "$file") image digest); waiting for the Rollouts controller to move the weights of $ns/$vs (rendered: $rendered)"
+  wait_for "the canary's first weights in $ns/$vs" 240 \
+    bash -c '[[ "$(kubectl --kubeconfig "$1" get virtualservice -n "$2" "$3" -o jsonpath="{.spec.http[$4].route[*].weight}")" != "$5" ]]' _ "$KUBECONFIG" "$ns" "$vs" "$idx" "$rendered" || return 1
+  local weights managers; weights=$(k get virtualservice -n "$ns" "$vs" -o "jsonpath={.spec.http[$idx].route[*].weight}")
+  managers=$(k get virtualservice -n "$ns" "$vs" --show-managed-fields -o jsonpath='{.metadata.managedFields[*].manager}')
+  say "[$env] after $((SECONDS - t))s the weights are $weights (field managers: $managers); Rollout $(k get rollout -n "$ns" "$rollout" -o jsonpath='{.status.phase}, step {.status.currentStepIndex}')"
+  # Argo CD compares again (hard refresh) while the canary holds its weights; sample a few times.
+  local i sync before revision
+  revision=$(git -C "$w/repo" rev-parse HEAD)
+  for i in 1 2 3; do
+    before=$(app_field "$app" '{.status.reconciledAt}')
+    k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
+    wait_for "$app refreshed" 120 bash -c '[[ -z "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.metadata.annotations.argocd\.argoproj\.io/refresh}")" && "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.status.reconciledAt}")" != "$3" ]]' _ "$KUBECONFIG" "$app" "$before" || return 1
+    sync=$(app_field "$app" '{.status.sync.status} {.status.sync.revision} {.status.health.status}')
+    weights=$(k get virtualservice -n "$ns" "$vs" -o "jsonpath={.spec.http[$idx].route[*].weight}")
+    say "[$env]   refresh $i: $app ${sync/$revision/at the release}; weights $weights"
+    [[ "${sync%% *}" == Synced && "$sync" == *"$revision"* ]] || { say "[$env] ERROR: $app is not Synced at the release while the canary runs"; return 1; }
+    [[ "$weights" != "$rendered" ]] || { say "[$env] the canary ended or aborted (weights back to $rendered); stopping the samples"; break; }
+    sleep 5
+  done
+  say "[$env] $app stayed Synced while the Rollouts controller held the canary weights (ignoreDifferences on .spec.http[].route[].weight, RespectIgnoreDifferences=true)"
+}
+
 run_env() {
   local env="$1" w="$WORK/$1" t count
   mkdir -p "$w"
@@ -209,6 +277,7 @@ run_env() {
   for ns in $external; do k create namespace "$ns" >/dev/null || return 1; done
   [[ -z "$external" ]] || say "[$env] created the namespaces dist/$env uses but does not render: $(echo $external)"
   start_argocd "$w" || return 1
+  start_eso_standin "$w"
   local healthy=0
   if [[ -n "$ROLLOUTS_CONTROLLER" ]]; then start_rollouts "$w" && healthy=1 || return 1; fi
 
@@ -223,7 +292,9 @@ run_env() {
   say "[$env] Applications after ${synced}s (cluster up in ${up}s; sync times are Argo CD's own operation times):"
   tsx scripts/behaviour/argocd-report.ts "$w/applications.json" "$w/repo" $( ((healthy)) && echo --healthy) || ok=1
   ((healthy)) || say "[$env] no Rollouts controller cached: Rollouts stay Progressing by Argo CD's health check, so health is reported, not required"
-  if [[ $ok == 0 ]]; then weights_stay_synced "$env" "$w" || ok=1; fi
+  if [[ $ok == 0 ]]; then
+    if ((healthy)); then release_stays_synced "$env" "$w" || ok=1; else weights_stay_synced "$env" "$w" || ok=1; fi
+  fi
   if [[ $ok != 0 ]]; then
     say "[$env] last lines of the application-controller's log:"; tail -15 "$w/application-controller.log" | sed 's/^/    /'
   fi
