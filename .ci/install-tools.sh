@@ -15,7 +15,7 @@
 # Skips:  LGP_SKIP_SCAN=1       kubeconform kube-score kube-linter polaris checkov trivy promtool argo-rollouts
 #         LGP_SKIP_CLUSTER=1    kubernetes etcd (the slow builds)
 #         LGP_SKIP_BEHAVIOUR=1  kube-control-plane kwok argocd (npm run test:behaviour also needs the CLUSTER group)
-#         LGP_SKIP_<TOOL>=1   one tool, e.g. LGP_SKIP_CHECKOV=1, LGP_SKIP_ARGO_ROLLOUTS=1
+#         LGP_SKIP_<TOOL>=1   one tool, e.g. LGP_SKIP_CHECKOV=1, LGP_SKIP_ARGO_ROLLOUTS=1, LGP_SKIP_ARGOCD=1
 set -euo pipefail
 
 # ---- Pinned versions: the only place a version is named -------------------------------

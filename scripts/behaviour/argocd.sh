@@ -253,6 +253,27 @@ release_stays_synced() {
     sleep 5
   done
   say "[$env] $app stayed Synced while the Rollouts controller held the canary weights (ignoreDifferences on .spec.http[].route[].weight, RespectIgnoreDifferences=true)"
+
+  # The control: without the rendered VirtualService ignoreDifferences entry (removed from the
+  # ApplicationSet's template, which the applicationset-controller copies into the Application), the
+  # same weights must be seen as drift: the Application goes OutOfSync or self-heal starts a sync.
+  [[ "$weights" != "$rendered" ]] || { say "[$env] control skipped: the canary no longer holds its weights"; return 0; }
+  local entry started set
+  set=$(k get application -n argocd "$app" -o jsonpath='{.metadata.ownerReferences[0].name}')
+  entry=$(k get applicationset -n argocd "$set" -o json | node -e '
+    const a = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(a.spec.template.spec.ignoreDifferences.findIndex((d) => d.kind === "VirtualService"));')
+  started=$(app_field "$app" '{.status.operationState.startedAt}')
+  k patch applicationset -n argocd "$set" --type=json -p "[{\"op\":\"remove\",\"path\":\"/spec/template/spec/ignoreDifferences/$entry\"}]" >/dev/null || return 1
+  wait_for "the ignoreDifferences entry gone from $app" 60 bash -c '! kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.spec.ignoreDifferences[*].kind}" | grep -q VirtualService' _ "$KUBECONFIG" "$app" || return 1
+  k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
+  if wait_for "drift seen without the ignoreDifferences entry" 90 bash -c '
+      s=$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.status.sync.status} {.status.operationState.startedAt}")
+      [[ "${s%% *}" == OutOfSync || "${s#* }" != "$3" ]]' _ "$KUBECONFIG" "$app" "$started"; then
+    say "[$env] control: without the VirtualService ignoreDifferences entry $app saw the weights as drift ($(app_field "$app" '{.status.sync.status}, last sync started {.status.operationState.startedAt}')): the entry is what keeps it Synced"
+  else
+    say "[$env] ERROR: without the ignoreDifferences entry the weights were not seen as drift: the Synced above proves nothing"; return 1
+  fi
 }
 
 run_env() {
