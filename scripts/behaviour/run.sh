@@ -129,7 +129,9 @@ for env in "${ENVS[@]}"; do
 done
 
 echo
-say "behaviour report (ready = Running and Ready by KWOK's stages: no container runs; the Rollouts controller $( ((${#BEHAVIOUR_OBSERVE_FLAGS[@]})) && echo "runs" || echo "does not run, so Rollout pods do not exist"); no metrics-server, so cpu HPAs report FailedGetResourceMetric):"
+rollouts="does not run, so Rollout pods do not exist"
+[[ " ${BEHAVIOUR_OBSERVE_FLAGS[*]} " == *" --rollouts-controller "* ]] && rollouts="runs"
+say "behaviour report (ready = Running and Ready by KWOK's stages: no container runs; the Rollouts controller $rollouts; no metrics-server, so cpu HPAs report FailedGetResourceMetric):"
 printf '%s\n' "${ROWS[@]}"
 [[ ${#failed[@]} -eq 0 ]] || fail "the platform did not behave in: ${failed[*]} (details above; LGP_BEHAVIOUR_KEEP=1 keeps the logs)"
 say "every environment reconciled"
