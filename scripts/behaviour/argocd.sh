@@ -20,7 +20,7 @@
 #
 # Usage: scripts/behaviour/argocd.sh [dist-dir]                (default: dist)
 # Environment:
-#   LGP_ARGOCD_ENVS="staging dev"  environments (default: staging)
+#   LGP_ARGOCD_ENVS="staging dev"  environments with automated sync (default: staging; prod syncs by hand)
 #   LGP_ARGOCD_TIMEOUT=300         seconds to wait for the Applications to sync
 #   LGP_ARGOCD_ROLLOUTS=0          do not run the Rollouts controller even when it is cached
 #   LGP_BEHAVIOUR_KEEP=1           keep the temp folder (logs, repository, Applications' JSON)
@@ -194,13 +194,26 @@ weights_stay_synced() {
   say "[$env] weights of VirtualService $ns/$vs route $route set to 90/10 (as Rollouts does): $app is $sync after a hard refresh, weights now $weights"
   [[ "$sync" == Synced && "$weights" == "90 10" ]] || { say "[$env] ERROR: $app did not stay Synced with the weights kept"; return 1; }
 
-  # The control: a field that is not ignored (the route's name) is noticed and restored by self-heal.
+  # The control: a rendered field that is not ignored (the stable destination's port) must be seen as
+  # drift: OutOfSync, or already restored by self-heal (whose backoff may be minutes; if it restored
+  # it, that sync must have kept the weights: RespectIgnoreDifferences). A field no rendered object
+  # sets would not do: Argo CD's server-side diff compares only what it applies.
+  local port; port=$(k get virtualservice -n "$ns" "$vs" -o "jsonpath={.spec.http[$idx].route[0].destination.port.number}")
   k patch virtualservice -n "$ns" "$vs" --type=json --field-manager=lgp-control \
-    -p "[{\"op\":\"add\",\"path\":\"/spec/http/$idx/retries\",\"value\":{\"attempts\":7}}]" >/dev/null || return 1
+    -p "[{\"op\":\"replace\",\"path\":\"/spec/http/$idx/route/0/destination/port/number\",\"value\":$((port + 1))}]" >/dev/null || return 1
   k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
-  if wait_for "self-heal of the control change" 120 \
-    bash -c '[[ -z "$(kubectl --kubeconfig "$1" get virtualservice -n "$2" "$3" -o jsonpath="{.spec.http[$4].retries}")" ]]' _ "$KUBECONFIG" "$ns" "$vs" "$idx"; then
-    say "[$env] control: a retries field added to the same route was seen as drift and removed by self-heal; weights now $(k get virtualservice -n "$ns" "$vs" -o "jsonpath={.spec.http[$idx].route[*].weight}")"
+  if wait_for "drift seen after the control change" 120 bash -c '
+      [[ "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.status.sync.status}")" == OutOfSync ||
+         "$(kubectl --kubeconfig "$1" get virtualservice -n "$3" "$4" -o jsonpath="{.spec.http[$5].route[0].destination.port.number}")" == "$6" ]]' \
+      _ "$KUBECONFIG" "$app" "$ns" "$vs" "$idx" "$port"; then
+    local now; now=$(k get virtualservice -n "$ns" "$vs" -o "jsonpath={.spec.http[$idx].route[0].destination.port.number}")
+    weights=$(k get virtualservice -n "$ns" "$vs" -o "jsonpath={.spec.http[$idx].route[*].weight}")
+    if [[ "$now" == "$port" ]]; then
+      say "[$env] control: the stable destination's port changed to $((port + 1)) was restored to $port by self-heal; weights after that sync $weights"
+      [[ "$weights" == "90 10" ]] || { say "[$env] ERROR: the self-heal sync reset the weights: RespectIgnoreDifferences did not hold"; return 1; }
+    else
+      say "[$env] control: the stable destination's port changed to $((port + 1)) made $app OutOfSync (self-heal pending its backoff)"
+    fi
   else
     say "[$env] ERROR: the control change was not noticed: the Synced above proves nothing"; return 1
   fi
@@ -293,6 +306,12 @@ run_env() {
   count=$(node -e 'const l = require(process.argv[1]).items.find((o) => o.kind === "ApplicationSet");
     console.log(l.spec.generators.reduce((n, g) => n + (g.list?.elements?.length ?? 0), 0));' "$w/argocd.json")
 
+  # Only automated sync is driven here: an environment whose Applications wait for a person to sync
+  # (prod renders automatedSync: false) would time out, so it is refused up front.
+  local manual; manual=$(node -e 'const l = require(process.argv[1]).items.find((o) => o.kind === "ApplicationSet");
+    console.log(l.spec.generators.flatMap((g) => g.list?.elements ?? []).filter((e) => e.automatedSync !== true).map((e) => e.name).join(" "));' "$w/argocd.json")
+  [[ -z "$manual" ]] || { say "[$env] ERROR: manual sync (automatedSync false) for $manual: this stage drives automated sync only; choose another environment (LGP_ARGOCD_ENVS)"; return 1; }
+
   local external ns
   external=$(tsx scripts/cluster/namespaces-of.ts "$DIST/$env" "$w/namespaces.yaml") || return 1
   for ns in $external; do k create namespace "$ns" >/dev/null || return 1; done
@@ -312,7 +331,7 @@ run_env() {
   k get applications -n argocd -o json >"$w/applications.json"
   say "[$env] Applications after ${synced}s (cluster up in ${up}s; sync times are Argo CD's own operation times):"
   tsx scripts/behaviour/argocd-report.ts "$w/applications.json" "$w/repo" $( ((healthy)) && echo --healthy) || ok=1
-  ((healthy)) || say "[$env] no Rollouts controller cached: Rollouts stay Progressing by Argo CD's health check, so health is reported, not required"
+  ((healthy)) || say "[$env] the Rollouts controller does not run (not cached, or LGP_ARGOCD_ROLLOUTS=0): Rollouts stay Progressing by Argo CD's health check, so health is reported, not required"
   if [[ $ok == 0 ]]; then
     if ((healthy)); then release_stays_synced "$env" "$w" || ok=1; else weights_stay_synced "$env" "$w" || ok=1; fi
   fi
