@@ -11,10 +11,11 @@
 # Tools:  kubeconform kube-score kube-linter polaris checkov trivy promtool argo-rollouts
 #         kubernetes (kube-apiserver + kubectl) etcd
 #         kube-control-plane (kube-controller-manager + kube-scheduler) kwok
+#         argocd (application-controller, repo-server, applicationset-controller; redis-server from Debian)
 # Skips:  LGP_SKIP_SCAN=1       kubeconform kube-score kube-linter polaris checkov trivy promtool argo-rollouts
 #         LGP_SKIP_CLUSTER=1    kubernetes etcd (the slow builds)
-#         LGP_SKIP_BEHAVIOUR=1  kube-control-plane kwok (npm run test:behaviour also needs the CLUSTER group)
-#         LGP_SKIP_<TOOL>=1   one tool, e.g. LGP_SKIP_CHECKOV=1, LGP_SKIP_ARGO_ROLLOUTS=1
+#         LGP_SKIP_BEHAVIOUR=1  kube-control-plane kwok argocd (npm run test:behaviour also needs the CLUSTER group)
+#         LGP_SKIP_<TOOL>=1   one tool, e.g. LGP_SKIP_CHECKOV=1, LGP_SKIP_ARGO_ROLLOUTS=1, LGP_SKIP_ARGOCD=1
 set -euo pipefail
 
 # ---- Pinned versions: the only place a version is named -------------------------------
@@ -28,6 +29,7 @@ ARGO_ROLLOUTS_VERSION=v1.9.1               # github.com/argoproj/argo-rollouts (
 KUBERNETES_VERSION=v1.35.4                 # k8s.io/kubernetes, supported range 1.32–1.35
 ETCD_VERSION=v3.5.35                       # go.etcd.io/etcd/server/v3 (Debian's etcd-server is 3.4)
 KWOK_VERSION=v0.8.0                        # sigs.k8s.io/kwok (fake nodes and pod lifecycles for test:behaviour)
+ARGOCD_VERSION=v3.2.11+loopback            # github.com/argoproj/argo-cd/v3 (v3.2.12 as served does not build); +loopback: see install_argocd
 # promtool comes from Debian's `prometheus` package at the distribution's version.
 # ----------------------------------------------------------------------------------------
 
@@ -217,6 +219,34 @@ install_etcd() {
   rm -rf "$work"
 }
 
+# Argo CD: one multi-call binary that dispatches on its name (cmd/main.go), so each component is a
+# symlink to it. Its go.mod has replace directives, hence the module copy. One line is patched (the
+# "+loopback" of the version): the application controller binds its metrics server to 0.0.0.0 with no
+# flag to change it (controller/appcontroller.go), and test:argocd serves nothing beyond loopback.
+# Argo CD keeps its cache in redis, which Debian packages (at the distribution's version, like
+# promtool); the service the package starts is stopped, test:argocd starts its own on loopback.
+ARGOCD_COMPONENTS="argocd-application-controller argocd-repo-server argocd-applicationset-controller"
+install_argocd() {
+  local src c version="${2%%+*}"; src=$(mktemp -d)
+  go_module_copy "github.com/argoproj/argo-cd/v3@$version" "$src/module"
+  local file="$src/module/controller/appcontroller.go"
+  grep -q 'metricsAddr := fmt.Sprintf("0.0.0.0:%d", metricsPort)' "$file" || { rm -rf "$src"; die "argocd: the metrics address line to patch is gone from $file"; }
+  sed -i 's/metricsAddr := fmt.Sprintf("0.0.0.0:%d", metricsPort)/metricsAddr := fmt.Sprintf("127.0.0.1:%d", metricsPort)/' "$file"
+  (cd "$src/module" && go build -trimpath -ldflags "-s -w -X github.com/argoproj/argo-cd/v3/common.version=${version#v}" \
+    -o "$1/bin/argocd" ./cmd) || { rm -rf "$src"; return 1; }
+  rm -rf "$src"
+  for c in $ARGOCD_COMPONENTS; do ln -s argocd "$1/bin/$c"; done
+  if ! command -v redis-server >/dev/null; then
+    local sudo=""; [[ $EUID -eq 0 ]] || sudo="sudo"   # GitHub's runners are not root
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  fi
+  ln -s "$(command -v redis-server)" "$1/bin/redis-server"
+  if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
+    systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
+}
+
 command -v go >/dev/null || die "go is required (Debian: apt-get install golang-go; GitHub: actions/setup-go)"
 
 # name | version | binaries | install function | skip group
@@ -233,6 +263,7 @@ TOOLS=(
   "etcd|$ETCD_VERSION|etcd|install_etcd|CLUSTER"
   "kube-control-plane|$KUBERNETES_VERSION|kube-controller-manager kube-scheduler|install_kube_control_plane|BEHAVIOUR"
   "kwok|$KWOK_VERSION|kwok|install_kwok|BEHAVIOUR"
+  "argocd|$ARGOCD_VERSION|argocd $ARGOCD_COMPONENTS redis-server|install_argocd|BEHAVIOUR"
 )
 # LGP_ALLOW_UNAVAILABLE (developer machines only; empty by default and in CI): a failed install of
 # a listed tool is recorded in $CACHE/unavailable/<tool>.txt (the exact error) instead of failing
