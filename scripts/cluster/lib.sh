@@ -9,10 +9,10 @@ lgp_stop_pid() {
   local pid="$1" i
   kill "$pid" 2>/dev/null || return 0
   for i in $(seq 1 20); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
     sleep 0.5
   done
-  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
   return 0
 }
 

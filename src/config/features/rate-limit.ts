@@ -28,7 +28,7 @@ export function checkRateLimit(
     return [{
       path: ['rateLimit', 'enabled'],
       value: true,
-      message: `the local rate limit runs in the Istio sidecar, but mesh.enabled is false in "${env.name}"; there the ingress controller limits instead (entry.ingressRateLimitRps) — set rateLimit.enabled: false for this environment`,
+      message: `the local rate limit runs in the Istio sidecar, but mesh.enabled is false in "${env.name}"; there only an ingress-nginx entry limits per client (entry.ingressRateLimitRps) — set rateLimit.enabled: false for this environment`,
     }];
   }
   return [];
