@@ -10,7 +10,7 @@
 #   2. each rendered workflow folder through the ONE transformation (canary-transform.ts): time
 #      constants ÷ CANARY_TIME_DIVISOR (pauses, analysis interval, PromQL ranges) and the
 #      Prometheus address → loopback; every change printed, everything else proven unchanged;
-#   3. the cluster (canary-cluster.sh: the behaviour harness, or its stand-in), the workflow's
+#   3. the cluster (canary-cluster.sh: the behaviour harness), the workflow's
 #      objects applied server-side, rollouts-controller v1.9.1 outside it (--kubeconfig, metrics
 #      and healthz on loopback, Istio v1 VirtualServices);
 #   4. two LangGraph servers and Prometheus from scripts/signals/lib.sh; Prometheus' scrape job is
@@ -19,7 +19,6 @@
 #   5. canary-run.ts: healthy, quiet (+ runbook as the owner group), bad; prints the report.
 #
 # Env: CANARY_TIME_DIVISOR (default 6), CANARY_DEADLINE (whole run, default 1500 s),
-#      CANARY_STANDIN=1 (use the stand-in cluster even when the harness exists),
 #      LG_KEEP_WORKDIRS=1 (keep logs), LGP_TOOLS_CACHE.
 # Bounds: loopback only; every wait has a deadline; an EXIT trap stops every PID started here.
 set -euo pipefail
@@ -119,8 +118,7 @@ done
 kc apply --server-side --field-manager=lgp-canary -f "$WORK/objects-running" -o name >"$WORK/applied.txt" 2>"$WORK/applied.err" ||
   { cat "$WORK/applied.err"; canary_die "the running release was refused"; }
 grep -q Warning "$WORK/applied.err" && { cat "$WORK/applied.err"; canary_die "applied with warnings"; }
-canary_log "applied $(wc -l <"$WORK/applied.txt") objects of dist/$ENV_NAME/$WORKFLOW (transformed) to the $(canary_cluster_kind) cluster"
-[[ "$(canary_cluster_kind)" == stand-in ]] && canary_standin_replicasets "$WORKFLOW" "$WORK/standin.log"
+canary_log "applied $(wc -l <"$WORK/applied.txt") objects of dist/$ENV_NAME/$WORKFLOW (transformed) to the behaviour cluster"
 
 POD_NAMESPACE=argo-rollouts nice -n 10 rollouts-controller --kubeconfig "$KC" --istio-api-version v1 \
   --metricsPort "$METRICS_PORT" --healthzPort "$HEALTHZ_PORT" --leader-elect=false --loglevel info \
@@ -166,7 +164,7 @@ wait "$RUNNER" || status=$?
 t_scenarios=$((SECONDS - t0))
 grep -c 'level=error' "$WORK/rollouts-controller.log" >/dev/null &&
   canary_log "rollouts-controller logged $(grep -c 'level=error' "$WORK/rollouts-controller.log") error lines (log: $WORK/rollouts-controller.log)"
-canary_log "cluster: $(canary_cluster_kind); timings: render+transform ${t_render}s, cluster+controller ${t_cluster}s, servers+Prometheus ${t_servers}s (venv install ${LG_INSTALL_SECONDS}s), scenarios ${t_scenarios}s, total $((SECONDS - t_start))s"
+canary_log "timings: render+transform ${t_render}s, cluster+controller ${t_cluster}s, servers+Prometheus ${t_servers}s (venv install ${LG_INSTALL_SECONDS}s), scenarios ${t_scenarios}s, total $((SECONDS - t_start))s"
 if ((status != 0)); then
   canary_log "FAILED (exit $status); keep the logs with LG_KEEP_WORKDIRS=1 (work dir $WORK)"
   exit 1
