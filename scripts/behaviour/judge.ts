@@ -27,7 +27,7 @@ export const NOT_EXERCISED: Readonly<Record<string, string>> = {
   EnvoyFilter: 'Istio', PeerAuthentication: 'Istio', AuthorizationPolicy: 'Istio', RequestAuthentication: 'Istio',
   PodMonitor: 'Prometheus operator', PrometheusRule: 'Prometheus operator',
   VerticalPodAutoscaler: 'VPA recommender',
-  Ingress: 'ingress-nginx',
+  HTTPRoute: 'Istio', Ingress: 'ingress-nginx',
   NetworkPolicy: 'a CNI that enforces it',
   Rollout: 'Argo Rollouts', AnalysisTemplate: 'Argo Rollouts',
 };

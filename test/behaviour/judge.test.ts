@@ -80,8 +80,10 @@ describe('judge on dev research-assistant', () => {
 
   it('lists the applied kinds nothing reconciles here', () => {
     const ne = judge(state(1), dev).notExercised;
-    expect(Object.keys(ne).sort()).toEqual(['Ingress', 'NetworkPolicy', 'PodMonitor', 'PrometheusRule']);
-    expect(ne.Ingress).toEqual({ count: 3, controller: 'ingress-nginx' });
+    expect(Object.keys(ne).sort()).toEqual(['Gateway', 'HTTPRoute', 'NetworkPolicy', 'PodMonitor', 'PrometheusRule']);
+    // Dev's entry is Gateway API served by Istio: the shared Gateway, its redirect route and one route per workflow.
+    expect(ne.Gateway).toEqual({ count: 1, controller: 'Istio' });
+    expect(ne.HTTPRoute).toEqual({ count: 4, controller: 'Istio' });
   });
 });
 
