@@ -58,3 +58,12 @@ export const EDGE_DENIED_ROUTES: readonly AdminRoute[] = [
   { path: '/profile', why: 'py-spy flame graph of the live process (only with FF_PYSPY_PROFILING_ENABLED); an operator tool' },
   { path: '/internal/*', why: 'test hooks of the in-memory runtime (`langgraph dev`), e.g. POST /internal/truncate wipes all data; absent from Postgres builds, denied in case one ships' },
 ];
+
+/**
+ * The paths denied at the edge: the server's admin routes at the root and, with a `MOUNT_PREFIX`
+ * (langgraph_api/server.py mounts the whole app under it), under the prefix too.
+ */
+export function edgeDeniedPaths(mountPrefix?: string): string[] {
+  const root = EDGE_DENIED_ROUTES.map((r) => r.path);
+  return mountPrefix ? [...root, ...root.map((p) => `${mountPrefix}${p}`)] : root;
+}

@@ -21,7 +21,7 @@ import { WorkflowNamespace } from './namespace';
 import { ApiAccessRule, AppServiceAccount } from './service-account';
 import { PeopleAccess } from './people-rbac';
 import { AppConfig } from './app-config';
-import { API_PORT_NAME, ISTIO_MERGED_METRICS_PORT, ProbeTiming, SecretEnvRef } from './langgraph-server';
+import { API_PORT_NAME, edgeDeniedPaths, ISTIO_MERGED_METRICS_PORT, ProbeTiming, SecretEnvRef } from './langgraph-server';
 import { LangGraphWorkload } from './langgraph-workload';
 import { ApiService, ServiceType } from './api-service';
 import { ServerHttp } from './server-http';
@@ -532,7 +532,7 @@ export class LangGraphWorkflow extends WorkflowScope {
       // (what Argo Rollouts shifts) never apply to its traffic, so a canary here would be unweighted.
       if (canary) throw new Error(`workflow ${wf}: a canary cannot use entry type gateway-api (the Gateway API gateway sends external traffic straight to the Service, past the VirtualService weights Argo Rollouts shifts); use entry type gateway, or rolling delivery`);
       new ApiHttpRoute(this, 'HttpRoute', {
-        name: apiName, hostname: props.hostname, service: this.service,
+        name: apiName, hostname: props.hostname, service: this.service, deniedPaths: edgeDeniedPaths(props.env?.MOUNT_PREFIX),
         gateway: { name: entry.gatewayApi?.name ?? DEFAULT_ENTRY.gatewayApiName, namespace: entry.gatewayApi?.namespace ?? ns.ingress, sectionName: workflowListenerName(wf) },
       });
     } else {

@@ -1,6 +1,8 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- rendered objects are read loosely */
 import { Chart, Testing } from 'cdk8s';
 import { inWorkflow } from './workflow-scope-fixture';
-import { ApiHttpRoute } from '../../src/constructs/api-http-route';
+import { ApiHttpRoute, gatewayPathMatch } from '../../src/constructs/api-http-route';
+import { EDGE_DENIED_ROUTES } from '../../src/constructs/langgraph-server';
 import { ApiService } from '../../src/constructs/api-service';
 import { LangGraphWorkflow } from '../../src/constructs/langgraph-workflow';
 import { defaultSchemaRegistry } from '../../src/validation/schema-registry';
@@ -27,12 +29,71 @@ test('attaches to the named HTTPS listener of the Gateway in its namespace, for 
   expect(defaultSchemaRegistry().validate(r)).toEqual([]);
 });
 
-test('every path goes to the API Service on the Service\'s port (which targets the server\'s http port)', () => {
+/**
+ * The rule an HTTPRoute picks for a path, by the Gateway API's precedence (HTTPRouteRule docs):
+ * an exact path match first, then the longest prefix; a prefix matches whole path elements
+ * (`/internal` matches `/internal` and `/internal/x`, never `/internalx`). The query is not part of the path.
+ */
+function ruleFor(r: any, url: string): any {
+  const path = url.split('?')[0];
+  let best: { rule: any; exact: boolean; length: number } | undefined;
+  for (const rule of r.spec.rules) {
+    for (const m of rule.matches) {
+      const { type, value } = m.path;
+      const hit = type === 'Exact' ? path === value
+        : type === 'PathPrefix' ? value === '/' || path === value || path.startsWith(`${value}/`)
+          : (() => { throw new Error(`path match type ${type} is not evaluated here`); })();
+      if (!hit) continue;
+      const cand = { rule, exact: type === 'Exact', length: value.length };
+      if (!best || (cand.exact && !best.exact) || (cand.exact === best.exact && cand.length > best.length)) best = cand;
+    }
+  }
+  return best?.rule;
+}
+
+test('every other path goes to the API Service on the Service\'s port (which targets the server\'s http port)', () => {
   const { route: r, service } = route();
-  expect(r.spec.rules).toEqual([{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ group: '', kind: 'Service', name: 'wf-api', port: 80 }] }]);
-  expect(service.spec.ports).toEqual([expect.objectContaining({ port: r.spec.rules[0].backendRefs[0].port, targetPort: 'http' })]);
+  for (const path of ['/', '/ok', '/threads', '/threads/abc/runs', '/runs/wait', '/assistants/search', '/store/items', '/docsearch', '/internalx', '/metrics/x']) {
+    expect(ruleFor(r, path)?.backendRefs).toEqual([{ group: '', kind: 'Service', name: 'wf-api', port: 80 }]);
+  }
+  expect(service.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 'http' })]);
   // Same namespace as the Service: no cross-namespace backendRef, so no ReferenceGrant.
   expect(r.spec.rules[0].backendRefs[0].namespace).toBeUndefined();
+});
+
+test('the server\'s admin routes match a rule without a backend: the gateway never forwards them', () => {
+  const { route: r } = route();
+  for (const path of EDGE_DENIED_ROUTES.map((x) => x.path.replace(/\*$/, 'truncate'))) {
+    const rule = ruleFor(r, path);
+    expect(rule).toBeDefined();
+    expect(rule.backendRefs).toBeUndefined();
+    expect(rule.filters).toBeUndefined();
+  }
+  for (const path of ['/metrics?format=json', '/internal', '/internal/truncate', '/openapi.json', '/docs']) expect(ruleFor(r, path).backendRefs).toBeUndefined();
+});
+
+test('gatewayPathMatch: exact paths, a trailing /* as a prefix, other wildcards refused', () => {
+  expect(gatewayPathMatch('/docs')).toEqual({ type: 'Exact', value: '/docs' });
+  expect(gatewayPathMatch('/internal/*')).toEqual({ type: 'PathPrefix', value: '/internal' });
+  expect(() => gatewayPathMatch('*/docs')).toThrow(/only a trailing "\/\*"/);
+});
+
+test('a mount prefix denies the admin routes under it too; no denied paths leaves one rule', () => {
+  const objects = (() => {
+    const chart = new Chart(Testing.app(), 'c');
+    new LangGraphWorkflow(chart, 'wf', { ...ESSENTIALS, entry: { type: 'gateway-api' }, env: { MOUNT_PREFIX: '/api/v1' } });
+    return Testing.synth(chart);
+  })();
+  const r = objects.find((o) => o.kind === 'HTTPRoute');
+  for (const path of ['/api/v1/docs', '/api/v1/metrics', '/docs', '/api/v1/internal/truncate']) expect(ruleFor(r, path).backendRefs).toBeUndefined();
+  expect(ruleFor(r, '/api/v1/threads').backendRefs).toHaveLength(1);
+  expect(defaultSchemaRegistry().validate(r)).toEqual([]);
+
+  const chart = new Chart(Testing.app(), 'c');
+  const scope = inWorkflow(chart);
+  const service = new ApiService(scope, 'Svc', { name: 'wf-api', identity, selector });
+  new ApiHttpRoute(scope, 'Route', { name: 'wf-api', hostname: 'wf.example.com', service, gateway: { name: 'g', namespace: 'n', sectionName: 's' }, deniedPaths: [] });
+  expect(Testing.synth(chart).find((o) => o.kind === 'HTTPRoute').spec.rules).toHaveLength(1);
 });
 
 describe('LangGraphWorkflow with entry type gateway-api', () => {

@@ -18,7 +18,7 @@
 import { Construct } from 'constructs';
 import { WorkflowContext } from '../context';
 import { AuthConfig } from '../../config/features/auth';
-import { API_PORT, EDGE_DENIED_ROUTES, HEALTH_PATH, METRICS_PATH } from '../../constructs/langgraph-server';
+import { API_PORT, edgeDeniedPaths, HEALTH_PATH, METRICS_PATH } from '../../constructs/langgraph-server';
 import { AllowedCallers, WorkloadDenyPolicy } from '../../constructs/mesh-authorization';
 import { JwtAuthentication } from '../../constructs/jwt-authentication';
 import { ExternalAuthorization } from '../../constructs/external-authorization';
@@ -40,15 +40,6 @@ export interface EdgeAuthResult {
 /** `request.auth.claims[<claim>]`: the Istio attribute of a JWT claim. */
 export function claimKey(claim: string): string {
   return `request.auth.claims[${claim}]`;
-}
-
-/**
- * The paths denied at the edge: the server's admin routes at the root and, with a `MOUNT_PREFIX`
- * (langgraph_api/server.py mounts the whole app under it), under the prefix too.
- */
-export function edgeDeniedPaths(mountPrefix?: string): string[] {
-  const root = EDGE_DENIED_ROUTES.map((r) => r.path);
-  return mountPrefix ? [...root, ...root.map((p) => `${mountPrefix}${p}`)] : root;
 }
 
 export function addEdgeAuth(scope: Construct, ctx: WorkflowContext, options: EdgeAuthOptions): EdgeAuthResult {

@@ -6,7 +6,7 @@ import { committed, objectsOf } from '../../helpers';
 import { Decision, Request, Token, evaluate } from '../../fixtures/istio/authorization';
 import { gatewayPrincipals } from '../../../src/config/features/mesh-security';
 import { API_PORT, EDGE_DENIED_ROUTES } from '../../../src/constructs/langgraph-server';
-import { edgeDeniedPaths } from '../../../src/charts/features/edge-auth';
+import { edgeDeniedPaths } from '../../../src/constructs/langgraph-server';
 import { addMeshSecurity } from '../../../src/charts/features/mesh-security';
 import { contextFor, newChart, synthValid } from './workflow-context-fixture';
 import { Testing } from 'cdk8s';
