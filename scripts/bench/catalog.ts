@@ -7,10 +7,17 @@
  * copied for its clones (the clones need them to pass the gate); scanner waivers stay with the
  * committed workflows (only the scanners read them, and the benchmark runs none). Waivers naming
  * a committed workflow that is not in the catalog are dropped (they would be stale).
+ *
+ * An environment with entry type `gateway-api` holds its workflows' HTTPS listeners on one Gateway,
+ * which takes at most MAX_WORKFLOW_LISTENERS of them (synth refuses more): in a catalog larger than
+ * that, such an environment falls back to its default entry type (`gateway` with the mesh, `ingress`
+ * without), which still renders one entry object per workflow, so that the bench's large catalogs
+ * remain valid configs.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Document, isMap, isSeq, parseDocument } from 'yaml';
+import { MAX_WORKFLOW_LISTENERS } from '../../src/constructs/entry-gateway';
 
 export interface GeneratedCatalogOptions {
   /** Config folder copied (defaults, environments, waivers, catalog). */
@@ -65,6 +72,16 @@ export function writeGeneratedConfig(options: GeneratedCatalogOptions): string {
   const generated = generatedEntries(committed, options.workflows);
   catalog.setIn(['workflows'], createNode(catalog, generated.map((g) => g.entry)));
   writeYaml(catalogFile, catalog);
+
+  if (options.workflows > MAX_WORKFLOW_LISTENERS) {
+    for (const file of yamlFiles(path.join(options.targetDir, 'environments'))) {
+      const doc = readYaml(file);
+      if (doc.getIn(['entry', 'type']) !== 'gateway-api') continue;
+      doc.deleteIn(['entry', 'type']);
+      doc.deleteIn(['entry', 'gatewayApi']);
+      writeYaml(file, doc);
+    }
+  }
 
   const clonesOf = new Map(committed.map((w) => [w.name, generated.filter((g) => g.template === w.name).map((g) => g.entry.name)]));
   for (const file of yamlFiles(options.targetDir)) {

@@ -178,7 +178,8 @@ ${profileSection}
   includes waiting for a core), and each stage's share applied to the profiled process's CPU time
   from GNU time (the profiler's own cost included, so the total is above the timed runs' CPU).
 - **straightforward cdk8s**: a stock cdk8s app (scripts/bench/stock-app.ts: one \`App\`, one
-  \`WorkflowChart\` per workflow and environment, \`app.synth()\`) run with tsx, so no type-check:
+  \`WorkflowChart\` per workflow and environment and each environment's \`SharedChart\`,
+  \`app.synth()\`: the objects \`npm run synth\` writes under \`dist/<env>/\`) run with tsx, so no type-check:
   cdk8s's own cost. Every chart's synthesis re-runs the whole-app passes, so it grows with the
   square of the catalog; runs are stopped after ${r.straightforwardTimeoutSeconds} s.
 - **reference**: the committed catalog, \`npm run synth\` against the same stock app run by the
@@ -186,7 +187,9 @@ ${profileSection}
   \`cdk8s init\` default \`npx ts-node main.ts\` (type-checked on every run).
 - Catalogs of 1, 100 and 500 workflows are generated (scripts/bench/catalog.ts) over the
   committed defaults and environments: a deterministic mix of canary and rolling delivery, four
-  pod sizes, grace-period, app-config and per-environment autoscaling overrides.
+  pod sizes, grace-period, app-config and per-environment autoscaling overrides. Above the 63
+  workflows one Gateway API Gateway can serve, a \`gateway-api\` environment takes its default entry
+  type (synth refuses the config otherwise).
 - The runs of the synth and of the floor alternate, so both see the same background load; the
   disk is flushed (\`sync\`, not timed) before every timed run, and outputs are deleted only after
   the last one (the root file system is mounted with \`discard\`: after deleting tens of thousands of

@@ -1,7 +1,9 @@
 /**
  * A stock cdk8s app over the project's WorkflowChart: what `cdk8s init typescript-app` gives you,
- * filled in the straightforward way — one `App`, one Chart per workflow and environment,
- * `app.synth()` into `CDK8S_OUTDIR`. The benchmark runs it twice: through the stock CLI
+ * filled in the straightforward way — one `App`, one Chart per workflow and environment plus the
+ * environment's SharedChart (its `dist/<env>/_shared/` objects: PriorityClass, entry Gateway),
+ * `app.synth()` into `CDK8S_OUTDIR`: the objects `npm run synth` writes under `dist/<env>/`, so the
+ * bench's object-count check compares like with like. The benchmark runs it twice: through the stock CLI
  * (`npx cdk8s synth`, whose default app command is `npx ts-node main.ts`: type-checked on every
  * run) for the reference comparison, and through tsx for the scaling series (no type-check, so
  * only cdk8s's own cost is measured).
@@ -34,12 +36,15 @@ export function writeStockApp(options: StockAppOptions): string {
 import { loadConfig } from ${src('config/load')};
 import { applyCapacityPlans } from ${src('capacity/plan-environments')};
 import { WorkflowChart } from ${src('charts/workflow-chart')};
+import { SharedChart } from ${src('charts/shared-chart')};
 
 const app = new App();
 for (const resolved of applyCapacityPlans(loadConfig(${JSON.stringify(configDir)})).environments) {
   for (const workflow of resolved.workflows) {
     new WorkflowChart(app, \`\${resolved.environment.name}-\${workflow.name}\`, { environment: resolved.environment, workflow });
   }
+  // The leading \`_\` keeps the id apart from any workflow's (workflow names are DNS labels).
+  new SharedChart(app, \`\${resolved.environment.name}-_shared\`, { resolved });
 }
 app.synth();
 `);
