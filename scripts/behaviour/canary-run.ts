@@ -130,6 +130,11 @@ const show = (s: State) =>
 interface Sample { at: number; s: State }
 
 /** Polls the state once a second until `done` holds or the deadline passes; logs every change. */
+/** An AnalysisRun phase the controller no longer changes. */
+const TERMINAL_RUN_PHASES: ReadonlySet<string> = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);
+/** How long a promoted Rollout may take to settle its weights and end its background analysis. */
+const SETTLE_SECONDS = 60;
+
 async function watch(c: Ctx, label: string, done: (s: State) => boolean, deadlineS: number, timeline: Sample[]): Promise<State> {
   const end = Date.now() + deadlineS * 1000;
   let last = '';
@@ -339,7 +344,15 @@ async function scenarios(c: Ctx, dirs: { healthy: string; quiet: string; bad: st
     // --- healthy ---------------------------------------------------------------------------
     {
       const rel = await release(c, 'healthy', dirs.healthy, traffic, HEALTHY, timeline);
-      const end = await watch(c, 'healthy', (s) => s.phase === 'Healthy' && s.stableHash === rel.canaryHash || s.abort || s.paused.length > 0 && s.phase === 'Paused' && s.paused.some((p) => p !== 'CanaryPauseStep'), deadlines.healthy, timeline);
+      let end = await watch(c, 'healthy', (s) => s.phase === 'Healthy' && s.stableHash === rel.canaryHash || s.abort || s.paused.length > 0 && s.phase === 'Paused' && s.paused.some((p) => p !== 'CanaryPauseStep'), deadlines.healthy, timeline);
+      if (end.phase === 'Healthy' && end.stableHash === rel.canaryHash) {
+        // The Rollout turns Healthy in the same reconcile that promotes; the controller then moves the
+        // weights back onto the (now new) stable and terminates the background run, a few seconds
+        // later. Judge the settled state, bounded.
+        const settled = (s: State) => s.weights.stable === 100 && s.weights.canary === 0
+          && s.runs.filter((r) => r.hash === rel.canaryHash).every((r) => TERMINAL_RUN_PHASES.has(r.phase));
+        end = await watch(c, 'healthy: settling', settled, SETTLE_SECONDS, timeline).catch(async (e: Error) => { log(`${clock()} ${e.message}`); return state(c); });
+      }
       const steps = stepTimings(timeline, rel.started);
       const ro = JSON.parse(await k(c, ['get', `rollout/${c.rollout}`, '-n', c.namespace, '-o', 'json']));
       const wanted = (ro.spec.strategy.canary.steps as { setWeight?: number }[]).filter((x) => x.setWeight !== undefined).map((x) => x.setWeight!);
