@@ -5,7 +5,8 @@ import { RESERVED_PRIORITY_CLASS_PREFIX, WorkloadPriorityClass } from '../constr
 import { DEFAULT_ENTRY } from '../constructs/langgraph-workflow';
 import { EntryGateway } from '../constructs/entry-gateway';
 import { HttpsRedirectRoute } from '../constructs/https-redirect-route';
-import { entryTypeOf, hostnameOf, tlsSecretNameOf } from './workflow-chart';
+import { entryTypeOf } from '../config/schema';
+import { hostnameOf, tlsSecretNameOf } from './workflow-chart';
 
 /**
  * The PriorityClasses the environment's pods name (API and queue workers take the workflow's

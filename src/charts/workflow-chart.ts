@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
-import { Environment } from '../config/schema';
+import { entryTypeOf, Environment } from '../config/schema';
 import { ResolvedWorkflow } from '../config/resolved';
 import { workflowContext } from './context';
 import { connectionShare } from '../config/features/database';
-import { EntryType, LangGraphWorkflow, LangGraphWorkflowProps, WORKFLOW_PLACEHOLDER } from '../constructs/langgraph-workflow';
+import { LangGraphWorkflow, LangGraphWorkflowProps, WORKFLOW_PLACEHOLDER } from '../constructs/langgraph-workflow';
 import { LlmFailureSource } from '../observability/alert-rules';
 import { addMeshSecurity } from './features/mesh-security';
 import { addMeshEgress, llmBaseUrlEnv } from './features/mesh-egress';
@@ -119,11 +119,6 @@ export function workflowProps(env: Environment, wf: ResolvedWorkflow): LangGraph
     queueWorkers: s.workers.enabled ? { workloadName: workerName(ctx), containerName: workerIdentity(ctx).component } : undefined,
     dataProtection: dataProtectionProps(ctx),
   };
-}
-
-/** The environment's entry type: `entry.type`, else the Istio gateway with the mesh and an Ingress without. */
-export function entryTypeOf(env: Environment): EntryType {
-  return env.entry.type ?? (env.mesh.enabled ? 'gateway' : 'ingress');
 }
 
 /** The workflow's TLS Secret (`entry.tlsSecretName` with `<workflow>` replaced). */

@@ -33,6 +33,7 @@ import { DEFAULT_CPU_UTILIZATION, DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP } from '.
 import {
   DEFAULT_ALERT_THRESHOLDS, DEFAULT_CANARY_ANALYSIS, DEFAULT_CANARY_ROUTE_NAME, DEFAULT_CANARY_STEPS, DEFAULT_ENTRY, DEFAULT_MONITORING,
   DEFAULT_PLATFORM_NAMESPACES, DEFAULT_PROBE_TIMING, DEFAULT_PROBES, DEFAULT_ROLLING_UPDATE, DEFAULT_SECRET_KEYS, DEFAULT_SLI, DEFAULT_SLO,
+  EntryType,
 } from '../constructs/langgraph-workflow';
 
 // ---------------------------------------------------------------- primitives
@@ -387,6 +388,11 @@ export const environmentSchema = z.strictObject({
   gitops: gitopsSchema.meta({ description: 'How the central Argo CD syncs this environment\'s dist/<env> (docs/argocd.md).' }),
 });
 export type Environment = z.infer<typeof environmentSchema>;
+
+/** The environment's entry type: `entry.type`, else the Istio gateway with the mesh and an Ingress without. */
+export function entryTypeOf(env: Pick<Environment, 'entry' | 'mesh'>): EntryType {
+  return env.entry.type ?? (env.mesh.enabled ? 'gateway' : 'ingress');
+}
 
 // ---------------------------------------------------------------- workflow catalog
 

@@ -3,7 +3,7 @@
  * the path (in the merged data), the bad value and the fix; the loader attributes them to a file.
  */
 import { bytes, cpuMillicores } from '../model/quantity';
-import { Environment, Workflow, WorkflowSettings } from './schema';
+import { entryTypeOf, Environment, Workflow, WorkflowSettings } from './schema';
 import { checkMeshSecurity } from './features/mesh-security';
 import { checkMeshEgress } from './features/mesh-egress';
 import { checkNetworkEgress } from './features/network-egress';
@@ -43,7 +43,7 @@ export function checkEnvironment(env: Environment): SemanticIssue[] {
 /** Entry fields that only one entry type reads: set for another, they would silently do nothing. */
 function checkEntry(env: Environment): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
-  const type = env.entry.type ?? (env.mesh.enabled ? 'gateway' : 'ingress');
+  const type = entryTypeOf(env);
   const shown = env.entry.type ? `entry.type is "${type}"` : `entry.type is unset (so "${type}", since mesh.enabled is ${env.mesh.enabled})`;
   const only: [keyof Environment['entry'], string, string][] = [
     ['ingressClassName', 'ingress', 'the Ingress\'s class'],

@@ -9,7 +9,7 @@ import { CONFIG_DIR } from '../helpers';
 import { tmp } from '../synth/cli-harness';
 import { loadPlatform } from '../../src/synth/pipeline';
 import { SharedChart } from '../../src/charts/shared-chart';
-import { entryTypeOf } from '../../src/charts/workflow-chart';
+import { entryTypeOf } from '../../src/config/schema';
 import { MAX_WORKFLOW_LISTENERS } from '../../src/constructs/entry-gateway';
 import { writeGeneratedConfig } from '../../scripts/bench/catalog';
 

@@ -8,9 +8,6 @@ import { z } from 'zod';
 import type { SemanticIssue } from '../semantic-issue';
 import { DEFAULT_ENTRY } from '../../constructs/langgraph-workflow';
 
-const DEFAULT_GATEWAY_API_NAME = DEFAULT_ENTRY.gatewayApiName;
-const DEFAULT_GATEWAY_CLASS_NAME = DEFAULT_ENTRY.gatewayClassName;
-
 const dnsLabel = z
   .string()
   .max(63)
@@ -75,7 +72,7 @@ export function gatewayPrincipals(env: { readonly namespaces: { readonly ingress
   const s = env.meshSecurity;
   if (s.gatewayPrincipals) return [...s.gatewayPrincipals];
   const account = env.entry?.type === 'gateway-api'
-    ? gatewayApiServiceAccount(env.entry.gatewayApi?.gatewayName ?? DEFAULT_GATEWAY_API_NAME, env.entry.gatewayApi?.gatewayClassName ?? DEFAULT_GATEWAY_CLASS_NAME)
+    ? gatewayApiServiceAccount(env.entry.gatewayApi?.gatewayName ?? DEFAULT_ENTRY.gatewayApiName, env.entry.gatewayApi?.gatewayClassName ?? DEFAULT_ENTRY.gatewayClassName)
     : s.gatewayServiceAccount;
   return [serviceAccountPrincipal(s.trustDomain, env.namespaces.ingress, account)];
 }
