@@ -1,11 +1,11 @@
 /**
- * `npm run bench [-- --sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--profile] [--no-write] [--save FILE] [--render FILE]`
+ * `npm run bench [-- --sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--waivers 500] [--profile] [--no-write] [--save FILE] [--render FILE]`
  * (`--help` for the details)
  *
  * Measures `npm run synth` on generated catalogs of 1, 100 and 500 workflows × 3 environments
  * against the floor (and the physical floor: JSON + write), the old serializer against the current
  * one, and against the straightforward cdk8s structure, and the committed config against stock
- * `npx cdk8s synth`; with --profile, where each synth's CPU goes by stage (scripts/bench/profile.ts);
+ * `npx cdk8s synth`, and the gate with 1,000 waivers (scripts/bench/waivers.ts); with --profile, where each synth's CPU goes by stage (scripts/bench/profile.ts);
  * prints a table and the targets, and (unless --no-write)
  * rewrites BENCHMARKS.md and docs/bench-chart.svg. `--save FILE` also keeps the raw measurements
  * as JSON; `--render FILE` rewrites the report from such a file without measuring anything.
@@ -31,6 +31,7 @@ import { StageProfile, profileSynth } from './bench/profile';
 import { benchmarksMarkdown, chartSvg, consoleReport } from './bench/report';
 import { BenchResults, ReferenceResult, SizeResult } from './bench/results';
 import { writeStockApp } from './bench/stock-app';
+import { measureWaivers } from './bench/waivers';
 import { UsageError, defineCommand, flag, runCommand, wholeNumber } from '../src/cli/command';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureBuilt } = require('./run-built.js') as { ensureBuilt: (root: string) => boolean };
@@ -44,6 +45,8 @@ interface BenchOptions {
   readonly sizes: number[];
   readonly runs: number;
   readonly straightforwardTimeoutSeconds: number;
+  /** Workflows of the catalog the 1,000-waiver gate is timed on; 0 skips it. */
+  readonly waiverWorkflows: number;
   readonly write: boolean;
   /** One extra, profiled synth per size and of the reference config: CPU by stage. */
   readonly profile: boolean;
@@ -63,6 +66,7 @@ export const BENCH_COMMAND = defineCommand({
   flags: {
     sizes: flag.value({ value: 'N,N,...', help: 'catalog sizes (workflows per environment)', parse: sizeList, default: [1, 100, 500], defaultText: '1,100,500' }),
     runs: flag.value({ value: 'N', help: 'runs per measurement', parse: wholeNumber(1), default: 3 }),
+    waivers: flag.value({ value: 'N', help: 'workflows of the catalog the gate with 1,000 waivers is timed on; 0 skips it', parse: wholeNumber(0), default: 500 }),
     'straightforward-timeout': flag.value({ value: 'SECONDS', help: 'stop the straightforward cdk8s app after this long', parse: wholeNumber(1), default: 60 }),
     profile: flag.boolean({ help: 'also profile one synth per size and of the reference config (node --cpu-prof) and report its CPU by stage: load, construct, gate, serialize, write' }),
     'no-write': flag.boolean({ help: 'leave BENCHMARKS.md and docs/bench-chart.svg as they are' }),
@@ -194,15 +198,20 @@ async function measureReference(options: BenchOptions, work: string, profiles: S
   const stockDir = path.join(work, 'stock-app-reference');
   if ('extraPackages' in tsNode) writeStockApp({ dir: stockDir, projectRoot: ROOT, configDir: CONFIG_DIR, extraPackages: tsNode.extraPackages });
   const project: Measurement[] = [];
+  const fresh: Measurement[] = [];
   const stock: Measurement[] = [];
-  let objects = 0;
+  // As in the repository, where dist/ is committed: every timed run renders over the previous output.
+  const outdir = path.join(work, 'reference-synth');
+  let objects = (await runProjectSynth(CONFIG_DIR, outdir, workflows)).objects;
   for (let run = 0; run < options.runs; run++) {
-    const outdir = path.join(work, `reference-synth-${run}`);
     settleDisk();
     const synth = await runProjectSynth(CONFIG_DIR, outdir, workflows);
     project.push(synth.measurement);
     objects = synth.objects;
-    log(`reference: npm run synth ${(synth.measurement.wallMs / 1000).toFixed(2)} s`);
+    settleDisk();
+    const empty = await runProjectSynth(CONFIG_DIR, path.join(work, `reference-fresh-${run}`), workflows);
+    fresh.push(empty.measurement);
+    log(`reference: npm run synth ${(synth.measurement.wallMs / 1000).toFixed(2)} s over its output, ${(empty.measurement.wallMs / 1000).toFixed(2)} s into an empty folder`);
     if (!('extraPackages' in tsNode)) continue;
     const stockOut = path.join(work, `reference-stock-${run}`);
     settleDisk();
@@ -214,7 +223,7 @@ async function measureReference(options: BenchOptions, work: string, profiles: S
     log(`reference: npx cdk8s synth ${(m.wallMs / 1000).toFixed(2)} s`);
   }
   if (options.profile) profiles.push(await profileSynth({ root: ROOT, configDir: CONFIG_DIR, outdir: path.join(work, 'reference-profiled'), label: `reference (${workflows} × 3)` }));
-  return 'extraPackages' in tsNode ? { workflows, objects, project, stock } : { workflows, objects, project, stockSkipped: tsNode.skipped };
+  return 'extraPackages' in tsNode ? { workflows, objects, project, fresh, stock } : { workflows, objects, project, fresh, stockSkipped: tsNode.skipped };
 }
 
 function report(results: BenchResults, options: BenchOptions): void {
@@ -241,6 +250,7 @@ async function bench(options: BenchOptions): Promise<void> {
     const profiles: StageProfile[] = [];
     for (const n of options.sizes) sizes.push(await measureSize(n, options, work, profiles));
     const reference = await measureReference(options, work, profiles);
+    const waivers = options.waiverWorkflows > 0 ? measureWaivers({ workflows: options.waiverWorkflows, environment: 'prod', runs: options.runs, log }) : undefined;
     const results: BenchResults = {
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
       machine,
@@ -250,6 +260,7 @@ async function bench(options: BenchOptions): Promise<void> {
       sizes,
       reference,
       ...(options.profile ? { profiles } : {}),
+      ...(waivers ? { waivers } : {}),
     };
     report(results, options);
   } finally {
@@ -265,6 +276,7 @@ export function main(argv: readonly string[]): Promise<number> {
       sizes: values.sizes,
       runs: values.runs,
       straightforwardTimeoutSeconds: values['straightforward-timeout'],
+      waiverWorkflows: values.waivers,
       write: !values['no-write'],
       profile: values.profile,
       save: values.save,

@@ -135,6 +135,7 @@ if (require.main === module) {
     process.stderr.write(`${/** @type {Error} */ (e).message}\n`);
     process.exit(1);
   }
+  require('./module-code-cache').enableModuleCodeCache(root);
   const { main } = require(path.join(root, OUT_DIR, 'src', target));
   Promise.resolve(main(argv)).then((code) => { process.exitCode = code; });
 }

@@ -3,7 +3,9 @@
  *  - compiled validators: ajv compiles each kind's schema to a JavaScript function; for the
  *    Kubernetes definitions and the big CRDs (Rollout, AnalysisTemplate, the Istio kinds) that
  *    costs about 1.5 s per process, more than rendering a small catalog. Stored as ajv's
- *    standalone code, compiled only for the kinds that are validated.
+ *    standalone code, compiled only for the kinds that are validated, with V8's code cache of it
+ *    beside it once it has run (parsing and compiling the big ones, ApplicationSet's 13 MB above
+ *    all, costs more than running them).
  *  - parsed CRD files: parsing the CRDs' YAML costs about 0.3 s per process; stored as JSON.
  *
  * Content-addressed, in two levels. A source set (the definitions file and CRD folders, by path)
@@ -25,6 +27,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as vm from 'vm';
 import Ajv, { ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import type { CrdVersionSchema } from './schema-sources';
@@ -62,15 +65,63 @@ export class SchemaCache {
 
   constructor(private readonly props: SchemaCacheProps) {}
 
-  /** The validator for `schema`: loaded from the cache, or compiled by `ajv()` (created with `code: { source: true }`) and stored. */
-  compile(ajv: () => Ajv, schema: object): ValidateFunction {
-    const file = this.entry(VALIDATORS, JSON.stringify(schema), '.js');
-    const cached = loadModule(file);
-    if (cached) return cached;
-    const compiler = ajv();
-    const validator = compiler.compile(schema);
-    this.store(file, standaloneCode(compiler, validator));
-    return validator;
+  /**
+   * The validator stored under `key`, and the data stored beside it; undefined when there is none
+   * (or it is damaged). `key` names the schema within the generation (a kind, say): the generation
+   * holds everything a schema derives from, so a hit costs neither deriving nor hashing the schema.
+   */
+  cached(key: string): { readonly validator: ValidateFunction; readonly extra: unknown } | undefined {
+    const file = this.entry(VALIDATORS, key, '.js');
+    let extra: unknown;
+    try {
+      extra = JSON.parse(fs.readFileSync(extraFile(file), 'utf8'));
+    } catch {
+      return undefined; // never stored, or cut short: compile again
+    }
+    const validator = this.load(file);
+    return validator ? { validator, extra } : undefined;
+  }
+
+  /**
+   * Compiles `schema` with `ajv` (created with `code: { source: true }`), stores it under `key`
+   * with `extra` (plain JSON data) beside it, and returns it.
+   */
+  compile(key: string, ajv: Ajv, schema: object, extra: unknown = null): ValidateFunction {
+    const file = this.entry(VALIDATORS, key, '.js');
+    const validator = ajv.compile(schema);
+    this.store(file, standaloneCode(ajv, validator));
+    this.store(extraFile(file), JSON.stringify(extra));
+    // Run what was stored, so that its machine code is kept too (below) and the next run starts warm.
+    return this.load(file) ?? validator;
+  }
+
+  /**
+   * Writes V8's code cache of the validators loaded without a usable one. Taken after they have
+   * run, so it holds the functions compiled on their first objects too: the big CRD validators
+   * (ApplicationSet's is 13 MB of code) cost more to parse and compile than to run, hundreds of
+   * milliseconds per process. Runs by itself once the current synchronous work is done; callable
+   * directly (tests). Best effort, like every write of the cache.
+   */
+  writeCodeCaches(): void {
+    const pending = this.pendingCodeCaches.splice(0);
+    for (const { script, file } of pending) {
+      try {
+        this.store(codeCacheFile(file), script.createCachedData());
+      } catch {
+        // best effort
+      }
+    }
+  }
+
+  private readonly pendingCodeCaches: { readonly script: vm.Script; readonly file: string }[] = [];
+
+  private load(file: string): ValidateFunction | undefined {
+    const loaded = loadModule(file);
+    if (loaded && !loaded.codeCacheUsed) {
+      if (this.pendingCodeCaches.length === 0) setImmediate(() => this.writeCodeCaches());
+      this.pendingCodeCaches.push({ script: loaded.script, file });
+    }
+    return loaded?.validator;
   }
 
   /** `parse(file, text)`, from the cache when this very text was parsed by this very parser before. */
@@ -100,7 +151,7 @@ export class SchemaCache {
     return path.join(this.generation(), kind, `${sha256(key)}${extension}`);
   }
 
-  private store(file: string, content: string): void {
+  private store(file: string, content: string | Buffer): void {
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       writeAtomically(path.join(path.dirname(path.dirname(path.dirname(file))), SOURCES_FILE), JSON.stringify(this.props.sources), { onlyIfMissing: true });
@@ -177,7 +228,7 @@ function remove(target: string): void {
   }
 }
 
-function writeAtomically(file: string, content: string, options: { onlyIfMissing?: boolean } = {}): void {
+function writeAtomically(file: string, content: string | Buffer, options: { onlyIfMissing?: boolean } = {}): void {
   if (options.onlyIfMissing && fs.existsSync(file)) return;
   // Write-then-rename: concurrent processes and threads never see half a file.
   const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -186,22 +237,48 @@ function writeAtomically(file: string, content: string, options: { onlyIfMissing
 }
 
 /**
- * Runs a stored validator's code with this module's `require`, so that the ajv runtime helpers it
- * requires resolve to the project's ajv wherever the cache folder is.
+ * Where V8's code cache of a stored validator is kept: beside it, one per V8 version and set of
+ * V8 options (V8 rejects a cache made under other flags, so processes run with different options,
+ * such as the test runner's, would otherwise keep rewriting each other's).
  */
-function loadModule(file: string): ValidateFunction | undefined {
+function codeCacheFile(file: string): string {
+  return `${file}.${V8_KEY}.v8`;
+}
+
+const V8_KEY = sha256(`${process.versions.v8}\0${process.execArgv.join('\0')}\0${process.env.NODE_OPTIONS ?? ''}`).slice(0, 16);
+
+/** Where the data stored with a validator is kept. */
+function extraFile(file: string): string {
+  return `${file}.json`;
+}
+
+/**
+ * Runs a stored validator's code with this module's `require`, so that the ajv runtime helpers it
+ * requires resolve to the project's ajv wherever the cache folder is. Compiled with V8's code
+ * cache when one was kept for it (V8 checks that it fits this code and this V8, and rejects it
+ * otherwise: then it is written again).
+ */
+function loadModule(file: string): { readonly validator: ValidateFunction; readonly script: vm.Script; readonly codeCacheUsed: boolean } | undefined {
   let code: string;
   try {
     code = fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
+  let cachedData: Buffer | undefined;
   try {
+    cachedData = fs.readFileSync(codeCacheFile(file));
+  } catch {
+    cachedData = undefined;
+  }
+  try {
+    const script = new vm.Script(`(function (module, exports, require) {${code}\n})`, { filename: file, cachedData });
     const module = { exports: {} as unknown };
-    new Function('module', 'exports', 'require', code)(module, module.exports, require);
+    (script.runInThisContext() as (m: unknown, e: unknown, r: NodeRequire) => void)(module, module.exports, require);
     const loaded = module.exports as ValidateFunction | { default?: ValidateFunction };
     const validator = typeof loaded === 'function' ? loaded : loaded.default;
-    return typeof validator === 'function' ? validator : undefined;
+    if (typeof validator !== 'function') return undefined;
+    return { validator, script, codeCacheUsed: cachedData !== undefined && !script.cachedDataRejected };
   } catch {
     return undefined; // cut short or from an incompatible ajv: compile again (and overwrite)
   }

@@ -35,6 +35,7 @@ import {
 } from './strict-schema';
 import { ObjectIdentity, SchemaViolation, violationsFromAjvErrors } from './schema-violation';
 import { SchemaCache, sha256 } from './schema-cache';
+import { shareRepeatedSubschemas } from './shared-subschemas';
 
 export type { SchemaViolation } from './schema-violation';
 export { formatSchemaViolation } from './schema-violation';
@@ -82,6 +83,15 @@ const AJV_OPTIONS = {
   code: { source: true }, // keep each validator's source, so that it can be cached on disk
 } as const;
 
+/**
+ * For custom resources: their schemas have no `$ref`s of their own, only ObjectMeta's and the
+ * shared subschemas (shared-subschemas.ts), which must stay functions to be compiled once.
+ */
+const CRD_AJV_OPTIONS = { ...AJV_OPTIONS, inlineRefs: false } as const;
+
+/** The modules that derive a validator's schema from the sources: part of the cache's generation. */
+const DERIVING_MODULES = ['./schema-registry', './strict-schema', './shared-subschemas', './schema-sources'];
+
 export class SchemaRegistry {
   private readonly definitionsFile: string;
   private readonly crdDirs: readonly string[];
@@ -100,6 +110,7 @@ export class SchemaRegistry {
   private readonly cache: SchemaCache | undefined;
   /** Created on the first compile: with every validator in the cache, ajv never is. */
   private ajv: Ajv | undefined;
+  private crdAjv: Ajv | undefined;
   private strict: { readonly definitions: Record<string, unknown>; readonly skipped: readonly SkippedSchemaPattern[] } | undefined;
 
   constructor(options: SchemaRegistryOptions = {}) {
@@ -118,11 +129,12 @@ export class SchemaRegistry {
       // Everything a validator or a parsed CRD derives from: the definitions and every CRD file as
       // they are, and the code that makes them strict (core validators reference the definitions,
       // CRD validators ObjectMeta).
+      // Entries are named by kind, so this is all that tells one schema from another.
       generationKey: () => SchemaCache.generationKeyOf(
-        AJV_OPTIONS,
+        { AJV_OPTIONS, CRD_AJV_OPTIONS },
         K8S_SCHEMA_ID,
         sha256(fs.readFileSync(this.definitionsFile)),
-        sha256(fs.readFileSync(require.resolve('./strict-schema'))),
+        ...DERIVING_MODULES.map((m) => sha256(fs.readFileSync(require.resolve(m)))),
         ...[...this.crdTexts()].map(([file, text]) => `${path.basename(file)}\0${sha256(text)}`),
       ),
     });
@@ -158,13 +170,26 @@ export class SchemaRegistry {
   /** The compiled validator, or why there is none. */
   private validatorFor(apiVersion: string, kind: string): ValidateFunction | string {
     const key = gvkKey(apiVersion, kind);
-    const cached = this.validators.get(key);
-    if (cached) return cached;
+    const known = this.validators.get(key);
+    if (known) return known;
+    const built = this.build(apiVersion, kind);
+    if (typeof built !== 'string') this.validators.set(key, built);
+    return built;
+  }
+
+  /** The validator of a kind: from the disk cache, else compiled (and cached). */
+  private build(apiVersion: string, kind: string): ValidateFunction | string {
+    const key = gvkKey(apiVersion, kind);
+    const cached = this.cache?.cached(key);
+    if (cached) {
+      this.skipped.push(...(cached.extra as SkippedSchemaPattern[]));
+      return cached.validator;
+    }
 
     let validator: ValidateFunction;
     const definition = this.coreKinds.get(key);
     if (definition) {
-      validator = this.compile({ $ref: `${K8S_SCHEMA_ID}#/definitions/${escapePointer(definition)}` });
+      validator = this.compile(key, this.compiler(), { $ref: `${K8S_SCHEMA_ID}#/definitions/${escapePointer(definition)}` }, []);
     } else {
       const crd = this.crdVersion(apiVersion, kind);
       if (!crd) {
@@ -178,24 +203,33 @@ export class SchemaRegistry {
       }
       const objectMetaRef = `${K8S_SCHEMA_ID}#/definitions/${escapePointer(OBJECT_META_DEFINITION)}`;
       const strict = toStrictSchema(toCustomResourceSchema(crd.openAPIV3Schema, objectMetaRef));
-      this.skipped.push(...strict.skippedPatterns.map((s) => ({ ...s, source: `${apiVersion} ${kind}` })));
-      validator = this.compile(strict.schema);
+      const skipped = strict.skippedPatterns.map((s) => ({ ...s, source: `${apiVersion} ${kind}` }));
+      this.skipped.push(...skipped);
+      validator = this.compile(key, this.crdCompiler(), shareRepeatedSubschemas(strict.schema), skipped);
     }
-    this.validators.set(key, validator);
     return validator;
   }
 
-  private compile(schema: object): ValidateFunction {
-    return this.cache ? this.cache.compile(() => this.compiler(), schema) : this.compiler().compile(schema);
+  private compile(key: string, ajv: Ajv, schema: object, skipped: readonly SkippedSchemaPattern[]): ValidateFunction {
+    return this.cache ? this.cache.compile(key, ajv, schema, skipped) : ajv.compile(schema);
   }
 
   /** ajv with the strict Kubernetes definitions, created on first use. */
   private compiler(): Ajv {
-    if (!this.ajv) {
-      this.ajv = new Ajv(AJV_OPTIONS);
-      this.ajv.addSchema({ $id: K8S_SCHEMA_ID, definitions: this.strictDefinitions().definitions });
-    }
+    this.ajv ??= this.newAjv(AJV_OPTIONS);
     return this.ajv;
+  }
+
+  /** The same for custom resources (see {@link CRD_AJV_OPTIONS}). */
+  private crdCompiler(): Ajv {
+    this.crdAjv ??= this.newAjv(CRD_AJV_OPTIONS);
+    return this.crdAjv;
+  }
+
+  private newAjv(options: typeof AJV_OPTIONS | typeof CRD_AJV_OPTIONS): Ajv {
+    const ajv = new Ajv(options);
+    ajv.addSchema({ $id: K8S_SCHEMA_ID, definitions: this.strictDefinitions().definitions });
+    return ajv;
   }
 
   /** The definitions made strict (and the patterns that dropped), once. */

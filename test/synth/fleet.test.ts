@@ -174,6 +174,27 @@ describe('shared writes', () => {
     expect(() => writer.write({ path: 'a/b.yaml', content: 'b: 2\n' })).toThrow(/EEXIST/);
     expect(fs.readFileSync(path.join(out, 'a/b.yaml'), 'utf8')).toBe('b: 1\n');
   });
+
+  test('a file unchanged since the output being replaced is linked from it, a changed or new one written; the old output is never touched', () => {
+    const outdir = path.join(tmp('staging-links-'), 'dist');
+    fs.mkdirSync(path.join(outdir, 'a'), { recursive: true });
+    const old = { same: 'same: 1\n', changed: 'value: 1\n', resized: 'v: 1\n' };
+    for (const [name, content] of Object.entries(old)) fs.writeFileSync(path.join(outdir, 'a', `${name}.yaml`), content);
+    fs.symlinkSync('same.yaml', path.join(outdir, 'a', 'link.yaml'));
+
+    const staging = beginStaging(outdir);
+    const writer = new StagingWriter(staging);
+    const next = { same: 'same: 1\n', changed: 'value: 2\n', resized: 'v: 10\n', link: 'same: 1\n', added: 'new: 1\n' };
+    for (const [name, content] of Object.entries(next)) writer.write({ path: `a/${name}.yaml`, content });
+
+    const inode = (dir: string, name: string) => fs.statSync(path.join(dir, 'a', `${name}.yaml`)).ino;
+    expect(inode(staging, 'same')).toBe(inode(outdir, 'same'));
+    for (const name of ['changed', 'resized']) expect({ name, linked: inode(staging, name) === inode(outdir, name) }).toEqual({ name, linked: false });
+    expect(fs.lstatSync(path.join(staging, 'a', 'link.yaml')).isSymbolicLink()).toBe(false); // a symlink is never carried over as such
+    for (const name of Object.keys(old)) expect(fs.readFileSync(path.join(outdir, 'a', `${name}.yaml`), 'utf8')).toBe(old[name as keyof typeof old]);
+    commitStaging(staging, outdir);
+    expect(tree(outdir)).toEqual(Object.fromEntries(Object.entries(next).map(([name, content]) => [`a/${name}.yaml`, content])));
+  });
 });
 
 describe('progress', () => {

@@ -75,7 +75,7 @@ test('a failed build throws, records nothing, and the next run tries again', () 
 test('the script runs the built module\'s main(argv) and exits with its result; the build messages never reach stdout', () => {
   const root = project();
   fs.mkdirSync(path.join(root, 'scripts'));
-  fs.copyFileSync(path.join(PROJECT_ROOT, 'scripts', 'run-built.js'), path.join(root, 'scripts', 'run-built.js'));
+  for (const script of ['run-built.js', 'module-code-cache.js']) fs.copyFileSync(path.join(PROJECT_ROOT, 'scripts', script), path.join(root, 'scripts', script));
   const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-built.js'), 'cli/say', 'a', 'b'], { cwd: root, encoding: 'utf8' });
   expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 2, stdout: 'one a b' });
   const usage = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-built.js')], { cwd: root, encoding: 'utf8' });

@@ -30,9 +30,9 @@ const BAD_OBJECTS = [
 function tmp(prefix = 'schema-cache-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
-/** Every file under `dir` whose folder is named `kind` (validators or crds), at any depth. */
-function entries(dir: string, kind: 'validators' | 'crds'): string[] {
-  return fs.existsSync(dir) ? listFiles(dir).filter((f) => path.basename(path.dirname(f)) === kind).map((f) => path.join(dir, f)) : [];
+/** Every entry under `dir` whose folder is named `kind` (validators: their code; crds: parsed files), at any depth. */
+function entries(dir: string, kind: 'validators' | 'crds', extension = kind === 'validators' ? '.js' : '.json'): string[] {
+  return fs.existsSync(dir) ? listFiles(dir).filter((f) => path.basename(path.dirname(f)) === kind && f.endsWith(extension)).map((f) => path.join(dir, f)) : [];
 }
 /** The generation folders (`<set>/<generation>`) under a cache folder. */
 function generations(dir: string): string[] {
@@ -87,6 +87,32 @@ describe('compiled validators', () => {
     expect(BAD_OBJECTS.map((o) => registry.validate(o))).toEqual(fresh);
     expect(compile).toHaveBeenCalledTimes(BAD_OBJECTS.length);
     for (const f of files) expect(fs.readFileSync(f, 'utf8')).toMatch(/^"use strict";/);
+  });
+
+  test('V8\'s code cache is kept beside each validator once it has run; a damaged one is rejected by V8 and written again', () => {
+    const dir = tmp();
+    const fresh = BAD_OBJECTS.map((o) => new SchemaRegistry({ schemaCacheDir: false }).validate(o));
+    const first = new SchemaRegistry({ schemaCacheDir: dir });
+    expect(BAD_OBJECTS.map((o) => first.validate(o))).toEqual(fresh);
+    (first as unknown as { cache: SchemaCache }).cache.writeCodeCaches();
+    const codeCaches = entries(dir, 'validators', '.v8');
+    expect(codeCaches).toHaveLength(BAD_OBJECTS.length);
+    const sizes = codeCaches.map((f) => fs.statSync(f).size);
+    expect(Math.min(...sizes)).toBeGreaterThan(1000);
+
+    for (const f of codeCaches) fs.writeFileSync(f, Buffer.alloc(4096, 7));
+    // Read from a copy: V8 keeps what this process compiled by source and file name, and would
+    // not even look at the cache of a file it has compiled already.
+    const copy = tmp();
+    fs.cpSync(dir, copy, { recursive: true });
+    const compile = jest.spyOn(Ajv.prototype, 'compile');
+    const second = new SchemaRegistry({ schemaCacheDir: copy });
+    expect(BAD_OBJECTS.map((o) => second.validate(o))).toEqual(fresh);
+    expect(compile).not.toHaveBeenCalled();
+    (second as unknown as { cache: SchemaCache }).cache.writeCodeCaches();
+    const rewritten = entries(copy, 'validators', '.v8');
+    expect(rewritten).toHaveLength(BAD_OBJECTS.length);
+    for (const f of rewritten) expect(fs.readFileSync(f).equals(Buffer.alloc(4096, 7))).toBe(false);
   });
 
   test('different schemas never share an entry', () => {

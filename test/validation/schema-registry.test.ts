@@ -347,7 +347,7 @@ describe('SchemaRegistry: compiled validators are reused (observed by counting c
   it('compiles each kind once, and validating 2,000 more objects of those kinds compiles nothing', () => {
     const fresh = new SchemaRegistry();
     // The one place a validator is built (from the disk cache or by ajv).
-    const compile = jest.spyOn(fresh as any, 'compile');
+    const compile = jest.spyOn(fresh as any, 'build');
     const kinds = new Set(fixtures.allValidObjects().map((o) => `${o.apiVersion} ${o.kind}`));
     expect(kinds.size).toBe(fixtures.allValidObjects().length);
     for (const obj of fixtures.allValidObjects()) expect(fresh.validate(obj)).toEqual([]);
