@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Argo CD syncs dist/<env> through the rendered ApplicationSet and AppProject, in the cluster without
-# kubelets of scripts/behaviour/cluster.sh. For each environment (LGP_ARGOCD_ENVS, default staging:
-# automated sync, Rollouts with Istio traffic routing):
+# kubelets of scripts/behaviour/cluster.sh. For each environment (LGP_ARGOCD_ENVS, default every one:
+# staging with automated sync and canaries; prod with manual sync and canaries; dev with automated
+# sync, rolling updates and the Gateway API entry):
 #   1. commits dist/<env> to a fresh local git repository (branch main, the rendered targetRevision);
 #   2. rewrites the environment's ApplicationSet and AppProject for it (scripts/behaviour/argocd-local.ts:
 #      repo URL → file://<repository>, destination server → https://kubernetes.default.svc, every change
 #      printed, any other difference refused) and applies them;
 #   3. runs Argo CD v3.2 outside the cluster on loopback: redis, repo-server, application-controller,
 #      applicationset-controller; and the Argo Rollouts controller when its binary is cached;
-#   4. waits until every generated Application is Synced and its sync succeeded (Healthy too when the
+#   4. for Applications that sync by hand (prod, automatedSync false): proves Argo CD compares them and
+#      applies nothing (OutOfSync, no sync operation), then syncs each as `argocd app sync` does (the
+#      sync operation the API server writes on the Application: the resolved revision, the
+#      Application's sync options and retry, no prune; no argocd-server runs here);
+#      waits until every generated Application is Synced and its sync succeeded (Healthy too when the
 #      Rollouts controller runs), then judges (scripts/behaviour/argocd-report.ts): every rendered object
 #      applied, in ascending sync waves; the Rollouts' health by Argo CD's built-in check;
-#   5. rewrites a canary VirtualService's route weights as the Rollouts controller's Istio traffic
+#   5. commits a release (one image digest) and, for a manual Application, syncs it by hand again once
+#      it shows OutOfSync at the release; proves the Application stays Synced while the Rollouts
+#      controller moves the weights (without that controller: rewrites a canary VirtualService's route weights as the Rollouts controller's Istio traffic
 #      routing does (spec.http[<route>].route[].weight, stable 90 / canary 10) and proves the Application
 #      stays Synced after a hard refresh and the weights are not reverted by self-heal (ignoreDifferences +
 #      RespectIgnoreDifferences); then, as a control, changes a field that is not ignored and proves
@@ -20,7 +27,7 @@
 #
 # Usage: scripts/behaviour/argocd.sh [dist-dir]                (default: dist)
 # Environment:
-#   LGP_ARGOCD_ENVS="staging dev"  environments with automated sync (default: staging; prod syncs by hand)
+#   LGP_ARGOCD_ENVS="staging"      environments (default: "staging prod dev")
 #   LGP_ARGOCD_TIMEOUT=300         seconds to wait for the Applications to sync
 #   LGP_ARGOCD_ROLLOUTS=0          do not run the Rollouts controller even when it is cached
 #   LGP_BEHAVIOUR_KEEP=1           keep the temp folder (logs, repository, Applications' JSON)
@@ -56,7 +63,7 @@ fi
 
 [[ -d "$DIST" ]] || fail "$DIST is not a folder; render it first (npm run synth)"
 DIST="$(cd "$DIST" && pwd)"
-read -ra ENVS <<<"${LGP_ARGOCD_ENVS:-staging}"
+read -ra ENVS <<<"${LGP_ARGOCD_ENVS:-staging prod dev}"
 
 WORK="$(mktemp -d /tmp/lgp-argocd.XXXXXX)"
 cleanup() {
@@ -165,6 +172,36 @@ apps_settled() {
 
 app_field() { k get application -n argocd "$1" -o "jsonpath=$2"; }
 
+# sync_by_hand <app> <revision>: what `argocd app sync <app>` has the API server write (server/application
+# /application.go, Sync): a sync operation on the Application at the resolved revision, with the
+# Application's own sync options and retry, no prune, initiated by a user; the application-controller
+# then runs it. No argocd-server runs here, so the operation is written directly.
+sync_by_hand() {
+  local app="$1" revision="$2"
+  k get application -n argocd "$app" -o json | node -e '
+    const a = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    const policy = a.spec.syncPolicy ?? {};
+    const operation = {
+      initiatedBy: { username: "lgp-ci" },
+      sync: { revision: process.argv[1], prune: false, ...(policy.syncOptions ? { syncOptions: policy.syncOptions } : {}) },
+      ...(policy.retry ? { retry: policy.retry } : {}),
+    };
+    process.stdout.write(JSON.stringify({ operation }));' "$revision" >"$WORK/sync-$app.json" || return 1
+  k patch application -n argocd "$app" --type merge --patch-file "$WORK/sync-$app.json" >/dev/null
+}
+
+# manual_apps_wait <file> <names...>: each named Application compared (a sync status at a revision) and
+# left alone: OutOfSync, no operation ever started.
+manual_apps_wait() {
+  local file="$1"; shift
+  k get applications -n argocd -o json >"$file" || return 1
+  node -e '
+    const apps = new Map(require(process.argv[1]).items.map((a) => [a.metadata.name, a]));
+    const ok = process.argv.slice(2).every((n) => { const a = apps.get(n);
+      return a?.status?.sync?.revision && a.status.sync.status === "OutOfSync" && !a.status.operationState && !a.operation; });
+    process.exit(ok ? 0 : 1);' "$file" "$@"
+}
+
 # weights_stay_synced <env> <w>: the VirtualService of a canary Rollout gets weights 90/10 as the
 # Rollouts controller writes them; the Application must stay Synced and keep them.
 weights_stay_synced() {
@@ -245,7 +282,14 @@ release_stays_synced() {
   git -C "$w/repo" -c user.name=lgp-ci -c user.email=ci@localhost commit -qam "release: $deploy image digest" || return 1
   local t=$SECONDS
   k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
-  say "[$env] release committed ($(git -C "$w/repo" rev-parse --short HEAD): $(basename "$file") image digest); waiting for the Rollouts controller to move the weights of $ns/$vs (rendered: $rendered)"
+  say "[$env] release committed ($(git -C "$w/repo" rev-parse --short HEAD): $(basename "$file") image digest)"
+  if [[ "$MANUAL_APPS" == *" $app "* ]]; then
+    local release; release=$(git -C "$w/repo" rev-parse HEAD)
+    wait_for "$app OutOfSync at the release" 120 bash -c '[[ "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.status.sync.status} {.status.sync.revision}")" == "OutOfSync $3" ]]' _ "$KUBECONFIG" "$app" "$release" || return 1
+    say "[$env] $app (manual sync) is OutOfSync at the release and waits; syncing it by hand"
+    sync_by_hand "$app" "$release" || return 1
+  fi
+  say "[$env] waiting for the Rollouts controller to move the weights of $ns/$vs (rendered: $rendered)"
   wait_for "the canary's first weights in $ns/$vs" 240 \
     bash -c '[[ "$(kubectl --kubeconfig "$1" get virtualservice -n "$2" "$3" -o jsonpath="{.spec.http[$4].route[*].weight}")" != "$5" ]]' _ "$KUBECONFIG" "$ns" "$vs" "$idx" "$rendered" || return 1
   local weights managers; weights=$(k get virtualservice -n "$ns" "$vs" -o "jsonpath={.spec.http[$idx].route[*].weight}")
@@ -306,11 +350,10 @@ run_env() {
   count=$(node -e 'const l = require(process.argv[1]).items.find((o) => o.kind === "ApplicationSet");
     console.log(l.spec.generators.reduce((n, g) => n + (g.list?.elements?.length ?? 0), 0));' "$w/argocd.json")
 
-  # Only automated sync is driven here: an environment whose Applications wait for a person to sync
-  # (prod renders automatedSync: false) would time out, so it is refused up front.
+  # Applications that sync by hand (prod renders automatedSync: false): synced below as a person does.
   local manual; manual=$(node -e 'const l = require(process.argv[1]).items.find((o) => o.kind === "ApplicationSet");
     console.log(l.spec.generators.flatMap((g) => g.list?.elements ?? []).filter((e) => e.automatedSync !== true).map((e) => e.name).join(" "));' "$w/argocd.json")
-  [[ -z "$manual" ]] || { say "[$env] ERROR: manual sync (automatedSync false) for $manual: this stage drives automated sync only; choose another environment (LGP_ARGOCD_ENVS)"; return 1; }
+  MANUAL_APPS=" $manual "
 
   local external ns
   external=$(tsx scripts/cluster/namespaces-of.ts "$DIST/$env" "$w/namespaces.yaml") || return 1
@@ -325,6 +368,15 @@ run_env() {
   k apply --server-side --field-manager="$BEHAVIOUR_FIELD_MANAGER" -f "$w/argocd.json" -o name >"$w/argocd.applied" 2>"$w/argocd.err" \
     && ! grep -q 'Warning:' "$w/argocd.err" || { cat "$w/argocd.err"; say "[$env] applying the ApplicationSet failed"; return 1; }
   say "[$env] applied $(tr '\n' ' ' <"$w/argocd.applied")— waiting for $count Applications to sync (≤ ${TIMEOUT}s)"
+  if [[ -n "$manual" ]]; then
+    local app head; head=$(git -C "$w/repo" rev-parse HEAD)
+    # The applicationset-controller creates them; Argo CD compares each and must apply nothing.
+    wait_for "the manual-sync Applications compared and left OutOfSync" 120 manual_apps_wait "$w/manual.json" $manual || return 1
+    sleep 10
+    manual_apps_wait "$w/manual.json" $manual || { say "[$env] ERROR: a manual-sync Application started a sync nobody asked for"; return 1; }
+    say "[$env] manual sync: $(echo $manual | wc -w) Applications compared, OutOfSync, nothing applied 10s later; syncing each by hand at $(git -C "$w/repo" rev-parse --short HEAD)"
+    for app in $manual; do sync_by_hand "$app" "$head" || return 1; done
+  fi
   local ok=0
   wait_for "every Application Synced$( ((healthy)) && echo " and Healthy")" "$TIMEOUT" apps_settled "$w/applications.json" "$count" "$healthy" || ok=1
   local synced=$((SECONDS - t))

@@ -191,6 +191,8 @@ ${profileSection}
   again; and, beside it, into a new, empty folder every run. Every run after the benchmark's first
   finds lib/ built and the module and schema-validator caches (node_modules/.cache) filled, as a
   developer's second run does; a first run after \`npm ci\` compiles and fills them (seconds).
+  Measured before the catalogs, on a quiet machine (after them, the kernel is busy for a while
+  writing back and discarding their files).
 - **waivers**: the gate alone (scripts/bench/waivers.ts), in this process, over one environment of
   a generated catalog (${r.waivers ? `${r.waivers.workflows} workflows, ${r.waivers.objects} objects` : 'not measured in this run'}) with about 1,000 scanner waivers
   added, against the same objects with the catalog's own few, and with a linear scan of the list

@@ -28,8 +28,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vm from 'vm';
-import Ajv, { ValidateFunction } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { CrdVersionSchema } from './schema-sources';
 
 export interface SchemaCacheProps {
@@ -89,6 +89,8 @@ export class SchemaCache {
   compile(key: string, ajv: Ajv, schema: object, extra: unknown = null): ValidateFunction {
     const file = this.entry(VALIDATORS, key, '.js');
     const validator = ajv.compile(schema);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
     this.store(file, standaloneCode(ajv, validator));
     this.store(extraFile(file), JSON.stringify(extra));
     // Run what was stored, so that its machine code is kept too (below) and the next run starts warm.

@@ -11,7 +11,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import {
   apiVersionOf,
   CrdVersionSchema,
@@ -227,7 +228,10 @@ export class SchemaRegistry {
   }
 
   private newAjv(options: typeof AJV_OPTIONS | typeof CRD_AJV_OPTIONS): Ajv {
-    const ajv = new Ajv(options);
+    // Loaded only to compile: with every validator cached, a run never loads the compiler.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: AjvClass } = require('ajv') as typeof import('ajv');
+    const ajv = new AjvClass(options);
     ajv.addSchema({ $id: K8S_SCHEMA_ID, definitions: this.strictDefinitions().definitions });
     return ajv;
   }
