@@ -16,7 +16,8 @@
 #      waits until every generated Application is Synced and its sync succeeded (Healthy too when the
 #      Rollouts controller runs), then judges (scripts/behaviour/argocd-report.ts): every rendered object
 #      applied, in ascending sync waves; the Rollouts' health by Argo CD's built-in check;
-#   5. commits a release (one image digest) and, for a manual Application, syncs it by hand again once
+#   5. hard-refreshes every Application: each must stay Synced with no sync started since (no drift);
+#      commits a release (one image digest) and, for a manual Application, syncs it by hand again once
 #      it shows OutOfSync at the release; proves the Application stays Synced while the Rollouts
 #      controller moves the weights (without that controller: rewrites a canary VirtualService's route weights as the Rollouts controller's Istio traffic
 #      routing does (spec.http[<route>].route[].weight, stable 90 / canary 10) and proves the Application
@@ -133,20 +134,30 @@ EOF
   say "Argo CD $(argocd version --client --short 2>/dev/null | awk '{print $2}') up on 127.0.0.1: repo-server :$repo, redis :$redis, controller metrics :$cmetrics, applicationset metrics :$amet"
 }
 
-# The External Secrets operator does not run here, and Argo CD's built-in ExternalSecret health check
-# (Progressing until the Ready condition) would hold the sync at wave -1 forever. This stand-in does
-# the one thing Argo CD reads: it sets each ExternalSecret's status condition Ready=True (status
-# subresource only; no Secret is written, no pod here reads one).
-start_eso_standin() {
+# Three controllers do not run here: External Secrets, KEDA and a Gateway API controller (Istio's).
+# Argo CD's built-in health checks of their objects (ExternalSecret, ScaledObject: Progressing until
+# the Ready condition; Gateway until Programmed; HTTPRoute until its parents have conditions) would
+# hold a sync at wave -1 or an Application at Progressing forever. These stand-ins write the status
+# Argo CD reads (status subresource only; no Secret or HPA is written, no pod here reads one, KEDA's
+# scaling is not exercised): Ready=True; and for the Gateway API, the status gateway-status.js
+# derives, which accepts a route only where the Gateway API's attachment rules admit it.
+start_operator_standins() {
   local w="$1"
-  behaviour_start external-secrets-standin "$w/external-secrets-standin.log" bash -c '
+  behaviour_start operator-standins "$w/operator-standins.log" bash -c '
     while sleep 2; do
-      kubectl --kubeconfig "$1" get externalsecrets -A -o jsonpath="{range .items[*]}{.metadata.namespace} {.metadata.name} {.status.conditions[0].status}{\"\n\"}{end}" |
-      while read -r ns name ready; do
-        [[ -n "$name" && "$ready" != True ]] || continue
-        kubectl --kubeconfig "$1" patch externalsecret -n "$ns" "$name" --subresource=status --type=merge -p "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"SecretSynced\",\"message\":\"stand-in: no External Secrets operator runs here\",\"lastTransitionTime\":\"$(date -u +%FT%TZ)\"}]}}" && echo "$(date -u +%T) Ready: $ns/$name"
+      for kind in externalsecrets scaledobjects; do
+        kubectl --kubeconfig "$1" get "$kind" -A -o jsonpath="{range .items[*]}{.metadata.namespace} {.metadata.name} {.status.conditions[?(@.type==\"Ready\")].status}{\"\n\"}{end}" |
+        while read -r ns name ready; do
+          [[ -n "$name" && "$ready" != True ]] || continue
+          kubectl --kubeconfig "$1" patch "$kind" -n "$ns" "$name" --subresource=status --type=merge -p "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"StandIn\",\"message\":\"stand-in: the operator does not run here\",\"lastTransitionTime\":\"$(date -u +%FT%TZ)\"}]}}" && echo "$(date -u +%T) Ready: $kind $ns/$name"
+        done
       done
-    done' _ "$KUBECONFIG"
+      kubectl --kubeconfig "$1" get gateways.gateway.networking.k8s.io,httproutes.gateway.networking.k8s.io,namespaces -A -o json |
+      node "$2" | while read -r resource ns name patch; do
+        kubectl --kubeconfig "$1" patch "$resource" -n "$ns" "$name" --subresource=status --type=merge -p "$patch" >/dev/null \
+          && echo "$(date -u +%T) status: $resource $ns/$name $patch"
+      done
+    done' _ "$KUBECONFIG" "$REPO/scripts/behaviour/gateway-status.js"
 }
 
 start_rollouts() {
@@ -188,6 +199,28 @@ sync_by_hand() {
     };
     process.stdout.write(JSON.stringify({ operation }));' "$revision" >"$WORK/sync-$app.json" || return 1
   k patch application -n argocd "$app" --type merge --patch-file "$WORK/sync-$app.json" >/dev/null
+}
+
+# no_drift <env>: each Application compared again from scratch (hard refresh) must still be Synced, and
+# no sync may have started since (self-heal would start one on drift): a field the API server stores
+# differently from the rendered one would show here (dev's HTTPRoutes and Postgres StatefulSets did,
+# until the defaults the API server adds were rendered).
+no_drift() {
+  local env="$1" app before started
+  for app in $(k get applications -n argocd -o jsonpath='{.items[*].metadata.name}'); do
+    before=$(app_field "$app" '{.status.reconciledAt}') started=$(app_field "$app" '{.status.operationState.startedAt}')
+    k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
+    wait_for "$app refreshed" 120 bash -c '[[ -z "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.metadata.annotations.argocd\.argoproj\.io/refresh}")" && "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.status.reconciledAt}")" != "$3" ]]' _ "$KUBECONFIG" "$app" "$before" || return 1
+    sleep 5
+    local now; now=$(app_field "$app" '{.status.sync.status} {.status.operationState.startedAt}')
+    if [[ "$now" != "Synced $started" ]]; then
+      say "[$env] ERROR: $app drifted after a hard refresh ($now; last sync started $started); out of sync:"
+      k get application -n argocd "$app" -o json | node -e '
+        for (const r of JSON.parse(require("fs").readFileSync(0, "utf8")).status.resources ?? []) if (r.status !== "Synced") console.log(`    ${r.kind} ${r.namespace ?? ""}/${r.name}: ${r.status}`);'
+      return 1
+    fi
+  done
+  say "[$env] no drift: every Application still Synced after a hard refresh, no sync started since"
 }
 
 # manual_apps_wait <file> <names...>: each named Application compared (a sync status at a revision) and
@@ -360,7 +393,7 @@ run_env() {
   for ns in $external; do k create namespace "$ns" >/dev/null || return 1; done
   [[ -z "$external" ]] || say "[$env] created the namespaces dist/$env uses but does not render: $(echo $external)"
   start_argocd "$w" || return 1
-  start_eso_standin "$w"
+  start_operator_standins "$w"
   local healthy=0
   if [[ -n "$ROLLOUTS_CONTROLLER" ]]; then start_rollouts "$w" && healthy=1 || return 1; fi
 
@@ -384,6 +417,7 @@ run_env() {
   say "[$env] Applications after ${synced}s (cluster up in ${up}s; sync times are Argo CD's own operation times):"
   tsx scripts/behaviour/argocd-report.ts "$w/applications.json" "$w/repo" $( ((healthy)) && echo --healthy) || ok=1
   ((healthy)) || say "[$env] the Rollouts controller does not run (not cached, or LGP_ARGOCD_ROLLOUTS=0): Rollouts stay Progressing by Argo CD's health check, so health is reported, not required"
+  [[ $ok != 0 ]] || no_drift "$env" || ok=1
   if [[ $ok == 0 ]]; then
     if ((healthy)); then release_stays_synced "$env" "$w" || ok=1; else weights_stay_synced "$env" "$w" || ok=1; fi
   fi

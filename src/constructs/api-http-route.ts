@@ -57,7 +57,8 @@ export class ApiHttpRoute extends Construct {
         rules: [
           {
             matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/' } }],
-            backendRefs: [{ group: '', kind: 'Service', name: props.service.name, port: props.service.port }],
+            // weight 1 is the API server's default: said here so that what Argo CD compares is what it stores.
+            backendRefs: [{ group: '', kind: 'Service', name: props.service.name, port: props.service.port, weight: 1 }],
           },
           ...(denied.length ? [{ matches: denied.map((p) => ({ path: gatewayPathMatch(p) })) }] : []),
         ],

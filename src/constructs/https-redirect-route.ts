@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { HttpRoute, HttpRouteSpecRulesFiltersRequestRedirectScheme, HttpRouteSpecRulesFiltersRequestRedirectStatusCode, HttpRouteSpecRulesFiltersType } from '../../imports/gwapi-httproute-gateway.networking.k8s.io';
+import { HttpRoute, HttpRouteSpecRulesFiltersRequestRedirectScheme, HttpRouteSpecRulesFiltersRequestRedirectStatusCode, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType } from '../../imports/gwapi-httproute-gateway.networking.k8s.io';
 import { EntryGateway, GATEWAY_API_GROUP, HTTP_LISTENER_NAME, entryLabels } from './entry-gateway';
 
 export interface HttpsRedirectRouteProps {
@@ -24,6 +24,8 @@ export class HttpsRedirectRoute extends Construct {
       spec: {
         parentRefs: [{ group: GATEWAY_API_GROUP, kind: 'Gateway', name: props.gateway.name, sectionName: HTTP_LISTENER_NAME }],
         rules: [{
+          // Every path: the API server's default, said here so that what Argo CD compares is what it stores.
+          matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/' } }],
           filters: [{
             type: HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
             requestRedirect: { scheme: HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS, statusCode: HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301 },

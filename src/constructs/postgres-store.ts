@@ -43,6 +43,21 @@ export interface PostgresStoreProps extends DevStoreProps {
 }
 
 /**
+ * A StatefulSet whose claim templates say their apiVersion and kind, as the API server stores them.
+ * Without them Argo CD's diff (server-side apply) shows the StatefulSet OutOfSync forever (seen in
+ * the Argo CD behaviour stage; argoproj/argo-cd#11143). The L1 type cannot express them, and its
+ * `toJson` drops what its type lacks (a JSON patch included), so they are added after it.
+ */
+class StatefulSetWithClaimKinds extends k8s.KubeStatefulSet {
+  public toJson(): any {
+    const json = super.toJson();
+    const claims: object[] | undefined = json.spec?.volumeClaimTemplates;
+    if (claims) json.spec.volumeClaimTemplates = claims.map((claim) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...claim }));
+    return json;
+  }
+}
+
+/**
  * A single-replica Postgres for development: a StatefulSet with a volume claim, its headless
  * Service (`<name>.<namespace>.svc:5432`) and a postgres_exporter sidecar. It runs the official
  * image's entrypoint as UID 10001 (the image supports arbitrary UIDs through nss_wrapper) with a
@@ -54,7 +69,7 @@ export class PostgresStore extends DevStore {
   constructor(scope: Construct, id: string, props: PostgresStoreProps) {
     super(scope, id, props);
     const isReady = ['pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, `--username=${props.user}`, `--dbname=${props.database}`];
-    new k8s.KubeStatefulSet(this, 'Resource', {
+    new StatefulSetWithClaimKinds(this, 'Resource', {
       metadata: this.metadata,
       spec: {
         serviceName: this.serviceName,

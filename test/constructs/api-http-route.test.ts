@@ -54,7 +54,8 @@ function ruleFor(r: any, url: string): any {
 test('every other path goes to the API Service on the Service\'s port (which targets the server\'s http port)', () => {
   const { route: r, service } = route();
   for (const path of ['/', '/ok', '/threads', '/threads/abc/runs', '/runs/wait', '/assistants/search', '/store/items', '/docsearch', '/internalx', '/metrics/x']) {
-    expect(ruleFor(r, path)?.backendRefs).toEqual([{ group: '', kind: 'Service', name: 'wf-api', port: 80 }]);
+    // weight 1 said, as the API server stores it: what Argo CD compares must be what it stores.
+    expect(ruleFor(r, path)?.backendRefs).toEqual([{ group: '', kind: 'Service', name: 'wf-api', port: 80, weight: 1 }]);
   }
   expect(service.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 'http' })]);
   // Same namespace as the Service: no cross-namespace backendRef, so no ReferenceGrant.

@@ -18,7 +18,8 @@ test('the redirect: the HTTP listener only, a 301 to https, no backend', () => {
   expect(redirect.metadata).toMatchObject({ name: 'langgraph-https-redirect', namespace: 'istio-ingress' });
   expect(redirect.spec).toEqual({
     parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'langgraph', sectionName: 'http' }],
-    rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+    // Every path, said as the API server defaults it (what Argo CD compares must be what it stores).
+    rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
   });
 });
 

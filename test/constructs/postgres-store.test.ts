@@ -54,6 +54,8 @@ describe('PostgresStore', () => {
     for (const path of ['/var/run/postgresql', '/tmp', '/dev/shm']) expect(volumes[mounts[path]].emptyDir.sizeLimit).toBeTruthy();
     expect(volumes[mounts['/dev/shm']].emptyDir.medium).toBe('Memory');
     const [claim] = sts.spec.volumeClaimTemplates;
+    // As the API server stores the template: without them Argo CD's diff never settles (argoproj/argo-cd#11143).
+    expect([claim.apiVersion, claim.kind]).toEqual(['v1', 'PersistentVolumeClaim']);
     expect(claim.metadata.name).toBe('data');
     expect(claim.spec.resources.requests.storage).toBe('20Gi');
     expect(claim.spec.accessModes).toEqual(['ReadWriteOnce']);
