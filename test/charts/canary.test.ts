@@ -120,7 +120,7 @@ describe('dev', () => {
     expect(ofKind(objects, 'VirtualService')).toEqual([]);
     const route = find(objects, 'HTTPRoute', 'support-agent-api');
     expect(route.spec.parentRefs).toEqual([expect.objectContaining({ kind: 'Gateway', sectionName: 'https-support-agent' })]);
-    expect(route.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'support-agent-api', port: 80 }]);
+    expect(route.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'support-agent-api', port: 80, weight: 1 }]);
   });
 });
 

@@ -84,7 +84,7 @@ describe('the Gateway API entry (dev): one Gateway per environment, in _shared',
     const http = gateway.spec.listeners.filter((l: any) => l.protocol === 'HTTP');
     expect(http).toEqual([{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }] } }]);
     expect(redirect.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'langgraph', sectionName: 'http' }]);
-    expect(redirect.spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+    expect(redirect.spec.rules).toEqual([{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
     expect(redirect.spec.rules[0].backendRefs).toBeUndefined();
   });
 
