@@ -4,16 +4,17 @@
  *    Kubernetes definitions and the big CRDs (Rollout, AnalysisTemplate, the Istio kinds) that
  *    costs about 1.5 s per process, more than rendering a small catalog. Stored as ajv's
  *    standalone code, compiled only for the kinds that are validated, with V8's code cache of it
- *    beside it once it has run (parsing and compiling the big ones, ApplicationSet's 13 MB above
- *    all, costs more than running them).
+ *    beside it once it has run (parsing and compiling the big ones costs more than running them),
+ *    and the data the registry keeps with it (the patterns its schema had to drop).
  *  - parsed CRD files: parsing the CRDs' YAML costs about 0.3 s per process; stored as JSON.
  *
  * Content-addressed, in two levels. A source set (the definitions file and CRD folders, by path)
  * has a folder; in it, one generation folder per hash of everything the entries derive from (ajv's
- * version and options, the definitions, every CRD file's name and text, the code that makes them
- * strict and parses them). Each entry is named by a hash of its own input (a validator's schema; a
- * CRD file's path, text and parser). So a changed schema, CRD, transform or ajv is a new
- * generation, and every entry of the current generation matches the current inputs. Pruning (once
+ * version and options, the definitions, every CRD file's name and text, the code that derives the
+ * schemas from them). Each entry is named by a hash of its key within the generation (a
+ * validator's kind, which with the generation determines its schema, so a hit derives and hashes
+ * no schema; a CRD file's path, text and parser). So a changed schema, CRD, transform or ajv is a
+ * new generation, and every entry of the current generation matches the current inputs. Pruning (once
  * per cache, on first use) removes the source set's other generations, the folders of source sets
  * whose files are gone, and anything else in the cache folder it does not know.
  *
