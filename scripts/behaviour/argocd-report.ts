@@ -7,8 +7,14 @@
  *     succeed;
  *   - the resources were not applied in ascending waves;
  *   - a rendered object of the Application's path is missing from the sync result.
+ * The sync judged is the first one: with automated sync, Argo CD may sync again a moment later,
+ * only what it then saw out of sync (seen once in CI: the HorizontalPodAutoscaler of the last wave,
+ * right after the first sync), and that operation replaces the first in the Application's status.
+ * So argocd.sh records every operation it sees while it waits (--operations); the first recorded
+ * is judged and the later ones are listed. argocd.sh's no-drift check then proves none keeps
+ * happening.
  *
- * Usage: npx tsx scripts/behaviour/argocd-report.ts APPLICATIONS_JSON REPO_DIR [--healthy] (`--help`).
+ * Usage: npx tsx scripts/behaviour/argocd-report.ts APPLICATIONS_JSON REPO_DIR [--healthy] [--operations FILE] (`--help`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -75,13 +81,27 @@ export interface AppVerdict {
   readonly problems: string[];
 }
 
-/** One Application judged against the rendered objects of its path under `repoDir`. */
-export function judgeApplication(app: any, repoDir: string, requireHealthy: boolean): AppVerdict {
+/** A sync operation argocd.sh saw on an Application (recorded by `startedAt`). */
+export interface RecordedOperation {
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly phase?: string;
+  readonly message?: string;
+  readonly syncResult?: { readonly resources?: readonly SyncedResource[] };
+}
+
+/**
+ * One Application judged against the rendered objects of its path under `repoDir`: its first
+ * recorded sync operation when there are `recorded` ones, else the last one in its status.
+ */
+export function judgeApplication(app: any, repoDir: string, requireHealthy: boolean, recorded: readonly RecordedOperation[] = []): AppVerdict {
   const name = String(app.metadata?.name);
   const problems: string[] = [];
   const sync = app.status?.sync?.status ?? 'Unknown';
   const health = app.status?.health?.status ?? 'Unknown';
-  const op = app.status?.operationState ?? {};
+  const operations = [...recorded].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const op = operations[0] ?? app.status?.operationState ?? {};
+  const later = operations.slice(1);
   if (sync !== 'Synced') problems.push(`sync status is ${sync}, not Synced`);
   if (requireHealthy && health !== 'Healthy') problems.push(`health is ${health}, not Healthy`);
   if (op.phase !== 'Succeeded') problems.push(`last sync operation is ${op.phase ?? 'absent'}: ${op.message ?? ''}`);
@@ -94,8 +114,11 @@ export function judgeApplication(app: any, repoDir: string, requireHealthy: bool
 
   const seconds = op.startedAt && op.finishedAt ? `${(Date.parse(op.finishedAt) - Date.parse(op.startedAt)) / 1000}s` : '?';
   const rollouts = (app.status?.resources ?? []).filter((r: any) => r.kind === 'Rollout').map((r: any) => `Rollout/${r.name} ${r.health?.status ?? '?'}`);
+  for (const o of later) if (o.phase !== 'Succeeded') problems.push(`a later sync operation is ${o.phase ?? 'absent'}: ${o.message ?? ''}`);
+  const resynced = later.map((o) => (o.syncResult?.resources ?? []).map((r) => `${r.kind}/${r.name}`).join(', ')).join('; ');
   const line = `${name}: ${sync}, ${health}, sync ${op.phase ?? '-'} in ${seconds}, ${rendered.length} objects in waves `
-    + `${order.runs.map((r) => `${r.wave}(${r.count})`).join(' → ')}${rollouts.length ? `; ${rollouts.join(', ')}` : ''}`;
+    + `${order.runs.map((r) => `${r.wave}(${r.count})`).join(' → ')}${rollouts.length ? `; ${rollouts.join(', ')}` : ''}`
+    + `${later.length ? `; then ${later.length} more sync(s), of ${resynced || 'nothing'}` : ''}`;
   return { name, ok: problems.length === 0, line, problems };
 }
 
@@ -107,7 +130,10 @@ export const ARGOCD_REPORT_COMMAND = defineCommand({
     { name: 'APPLICATIONS_JSON', help: 'kubectl get applications -o json', required: true },
     { name: 'REPO_DIR', help: 'the checkout the Applications\' source paths are relative to', required: true },
   ],
-  flags: { healthy: flag.boolean({ help: 'require every Application Healthy too' }) },
+  flags: {
+    healthy: flag.boolean({ help: 'require every Application Healthy too' }),
+    operations: flag.value({ value: 'FILE', help: 'the sync operations seen on each Application (JSON: name → operations); the first is judged' }),
+  },
   examples: [{ command: 'npx tsx scripts/behaviour/argocd-report.ts /tmp/apps.json /tmp/repo --healthy', explain: 'judge them' }],
   exitCodes: ['0  every Application passes', '1  one does not (each problem printed)', '2  bad arguments, or a file that cannot be read'],
 });
@@ -116,12 +142,13 @@ export function main(argv: readonly string[], io: CommandIo = processIo): number
   return runCommandSync(ARGOCD_REPORT_COMMAND, argv, ({ positionals, values: flags }) => {
     const [file, repoDir] = positionals;
     const apps: any[] = JSON.parse(fs.readFileSync(file, 'utf8')).items ?? [];
+    const recorded: Record<string, RecordedOperation[]> = flags.operations ? JSON.parse(fs.readFileSync(flags.operations, 'utf8')) : {};
     if (apps.length === 0) { io.err('argocd-report: no Applications\n'); return 1; }
     let failed = 0;
     for (const app of apps.sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)))) {
       let v: AppVerdict;
       try {
-        v = judgeApplication(app, repoDir, flags.healthy);
+        v = judgeApplication(app, repoDir, flags.healthy, recorded[app.metadata?.name] ?? []);
       } catch (error) {
         if (environmentProblem(error) !== undefined) throw error;
         v = { name: app.metadata?.name, ok: false, line: String(app.metadata?.name), problems: [(error as Error).message] };

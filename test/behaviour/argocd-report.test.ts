@@ -71,6 +71,19 @@ describe('judgeApplication', () => {
     ]);
   });
 
+  it('judges the first recorded sync when Argo CD synced again a moment later, and lists the later one', () => {
+    const hpa = inArgoOrder.filter((r) => r.kind === 'HorizontalPodAutoscaler');
+    expect(hpa).toHaveLength(1);
+    const resync = { phase: 'Succeeded', startedAt: '2026-01-01T00:00:43Z', finishedAt: '2026-01-01T00:00:43Z', syncResult: { resources: hpa } };
+    const status = { sync: { status: 'Synced' }, health: { status: 'Healthy' }, operationState: resync };
+    // The status alone holds only the later, partial sync: judged on it, the Application fails.
+    expect(judgeApplication(app(status), '.', true).problems).toEqual([expect.stringMatching(/^the sync result lacks \d+ rendered object/)]);
+    const v = judgeApplication(app(status), '.', true, [resync, succeeded]);
+    expect(v.problems).toEqual([]);
+    expect(v.line).toMatch(/sync Succeeded in 42s, .*; then 1 more sync\(s\), of HorizontalPodAutoscaler\/support-agent-api$/);
+    expect(judgeApplication(app(status), '.', true, [succeeded, { ...resync, phase: 'Failed', message: 'boom' }]).problems).toEqual(['a later sync operation is Failed: boom']);
+  });
+
   it('does not require health without --healthy', () => {
     const v = judgeApplication(app({ sync: { status: 'Synced' }, health: { status: 'Progressing' }, operationState: succeeded }), '.', false);
     expect(v.ok).toBe(true);
