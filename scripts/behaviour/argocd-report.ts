@@ -10,8 +10,9 @@
  * The sync judged is the first one: with automated sync, Argo CD may sync again a moment later,
  * only what it then saw out of sync (seen once in CI: the HorizontalPodAutoscaler of the last wave,
  * right after the first sync), and that operation replaces the first in the Application's status.
- * So argocd.sh records every operation it sees while it waits (--operations); the first recorded
- * is judged and the later ones are listed. argocd.sh's no-drift check then proves none keeps
+ * So argocd.sh records every finished operation from a watch (record-operations.js; a poll every
+ * 2 s missed the first twice in CI) and passes them (--operations); the first is judged and the
+ * later ones are listed. argocd.sh's no-drift check then proves none keeps
  * happening.
  *
  * Usage: npx tsx scripts/behaviour/argocd-report.ts APPLICATIONS_JSON REPO_DIR [--healthy] [--operations FILE] (`--help`).

@@ -173,17 +173,6 @@ start_rollouts() {
 # apps_settled <file> <count> <healthy 0|1>: every Application Synced, its sync Succeeded (and Healthy).
 apps_settled() {
   k get applications -n argocd -o json >"$1.tmp" && mv "$1.tmp" "$1" || return 1
-  # Every sync operation seen, by Application (a later one replaces the first in the status).
-  node -e '
-    const fs = require("fs"); const [file, seen] = process.argv.slice(1);
-    const ops = fs.existsSync(seen) ? JSON.parse(fs.readFileSync(seen, "utf8")) : {};
-    for (const a of require(file).items) {
-      const op = a.status?.operationState;
-      if (!op?.startedAt || !op.finishedAt) continue;
-      const list = (ops[a.metadata.name] ??= []);
-      if (!list.some((o) => o.startedAt === op.startedAt)) list.push(op);
-    }
-    fs.writeFileSync(seen, JSON.stringify(ops));' "$1" "$1.operations" || return 1
   node -e '
     const apps = require(process.argv[1]).items;
     const ok = apps.length === Number(process.argv[2]) && apps.every((a) =>
@@ -408,6 +397,8 @@ run_env() {
   local healthy=0
   if [[ -n "$ROLLOUTS_CONTROLLER" ]]; then start_rollouts "$w" && healthy=1 || return 1; fi
 
+  # Every sync operation, from a watch: a later one can replace the first in the status at once.
+  behaviour_start argocd-operations "$w/operations.log" node "$REPO/scripts/behaviour/record-operations.js" "$w/operations.json" "$KUBECONFIG"
   t=$SECONDS
   k apply --server-side --field-manager="$BEHAVIOUR_FIELD_MANAGER" -f "$w/argocd.json" -o name >"$w/argocd.applied" 2>"$w/argocd.err" \
     && ! grep -q 'Warning:' "$w/argocd.err" || { cat "$w/argocd.err"; say "[$env] applying the ApplicationSet failed"; return 1; }
@@ -424,9 +415,9 @@ run_env() {
   local ok=0
   wait_for "every Application Synced$( ((healthy)) && echo " and Healthy")" "$TIMEOUT" apps_settled "$w/applications.json" "$count" "$healthy" || ok=1
   local synced=$((SECONDS - t))
-  apps_settled "$w/applications.json" "$count" "$healthy" || true # the final state, its operations recorded too
+  k get applications -n argocd -o json >"$w/applications.json"
   say "[$env] Applications after ${synced}s (cluster up in ${up}s; sync times are Argo CD's own operation times):"
-  tsx scripts/behaviour/argocd-report.ts "$w/applications.json" "$w/repo" --operations "$w/applications.json.operations" $( ((healthy)) && echo --healthy) || ok=1
+  tsx scripts/behaviour/argocd-report.ts "$w/applications.json" "$w/repo" --operations "$w/operations.json" $( ((healthy)) && echo --healthy) || ok=1
   ((healthy)) || say "[$env] the Rollouts controller does not run (not cached, or LGP_ARGOCD_ROLLOUTS=0): Rollouts stay Progressing by Argo CD's health check, so health is reported, not required"
   [[ $ok != 0 ]] || no_drift "$env" || ok=1
   if [[ $ok == 0 ]]; then
