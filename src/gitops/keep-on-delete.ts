@@ -21,8 +21,12 @@ import { IAspect } from '../util/aspects';
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 export const KEEP_SYNC_OPTIONS = 'Prune=false,Delete=false';
 
+/** The only kinds {@link holdsData} can be true for. */
+const KEPT_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PersistentVolumeClaim', 'PriorityClass', 'StatefulSet']);
+
 /** Whether Argo CD must keep the object when it leaves Git or the Application is deleted (data, or what running pods depend on). */
 export function holdsData(o: KubeObject): boolean {
+  if (!KEPT_KINDS.has(o.kind)) return false;
   if (o.kind === 'Namespace' && o.apiVersion === 'v1') return true;
   if (o.kind === 'PersistentVolumeClaim' && o.apiVersion === 'v1') return true;
   if (o.kind === 'PriorityClass' && o.apiVersion === 'scheduling.k8s.io/v1') return true;
@@ -44,7 +48,8 @@ export function keepSyncOptions(existing: string | undefined): string {
  */
 export class KeepOnDelete implements IAspect {
   public visit(node: IConstruct): void {
-    if (!ApiObject.isApiObject(node)) return;
+    // Resolving metadata costs more than the rest of the visit: only for the kinds that may be kept.
+    if (!ApiObject.isApiObject(node) || !KEPT_KINDS.has(node.kind)) return;
     const metadata = node.metadata.toJson();
     // Only a StatefulSet needs its spec (volumeClaimTemplates); resolve it only then.
     const object: KubeObject = node.kind === 'StatefulSet' ? node.toJson() : { apiVersion: node.apiVersion, kind: node.kind, metadata };

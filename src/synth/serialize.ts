@@ -1,4 +1,4 @@
-import { Document, DocumentOptions, Scalar, SchemaOptions, ToStringOptions } from 'yaml';
+import { Document, DocumentOptions, Node, Pair, Scalar, SchemaOptions, ToStringOptions, YAMLMap, YAMLSeq } from 'yaml';
 
 /**
  * Deterministic YAML: no line folding, no anchors; key order is cdk8s's (sorted, apiVersion/kind
@@ -43,10 +43,24 @@ class RememberedString extends Scalar<string> {
  *   output is the same wherever they stand (key or value, any indentation); multi-line strings
  *   (block scalars: indented, with callbacks) and the rest always go to `yaml`. The test
  *   (test/synth/serialize.test.ts) puts awkward strings in every position to hold this.
+ * - the node tree of plain JSON data (plain objects, arrays, strings, finite or not numbers,
+ *   booleans, null) is built with the package's node classes directly, as `doc.createNode` builds
+ *   it for such data with our options (no tags set, as every tag it would pick is a default one;
+ *   `undefined` map values left out, `undefined` items as null), without asking each of the
+ *   schema's 21 tags whether it identifies every value; anything else (a Map, a Date, a class
+ *   instance, an object with `toJSON`) goes to `doc.createNode`.
  * Each call returns a new serializer (own document and memory): one per thread, or per measurement.
  */
 export function createYamlSerializer(): YamlSerializer {
   const nodes = new Map<string, RememberedString>();
+  const stringNode = (value: string): RememberedString => {
+    let node = nodes.get(value);
+    if (!node) {
+      if (nodes.size >= MAX_REMEMBERED_STRINGS) nodes.clear();
+      nodes.set(value, (node = new RememberedString(value)));
+    }
+    return node;
+  };
   const customTags: SchemaOptions['customTags'] = (tags) => tags.map((t) => {
     if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:str' || !('stringify' in t) || typeof t.stringify !== 'function') return t;
     const original = t.stringify as unknown as Stringify;
@@ -59,27 +73,46 @@ export function createYamlSerializer(): YamlSerializer {
       }
       return original(item, ctx, onComment, onChompKeep);
     };
-    const createNode = (_schema: unknown, value: string): RememberedString => {
-      let node = nodes.get(value);
-      if (!node) {
-        if (nodes.size >= MAX_REMEMBERED_STRINGS) nodes.clear();
-        nodes.set(value, (node = new RememberedString(value)));
-      }
-      return node;
-    };
+    const createNode = (_schema: unknown, value: string): RememberedString => stringNode(value);
     return { ...t, stringify, createNode } as unknown as typeof t;
   });
   const documentOptions: DocumentOptions & SchemaOptions = { ...YAML_OPTIONS, customTags };
   const toStringOptions: ToStringOptions = { lineWidth: YAML_OPTIONS.lineWidth, directives: false };
   const doc = new Document(null, documentOptions);
+  const createOptions = { aliasDuplicateObjects: YAML_OPTIONS.aliasDuplicateObjects };
+  const build = (value: unknown): Node => {
+    if (typeof value === 'string') return stringNode(value);
+    if (typeof value === 'number' || typeof value === 'boolean') return new Scalar(value);
+    if (value === null || value === undefined) return new Scalar(null);
+    if (Array.isArray(value)) {
+      const seq = new YAMLSeq(doc.schema);
+      for (const item of value) seq.items.push(build(item));
+      return seq;
+    }
+    if (isPlainData(value)) {
+      const map = new YAMLMap<Node, Node>(doc.schema);
+      for (const key of Object.keys(value)) {
+        const item = value[key];
+        if (item !== undefined) map.items.push(new Pair(stringNode(key), build(item)));
+      }
+      return map;
+    }
+    return doc.createNode(value, createOptions);
+  };
   return (object) => {
-    doc.contents = doc.createNode(object, { aliasDuplicateObjects: YAML_OPTIONS.aliasDuplicateObjects });
+    doc.contents = build(object);
     try {
       return doc.toString(toStringOptions);
     } finally {
       doc.contents = null; // the object's nodes are not kept until the next call
     }
   };
+}
+
+/** A plain object (as JSON and cdk8s build them) that `doc.createNode` would turn into a map of its own keys. */
+function isPlainData(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
 let shared: YamlSerializer | undefined;

@@ -80,9 +80,11 @@ export function parseWaiverRule(rule: string): WaiverRule {
   return slash < 0 ? { tool: '', check: rule } : { tool: rule.slice(0, slash), check: rule.slice(slash + 1) };
 }
 
+const PART_OF = 'app.kubernetes.io/part-of';
+
 /** The workflow an object belongs to, by the label contract (`app.kubernetes.io/part-of`). */
 export function workflowOf(object: KubeObject): string | undefined {
-  return object.metadata.labels?.['app.kubernetes.io/part-of'];
+  return object.metadata.labels?.[PART_OF];
 }
 
 /** Does the waiver name this object (kind, and name after substituting the workflow)? */
@@ -156,9 +158,11 @@ export class Waivers implements IAspect {
 
   public visit(node: IConstruct): void {
     if (!this.environment.waivers.length || !ApiObject.isApiObject(node)) return;
-    const object: KubeObject = { apiVersion: node.apiVersion, kind: node.kind, metadata: node.metadata.toJson() };
-    const added = waiverAnnotations(this.environment, object, this.props.workflow ?? workflowOf(object));
-    const own = object.metadata.annotations?.[KUBE_SCORE_IGNORE];
+    // A waiver names kind, name and workflow: the metadata is resolved only for an object one names.
+    const object: KubeObject = { apiVersion: node.apiVersion, kind: node.kind, metadata: { name: node.name } };
+    const added = waiverAnnotations(this.environment, object, this.props.workflow ?? node.metadata.getLabel(PART_OF));
+    if (!Object.keys(added).length) return;
+    const own = KUBE_SCORE_IGNORE in added ? node.metadata.toJson().annotations?.[KUBE_SCORE_IGNORE] : undefined;
     for (const [key, value] of Object.entries(added)) {
       node.metadata.addAnnotation(key, key === KUBE_SCORE_IGNORE && own ? mergeKubeScore(own, value) : value);
     }

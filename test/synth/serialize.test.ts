@@ -93,4 +93,36 @@ describe('toYaml', () => {
       expect(serialize(object)).toBe(reference(object));
     }
   });
+
+  test('builds the nodes of any value as doc.createNode does: numbers, booleans, null, undefined, holes, and what is not plain data', () => {
+    class Box {
+      public readonly inside = 'Off';
+    }
+    const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, { a: 'yes', b: 1 });
+    const sparse: unknown[] = ['a'];
+    sparse[3] = 'z';
+    const values: Record<string, unknown> = {
+      numbers: [0, -0, 1, -1, 1.5, 1e21, 1e-7, 0.1, Number.MAX_SAFE_INTEGER, NaN, Infinity, -Infinity],
+      booleans: [true, false],
+      nothing: [null, undefined],
+      sparse,
+      skipped: undefined,
+      nullProto,
+      map: new Map<unknown, unknown>([['k', 'yes'], [1, { x: 'Off' }]]),
+      set: new Set(['a', 'On']),
+      date: new Date(Date.UTC(2026, 11, 3)),
+      box: new Box(),
+      withToJson: { toJSON: () => ({ replaced: 'n' }) },
+      boxed: [Object('Off'), Object(2), Object(false)],
+      bytes: Buffer.from('hi'),
+      empty: [{}, [], ''],
+    };
+    const serialize = createYamlSerializer();
+    for (const [key, value] of Object.entries(values)) {
+      expect([key, serialize({ [key]: value })]).toEqual([key, reference({ [key]: value })]);
+      // A whole document of nothing is not an object to write: stringify returns undefined for it.
+      if (value !== undefined) expect([key, serialize(value)]).toEqual([key, reference(value)]);
+    }
+    expect(serialize(values)).toBe(reference(values));
+  });
 });
