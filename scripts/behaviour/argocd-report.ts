@@ -88,7 +88,8 @@ export interface RecordedOperation {
   readonly finishedAt?: string;
   readonly phase?: string;
   readonly message?: string;
-  readonly syncResult?: { readonly resources?: readonly SyncedResource[] };
+  readonly syncResult?: { readonly revision?: string; readonly resources?: readonly SyncedResource[] };
+  readonly operation?: { readonly initiatedBy?: { readonly automated?: boolean; readonly username?: string } };
 }
 
 /**
@@ -116,10 +117,18 @@ export function judgeApplication(app: any, repoDir: string, requireHealthy: bool
   const seconds = op.startedAt && op.finishedAt ? `${(Date.parse(op.finishedAt) - Date.parse(op.startedAt)) / 1000}s` : '?';
   const rollouts = (app.status?.resources ?? []).filter((r: any) => r.kind === 'Rollout').map((r: any) => `Rollout/${r.name} ${r.health?.status ?? '?'}`);
   for (const o of later) if (o.phase !== 'Succeeded') problems.push(`a later sync operation is ${o.phase ?? 'absent'}: ${o.message ?? ''}`);
-  const resynced = later.map((o) => (o.syncResult?.resources ?? []).map((r) => `${r.kind}/${r.name}`).join(', ')).join('; ');
+  // Seen in dev: the moment the first sync ends, self-heal re-applies its last-wave HPA at the same
+  // revision (Argo CD compared before its cache had the HPA); saying how and at which revision lets a
+  // reader tell that from a new commit or a person syncing.
+  const resynced = later.map((o) => {
+    const how = o.operation?.initiatedBy?.automated ? 'automated' : `by ${o.operation?.initiatedBy?.username ?? 'hand'}`;
+    const revision = o.syncResult?.revision;
+    const at = revision === undefined ? 'revision ?' : revision === op.syncResult?.revision ? 'the same revision' : `revision ${revision.slice(0, 7)}`;
+    return `${how} at ${at}, of ${(o.syncResult?.resources ?? []).map((r) => `${r.kind}/${r.name}`).join(', ') || 'nothing'}`;
+  }).join('; ');
   const line = `${name}: ${sync}, ${health}, sync ${op.phase ?? '-'} in ${seconds}, ${rendered.length} objects in waves `
     + `${order.runs.map((r) => `${r.wave}(${r.count})`).join(' → ')}${rollouts.length ? `; ${rollouts.join(', ')}` : ''}`
-    + `${later.length ? `; then ${later.length} more sync(s), of ${resynced || 'nothing'}` : ''}`;
+    + `${later.length ? `; then ${later.length} more sync(s): ${resynced}` : ''}`;
   return { name, ok: problems.length === 0, line, problems };
 }
 

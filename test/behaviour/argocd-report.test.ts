@@ -48,7 +48,7 @@ describe('judgeApplication', () => {
   });
   const succeeded = {
     phase: 'Succeeded', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:42Z',
-    syncResult: { resources: inArgoOrder },
+    syncResult: { revision: '986381a0c1d2', resources: inArgoOrder },
   };
 
   it('passes a Synced, Healthy Application whose sync applied every object in wave order', () => {
@@ -74,13 +74,15 @@ describe('judgeApplication', () => {
   it('judges the first recorded sync when Argo CD synced again a moment later, and lists the later one', () => {
     const hpa = inArgoOrder.filter((r) => r.kind === 'HorizontalPodAutoscaler');
     expect(hpa).toHaveLength(1);
-    const resync = { phase: 'Succeeded', startedAt: '2026-01-01T00:00:43Z', finishedAt: '2026-01-01T00:00:43Z', syncResult: { resources: hpa } };
+    const resync = { phase: 'Succeeded', startedAt: '2026-01-01T00:00:43Z', finishedAt: '2026-01-01T00:00:43Z', syncResult: { revision: succeeded.syncResult.revision, resources: hpa }, operation: { initiatedBy: { automated: true } } };
     const status = { sync: { status: 'Synced' }, health: { status: 'Healthy' }, operationState: resync };
     // The status alone holds only the later, partial sync: judged on it, the Application fails.
     expect(judgeApplication(app(status), '.', true).problems).toEqual([expect.stringMatching(/^the sync result lacks \d+ rendered object/)]);
     const v = judgeApplication(app(status), '.', true, [resync, succeeded]);
     expect(v.problems).toEqual([]);
-    expect(v.line).toMatch(/sync Succeeded in 42s, .*; then 1 more sync\(s\), of HorizontalPodAutoscaler\/support-agent-api$/);
+    expect(v.line).toMatch(/sync Succeeded in 42s, .*; then 1 more sync\(s\): automated at the same revision, of HorizontalPodAutoscaler\/support-agent-api$/);
+    const byHand = { ...resync, startedAt: '2026-01-01T00:01:00Z', syncResult: { revision: 'f00dfeed1234', resources: hpa }, operation: { initiatedBy: { username: 'admin' } } };
+    expect(judgeApplication(app(status), '.', true, [succeeded, byHand]).line).toMatch(/; then 1 more sync\(s\): by admin at revision f00dfee, of HorizontalPodAutoscaler\/support-agent-api$/);
     expect(judgeApplication(app(status), '.', true, [succeeded, { ...resync, phase: 'Failed', message: 'boom' }]).problems).toEqual(['a later sync operation is Failed: boom']);
   });
 
