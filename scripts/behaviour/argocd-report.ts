@@ -118,8 +118,8 @@ export function judgeApplication(app: any, repoDir: string, requireHealthy: bool
   const rollouts = (app.status?.resources ?? []).filter((r: any) => r.kind === 'Rollout').map((r: any) => `Rollout/${r.name} ${r.health?.status ?? '?'}`);
   for (const o of later) if (o.phase !== 'Succeeded') problems.push(`a later sync operation is ${o.phase ?? 'absent'}: ${o.message ?? ''}`);
   // Seen in dev: the moment the first sync ends, self-heal re-applies its last-wave HPA at the same
-  // revision (Argo CD compared before its cache had the HPA); saying how and at which revision lets a
-  // reader tell that from a new commit or a person syncing.
+  // revision (the app's sync status still said OutOfSync then); saying how and at which revision lets
+  // a reader tell that from a new commit or a person syncing.
   const resynced = later.map((o) => {
     const how = o.operation?.initiatedBy?.automated ? 'automated' : `by ${o.operation?.initiatedBy?.username ?? 'hand'}`;
     const revision = o.syncResult?.revision;
