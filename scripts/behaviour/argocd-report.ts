@@ -8,12 +8,13 @@
  *   - the resources were not applied in ascending waves;
  *   - a rendered object of the Application's path is missing from the sync result.
  * The sync judged is the first one: with automated sync, Argo CD may sync again a moment later,
- * only what it then saw out of sync (seen once in CI: the HorizontalPodAutoscaler of the last wave,
- * right after the first sync), and that operation replaces the first in the Application's status.
- * So argocd.sh records every finished operation from a watch (record-operations.js; a poll every
- * 2 s missed the first twice in CI) and passes them (--operations); the first is judged and the
- * later ones are listed. argocd.sh's no-drift check then proves none keeps
- * happening.
+ * only what it then saw out of sync (seen in dev: self-heal re-applies the last wave's
+ * HorizontalPodAutoscaler at the same revision as the first sync ends, its sync status still
+ * OutOfSync then), and that operation replaces the first in the Application's status. So
+ * argocd.sh records every finished operation from a watch (record-operations.js; a poll every 2 s
+ * missed the first twice in CI) and passes them (--operations); the first is judged and the later
+ * ones are listed with how and at which revision they ran, so a reader can tell them from a new
+ * commit or a person syncing. argocd.sh's no-drift check then proves none keeps happening.
  *
  * Usage: npx tsx scripts/behaviour/argocd-report.ts APPLICATIONS_JSON REPO_DIR [--healthy] [--operations FILE] (`--help`).
  */
@@ -117,9 +118,6 @@ export function judgeApplication(app: any, repoDir: string, requireHealthy: bool
   const seconds = op.startedAt && op.finishedAt ? `${(Date.parse(op.finishedAt) - Date.parse(op.startedAt)) / 1000}s` : '?';
   const rollouts = (app.status?.resources ?? []).filter((r: any) => r.kind === 'Rollout').map((r: any) => `Rollout/${r.name} ${r.health?.status ?? '?'}`);
   for (const o of later) if (o.phase !== 'Succeeded') problems.push(`a later sync operation is ${o.phase ?? 'absent'}: ${o.message ?? ''}`);
-  // Seen in dev: the moment the first sync ends, self-heal re-applies its last-wave HPA at the same
-  // revision (the app's sync status still said OutOfSync then); saying how and at which revision lets
-  // a reader tell that from a new commit or a person syncing.
   const resynced = later.map((o) => {
     const how = o.operation?.initiatedBy?.automated ? 'automated' : `by ${o.operation?.initiatedBy?.username ?? 'hand'}`;
     const revision = o.syncResult?.revision;

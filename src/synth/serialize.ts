@@ -43,12 +43,12 @@ class RememberedString extends Scalar<string> {
  *   output is the same wherever they stand (key or value, any indentation); multi-line strings
  *   (block scalars: indented, with callbacks) and the rest always go to `yaml`. The test
  *   (test/synth/serialize.test.ts) puts awkward strings in every position to hold this.
- * - the node tree of plain JSON data (plain objects, arrays, strings, numbers, NaN and the
- *   infinities included, booleans, null) is built with the package's node classes directly, as `doc.createNode` builds
- *   it for such data with our options (no tags set, as every tag it would pick is a default one;
- *   `undefined` map values left out, `undefined` items as null), without asking each of the
- *   schema's 21 tags whether it identifies every value; anything else (a Map, a Date, a class
- *   instance, an object with `toJSON`) goes to `doc.createNode`.
+ * - the node tree of plain JSON data (plain objects, arrays, strings, numbers with NaN and the
+ *   infinities, booleans, null) is built with the package's node classes directly, as
+ *   `doc.createNode` builds it for such data with our options (no tags set, as every tag it would
+ *   pick is a default one; `undefined` map values left out, `undefined` items as null), without
+ *   asking each of the schema's 21 tags whether it identifies every value; anything else (a Map,
+ *   a Date, a class instance, an object with `toJSON`) goes to `doc.createNode`.
  * Each call returns a new serializer (own document and memory): one per thread, or per measurement.
  */
 export function createYamlSerializer(): YamlSerializer {
