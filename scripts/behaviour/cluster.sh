@@ -166,6 +166,15 @@ behaviour_cluster_up() {
     || { _behaviour_fail "kube-apiserver did not become ready" "$w/kube-apiserver.log"; return 1; }
   behaviour_say "kube-apiserver $(kube-apiserver --version | awk '{print $2}') ready on 127.0.0.1:$port (etcd on $LGP_ETCD_PORT)"
 
+  # CRDs before the controller-manager: its discovery cache is filled once and refreshed only every
+  # 30 s, so an HPA over a Rollout read before that refresh fails with "no matches for kind".
+  # And before KWOK, so the RBAC and the objects applied later find their kinds.
+  behaviour_kubectl apply --server-side --field-manager="$BEHAVIOUR_FIELD_MANAGER" -f "$crds" >"$w/crds.out" 2>"$w/crds.err" \
+    && behaviour_kubectl wait --for=condition=Established --timeout=120s crd --all >/dev/null 2>>"$w/crds.err" \
+    || { _behaviour_fail "installing the CRDs of $crds failed" "$w/crds.err"; return 1; }
+  if grep -q 'Warning:' "$w/crds.err"; then _behaviour_fail "the CRDs were applied with warnings" "$w/crds.err"; return 1; fi
+  behaviour_say "$(wc -l <"$w/crds.out") CRDs installed and established"
+
   # The controllers: every default one (nodeipam is off by default without --allocate-node-cidrs).
   local kcm_port; kcm_port=$(lgp_free_port)
   behaviour_start kube-controller-manager "$w/kube-controller-manager.log" kube-controller-manager \
@@ -188,13 +197,6 @@ behaviour_cluster_up() {
   _behaviour_wait kube-scheduler 120 "${BEHAVIOUR_PIDS[-1]}" _behaviour_healthz "$sched_port" \
     || { _behaviour_fail "kube-scheduler did not become healthy" "$w/kube-scheduler.log"; return 1; }
   behaviour_say "kube-controller-manager (127.0.0.1:$kcm_port) and kube-scheduler (127.0.0.1:$sched_port) healthy"
-
-  # CRDs before KWOK, so the RBAC and the objects applied later find their kinds.
-  behaviour_kubectl apply --server-side --field-manager="$BEHAVIOUR_FIELD_MANAGER" -f "$crds" >"$w/crds.out" 2>"$w/crds.err" \
-    && behaviour_kubectl wait --for=condition=Established --timeout=120s crd --all >/dev/null 2>>"$w/crds.err" \
-    || { _behaviour_fail "installing the CRDs of $crds failed" "$w/crds.err"; return 1; }
-  if grep -q 'Warning:' "$w/crds.err"; then _behaviour_fail "the CRDs were applied with warnings" "$w/crds.err"; return 1; fi
-  behaviour_say "$(wc -l <"$w/crds.out") CRDs installed and established"
 
   local kwok_port; kwok_port=$(lgp_free_port)
   behaviour_start kwok "$w/kwok.log" kwok --kubeconfig="$w/kwok.kubeconfig" \

@@ -102,10 +102,14 @@ export function pending(items: readonly Obj[], options: JudgeOptions = {}): stri
   }
   for (const h of ofKind(items, 'HorizontalPodAutoscaler')) {
     // Reconciled: it read its target's scale (AbleToScale) and then tried its metrics (ScalingActive),
-    // or could not read the scale, after which the controller sets nothing more.
+    // or could not read the scale, after which the controller sets nothing more. "no matches for kind"
+    // is not a verdict: the controller-manager's discovery cache predates a CRD and is refreshed every
+    // 30 s, so the HPA is read again then.
     const cond = (t: string) => (h.status?.conditions ?? []).find((c: Obj) => c.type === t);
-    if (!cond('AbleToScale')) out.push(`HorizontalPodAutoscaler ${key(h)}: no conditions yet`);
-    else if (cond('AbleToScale').status === 'True' && !cond('ScalingActive')) out.push(`HorizontalPodAutoscaler ${key(h)}: metrics not tried yet`);
+    const able = cond('AbleToScale');
+    if (!able) out.push(`HorizontalPodAutoscaler ${key(h)}: no conditions yet`);
+    else if (able.status === 'True' && !cond('ScalingActive')) out.push(`HorizontalPodAutoscaler ${key(h)}: metrics not tried yet`);
+    else if (able.status === 'False' && /no matches for kind/.test(able.message ?? '')) out.push(`HorizontalPodAutoscaler ${key(h)}: its target's kind not yet discovered`);
   }
   return out;
 }

@@ -27,8 +27,8 @@ function live(workload: Obj, replicas: number, ready: number): Obj[] {
   return [w, rs, ...pods];
 }
 
-function hpaLive(hpa: Obj, conditions: [string, string, string][]): Obj {
-  return { ...hpa, metadata: { ...hpa.metadata, generation: 1 }, status: { conditions: conditions.map(([type, status, reason]) => ({ type, status, reason })) } };
+function hpaLive(hpa: Obj, conditions: ([string, string, string] | [string, string, string, string])[]): Obj {
+  return { ...hpa, metadata: { ...hpa.metadata, generation: 1 }, status: { conditions: conditions.map(([type, status, reason, message]) => ({ type, status, reason, ...(message ? { message } : {}) })) } };
 }
 function pdbLive(pdb: Obj, expectedPods: number): Obj {
   return { ...pdb, metadata: { ...pdb.metadata, generation: 1 }, status: { observedGeneration: 1, expectedPods, currentHealthy: expectedPods, disruptionsAllowed: 1 } };
@@ -67,6 +67,14 @@ describe('judge on dev research-assistant', () => {
     expect(pending(withHpa([]))).toEqual(['HorizontalPodAutoscaler research-assistant/research-assistant-api: no conditions yet']);
     expect(pending(withHpa([['AbleToScale', 'True', 'SucceededRescale']]))).toEqual(['HorizontalPodAutoscaler research-assistant/research-assistant-api: metrics not tried yet']);
     expect(pending(withHpa([['AbleToScale', 'False', 'FailedGetScale']]))).toEqual([]);
+  });
+
+  it('keeps waiting while the controller-manager has not yet discovered the target\'s kind', () => {
+    // The condition as a CI run's kube-controller-manager v1.35 wrote it, when its discovery cache predated the Rollout CRD.
+    const stale = 'the HPA controller was unable to get the target\'s current scale: no matches for kind "Rollout" in group "argoproj.io"';
+    const withHpa = (message: string) => state(1).map((o) => (o.kind === 'HorizontalPodAutoscaler' ? hpaLive(hpa, [['AbleToScale', 'False', 'FailedGetScale', message]]) : o));
+    expect(pending(withHpa(stale))).toEqual(['HorizontalPodAutoscaler research-assistant/research-assistant-api: its target\'s kind not yet discovered']);
+    expect(pending(withHpa('the HPA controller was unable to get the target\'s current scale: deployments.apps "x" not found'))).toEqual([]);
   });
 
   it('fails a PDB that expects other pods than its selector matches', () => {
