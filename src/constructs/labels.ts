@@ -4,6 +4,9 @@
  */
 export const MANAGED_BY = 'cdk8s';
 
+/** The label that names an object's workflow (the label contract waivers and tools read). */
+export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
+
 export interface ComponentIdentity {
   /** The workflow (LangGraph deployment) this object belongs to. */
   readonly workflow: string;
@@ -49,7 +52,7 @@ export function workflowLabels(meta: WorkflowMetadata): Record<string, string> {
     // Extras first: the contract's keys always win (extras naming them are refused before this).
     ...meta.extraLabels,
     'app.kubernetes.io/instance': meta.workflow,
-    'app.kubernetes.io/part-of': meta.workflow,
+    [PART_OF_LABEL]: meta.workflow,
     'app.kubernetes.io/managed-by': MANAGED_BY,
     'app.kubernetes.io/version': meta.version,
     owner: meta.ownerTeam,

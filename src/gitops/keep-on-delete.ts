@@ -21,17 +21,17 @@ import { IAspect } from '../util/aspects';
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 export const KEEP_SYNC_OPTIONS = 'Prune=false,Delete=false';
 
-/** The only kinds {@link holdsData} can be true for. */
-const KEPT_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PersistentVolumeClaim', 'PriorityClass', 'StatefulSet']);
+/** The only kinds {@link holdsData} can be true for, each with its API version. */
+const KEPT_KINDS: ReadonlyMap<string, string> = new Map([
+  ['Namespace', 'v1'], ['PersistentVolumeClaim', 'v1'], ['PriorityClass', 'scheduling.k8s.io/v1'], ['StatefulSet', 'apps/v1'],
+]);
 
 /** Whether Argo CD must keep the object when it leaves Git or the Application is deleted (data, or what running pods depend on). */
 export function holdsData(o: KubeObject): boolean {
-  if (!KEPT_KINDS.has(o.kind)) return false;
-  if (o.kind === 'Namespace' && o.apiVersion === 'v1') return true;
-  if (o.kind === 'PersistentVolumeClaim' && o.apiVersion === 'v1') return true;
-  if (o.kind === 'PriorityClass' && o.apiVersion === 'scheduling.k8s.io/v1') return true;
+  if (KEPT_KINDS.get(o.kind) !== o.apiVersion) return false;
+  if (o.kind !== 'StatefulSet') return true;
   const claims = (o as any).spec?.volumeClaimTemplates;
-  return o.kind === 'StatefulSet' && o.apiVersion === 'apps/v1' && Array.isArray(claims) && claims.length > 0;
+  return Array.isArray(claims) && claims.length > 0;
 }
 
 /** The sync options a data holder gets: the keep options first, then its own other options. */
@@ -49,7 +49,7 @@ export function keepSyncOptions(existing: string | undefined): string {
 export class KeepOnDelete implements IAspect {
   public visit(node: IConstruct): void {
     // Resolving metadata costs more than the rest of the visit: only for the kinds that may be kept.
-    if (!ApiObject.isApiObject(node) || !KEPT_KINDS.has(node.kind)) return;
+    if (!ApiObject.isApiObject(node) || KEPT_KINDS.get(node.kind) !== node.apiVersion) return;
     const metadata = node.metadata.toJson();
     // Only a StatefulSet needs its spec (volumeClaimTemplates); resolve it only then.
     const object: KubeObject = node.kind === 'StatefulSet' ? node.toJson() : { apiVersion: node.apiVersion, kind: node.kind, metadata };

@@ -51,6 +51,7 @@ import { WaiverIndex } from './waiver-index';
 
 // The one spelling of `<workflow>` in names (the constructs' entry defaults use it too).
 import { WORKFLOW_PLACEHOLDER } from '../constructs/langgraph-workflow';
+import { PART_OF_LABEL } from '../constructs/labels';
 export { WORKFLOW_PLACEHOLDER };
 export const WAIVER_ANNOTATION_DOMAIN = 'waiver.langgraph.platform';
 /** Rule namespaces the gate itself checks; their ids must exist. */
@@ -80,11 +81,9 @@ export function parseWaiverRule(rule: string): WaiverRule {
   return slash < 0 ? { tool: '', check: rule } : { tool: rule.slice(0, slash), check: rule.slice(slash + 1) };
 }
 
-const PART_OF = 'app.kubernetes.io/part-of';
-
 /** The workflow an object belongs to, by the label contract (`app.kubernetes.io/part-of`). */
 export function workflowOf(object: KubeObject): string | undefined {
-  return object.metadata.labels?.[PART_OF];
+  return object.metadata.labels?.[PART_OF_LABEL];
 }
 
 /** Does the waiver name this object (kind, and name after substituting the workflow)? */
@@ -160,7 +159,7 @@ export class Waivers implements IAspect {
     if (!this.environment.waivers.length || !ApiObject.isApiObject(node)) return;
     // A waiver names kind, name and workflow: the metadata is resolved only for an object one names.
     const object: KubeObject = { apiVersion: node.apiVersion, kind: node.kind, metadata: { name: node.name } };
-    const added = waiverAnnotations(this.environment, object, this.props.workflow ?? node.metadata.getLabel(PART_OF));
+    const added = waiverAnnotations(this.environment, object, this.props.workflow ?? node.metadata.getLabel(PART_OF_LABEL));
     if (!Object.keys(added).length) return;
     const own = KUBE_SCORE_IGNORE in added ? node.metadata.toJson().annotations?.[KUBE_SCORE_IGNORE] : undefined;
     for (const [key, value] of Object.entries(added)) {
