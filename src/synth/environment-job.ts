@@ -9,10 +9,12 @@ import { ResolvedEnvironment } from '../config/resolved';
 import { GateResult, runGate } from '../validation/gate';
 import { planFiles, serializeFile } from './planned-file';
 import { EnvironmentSummary, summarize } from './summary';
-import { CHUNK_FILES, WriteOffer, claimChunk, claimedChunks, prepareOffer } from './fleet/shared-writes';
+import { CHUNK_FILES, WriteOffer, prepareOffer } from './fleet/shared-writes';
+import { claimChunk, claimedChunks } from './fleet/claims';
+import { CHUNK_WORKFLOWS, RenderOffer, sharedRenders } from './fleet/shared-renders';
 import { Footprint, footprintOf } from '../gitops/footprint';
 import { RenderedObject, isSharedObject } from '../model/rendered-object';
-import { renderEnvironment } from './render';
+import { WorkflowRenders, renderEnvironment } from './render';
 import { OutputFile } from './write';
 
 /** Where a job's files go: a staging folder (`StagingWriter`) or memory (`MemoryOutput`). */
@@ -59,6 +61,14 @@ export interface EnvironmentJobOptions {
   readonly offerWrites?: (offer: WriteOffer) => void;
   /** @default 2000 */
   readonly shareWritesFrom?: number;
+  /**
+   * Offers the renders to a helper (see shared-renders.ts) when there are at least
+   * `shareRendersFrom` workflows; the job still renders whatever no helper claims.
+   * @default never offered
+   */
+  readonly offerRenders?: (offer: RenderOffer) => void;
+  /** @default two chunks' worth ({@link CHUNK_WORKFLOWS} × 2) */
+  readonly shareRendersFrom?: number;
   /** Return the rendered objects too (in this thread only: they are too big to send between threads). @default false */
   readonly keepObjects?: boolean;
 }
@@ -70,7 +80,8 @@ export interface EnvironmentJobOptions {
 export function runEnvironmentJob(resolved: ResolvedEnvironment, sink: FileSink, options: EnvironmentJobOptions = {}): EnvironmentOutcome {
   const environment = resolved.environment.name;
   const report = (stage: FleetStage, done: number, total: number) => options.onProgress?.({ environment, stage, done, total });
-  const { objects, gate } = checkedEnvironment(resolved, report);
+  const share = options.offerRenders && resolved.workflows.length >= (options.shareRendersFrom ?? 2 * CHUNK_WORKFLOWS);
+  const { objects, gate } = checkedEnvironment(resolved, report, share ? sharedRenders(resolved, options.offerRenders!) : undefined);
   const planned = planFiles(objects);
   if (gate.violations.length === 0) {
     if (options.offerWrites && planned.length >= (options.shareWritesFrom ?? 2000)) {
@@ -98,9 +109,10 @@ export function runEnvironmentJob(resolved: ResolvedEnvironment, sink: FileSink,
 /**
  * One environment up to the gate's verdict: everything but serialization. Waiver annotations,
  * sync waves and keep-on-delete are aspects of each chart (src/synth/platform-aspects.ts).
+ * `renders`: how the workflows are rendered (see `renderEnvironment`).
  */
-export function checkedEnvironment(resolved: ResolvedEnvironment, progress?: (stage: 'render' | 'gate', done: number, total: number) => void): { readonly objects: RenderedObject[]; readonly gate: GateResult } {
-  const objects = renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total)));
+export function checkedEnvironment(resolved: ResolvedEnvironment, progress?: (stage: 'render' | 'gate', done: number, total: number) => void, renders?: WorkflowRenders): { readonly objects: RenderedObject[]; readonly gate: GateResult } {
+  const objects = renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total)), renders);
   progress?.('gate', 0, objects.length);
   return { objects, gate: runGate(objects, [resolved]) };
 }

@@ -17,21 +17,35 @@ import { StringPool } from './string-pool';
 export type RenderProgress = (done: number, total: number) => void;
 
 /**
- * Every object of the environment, as compact copies sharing their equal strings (see
- * string-pool.ts): the environment is held whole until its gate verdict.
+ * How an environment's workflows get rendered: `take` is called once per workflow (by its index in
+ * `resolved.workflows`) with its objects, in any order. The default renders each in turn in this
+ * thread; the fleet's last job shares them with an idle worker (fleet/shared-renders.ts).
  */
-export function renderEnvironment(resolved: ResolvedEnvironment, onWorkflow?: RenderProgress): RenderedObject[] {
-  const out: RenderedObject[] = [];
+export type WorkflowRenders = (take: (workflow: number, objects: readonly KubeObject[]) => void) => void;
+
+/**
+ * Every object of the environment, in workflow order whatever order `renders` takes them in, as
+ * compact copies sharing their equal strings (see string-pool.ts): the environment is held whole
+ * until its gate verdict.
+ */
+export function renderEnvironment(resolved: ResolvedEnvironment, onWorkflow?: RenderProgress, renders?: WorkflowRenders): RenderedObject[] {
+  const environment = resolved.environment.name;
+  const total = resolved.workflows.length;
   const pool = new StringPool();
-  resolved.workflows.forEach((wf, i) => {
-    for (const object of renderWorkflow(resolved, wf)) {
-      out.push({ environment: resolved.environment.name, workflow: wf.name, object: pool.copy(object) });
-    }
-    onWorkflow?.(i + 1, resolved.workflows.length);
-  });
+  const byWorkflow: RenderedObject[][] = new Array(total);
+  let done = 0;
+  const take = (i: number, objects: readonly KubeObject[]) => {
+    if (byWorkflow[i]) throw new Error(`workflow ${i} of environment "${environment}" was rendered twice`);
+    byWorkflow[i] = objects.map((object) => ({ environment, workflow: resolved.workflows[i].name, object: pool.copy(object) }));
+    done++;
+    onWorkflow?.(done, total);
+  };
+  (renders ?? ((t) => resolved.workflows.forEach((wf, i) => t(i, renderWorkflow(resolved, wf)))))(take);
+  if (done !== total) throw new Error(`${total - done} of the ${total} workflows of environment "${environment}" were not rendered`);
+  const out = byWorkflow.flat();
   // Per-environment objects last (dist/<env>/_shared/, no workflow).
   for (const object of synthChart(sharedChart(new App({ outdir: 'unused' }), resolved))) {
-    out.push({ environment: resolved.environment.name, object: pool.copy(object) });
+    out.push({ environment, object: pool.copy(object) });
   }
   return out;
 }

@@ -1,8 +1,8 @@
 /**
  * Fleet behaviour at small N (≤ 5 workflows; large N is `npm run bench`): workflows are
  * independent (adding one changes no other file), the output is byte-identical whatever the
- * number of worker threads, shared writes write every file once, and progress shows only on a
- * terminal. Everything runs in this process (the synth CLI through its main(argv)).
+ * number of worker threads, shared renders and writes cover every workflow and file once, and
+ * progress shows only on a terminal. Everything runs in this process (the synth CLI through its main(argv)).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,7 +11,10 @@ import { loadConfig } from '../../src/config/load';
 import { planFiles, serializeFile, synthesize, toFiles } from '../../src/synth/pipeline';
 import { runFleet } from '../../src/synth/fleet/run-fleet';
 import { StagingWriter, beginStaging, commitStaging } from '../../src/synth/fleet/staged-output';
-import { CHUNK_FILES, claimChunk, helpWrite, prepareOffer } from '../../src/synth/fleet/shared-writes';
+import { CHUNK_FILES, helpWrite, prepareOffer } from '../../src/synth/fleet/shared-writes';
+import { claimChunk } from '../../src/synth/fleet/claims';
+import { CHUNK_WORKFLOWS, RenderOffer, helpRender, sharedRenders } from '../../src/synth/fleet/shared-renders';
+import { renderEnvironment } from '../../src/synth/render';
 import { FleetProgress } from '../../src/synth/environment-job';
 import { RenderedObject } from '../../src/model/rendered-object';
 import { summarize } from '../../src/synth/summary';
@@ -108,10 +111,10 @@ describe('worker threads', () => {
     expect(workers.tree).toEqual(inline.tree);
   });
 
-  test('with writes shared between workers (forced from the first file), still exactly the same files', async () => {
+  test('with renders and writes shared between workers (forced from the first workflow and file), still exactly the same files', async () => {
     const out = path.join(tmp('fleet-shared-'), 'dist');
     const staging = beginStaging(out);
-    await runFleet(loadConfig(cfg).environments, { stagingDir: staging, jobs: 2, shareWritesFrom: 1 });
+    await runFleet(loadConfig(cfg).environments, { stagingDir: staging, jobs: 2, shareWritesFrom: 1, shareRendersFrom: 1 });
     commitStaging(staging, out);
     expect(tree(out)).toEqual(pick(inline.tree, notArgoCd));
   });
@@ -120,6 +123,40 @@ describe('worker threads', () => {
     const staging = beginStaging(path.join(tmp('fleet-heap-'), 'dist'));
     await expect(runFleet(loadConfig(cfg).environments, { stagingDir: staging, jobs: 2, workerHeapLimitMb: 4 }))
       .rejects.toThrow(/^environment "\w+" \(5 workflows\) needs more than the 4 MiB heap a synth worker may use: .*--jobs 1/);
+  });
+});
+
+describe('shared renders', () => {
+  // Three chunks: the owner's first, then whatever each side claims.
+  const WORKFLOWS = 2 * CHUNK_WORKFLOWS + 1;
+  let env: ReturnType<typeof loadConfig>['environments'][number];
+  let alone: RenderedObject[];
+  beforeAll(() => {
+    const cfg = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(tmp('shared-renders-'), 'config'), workflows: WORKFLOWS });
+    env = loadConfig(cfg).environments.find((e) => e.environment.name === 'prod')!;
+    alone = renderEnvironment(env);
+  });
+
+  test('a helper that joins after the first chunk renders the rest; the owner takes them in workflow order, exactly as rendered alone', () => {
+    let offer: RenderOffer | undefined;
+    let helped: number | undefined;
+    const progress: number[] = [];
+    const objects = renderEnvironment(env, (done) => {
+      progress.push(done);
+      // The helper joins while the owner is busy with its first chunk, and takes every chunk left.
+      if (helped === undefined) helped = helpRender(env, offer!);
+    }, sharedRenders(env, (o) => (offer = o)));
+    expect(offer?.chunkCount).toBe(3);
+    expect(helped).toBe(2);
+    expect(objects).toEqual(alone);
+    expect(progress).toEqual(Array.from({ length: WORKFLOWS }, (_, i) => i + 1));
+  });
+
+  test('with no helper, the owner renders every chunk; a helper that comes after finds none', () => {
+    let offer: RenderOffer | undefined;
+    expect(renderEnvironment(env, undefined, sharedRenders(env, (o) => (offer = o)))).toEqual(alone);
+    expect(claimChunk(offer!.shared, 'back')).toBeUndefined();
+    expect(helpRender(env, offer!)).toBe(0);
   });
 });
 

@@ -1,17 +1,19 @@
 /**
  * Worker-thread side of the fleet: runs one environment job per `job` message and reports its
- * progress (throttled: stage changes, completions, and at most every 50 ms otherwise), its write
- * offer (see shared-writes.ts), and its outcome or error.
+ * progress (throttled: stage changes, completions, and at most every 50 ms otherwise), its render
+ * and write offers (see shared-renders.ts, shared-writes.ts), and its outcome or error; helps
+ * render another job's environment per `render-help` message.
  */
-import { parentPort } from 'worker_threads';
+import { TransferListItem, parentPort } from 'worker_threads';
 import { EnvironmentOutcome, FleetProgress, runEnvironmentJob } from '../environment-job';
-import { JobMessage, WorkerMessage } from './messages';
+import { JobMessage, RenderHelpMessage, WorkerMessage } from './messages';
+import { helpRender } from './shared-renders';
 import { StagingWriter } from './staged-output';
 
 const PROGRESS_INTERVAL_MS = 50;
 
-function post(message: WorkerMessage): void {
-  parentPort!.postMessage(message);
+function post(message: WorkerMessage, transfer?: readonly TransferListItem[]): void {
+  parentPort!.postMessage(message, transfer);
 }
 
 function throttled(): (p: FleetProgress) => void {
@@ -26,18 +28,22 @@ function throttled(): (p: FleetProgress) => void {
   };
 }
 
-parentPort!.on('message', (job: JobMessage) => {
-  let outcome: EnvironmentOutcome;
+parentPort!.on('message', (m: JobMessage | RenderHelpMessage) => {
   try {
-    outcome = runEnvironmentJob(job.resolved, new StagingWriter(job.stagingDir), {
+    if (m.type === 'render-help') {
+      post({ type: 'render-helped', chunks: helpRender(m.resolved, m.offer) });
+      return;
+    }
+    const outcome: EnvironmentOutcome = runEnvironmentJob(m.resolved, new StagingWriter(m.stagingDir), {
       onProgress: throttled(),
-      offerWrites: job.offerWrites ? (offer) => post({ type: 'offer', offer }) : undefined,
-      shareWritesFrom: job.shareWritesFrom,
+      offerRenders: m.offerWrites ? (offer) => post({ type: 'render-offer', offer }, [offer.port]) : undefined,
+      shareRendersFrom: m.shareRendersFrom,
+      offerWrites: m.offerWrites ? (offer) => post({ type: 'offer', offer }) : undefined,
+      shareWritesFrom: m.shareWritesFrom,
     });
+    post({ type: 'result', outcome });
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
-    post({ type: 'error', environment: job.resolved.environment.name, message: error.message, stack: error.stack });
-    return;
+    post({ type: 'error', environment: m.resolved.environment.name, message: error.message, stack: error.stack });
   }
-  post({ type: 'result', outcome });
 });

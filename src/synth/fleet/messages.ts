@@ -2,19 +2,30 @@
 import { ResolvedEnvironment } from '../../config/resolved';
 import { EnvironmentOutcome, FleetProgress } from '../environment-job';
 import { WriteOffer } from './shared-writes';
+import { RenderOffer } from './shared-renders';
 
-/** Synthesize one environment; offer its writes when `offerWrites` (it is the last job). */
+/** Synthesize one environment; offer its renders and writes when `offerWrites` (it is the last job). */
 export interface JobMessage {
   readonly type: 'job';
   readonly resolved: ResolvedEnvironment;
   readonly stagingDir: string;
   readonly offerWrites: boolean;
   readonly shareWritesFrom?: number;
+  readonly shareRendersFrom?: number;
+}
+
+/** Help render another job's environment (to a fleet worker with no job left, see shared-renders.ts); its port is transferred. */
+export interface RenderHelpMessage {
+  readonly type: 'render-help';
+  readonly resolved: ResolvedEnvironment;
+  readonly offer: RenderOffer;
 }
 
 export type WorkerMessage =
   | { readonly type: 'progress'; readonly progress: FleetProgress }
   | { readonly type: 'offer'; readonly offer: WriteOffer }
+  | { readonly type: 'render-offer'; readonly offer: RenderOffer }
+  | { readonly type: 'render-helped'; readonly chunks: number }
   | { readonly type: 'result'; readonly outcome: EnvironmentOutcome }
   | { readonly type: 'error'; readonly environment: string; readonly message: string; readonly stack?: string };
 

@@ -9,7 +9,8 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { ResolvedEnvironment } from '../../config/resolved';
 import type { EnvironmentOutcome, FleetProgress } from '../environment-job';
-import type { HelpMessage, HelperMessage, JobMessage, WorkerMessage } from './messages';
+import type { HelpMessage, HelperMessage, JobMessage, RenderHelpMessage, WorkerMessage } from './messages';
+import type { RenderOffer } from './shared-renders';
 import type { WriteOffer } from './shared-writes';
 import { StagingWriter } from './staged-output';
 
@@ -31,6 +32,11 @@ export interface FleetOptions {
    * @default 2000
    */
   readonly shareWritesFrom?: number;
+  /**
+   * The last environment offers its renders to a worker with no job left from this many workflows on (see shared-renders.ts).
+   * @default two chunks' worth
+   */
+  readonly shareRendersFrom?: number;
   /**
    * Node.js options of each worker thread (e.g. `['--require', 'file.js']` to preload a module).
    * @default inherited from this process
@@ -69,10 +75,11 @@ export async function runFleet(environments: readonly ResolvedEnvironment[], opt
 }
 
 /**
- * A pool of `jobs` workers over a queue of environments, largest first; a worker with nothing
- * left to do is stopped at once (its memory goes with it). The job that empties the queue offers
- * its writes, and a write helper (a light worker of its own, see write-helper.ts) helps write them
- * as soon as a core is free (see shared-writes.ts). Settles once every job and helper is done.
+ * A pool of `jobs` workers over a queue of environments, largest first. The job that empties the
+ * queue offers its renders and then its writes: a worker with no job left helps render (see
+ * shared-renders.ts), and is stopped once it has nothing to do (its memory goes with it); a write
+ * helper (a light worker of its own, see write-helper.ts) helps write as soon as a core is free
+ * (see shared-writes.ts). Settles once every job and helper is done.
  */
 function runInWorkers(environments: readonly ResolvedEnvironment[], jobs: number, options: FleetOptions): Promise<EnvironmentOutcome[]> {
   const queue = environments.map((_, i) => i).sort((a, b) => environments[b].workflows.length - environments[a].workflows.length || a - b);
@@ -83,36 +90,50 @@ function runInWorkers(environments: readonly ResolvedEnvironment[], jobs: number
   /** Running write helpers and the offer each is helping with. */
   const helpers = new Map<Worker, WriteOffer>();
   const offers: WriteOffer[] = [];
+  /** Workers helping render and the offer each is helping with. */
+  const renderHelpers = new Map<Worker, RenderOffer>();
+  const renderOffers: RenderOffer[] = [];
+  const resolvedByName = new Map(environments.map((e) => [e.environment.name, e]));
   let finished = 0;
   return new Promise((resolve, reject) => {
     let settled = false;
     const stop = (worker: Worker) => {
       running.delete(worker);
       helpers.delete(worker);
+      renderHelpers.delete(worker);
       void worker.terminate();
     };
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
-      for (const w of [...running.keys(), ...helpers.keys()]) stop(w);
+      for (const w of [...running.keys(), ...helpers.keys(), ...renderHelpers.keys()]) stop(w);
+      for (const offer of renderOffers.splice(0)) offer.port.close();
       reject(error);
     };
     // A helper may still be writing a chunk it claimed after the offer's owner is done.
     const settleWhenDone = () => {
-      if (settled || finished < environments.length || helpers.size) return;
+      if (settled || finished < environments.length || helpers.size || renderHelpers.size) return;
       settled = true;
       resolve(outcomes);
     };
+    /** The next job for `worker`, else a render to help with, else it is stopped. */
     const dispatch = (worker: Worker) => {
       const next = queue.shift();
-      if (next === undefined) return stop(worker);
+      if (next === undefined) {
+        const offer = renderOffers.shift();
+        if (!offer) return stop(worker);
+        renderHelpers.set(worker, offer);
+        const help: RenderHelpMessage = { type: 'render-help', resolved: resolvedByName.get(offer.environment)!, offer };
+        worker.postMessage(help, [offer.port]);
+        return;
+      }
       running.set(worker, next);
-      const job: JobMessage = { type: 'job', resolved: environments[next], stagingDir: options.stagingDir, offerWrites: queue.length === 0, shareWritesFrom: options.shareWritesFrom };
+      const job: JobMessage = { type: 'job', resolved: environments[next], stagingDir: options.stagingDir, offerWrites: queue.length === 0, shareWritesFrom: options.shareWritesFrom, shareRendersFrom: options.shareRendersFrom };
       worker.postMessage(job);
     };
     /** Starts a write helper per offered environment while fewer threads than cores are busy. */
     const helpWhileACoreIsFree = () => {
-      while (!settled && offers.length && running.size + helpers.size < jobs) {
+      while (!settled && offers.length && running.size + helpers.size + renderHelpers.size < jobs) {
         const offer = offers.shift()!;
         const helper = startWorker('write-helper', options.workerExecArgv, heapLimitMb);
         helpers.set(helper, offer);
@@ -144,11 +165,21 @@ function runInWorkers(environments: readonly ResolvedEnvironment[], jobs: number
             offers.push(m.offer);
             helpWhileACoreIsFree();
             return;
+          case 'render-offer':
+            renderOffers.push(m.offer);
+            return;
+          case 'render-helped':
+            renderHelpers.delete(worker);
+            dispatch(worker);
+            helpWhileACoreIsFree();
+            settleWhenDone();
+            return;
           case 'result': {
             outcomes[running.get(worker)!] = m.outcome;
             finished++;
-            // Whatever its owner did not leave to a helper is written: drop the offer.
+            // Whatever its owner did not leave to a helper is rendered and written: drop its offers.
             for (let k = offers.length - 1; k >= 0; k--) if (offers[k].environment === m.outcome.environment) offers.splice(k, 1);
+            for (let k = renderOffers.length - 1; k >= 0; k--) if (renderOffers[k].environment === m.outcome.environment) renderOffers.splice(k, 1)[0].port.close();
             dispatch(worker);
             helpWhileACoreIsFree();
             settleWhenDone();
@@ -158,13 +189,20 @@ function runInWorkers(environments: readonly ResolvedEnvironment[], jobs: number
             fail(rebuildError(m.message, m.stack));
         }
       });
-      worker.on('error', (e) => {
+      /** The environment `worker` is synthesizing or helping render. */
+      const environmentOf = (): ResolvedEnvironment | undefined => {
         const job = running.get(worker);
-        fail(outOfMemory(e, job === undefined ? 'an environment' : `environment "${environments[job].environment.name}" (${environments[job].workflows.length} workflows)`, heapLimitMb));
+        if (job !== undefined) return environments[job];
+        const helping = renderHelpers.get(worker);
+        return helping && resolvedByName.get(helping.environment);
+      };
+      worker.on('error', (e) => {
+        const env = environmentOf();
+        fail(outOfMemory(e, env === undefined ? 'an environment' : `environment "${env.environment.name}" (${env.workflows.length} workflows)`, heapLimitMb));
       });
       worker.on('exit', (code) => {
-        const job = running.get(worker);
-        if (!settled && job !== undefined) fail(new Error(`a synth worker exited (code ${code}) before finishing environment "${environments[job].environment.name}"`));
+        const env = environmentOf();
+        if (!settled && env !== undefined) fail(new Error(`a synth worker exited (code ${code}) before finishing environment "${env.environment.name}"`));
       });
       dispatch(worker);
     }

@@ -1,20 +1,19 @@
 /**
  * Sharing the last environment's writes. Three environments on two cores leave a core idle while
  * the last environment serializes and writes its files (half of its time); its worker therefore
- * offers the second half of them, in chunks, to the main thread — idle by then, and light (its
- * heap holds the config, not a rendered environment). The owner claims chunks from the front,
- * the helper from the back, through one shared word, until they meet; the owner writes from its
- * objects, the helper from a JSON copy of them (rendered objects are plain JSON data, so the bytes
- * are the same: see test/synth/fleet.test.ts). With no helper, the owner claims every chunk.
+ * offers the second half of them, in chunks, to a write helper started on the free core (a light
+ * worker: its heap holds no rendered environment, see write-helper.ts). The owner claims chunks
+ * from the front, the helper from the back, through one claim word (claims.ts), until they meet;
+ * the owner writes from its objects, the helper from a JSON copy of them (rendered objects are
+ * plain JSON data, so the bytes are the same: see test/synth/fleet.test.ts). With no helper, the
+ * owner claims every chunk.
  */
 import { PlannedFile, serializeFile } from '../planned-file';
+import { MAX_CHUNKS, claimChunk, claimedChunks, newClaims } from './claims';
 import { StagingWriter } from './staged-output';
 
 /** Files per chunk: small enough to balance the tail, big enough to keep claims rare. */
 export const CHUNK_FILES = 256;
-
-/** Claims are packed in one 32-bit word (16 bits per end). */
-const MAX_CHUNKS = 0xffff;
 
 /** What the owner hands over (through the main thread) to a helper: plain, cloneable data. */
 export interface WriteOffer {
@@ -36,8 +35,7 @@ export function prepareOffer(environment: string, planned: readonly PlannedFile[
   for (let i = 0; i < planned.length; i += CHUNK_FILES) chunks.push(planned.slice(i, i + CHUNK_FILES));
   if (chunks.length > MAX_CHUNKS) throw new Error(`${planned.length} files are more than the ${MAX_CHUNKS * CHUNK_FILES} one environment can share`);
   const firstOffered = Math.floor(chunks.length / 2);
-  const claims = new SharedArrayBuffer(4);
-  new Int32Array(claims)[0] = chunks.length << 16;
+  const claims = newClaims(chunks.length);
   const offer: WriteOffer = {
     environment,
     files: planned.length,
@@ -47,27 +45,6 @@ export function prepareOffer(environment: string, planned: readonly PlannedFile[
     claims,
   };
   return { offer, chunks };
-}
-
-/** Takes the next chunk from the front (owner) or the back (helper, never below `lowest`); undefined when none is left. */
-export function claimChunk(claims: SharedArrayBuffer, end: 'front' | 'back', lowest = 0): number | undefined {
-  const word = new Int32Array(claims);
-  for (;;) {
-    const current = Atomics.load(word, 0);
-    const front = current & 0xffff;
-    const back = current >>> 16;
-    if (front >= back) return undefined;
-    const chunk = end === 'front' ? front : back - 1;
-    if (chunk < lowest) return undefined;
-    const next = end === 'front' ? (back << 16) | (front + 1) : ((back - 1) << 16) | front;
-    if (Atomics.compareExchange(word, 0, current, next) === current) return chunk;
-  }
-}
-
-/** How many chunks both ends have claimed so far. */
-export function claimedChunks(claims: SharedArrayBuffer, chunkCount: number): number {
-  const current = Atomics.load(new Int32Array(claims), 0);
-  return (current & 0xffff) + (chunkCount - (current >>> 16));
 }
 
 /**
