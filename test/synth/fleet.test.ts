@@ -23,6 +23,7 @@ import { main } from '../../src/cli/synth';
 import { cloneName, writeGeneratedConfig } from '../../scripts/bench/catalog';
 import { capture, filesOf, pick, tmp, tree } from './cli-harness';
 import { parse } from 'yaml';
+import { Worker } from 'worker_threads';
 
 const notArgoCd = (f: string) => !f.startsWith('argocd/');
 
@@ -151,6 +152,44 @@ describe('shared renders', () => {
     expect(objects).toEqual(alone);
     expect(progress).toEqual(Array.from({ length: WORKFLOWS }, (_, i) => i + 1));
   });
+
+  test('a helper in another thread: its chunks reach the owner through the port, also after it closed its end', async () => {
+    let offer: RenderOffer | undefined;
+    let helper: Worker | undefined;
+    let exited: Promise<number> | undefined;
+    let postedBeforeOwnerWent = 0;
+    try {
+      const objects = renderEnvironment(env, (done) => {
+        if (done !== 1) return;
+        // The owner waits in its first chunk until the helper has rendered and posted one (at most 60 s).
+        const posted = new Int32Array(offer!.shared);
+        for (let waited = 0; Atomics.load(posted, 1) === 0 && waited < 60; waited++) Atomics.wait(posted, 1, 0, 1000);
+        postedBeforeOwnerWent = Atomics.load(posted, 1);
+      }, sharedRenders(env, (o) => {
+        // As a fleet worker is started from TypeScript sources (src/synth/fleet/run-fleet.ts).
+        const source = `require(${JSON.stringify(require.resolve('tsx/cjs'))});
+          const { workerData } = require('worker_threads');
+          require(${JSON.stringify(path.join(__dirname, '../../src/synth/fleet/shared-renders.ts'))}).helpRender(workerData.resolved, workerData.offer);`;
+        offer = o;
+        helper = new Worker(source, { eval: true, workerData: { resolved: env, offer: o }, transferList: [o.port] });
+        exited = new Promise((resolve) => helper!.on('exit', resolve));
+      }));
+      expect(postedBeforeOwnerWent).toBeGreaterThanOrEqual(1);
+      expect(objects).toEqual(alone);
+      expect(await exited).toBe(0);
+    } finally {
+      await helper?.terminate();
+    }
+  });
+  test('a chunk counted as posted that never arrives fails the render (after about 10 s) instead of waiting for ever', () => {
+    const renders = sharedRenders(env, (o) => {
+      // A helper that claims the last chunk and counts it as posted, but whose message is lost.
+      claimChunk(o.shared, 'back');
+      Atomics.add(new Int32Array(o.shared), 1, 1);
+      o.port.close();
+    });
+    expect(() => renderEnvironment(env, undefined, renders)).toThrow('the render helper of environment "prod" posted 1 chunk(s), but only 0 arrived');
+  }, 30_000);
 
   test('with no helper, the owner renders every chunk; a helper that comes after finds none', () => {
     let offer: RenderOffer | undefined;

@@ -23,6 +23,12 @@ export const CHUNK_WORKFLOWS = 4;
 const POSTED = 1;
 /** How long the owner sleeps at most between looks at its port (a missed wake-up costs no more). */
 const WAIT_MS = 200;
+/**
+ * Looks at an empty port, while the helper has posted more chunks than arrived, before the owner
+ * gives up (about 10 s): a chunk is queued on the port before it is counted, so this never happens
+ * unless a message was lost, and then failing beats waiting for ever.
+ */
+const MAX_EMPTY_LOOKS = 50;
 
 /** What the owner hands over (through the main thread) to a helper: cloneable, the port transferred. */
 export interface RenderOffer {
@@ -58,16 +64,20 @@ export function sharedRenders(resolved: ResolvedEnvironment, offer: (offer: Rend
       }
       // Every chunk is claimed now: the rest are the helper's, posted or still being rendered.
       const posted = new Int32Array(shared);
-      for (let pending = chunkCount - owned; pending > 0;) {
+      let arrived = 0;
+      let emptyLooks = 0;
+      while (arrived < chunkCount - owned) {
         const seen = Atomics.load(posted, POSTED);
         const received = receiveMessageOnPort(port1);
         if (!received) {
+          if (seen > arrived && ++emptyLooks > MAX_EMPTY_LOOKS) throw new Error(`the render helper of environment "${resolved.environment.name}" posted ${seen} chunk(s), but only ${arrived} arrived`);
           Atomics.wait(posted, POSTED, seen, WAIT_MS);
           continue;
         }
+        emptyLooks = 0;
         const { chunk, workflows } = received.message as RenderedChunk;
         chunkWorkflows(resolved, chunk).forEach((i, j) => take(i, workflows[j]));
-        pending--;
+        arrived++;
       }
     } finally {
       port1.close();
