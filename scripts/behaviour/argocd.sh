@@ -201,16 +201,28 @@ sync_by_hand() {
   k patch application -n argocd "$app" --type merge --patch-file "$WORK/sync-$app.json" >/dev/null
 }
 
+# hard_refresh <app> <what>: Argo CD compares the Application again from scratch; returns once it
+# has (its refresh annotation gone and a newer reconciledAt). reconciledAt has whole seconds, and a
+# reconciliation the controller started by itself (on a watched object's change) may have set it a
+# moment ago: the annotation is set more than a second after it is read, so the reconciliation it
+# asks for cannot carry the same time (it did once in CI, and the wait ran out).
+hard_refresh() {
+  local app="$1" what="$2" before
+  before=$(app_field "$app" '{.status.reconciledAt}')
+  sleep 1.1
+  k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
+  wait_for "$what" 120 bash -c '[[ -z "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.metadata.annotations.argocd\.argoproj\.io/refresh}")" && "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.status.reconciledAt}")" != "$3" ]]' _ "$KUBECONFIG" "$app" "$before" || return 1
+}
+
 # no_drift <env>: each Application compared again from scratch (hard refresh) must still be Synced, and
 # no sync may have started since (self-heal would start one on drift): a field the API server stores
 # differently from the rendered one would show here (dev's HTTPRoutes and Postgres StatefulSets did,
 # until the defaults the API server adds were rendered).
 no_drift() {
-  local env="$1" app before started
+  local env="$1" app started
   for app in $(k get applications -n argocd -o jsonpath='{.items[*].metadata.name}'); do
-    before=$(app_field "$app" '{.status.reconciledAt}') started=$(app_field "$app" '{.status.operationState.startedAt}')
-    k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
-    wait_for "$app refreshed" 120 bash -c '[[ -z "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.metadata.annotations.argocd\.argoproj\.io/refresh}")" && "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.status.reconciledAt}")" != "$3" ]]' _ "$KUBECONFIG" "$app" "$before" || return 1
+    started=$(app_field "$app" '{.status.operationState.startedAt}')
+    hard_refresh "$app" "$app refreshed" || return 1
     sleep 5
     local now; now=$(app_field "$app" '{.status.sync.status} {.status.operationState.startedAt}')
     if [[ "$now" != "Synced $started" ]]; then
@@ -253,10 +265,7 @@ weights_stay_synced() {
   # spec.http[i].route[j].weight, stable first, canary second.
   k patch virtualservice -n "$ns" "$vs" --type=json --field-manager=argo-rollouts \
     -p "[{\"op\":\"replace\",\"path\":\"/spec/http/$idx/route/0/weight\",\"value\":90},{\"op\":\"replace\",\"path\":\"/spec/http/$idx/route/1/weight\",\"value\":10}]" >/dev/null || return 1
-  local before; before=$(app_field "$app" '{.status.reconciledAt}')
-  k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
-  wait_for "$app refreshed after the weight change" 120 \
-    bash -c '[[ -z "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.metadata.annotations.argocd\.argoproj\.io/refresh}")" && "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.status.reconciledAt}")" != "$3" ]]' _ "$KUBECONFIG" "$app" "$before" || return 1
+  hard_refresh "$app" "$app refreshed after the weight change" || return 1
   sleep 10   # a self-heal would start within its 2 s backoff
   local sync weights
   sync=$(app_field "$app" '{.status.sync.status}')
@@ -329,12 +338,10 @@ release_stays_synced() {
   managers=$(k get virtualservice -n "$ns" "$vs" --show-managed-fields -o jsonpath='{.metadata.managedFields[*].manager}')
   say "[$env] after $((SECONDS - t))s the weights are $weights (field managers: $managers); Rollout $(k get rollout -n "$ns" "$rollout" -o jsonpath='{.status.phase}, step {.status.currentStepIndex}')"
   # Argo CD compares again (hard refresh) while the canary holds its weights; sample a few times.
-  local i sync before revision
+  local i sync revision
   revision=$(git -C "$w/repo" rev-parse HEAD)
   for i in 1 2 3; do
-    before=$(app_field "$app" '{.status.reconciledAt}')
-    k annotate application -n argocd "$app" argocd.argoproj.io/refresh=hard --overwrite >/dev/null
-    wait_for "$app refreshed" 120 bash -c '[[ -z "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.metadata.annotations.argocd\.argoproj\.io/refresh}")" && "$(kubectl --kubeconfig "$1" get application -n argocd "$2" -o jsonpath="{.status.reconciledAt}")" != "$3" ]]' _ "$KUBECONFIG" "$app" "$before" || return 1
+    hard_refresh "$app" "$app refreshed" || return 1
     sync=$(app_field "$app" '{.status.sync.status} {.status.sync.revision} {.status.health.status}')
     weights=$(k get virtualservice -n "$ns" "$vs" -o "jsonpath={.spec.http[$idx].route[*].weight}")
     say "[$env]   refresh $i: $app ${sync/$revision/at the release}; weights $weights"
