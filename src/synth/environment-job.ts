@@ -80,8 +80,8 @@ export interface EnvironmentJobOptions {
 export function runEnvironmentJob(resolved: ResolvedEnvironment, sink: FileSink, options: EnvironmentJobOptions = {}): EnvironmentOutcome {
   const environment = resolved.environment.name;
   const report = (stage: FleetStage, done: number, total: number) => options.onProgress?.({ environment, stage, done, total });
-  const share = options.offerRenders && resolved.workflows.length >= (options.shareRendersFrom ?? 2 * CHUNK_WORKFLOWS);
-  const { objects, gate } = checkedEnvironment(resolved, report, share ? sharedRenders(resolved, options.offerRenders!) : undefined);
+  const renders = options.offerRenders && resolved.workflows.length >= (options.shareRendersFrom ?? 2 * CHUNK_WORKFLOWS) ? sharedRenders(resolved, options.offerRenders) : undefined;
+  const { objects, gate } = checkedEnvironment(resolved, report, renders);
   const planned = planFiles(objects);
   if (gate.violations.length === 0) {
     if (options.offerWrites && planned.length >= (options.shareWritesFrom ?? 2000)) {
