@@ -4,6 +4,7 @@ import { entryTypeOf, Environment } from '../config/schema';
 import { ResolvedWorkflow } from '../config/resolved';
 import { workflowContext } from './context';
 import { connectionShare } from '../config/features/database';
+import { meshCallerNamespaces } from '../config/features/mesh-security';
 import { LangGraphWorkflow, LangGraphWorkflowProps, WORKFLOW_PLACEHOLDER } from '../constructs/langgraph-workflow';
 import { LlmFailureSource } from '../observability/alert-rules';
 import { addMeshSecurity } from './features/mesh-security';
@@ -94,6 +95,7 @@ export function workflowProps(env: Environment, wf: ResolvedWorkflow): LangGraph
     autoscaling: s.autoscaling,
     canary: canary ? { steps: canary.steps, analysis: canary.analysis, routeName: canary.routeName, handOver: canary.handOver } : undefined,
     mesh: env.mesh.enabled,
+    meshCallerNamespaces: meshCallerNamespaces(s.meshCallers),
     meshDrainSeconds: env.mesh.terminationDrainSeconds,
     entry: {
       type: entryTypeOf(env),

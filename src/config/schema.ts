@@ -227,7 +227,7 @@ export const workflowSettingsSchema = z.strictObject({
     .default([]).meta({ description: 'Kubernetes API access for apps that need it (the LangGraph server does not): a Role with exactly these rules, bound to the app\'s ServiceAccount. No wildcards, never secrets.' }),
   scheduling: schedulingSchema.meta({ description: 'Priority and spot-friendly placement.' }),
   auth: authSchema.meta({ description: 'Authentication at the edge: a JWT checked by the API pods\' sidecars, an external authorizer, or none (refused in production-tier environments unless waived). Mesh only.' }),
-  meshCallers: meshCallersSchema.meta({ description: 'In-mesh callers allowed to reach the API besides the gateway (mesh environments).' }),
+  meshCallers: meshCallersSchema.meta({ description: 'In-mesh callers allowed to reach the API besides the gateway (mesh environments): the AuthorizationPolicy admits these identities, and the NetworkPolicy `<workflow>-allow-from-mesh` their namespaces (by name) on the API port.' }),
   dataProtection: dataProtectionSchema.meta({ description: 'Encryption at rest (the AES key by Secret reference) and thread/store time-to-live, in the server\'s own format.' }),
   externalSecret: externalSecretSchema.meta({ description: 'Materialize the Secret from a secret manager with External Secrets (off: a pre-existing Secret).' }),
   vpa: vpaSchema.meta({ description: 'VerticalPodAutoscaler, recommendation-only by default.' }),

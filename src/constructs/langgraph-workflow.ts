@@ -336,6 +336,13 @@ export interface LangGraphWorkflowProps {
 
   /** Run in an Istio mesh (sidecars, Gateway entry, scrape through metrics merging). @default false */
   readonly mesh?: boolean;
+  /**
+   * Namespaces whose pods may reach the API port from inside the mesh, besides the gateway (the
+   * NetworkPolicy `<workflow>-allow-from-mesh`, by namespace name); who within them may call is the
+   * mesh's AuthorizationPolicy. Only with `mesh`.
+   * @default - none: only the gateway reaches the API
+   */
+  readonly meshCallerNamespaces?: readonly string[];
   /** Seconds the sidecar keeps serving after SIGTERM. @default - grace period − 5 s */
   readonly meshDrainSeconds?: number;
   /** @default - the WorkflowEntry defaults */
@@ -583,7 +590,7 @@ export class LangGraphWorkflow extends WorkflowScope {
     new DefaultDenyPolicy(this, 'DefaultDeny');
     new AllowPolicies(this, 'ApiNetwork', {
       podSelector: selector,
-      ingress: apiIngress(mesh, ns),
+      ingress: apiIngress(mesh, ns, props.meshCallerNamespaces ?? []),
       egress: apiEgress(mesh, ns, props.egress ?? {}),
     });
   }
@@ -600,14 +607,17 @@ function imageTag(image: string, workflow: string): string {
   return tag;
 }
 
-function apiIngress(mesh: boolean, ns: Required<PlatformNamespaces>): IngressAllow[] {
+function apiIngress(mesh: boolean, ns: Required<PlatformNamespaces>, callerNamespaces: readonly string[]): IngressAllow[] {
   const allows: IngressAllow[] = [
     // The gateway (mesh) or ingress controller (no mesh) is the only external entry.
     { name: 'from-ingress', from: [namespacePeer(ns.ingress)], ports: [{ port: API_PORT_NAME }] },
   ];
-  if (mesh) {
-    // In-mesh callers; identity is enforced by the mesh's AuthorizationPolicy, not by IP.
-    allows.push({ name: 'from-mesh', from: [{ namespaceSelector: { 'istio-injection': 'enabled' } }], ports: [{ port: API_PORT_NAME }] });
+  const callers = [...new Set(callerNamespaces)].sort();
+  if (mesh && callers.length) {
+    // The named in-mesh callers' namespaces, by name: an injection label would miss revision-based
+    // injection (istio.io/rev) and open the port to every injected namespace. Which workloads in them
+    // may call is the mesh's AuthorizationPolicy.
+    allows.push({ name: 'from-mesh', from: callers.map((n) => namespacePeer(n)), ports: [{ port: API_PORT_NAME }] });
   }
   // Prometheus scrapes exactly one port: the sidecar's merged endpoint with the mesh, else the server.
   allows.push({

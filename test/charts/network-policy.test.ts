@@ -61,11 +61,20 @@ describe.each(ENVIRONMENTS)('%s NetworkPolicy', (env) => {
     expect(fromMonitoring.map((r) => r.port)).toEqual([mesh ? 15020 : 'http']);
   });
 
-  test('ingress to http only from the ingress namespace (and mesh clients with the mesh)', () => {
+  test('ingress to http only from the ingress namespace, and with the mesh from the named callers\' namespace (support-web), each by name', () => {
     const http = ingressRules(env).filter((r) => r.port === 'http');
     const ingressNs = envConfig(env).namespaces.ingress;
-    expect(http.some((r) => r.from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'] === ingressNs)).toBe(true);
-    expect(http.some((r) => r.from[0].namespaceSelector.matchLabels['istio-injection'] === 'enabled')).toBe(mesh);
+    const sources = http.flatMap((r) => r.from.map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']));
+    // Without the mesh Prometheus scrapes http too (the test above).
+    expect(sources.sort()).toEqual([ingressNs, ...(mesh ? ['support-web'] : ['monitoring'])].sort());
+    expect(http.flatMap((r) => r.from).every((f: any) => Object.keys(f.namespaceSelector.matchLabels).length === 1)).toBe(true);
+    expect(http.flatMap((r) => r.from).every((f: any) => f.podSelector === undefined)).toBe(true);
+  });
+
+  test('a workflow with no meshCallers gets no allow-from-mesh policy: only the gateway reaches its API', () => {
+    const names = ofKind(objectsOf(env, 'doc-summarizer'), 'NetworkPolicy').map((p: any) => p.metadata.name);
+    expect(names).toContain('doc-summarizer-allow-from-ingress');
+    expect(names).not.toContain('doc-summarizer-allow-from-mesh');
   });
 });
 

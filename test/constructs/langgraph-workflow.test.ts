@@ -84,6 +84,20 @@ describe('LangGraphWorkflow options', () => {
     expect(objects.some((o) => o.kind === 'Ingress')).toBe(false);
   });
 
+  test('in-mesh callers reach the API port only from the namespaces named, each by name; none named, no such policy', () => {
+    const fromMesh = (props: Partial<LangGraphWorkflowProps>) => render(props).objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'support-allow-from-mesh');
+    expect(fromMesh({ mesh: true })).toBeUndefined();
+    expect(fromMesh({ meshCallerNamespaces: ['web'] })).toBeUndefined(); // no mesh, no mesh callers
+    const policy = fromMesh({ mesh: true, meshCallerNamespaces: ['web', 'api', 'web'] });
+    expect(policy.spec.ingress).toEqual([{
+      from: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'api' } } },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } } },
+      ],
+      ports: [{ port: 'http', protocol: 'TCP' }],
+    }]);
+  });
+
   test('a canary without the mesh is refused with the fix', () => {
     expect(() => render({ canary: {} })).toThrow(/canary needs the mesh.*set mesh: true or drop canary/);
   });

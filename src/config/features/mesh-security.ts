@@ -43,6 +43,12 @@ export const meshCallersSchema = z
   .default({ principals: [], namespaces: [] });
 export type MeshCallers = z.infer<typeof meshCallersSchema>;
 
+/** The namespaces of the callers: those named, and those of the named principals (`…/ns/<namespace>/sa/…`). */
+export function meshCallerNamespaces(callers: MeshCallers): string[] {
+  const fromPrincipals = callers.principals.map((p) => p.split('/ns/')[1].split('/sa/')[0]);
+  return [...new Set([...callers.namespaces, ...fromPrincipals])].sort();
+}
+
 /** The principal of a ServiceAccount: `<trust-domain>/ns/<namespace>/sa/<name>`. */
 export function serviceAccountPrincipal(trustDomain: string, namespace: string, serviceAccount: string): string {
   return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;

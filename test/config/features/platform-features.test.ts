@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { environmentSchema, workflowSettingsSchema } from '../../../src/config/schema';
-import { checkMeshSecurity, meshCallersSchema, meshSecurityEnabled, meshSecuritySchema } from '../../../src/config/features/mesh-security';
+import { checkMeshSecurity, meshCallerNamespaces, meshCallersSchema, meshSecurityEnabled, meshSecuritySchema } from '../../../src/config/features/mesh-security';
 import { checkExternalSecret, externalSecretSchema, secretDataKeys } from '../../../src/config/features/external-secret';
 import { vpaSchema } from '../../../src/config/features/vpa';
 import { rateLimitSchema } from '../../../src/config/features/rate-limit';
@@ -61,6 +61,12 @@ describe('mesh security config', () => {
     expect(meshCallersSchema.safeParse({ principals: ['cluster.local/ns/web/sa/frontend'] }).success).toBe(true);
     expect(meshCallersSchema.safeParse({ principals: ['web/frontend'] }).success).toBe(false);
     expect(meshCallersSchema.safeParse({ namespaces: ['Web_NS'] }).success).toBe(false);
+  });
+
+  test('the callers\' namespaces: the named ones and those of the principals, once each, sorted', () => {
+    const callers = meshCallersSchema.parse({ principals: ['cluster.local/ns/web/sa/a', 'corp.example/ns/web/sa/b', 'cluster.local/ns/api/sa/c'], namespaces: ['zeta', 'web'] });
+    expect(meshCallerNamespaces(callers)).toEqual(['api', 'web', 'zeta']);
+    expect(meshCallerNamespaces(meshCallersSchema.parse(undefined))).toEqual([]);
   });
 
   test('enabled: true without the mesh is refused; without the flag it simply follows the mesh', () => {
