@@ -26,6 +26,7 @@ import { formatViolation } from '../validation/gate';
 import { ProgressReporter, progressWanted } from '../synth/progress';
 import { listFiles } from '../synth/compare-trees';
 import { footprintOfFolder, isFolder } from '../synth/previous-output';
+import { unreplaceableOutputFolder } from '../synth/output-folder';
 
 export const SYNTH_COMMAND = defineCommand({
   name: 'synth',
@@ -124,8 +125,12 @@ export type RenderIntoResult =
 export async function renderInto(options: RenderIntoOptions): Promise<RenderIntoResult> {
   const { outdir } = options;
   if (fs.existsSync(outdir) && !isFolder(outdir)) throw new EnvironmentError(`output folder ${outdir} is a file, not a folder (pass --outdir DIR)`);
-  const config = loadPlatform(options.configDir);
   const partial = options.environments !== undefined;
+  if (!partial) {
+    const problem = outputStep(`read ${outdir}`, () => unreplaceableOutputFolder(path.resolve(outdir), path.resolve(options.configDir)));
+    if (problem) throw new EnvironmentError(problem);
+  }
+  const config = loadPlatform(options.configDir);
   const selected = selectEnvironments(config.environments, options.environments, options.configDir);
   const selectedNames = new Set(selected.map((e) => e.environment.name));
 

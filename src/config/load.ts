@@ -14,7 +14,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { LineCounter, parseDocument, Document } from 'yaml';
+import { LineCounter, parseDocument, Document, isMap, isScalar, visit } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, ConfigIssue, mergeConfigIssues } from './errors';
 import { deepMerge, getPath, isPlainObject } from './merge';
@@ -26,6 +26,7 @@ import { CONFIG_VERSION_KEY, configVersionIssue } from './version';
 
 interface SourceFile {
   readonly file: string; // relative to the config folder
+  readonly text: string;
   readonly doc: Document;
   readonly lines: LineCounter;
   readonly data: unknown;
@@ -100,7 +101,10 @@ export function loadConfig(configDir: string): PlatformConfig {
     });
     const best = parseLayersBestEffort<Environment>(environmentSchema, layers, issues, scope, {
       lenient: defaultsBroken,
-      requiredFix: (p) => `add \`${p.join('.')}\` to ${src.file}${defaults ? ' or defaults.yaml' : ''}`,
+      // `name` must equal the file name, so only the environment's own file can hold it.
+      requiredFix: (p) => (p.length === 1 && p[0] === 'name'
+        ? `add \`name: ${envName}\` to ${src.file} (it must equal the file name)`
+        : `add \`${p.join('.')}\` to ${src.file}${defaults ? ' or defaults.yaml' : ''}`),
     });
     if (!best) continue;
     const parsed = best.data;
@@ -305,12 +309,13 @@ function issueAt(
       const fileKeyPath = [...l.fileKey, ...rel];
       // Report the full issue path, anchored in the file that holds its nearest defined ancestor.
       const fullKey = [...l.fileKey, ...issuePath.slice(l.mount.length)];
+      const written = depth === issuePath.length ? writtenNumber(l.source, fileKeyPath, value) : undefined;
       return {
         ...definedScope(scope),
         file: `${l.source.file}${lineOf(l.source, fileKeyPath)}`,
         key: fullKey.join('.'),
         value,
-        message,
+        message: written === undefined ? message : message.split(`quote it: "${String(value)}"`).join(`quote it: "${written}"`),
       };
     }
   }
@@ -322,12 +327,29 @@ function startsWith(p: readonly unknown[], prefix: readonly unknown[]): boolean 
   return prefix.length <= p.length && prefix.every((k, i) => p[i] === k);
 }
 
+/** `:line` of the key at `keyPath` (a list item: the item itself), or nothing when unknown. */
 function lineOf(source: SourceFile, keyPath: readonly (string | number)[]): string {
   if (keyPath.length === 0) return '';
-  const node = source.doc.getIn(keyPath, true) as { range?: [number, number, number] } | undefined;
+  // The key's line: a value that is a block mapping or list starts on the line below its key.
+  const parent = keyPath.length === 1 ? source.doc.contents : source.doc.getIn(keyPath.slice(0, -1), true);
+  const last = keyPath[keyPath.length - 1];
+  const pair = isMap(parent) ? parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === last) : undefined;
+  const node = (isScalar(pair?.key) ? pair.key : source.doc.getIn(keyPath, true)) as { range?: [number, number, number] } | undefined;
   if (!node?.range) return '';
   const pos = source.lines.linePos(node.range[0]);
   return `:${pos.line}`;
+}
+
+/**
+ * A number as it is written at `keyPath` ("1.0"), when the parser read it as another text ("1"):
+ * the fix to quote it must quote what was written.
+ */
+function writtenNumber(source: SourceFile, keyPath: readonly (string | number)[], value: unknown): string | undefined {
+  if (typeof value !== 'number') return undefined;
+  const node = source.doc.getIn(keyPath, true);
+  if (!isScalar(node) || !node.range) return undefined;
+  const written = source.text.slice(node.range[0], node.range[1]).trim();
+  return written !== String(value) ? written : undefined;
 }
 
 function definedScope(scope: Scope): Scope {
@@ -368,7 +390,12 @@ function listEnvironmentFiles(dir: string, shown: string, issues: ConfigIssue[])
   const where = `${shown}${path.sep}environments`;
   let files: string[] = [];
   try {
-    files = fs.readdirSync(envDir).filter((f) => f.endsWith('.yaml')).sort();
+    const all = fs.readdirSync(envDir).sort();
+    files = all.filter((f) => f.endsWith('.yaml'));
+    // Read as nothing, a .yml file would only show as the environment missing everywhere it is named.
+    for (const f of all.filter((x) => x.endsWith('.yml'))) {
+      issues.push({ file: `environments/${f}`, key: '', message: `is not read: environment files end in .yaml; rename it to environments/${f.slice(0, -'.yml'.length)}.yaml` });
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') {
@@ -391,6 +418,12 @@ function ioReason(e: unknown): string {
     case 'ENOENT': return 'it does not exist; create it';
     default: return `${err.code ?? 'error'}: ${String(err.message ?? e).split('\n')[0]}; check the file and try again`;
   }
+}
+
+/** `:line:col` of an offset, or nothing when unknown. */
+function positionOf(lines: LineCounter, offset: number | undefined): string {
+  const pos = offset === undefined ? undefined : lines.linePos(offset);
+  return pos ? `:${pos.line}:${pos.col}` : '';
 }
 
 /** Fixes for the YAML parser's error codes. */
@@ -432,19 +465,40 @@ function readYaml(dir: string, shown: string, rel: string, optional: boolean, is
     }
     return undefined;
   }
-  const data = doc.toJS() ?? {};
+  // Aliases resolve only when the document becomes data: an alias to no anchor throws there.
+  const unresolved: ConfigIssue[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) !== undefined) return;
+      unresolved.push({ file: `${rel}${positionOf(lines, alias.range?.[0])}`, key: '', value: `*${alias.source}`, message: `YAML alias to no anchor; define \`&${alias.source}\` on a value above it, or write the value out` });
+    },
+  });
+  if (unresolved.length) {
+    broken.add(rel);
+    issues.push(...unresolved);
+    return undefined;
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS() ?? {};
+  } catch (e) {
+    // e.g. more alias expansions than the parser allows (a "billion laughs" document).
+    broken.add(rel);
+    issues.push({ file: rel, key: '', message: `YAML error: ${(e as Error).message.split('\n')[0]}; write the repeated values out instead of through aliases` });
+    return undefined;
+  }
   if (!isPlainObject(data)) {
     broken.add(rel);
     issues.push({ file: rel, key: '', value: data, message: `must be a mapping (key: value pairs) at the top level, got ${Array.isArray(data) ? 'a list' : 'a single value'}; write one \`key: value\` per line` });
     return undefined;
   }
   // A file in another format (or none named) is not read further: its fields could mean anything.
-  const versionIssue = configVersionIssue(`${rel}${lineOf({ file: rel, doc, lines, data }, [CONFIG_VERSION_KEY])}`, data);
+  const versionIssue = configVersionIssue(`${rel}${lineOf({ file: rel, text, doc, lines, data }, [CONFIG_VERSION_KEY])}`, data);
   if (versionIssue) {
     broken.add(rel);
     issues.push(versionIssue);
     return undefined;
   }
   delete data[CONFIG_VERSION_KEY];
-  return { file: rel, doc, lines, data };
+  return { file: rel, text, doc, lines, data };
 }

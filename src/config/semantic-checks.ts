@@ -69,10 +69,15 @@ export function checkCatalog(catalog: { readonly workflows: readonly (Workflow |
   const namespaces = new Map<string, number>();
   catalog.workflows.forEach((wf, i) => {
     if (!wf) return;
-    if (names.has(wf.name)) issues.push({ path: ['workflows', i, 'name'], value: wf.name, message: `duplicate workflow name (also entry ${names.get(wf.name)}); rename one of them (names must be unique)` });
+    const duplicate = names.has(wf.name);
+    if (duplicate) issues.push({ path: ['workflows', i, 'name'], value: wf.name, message: `duplicate workflow name (also entry ${names.get(wf.name)}); rename one of them (names must be unique)` });
     names.set(wf.name, i);
     const ns = wf.namespace ?? wf.name;
-    if (namespaces.has(ns)) issues.push({ path: ['workflows', i, 'namespace'], value: ns, message: `namespace already used by entry ${namespaces.get(ns)}; set a different namespace (each workflow needs its own)` });
+    // A namespace taken from a duplicate name clashes too: the same mistake, reported once (above).
+    if (namespaces.has(ns) && !(duplicate && wf.namespace === undefined)) {
+      const which = wf.namespace === undefined ? 'namespace (the workflow name, as none is set)' : 'namespace';
+      issues.push({ path: ['workflows', i, 'namespace'], value: ns, message: `${which} already used by entry ${namespaces.get(ns)}; set a different namespace (each workflow needs its own)` });
+    }
     namespaces.set(ns, i);
     for (const envName of Object.keys(wf.environments)) {
       if (!environmentNames.includes(envName)) {
@@ -135,9 +140,10 @@ export function checkWorkflowSettings(s: WorkflowSettings, env: Environment): Se
     add(['secret', 'keys', 'licenseKey'], undefined, 'set secret.keys.licenseKey (or, in development, secret.keys.langsmithApiKey): the server needs a licence credential');
   }
 
+  // The value is never echoed: a literal here may be the very credential that must not be in Git logs.
   for (const name of Object.keys(s.env)) {
-    if (RESERVED_ENV.includes(name)) add(['env', name], name, `${name} is set by the platform from the Secret or the worker config; remove it from env`);
-    else if (SECRET_LIKE_ENV.test(name)) add(['env', name], name, `looks like a credential; put it in the Secret and reference it with secret.keys.extra.${name}`);
+    if (RESERVED_ENV.includes(name)) add(['env', name], '<redacted>', `${name} is set by the platform from the Secret or the worker config; remove it from env`);
+    else if (SECRET_LIKE_ENV.test(name)) add(['env', name], '<redacted>', `looks like a credential; put it in the Secret and reference it with secret.keys.extra.${name}`);
     else if (literalCredential(name, s.env[name]) === 'uri-password') add(['env', name], '<redacted>', `carries a password inside its URI; put the URI in the Secret and reference it with secret.keys.extra.${name}`);
   }
 

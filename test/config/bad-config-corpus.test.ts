@@ -64,6 +64,8 @@ const CASES: Case[] = [
   { name: 'CORS with any origin and credentials', edit: set('environments/staging.yaml', ['workflowDefaults', 'http'], { cors: { allowOrigins: ['*'], allowCredentials: true } }), expect: ['staging.yaml', 'http.cors.allowOrigins', '["*"]', 'set allowOrigins to the origins you serve'] },
   { name: 'LANGGRAPH_HTTP set by hand', edit: set('environments/dev.yaml', ['workflowDefaults', 'env', 'LANGGRAPH_HTTP'], '{"disable_meta": true}'), expect: ['dev.yaml', 'env.LANGGRAPH_HTTP', 'is rendered from http', 'remove it from env'] },
   { name: 'YAML syntax error', edit: append('environments/staging.yaml', 'mesh: [\n'), expect: ['environments/staging.yaml:', 'YAML syntax error'] },
+  { name: 'environment file ending in .yml', edit: (dir) => fs.renameSync(path.join(dir, 'environments/staging.yaml'), path.join(dir, 'environments/staging.yml')), expect: ['environments/staging.yml', 'is not read: environment files end in .yaml; rename it to environments/staging.yaml'] },
+  { name: 'YAML alias to no anchor', edit: append('environments/staging.yaml', 'extra: *nope\n'), expect: ['environments/staging.yaml:', '"*nope"', 'YAML alias to no anchor; define `&nope` on a value above it'] },
   { name: 'duplicate workflow names', edit: (dir) => {
     const p = path.join(dir, 'workflows.yaml');
     const doc = parseDocument(fs.readFileSync(p, 'utf8'));
@@ -110,7 +112,8 @@ function previousOutput(): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-out-'));
   fs.mkdirSync(path.join(out, 'dev', 'support-agent'), { recursive: true });
   fs.writeFileSync(path.join(out, 'dev', 'support-agent', 'deployment-support-agent-api.yaml'), 'kind: Deployment\n');
-  fs.writeFileSync(path.join(out, 'keep.yaml'), 'untouched: true\n');
+  fs.mkdirSync(path.join(out, 'argocd'));
+  fs.writeFileSync(path.join(out, 'argocd', 'keep.yaml'), 'untouched: true\n');
   return out;
 }
 

@@ -13,6 +13,7 @@ import { ConfigError, ConfigIssue, formatConfigIssue, mergeConfigIssues } from '
 import { FIX_PATTERN, describeZodIssues, parseForConfig } from '../../src/config/zod-issues';
 import { closest, editDistance } from '../../src/util/did-you-mean';
 import { Edit, append, set } from './config-edits';
+import { parseDocument } from 'yaml';
 
 
 function configWith(...edits: Edit[]): string {
@@ -314,4 +315,79 @@ test('the committed config loads', () => {
   expect(config.environments.map((e) => [e.environment.name, e.workflows.map((w) => w.name)])).toEqual([
     ['dev', ALL_WORKFLOWS], ['prod', ALL_WORKFLOWS], ['staging', ALL_WORKFLOWS],
   ]);
+});
+
+describe('positions and values as written', () => {
+  const edit = (file: string, from: string, to: string): Edit => (dir) => {
+    const p = path.join(dir, file);
+    const text = fs.readFileSync(p, 'utf8');
+    if (!text.includes(from)) throw new Error(`${file} has no "${from}"`);
+    fs.writeFileSync(p, text.replace(from, to));
+  };
+  const lineOf = (file: string, text: string) => fs.readFileSync(path.join(CONFIG_DIR, file), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+
+  test('a misspelt key whose value is a block mapping is reported on the key\'s line, not its first child\'s', () => {
+    const line = lineOf('environments/dev.yaml', '  autoscaling:');
+    expect(line).toBeGreaterThan(0);
+    const issues = errorOf(configWith(edit('environments/dev.yaml', '  autoscaling:', '  autoscalling:'))).issues;
+    const typo = issues.find((i) => i.key.endsWith('autoscalling'))!;
+    expect(typo.file).toBe(`environments/dev.yaml:${line}`);
+  });
+
+  test('an unquoted version read as a number is to be quoted as written ("1.0"), not as the number read (1)', () => {
+    const issues = errorOf(configWith(edit('workflows.yaml', 'version: 1.4.2', 'version: 1.0'))).issues;
+    const version = issues.find((i) => i.key.endsWith('version'))!;
+    expect(version.message).toContain('quote it: "1.0"');
+    expect(version.message).not.toContain('quote it: "1"');
+  });
+
+  test('every alias to no anchor, each once with its line, instead of a stack trace that hides the rest', () => {
+    const issues = errorOf(configWith(append('environments/staging.yaml', 'a: *nope\nb: [*gone]\n'), set('environments/prod.yaml', ['mesh', 'enabled'], 'yes'))).issues;
+    const aliases = issues.filter((i) => i.message.startsWith('YAML alias to no anchor'));
+    expect(aliases.map((i) => [i.file.replace(/:\d+:\d+$/, ''), i.value])).toEqual([['environments/staging.yaml', '*nope'], ['environments/staging.yaml', '*gone']]);
+    for (const i of aliases) expect(i.file).toMatch(/:\d+:\d+$/);
+    expect(aliases[0].message).toContain('define `&nope` on a value above it');
+    expect(issues.some((i) => i.file.startsWith('environments/prod.yaml') && i.key === 'mesh.enabled')).toBe(true); // the others still reported
+  });
+});
+
+describe('a workflow named twice', () => {
+  const addEntry = (entry: (first: any) => object): Edit => (dir) => {
+    const p = path.join(dir, 'workflows.yaml');
+    const doc = parseDocument(fs.readFileSync(p, 'utf8'));
+    const first = (doc.toJS() as any).workflows[0];
+    (doc.get('workflows') as any).add(doc.createNode(entry(first)));
+    fs.writeFileSync(p, doc.toString());
+  };
+
+  test('is one problem (the name), not also its namespace, which comes from the name', () => {
+    const issues = errorOf(configWith(addEntry((first) => ({ ...first })))).issues;
+    expect(issues.map((i) => [i.key, i.message.split(';')[0]])).toEqual([['workflows.3.name', 'duplicate workflow name (also entry 0)']]);
+  });
+
+  test('a namespace set to another workflow\'s is its own problem', () => {
+    const issues = errorOf(configWith(addEntry((first) => ({ ...first, name: 'other-agent', namespace: first.name })))).issues;
+    expect(issues.map((i) => [i.key, i.message])).toEqual([['workflows.3.namespace', 'namespace already used by entry 0; set a different namespace (each workflow needs its own)']]);
+  });
+});
+
+test('an environment file without its name is told the one name it can have', () => {
+  const dir = configWith((d) => {
+    const p = path.join(d, 'environments', 'staging.yaml');
+    const doc = parseDocument(fs.readFileSync(p, 'utf8'));
+    doc.delete('name');
+    fs.writeFileSync(p, doc.toString());
+  });
+  const name = errorOf(dir).issues.find((i) => i.key === 'name')!;
+  expect(name.message).toMatch(/; add `name: staging` to environments\/staging\.yaml \(it must equal the file name\)$/);
+});
+
+test('a credential written into env is named by its key, never echoed (reserved or credential-like alike)', () => {
+  const dir = configWith(set('environments/dev.yaml', ['workflowDefaults', 'env', 'OPENAI_API_KEY'], 'sk-proj-secret'), set('environments/dev.yaml', ['workflowDefaults', 'env', 'DATABASE_URI'], 'postgres://u:pw-secret@db/x'));
+  const issues = errorOf(dir).issues.filter((i) => /env\.(OPENAI_API_KEY|DATABASE_URI)$/.test(i.key));
+  expect(issues).toHaveLength(2);
+  for (const i of issues) {
+    expect(i.value).toBe('<redacted>');
+    expect(formatConfigIssue(i)).not.toMatch(/sk-proj|pw-secret/);
+  }
 });

@@ -92,7 +92,8 @@ describe('the fast path runs every construct validation (node.addValidation)', (
     const work = tmp('construct-validation-');
     const out = path.join(work, 'dist');
     fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, 'keep.yaml'), 'untouched: true\n');
+    fs.mkdirSync(path.join(out, 'dev'));
+    fs.writeFileSync(path.join(out, 'dev', 'keep.yaml'), 'untouched: true\n');
     const toJson = Chart.prototype.toJson;
     // Adds the failing validation through the construct API to one WorkflowChart, just before it is synthesized.
     const spy = jest.spyOn(Chart.prototype, 'toJson').mockImplementation(function (this: Chart) {
@@ -111,7 +112,7 @@ describe('the fast path runs every construct validation (node.addValidation)', (
     expect(r!.stderr).toContain('synth failed');
     expect(r!.stderr).toContain(`FailingCheck] ${FAILURE}`);
     expect(r!.stderr).toContain(`${out} was left untouched.`);
-    expect(listFiles(out)).toEqual(['keep.yaml']);
+    expect(listFiles(out)).toEqual([path.join('dev', 'keep.yaml')]);
     expect(fs.readdirSync(work)).toEqual(['dist']); // no staging folder left behind
   });
 

@@ -82,14 +82,15 @@ describe('npm run synth', () => {
   test('a config error exits 2, names file and key, and leaves the output folder byte-identical', async () => {
     const bad = configCopy({ 'environments/prod.yaml': [[['workflowDefaults', 'autoscaling', 'minReplicas'], 30]] });
     const out = tmp('synth-out-');
-    fs.writeFileSync(path.join(out, 'keep.yaml'), 'untouched: true\n');
+    fs.mkdirSync(path.join(out, 'prod'));
+    fs.writeFileSync(path.join(out, 'prod', 'keep.yaml'), 'untouched: true\n'); // shaped like an output, or the folder itself is refused
     const r = await synth(['--config', bad, '--outdir', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('environments/prod.yaml');
     expect(r.stderr).toContain('autoscaling.minReplicas');
     expect(r.stderr).toContain('must not exceed autoscaling.maxReplicas (20)');
     expect(r.stderr).toContain(`${out} was left untouched.`);
-    expect(tree(out)).toEqual({ 'keep.yaml': 'untouched: true\n' });
+    expect(tree(out)).toEqual({ 'prod/keep.yaml': 'untouched: true\n' });
   });
 });
 
@@ -262,6 +263,43 @@ describe('problems with the surroundings: one line, no stack, exit 2', () => {
     const r = await synth(['--outdir', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^synth refused: cannot create a staging folder beside ${out}: (ENOTDIR|EEXIST): .*\\n${out} was left untouched\\.\\n$`));
+  });
+
+  test('an output folder holding the config folder: refused before anything is read or written (a synth replaces the whole folder)', async () => {
+    const config = configCopy();
+    const outdir = path.dirname(config);
+    const before = tree(outdir);
+    const r = await synth(['--config', config, '--outdir', outdir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`synth refused: output folder ${outdir} holds the config folder ${config}, and a synth replaces the whole output folder: pass an --outdir that is new, empty or a previous output (e.g. dist)\n${outdir} was left untouched.\n`);
+    expect(tree(outdir)).toEqual(before);
+  });
+
+  test('an output folder holding what no synth writes: refused, naming it; with --env it is kept instead', async () => {
+    const outdir = tmp('synth-foreign-');
+    fs.writeFileSync(path.join(outdir, 'NOTES.md'), 'mine\n');
+    fs.mkdirSync(path.join(outdir, 'docs'));
+    fs.writeFileSync(path.join(outdir, 'docs', 'a.txt'), 'mine too\n');
+    const before = tree(outdir);
+    const r = await synth(['--outdir', outdir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`synth refused: output folder ${outdir} holds NOTES.md, docs/a.txt, which no synth writes, and a synth replaces the whole output folder: pass an --outdir that is new, empty or a previous output (e.g. dist), or move them out`);
+    expect(tree(outdir)).toEqual(before);
+    const partial = await synth(['--outdir', outdir, '--env', 'dev', '--quiet']);
+    expect(partial.code).toBe(0);
+    expect(fs.readFileSync(path.join(outdir, 'NOTES.md'), 'utf8')).toBe('mine\n');
+    expect(fs.readFileSync(path.join(outdir, 'docs', 'a.txt'), 'utf8')).toBe('mine too\n');
+  });
+
+  test('the output folder gets the mode of any new folder (0777 less the umask), not a temporary folder\'s 0700', async () => {
+    const outdir = path.join(tmp('synth-mode-'), 'dist');
+    const umask = process.umask(0o022);
+    try {
+      expect((await synth(['--outdir', outdir, '--quiet'])).code).toBe(0);
+    } finally {
+      process.umask(umask);
+    }
+    expect(fs.statSync(outdir).mode & 0o777).toBe(0o755);
   });
 
   test('a missing config folder', async () => {

@@ -152,7 +152,8 @@ describe('npm run synth with a gate violation', () => {
       doc.set('waivers', doc.createNode(kept));
     });
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-out-'));
-    fs.writeFileSync(path.join(out, 'sentinel.yaml'), 'kept: true\n');
+    fs.mkdirSync(path.join(out, 'dev'));
+    fs.writeFileSync(path.join(out, 'dev', 'sentinel.yaml'), 'kept: true\n');
     const before = tree(out);
     const r = spawnSync(TSX, [MAIN, '--config', config, '--outdir', out], { cwd: PROJECT_ROOT, encoding: 'utf8' });
     expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 1 });

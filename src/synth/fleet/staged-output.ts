@@ -6,18 +6,32 @@
  * When only part of the output is rendered (`--env`), {@link seedStaging} first carries every
  * other file of the previous output over, unchanged, so that the swap replaces only that part.
  */
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputFile } from '../write';
 
 const STAGING_INFIX = '.staging-';
 
-/** Creates an empty staging folder beside `outdir` (same file system, so the swap is a rename). */
+/**
+ * Creates an empty staging folder beside `outdir` (same file system, so the swap is a rename), as
+ * any new folder is made (mode 0777 less the umask): not mkdtemp's 0700, which the swap would hand
+ * on to the output folder.
+ */
 export function beginStaging(outdir: string): string {
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
-  return fs.mkdtempSync(path.join(parent, `.${path.basename(target)}${STAGING_INFIX}`));
+  for (;;) {
+    const staging = path.join(parent, `.${path.basename(target)}${STAGING_INFIX}${randomBytes(6).toString('hex')}`);
+    try {
+      fs.mkdirSync(staging);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw e;
+    }
+    return staging;
+  }
 }
 
 /** The output folder a staging folder made by {@link beginStaging} will replace, if it is one. */

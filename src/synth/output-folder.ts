@@ -1,0 +1,46 @@
+/**
+ * Whether a full synth may replace a folder. It swaps in a new output folder whole, so whatever else
+ * the folder held is gone: pointed at the config's parent, a project root or a folder of notes, a
+ * successful run would delete them. A folder is replaceable when it is missing, empty, or shaped
+ * like an output: folders only at the top (one per environment, `argocd`), and below each only
+ * folders and `.yaml` files. Two levels are read, never the whole tree, so the check costs a few
+ * directory reads however many files the previous output has. (`--env` keeps every other entry,
+ * so a partial render needs no such check.)
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** How many foreign entries a refusal names. */
+const NAMED = 3;
+
+/** Why a full synth must not replace `outdir`, or undefined when it may. Both paths absolute. */
+export function unreplaceableOutputFolder(outdir: string, configDir: string): string | undefined {
+  const fix = 'pass an --outdir that is new, empty or a previous output (e.g. dist)';
+  if (configDir === outdir || configDir.startsWith(outdir + path.sep)) {
+    return `output folder ${outdir} holds the config folder ${configDir}, and a synth replaces the whole output folder: ${fix}`;
+  }
+  const foreign: string[] = [];
+  for (const top of entries(outdir)) {
+    if (!top.isDirectory()) {
+      foreign.push(top.name);
+      continue;
+    }
+    for (const inner of entries(path.join(outdir, top.name))) {
+      if (inner.isDirectory() || (inner.isFile() && inner.name.endsWith('.yaml'))) continue;
+      foreign.push(`${top.name}/${inner.name}`);
+    }
+  }
+  if (foreign.length === 0) return undefined;
+  const named = foreign.slice(0, NAMED).join(', ') + (foreign.length > NAMED ? ` and ${foreign.length - NAMED} more` : '');
+  return `output folder ${outdir} holds ${named}, which no synth writes, and a synth replaces the whole output folder: ${fix}, or move them out`;
+}
+
+function entries(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return []; // nothing there: later steps report what is wrong with the path
+    throw e;
+  }
+}
