@@ -461,7 +461,10 @@ function readYaml(dir: string, shown: string, rel: string, optional: boolean, is
     broken.add(rel);
     for (const e of doc.errors) {
       const pos = lines.linePos(e.pos[0]);
-      issues.push({ file: `${rel}${pos ? `:${pos.line}:${pos.col}` : ''}`, key: '', message: `YAML syntax error: ${e.message.split('\n')[0]}; ${yamlFix(e.code)}` });
+      // The parser points at the repeated key without naming it: name it (up to its colon).
+      const repeated = e.code === 'DUPLICATE_KEY' ? text.slice(e.pos[0]).split('\n')[0].split(':')[0].trim() : '';
+      const what = repeated ? `the key \`${repeated}\` appears twice in this mapping` : e.message.split('\n')[0];
+      issues.push({ file: `${rel}${pos ? `:${pos.line}:${pos.col}` : ''}`, key: '', message: `YAML syntax error: ${what}; ${yamlFix(e.code)}` });
     }
     return undefined;
   }

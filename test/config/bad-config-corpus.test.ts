@@ -40,7 +40,8 @@ const CASES: Case[] = [
   { name: 'empty image repository', edit: set('workflows.yaml', [...WF, 'image', 'repository'], ''), expect: ['workflows.yaml', 'image.repository', '""', 'an image repository'] },
   { name: 'latest tag', edit: set('workflows.yaml', [...WF, 'environments', 'dev', 'image', 'tag'], 'latest'), expect: ['workflows.yaml', 'image.tag', '"latest"', 'never allowed', 'digest'] },
   { name: 'tag without digest where tags are not allowed', edit: set('workflows.yaml', [...WF, 'environments', 'prod'], { image: { tag: '1.4.2', digest: null } }), expect: ['workflows.yaml', 'image.tag', '"1.4.2"', 'environment "prod" requires images pinned by digest'] },
-  { name: 'malformed digest', edit: set('workflows.yaml', [...WF, 'image', 'digest'], 'sha256:abc'), expect: ['workflows.yaml', 'image.digest', '"sha256:abc"', '64 hex digits'] },
+  { name: 'digest in upper case', edit: set('workflows.yaml', [...WF, 'image', 'digest'], `sha256:${'AB'.repeat(32)}`), expect: ['workflows.yaml', 'image.digest', `"sha256:${'AB'.repeat(32)}"`, '64 lowercase hex digits'] },
+  { name: 'malformed digest', edit: set('workflows.yaml', [...WF, 'image', 'digest'], 'sha256:abc'), expect: ['workflows.yaml', 'image.digest', '"sha256:abc"', '64 lowercase hex digits'] },
   { name: 'canary weights not increasing', edit: set('environments/prod.yaml', ['workflowDefaults', 'delivery', 'canary'], { steps: [{ setWeight: 50 }, { setWeight: 25 }] }), expect: ['prod.yaml', 'delivery.canary.steps.1.setWeight', '25', 'increase strictly (previous step: 50)'] },
   { name: 'canary weight above 100', edit: set('environments/prod.yaml', ['workflowDefaults', 'delivery', 'canary', 'steps'], [{ setWeight: 10 }, { setWeight: 150 }]), expect: ['prod.yaml', 'steps.1.setWeight', '150', 'within 1–100'] },
   { name: 'negative pause', edit: set('environments/staging.yaml', ['workflowDefaults', 'delivery', 'canary', 'steps'], [{ setWeight: 10, pauseSeconds: -5 }]), expect: ['staging.yaml', 'pauseSeconds', '-5', '≥ 0 seconds'] },
@@ -65,6 +66,7 @@ const CASES: Case[] = [
   { name: 'LANGGRAPH_HTTP set by hand', edit: set('environments/dev.yaml', ['workflowDefaults', 'env', 'LANGGRAPH_HTTP'], '{"disable_meta": true}'), expect: ['dev.yaml', 'env.LANGGRAPH_HTTP', 'is rendered from http', 'remove it from env'] },
   { name: 'YAML syntax error', edit: append('environments/staging.yaml', 'mesh: [\n'), expect: ['environments/staging.yaml:', 'YAML syntax error'] },
   { name: 'environment file ending in .yml', edit: (dir) => fs.renameSync(path.join(dir, 'environments/staging.yaml'), path.join(dir, 'environments/staging.yml')), expect: ['environments/staging.yml', 'is not read: environment files end in .yaml; rename it to environments/staging.yaml'] },
+  { name: 'YAML key written twice', edit: append('environments/staging.yaml', 'mesh: { enabled: true }\n'), expect: ['environments/staging.yaml:', 'YAML syntax error: the key `mesh` appears twice in this mapping; remove or rename one of the two keys'] },
   { name: 'YAML alias to no anchor', edit: append('environments/staging.yaml', 'extra: *nope\n'), expect: ['environments/staging.yaml:', '"*nope"', 'YAML alias to no anchor; define `&nope` on a value above it'] },
   { name: 'duplicate workflow names', edit: (dir) => {
     const p = path.join(dir, 'workflows.yaml');

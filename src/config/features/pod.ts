@@ -8,7 +8,7 @@ import { z } from 'zod';
 const name = z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label');
 const pinnedImage = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._/:-]*@sha256:[a-f0-9]{64}$/, 'an image pinned by digest: repository@sha256:<64 hex digits>');
+  .regex(/^[a-z0-9][a-z0-9._/:-]*@sha256:[a-f0-9]{64}$/, 'an image pinned by digest: repository@sha256:<64 lowercase hex digits>');
 const cpu = z.string().regex(/^(\d+m|\d+(\.\d{1,3})?)$/, 'a cpu quantity such as "50m"');
 const mem = z.string().regex(/^[1-9]\d*(Ki|Mi|Gi)$/, 'a byte quantity in binary units such as "64Mi"');
 const gib = z.string().regex(/^[1-9]\d*Gi$/, 'whole gibibytes such as "1Gi"');

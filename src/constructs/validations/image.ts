@@ -47,7 +47,7 @@ export function imagePinningErrors(owner: string, image: string, allowTags: bool
   const fix = 'pin it by digest: image: <repository>@sha256:<digest> (crane digest <image>)';
   const why: Record<ImagePinningProblem, string> = {
     'missing': 'is empty',
-    'bad-digest': `has a digest "${parseImage(image).digest}" that is not sha256: followed by 64 hex digits`,
+    'bad-digest': `has a digest "${parseImage(image).digest}" that is not sha256: followed by 64 lowercase hex digits`,
     'untagged': 'has neither tag nor digest, so it means "latest"',
     'latest': 'uses the "latest" tag, which moves',
     'tag-only': 'is pinned by tag only, and tags can be moved',
