@@ -56,6 +56,8 @@ function plural(word: string, n: number): string {
 }
 
 function showValue(value: unknown): string {
+  // JSON has no Infinity or NaN (`1e400` reads as Infinity): show them, not the null JSON makes of them.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const json = JSON.stringify(value) ?? String(value);
   return json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }

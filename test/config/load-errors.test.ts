@@ -391,3 +391,11 @@ test('a credential written into env is named by its key, never echoed (reserved 
     expect(formatConfigIssue(i)).not.toMatch(/sk-proj|pw-secret/);
   }
 });
+
+test('a number too large for a double (1e400) is shown as the Infinity it reads as, not as null', () => {
+  const dir = configWith(set('environments/staging.yaml', ['workflowDefaults', 'database', 'maxConnections'], 1));
+  const p = path.join(dir, 'environments', 'staging.yaml');
+  fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/maxConnections: 1\b/, 'maxConnections: 1e400'));
+  const issue = errorOf(dir).issues.find((i) => i.key.endsWith('maxConnections'))!;
+  expect(formatConfigIssue(issue)).toContain('(value: Infinity)');
+});
