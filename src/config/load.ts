@@ -394,7 +394,10 @@ function listEnvironmentFiles(dir: string, shown: string, issues: ConfigIssue[])
     files = all.filter((f) => f.endsWith('.yaml'));
     // Read as nothing, a .yml file would only show as the environment missing everywhere it is named.
     for (const f of all.filter((x) => x.endsWith('.yml'))) {
-      issues.push({ file: `environments/${f}`, key: '', message: `is not read: environment files end in .yaml; rename it to environments/${f.slice(0, -'.yml'.length)}.yaml` });
+      const yaml = `${f.slice(0, -'.yml'.length)}.yaml`;
+      issues.push({ file: `environments/${f}`, key: '', message: all.includes(yaml)
+        ? `is not read: environments/${yaml} is; delete it, or merge it into that file`
+        : `is not read: environment files end in .yaml; rename it to environments/${yaml}` });
     }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -418,6 +421,18 @@ function ioReason(e: unknown): string {
     case 'ENOENT': return 'it does not exist; create it';
     default: return `${err.code ?? 'error'}: ${String(err.message ?? e).split('\n')[0]}; check the file and try again`;
   }
+}
+
+/** The source text of the mapping key that starts at `offset`, or undefined when none does. */
+function keyWrittenAt(doc: Document, text: string, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const range = (pair.key as { range?: [number, number, number] } | null)?.range;
+      if (range?.[0] === offset) found = text.slice(range[0], range[1]).trim();
+    },
+  });
+  return found;
 }
 
 /** `:line:col` of an offset, or nothing when unknown. */
@@ -461,8 +476,8 @@ function readYaml(dir: string, shown: string, rel: string, optional: boolean, is
     broken.add(rel);
     for (const e of doc.errors) {
       const pos = lines.linePos(e.pos[0]);
-      // The parser points at the repeated key without naming it: name it (up to its colon).
-      const repeated = e.code === 'DUPLICATE_KEY' ? text.slice(e.pos[0]).split('\n')[0].split(':')[0].trim() : '';
+      // The parser points at the repeated key without naming it: name it as written.
+      const repeated = e.code === 'DUPLICATE_KEY' ? keyWrittenAt(doc, text, e.pos[0]) : undefined;
       const what = repeated ? `the key \`${repeated}\` appears twice in this mapping` : e.message.split('\n')[0];
       issues.push({ file: `${rel}${pos ? `:${pos.line}:${pos.col}` : ''}`, key: '', message: `YAML syntax error: ${what}; ${yamlFix(e.code)}` });
     }

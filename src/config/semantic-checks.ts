@@ -73,10 +73,13 @@ export function checkCatalog(catalog: { readonly workflows: readonly (Workflow |
     if (duplicate) issues.push({ path: ['workflows', i, 'name'], value: wf.name, message: `duplicate workflow name (also entry ${names.get(wf.name)}); rename one of them (names must be unique)` });
     names.set(wf.name, i);
     const ns = wf.namespace ?? wf.name;
-    // A namespace taken from a duplicate name clashes too: the same mistake, reported once (above).
-    if (namespaces.has(ns) && !(duplicate && wf.namespace === undefined)) {
+    // A namespace taken from a name that repeats an earlier entry's clashes with that entry: the
+    // same mistake, reported once (above). A clash with any other entry is its own.
+    const clash = namespaces.get(ns);
+    const sameMistake = duplicate && wf.namespace === undefined && catalog.workflows[clash ?? -1]?.name === wf.name;
+    if (clash !== undefined && !sameMistake) {
       const which = wf.namespace === undefined ? 'namespace (the workflow name, as none is set)' : 'namespace';
-      issues.push({ path: ['workflows', i, 'namespace'], value: ns, message: `${which} already used by entry ${namespaces.get(ns)}; set a different namespace (each workflow needs its own)` });
+      issues.push({ path: ['workflows', i, 'namespace'], value: ns, message: `${which} already used by entry ${clash}; set a different namespace (each workflow needs its own)` });
     }
     namespaces.set(ns, i);
     for (const envName of Object.keys(wf.environments)) {

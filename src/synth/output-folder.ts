@@ -16,7 +16,7 @@ const NAMED = 3;
 /** Why a full synth must not replace `outdir`, or undefined when it may. Both paths absolute. */
 export function unreplaceableOutputFolder(outdir: string, configDir: string): string | undefined {
   const fix = 'pass an --outdir that is new, empty or a previous output (e.g. dist)';
-  if (configDir === outdir || configDir.startsWith(outdir + path.sep)) {
+  if (holds(outdir, configDir)) {
     return `output folder ${outdir} holds the config folder ${configDir}, and a synth replaces the whole output folder: ${fix}`;
   }
   const foreign: string[] = [];
@@ -33,6 +33,32 @@ export function unreplaceableOutputFolder(outdir: string, configDir: string): st
   if (foreign.length === 0) return undefined;
   const named = foreign.slice(0, NAMED).join(', ') + (foreign.length > NAMED ? ` and ${foreign.length - NAMED} more` : '');
   return `output folder ${outdir} holds ${named}, which no synth writes, and a synth replaces the whole output folder: ${fix}, or move them out`;
+}
+
+/**
+ * Whether `folder` is `inner` or one of its ancestors, by identity (device and inode), not by
+ * spelling: a symlink, a letter case a case-insensitive file system ignores, or macOS's
+ * /tmp → /private/tmp would otherwise hide that they are the same folder.
+ */
+function holds(folder: string, inner: string): boolean {
+  const target = statOf(folder);
+  if (!target) return false; // a folder that does not exist holds nothing
+  for (let dir = inner; ; dir = path.dirname(dir)) {
+    const stat = statOf(dir);
+    if (stat && stat.dev === target.dev && stat.ino === target.ino) return true;
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
+/** Undefined where nothing is (a missing path, or one through a file: later steps report it). */
+function statOf(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
 }
 
 function entries(dir: string): fs.Dirent[] {

@@ -365,6 +365,15 @@ describe('a workflow named twice', () => {
     expect(issues.map((i) => [i.key, i.message.split(';')[0]])).toEqual([['workflows.3.name', 'duplicate workflow name (also entry 0)']]);
   });
 
+  test('a repeated name whose namespace (taken from it) clashes with a third entry reports both', () => {
+    const dir = configWith(addEntry((first) => ({ ...first, name: 'other-agent', namespace: first.name })), addEntry((first) => ({ ...first })));
+    expect(errorOf(dir).issues.map((i) => [i.key, i.message.split(';')[0]])).toEqual([
+      ['workflows.3.namespace', 'namespace already used by entry 0'],
+      ['workflows.4.name', 'duplicate workflow name (also entry 0)'],
+      ['workflows.4.namespace', 'namespace (the workflow name, as none is set) already used by entry 3'],
+    ]);
+  });
+
   test('a namespace set to another workflow\'s is its own problem', () => {
     const issues = errorOf(configWith(addEntry((first) => ({ ...first, name: 'other-agent', namespace: first.name })))).issues;
     expect(issues.map((i) => [i.key, i.message])).toEqual([['workflows.3.namespace', 'namespace already used by entry 0; set a different namespace (each workflow needs its own)']]);
@@ -398,4 +407,15 @@ test('a number too large for a double (1e400) is shown as the Infinity it reads 
   fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/maxConnections: 1\b/, 'maxConnections: 1e400'));
   const issue = errorOf(dir).issues.find((i) => i.key.endsWith('maxConnections'))!;
   expect(formatConfigIssue(issue)).toContain('(value: Infinity)');
+});
+
+test('a key written twice is named as written, quotes and colons included', () => {
+  const issues = errorOf(configWith(append('environments/staging.yaml', '"h:t": 1\n"h:t": 2\n'))).issues;
+  expect(issues.map((i) => i.message)).toContain('YAML syntax error: the key `"h:t"` appears twice in this mapping; remove or rename one of the two keys');
+});
+
+test('an environment .yml file beside its .yaml is to be deleted or merged, not renamed over it', () => {
+  const dir = configWith((d) => fs.copyFileSync(path.join(d, 'environments', 'dev.yaml'), path.join(d, 'environments', 'dev.yml')));
+  const issue = errorOf(dir).issues.find((i) => i.file === 'environments/dev.yml')!;
+  expect(issue.message).toBe('is not read: environments/dev.yaml is; delete it, or merge it into that file');
 });

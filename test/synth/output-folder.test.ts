@@ -27,6 +27,16 @@ describe('unreplaceableOutputFolder', () => {
     expect(unreplaceableOutputFolder(out, `${out}-sibling/config`)).toBeUndefined(); // a name prefix is not containment
   });
 
+  test('the same folder by another spelling (a symlink on the way) is still the config\'s: compared by identity', () => {
+    const root = tmp('outfolder-');
+    const real = path.join(root, 'real', 'deploy');
+    for (const f of ['workflows.yaml', 'environments/dev.yaml']) write(path.join(real, 'config', f));
+    fs.symlinkSync(path.join(root, 'real'), path.join(root, 'alias'));
+    const viaLink = path.join(root, 'alias', 'deploy');
+    expect(unreplaceableOutputFolder(viaLink, path.join(real, 'config'))).toMatch(/holds the config folder/);
+    expect(unreplaceableOutputFolder(real, path.join(viaLink, 'config'))).toMatch(/holds the config folder/);
+  });
+
   test('files at the top, anything but folders and .yaml files below, and links are named (three, then a count)', () => {
     const out = tmp('outfolder-');
     write(path.join(out, 'README.md'));

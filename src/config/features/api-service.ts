@@ -11,7 +11,7 @@ import type { SemanticIssue } from '../semantic-issue';
 
 export const apiServiceSchema = z
   .strictObject({
-    type: z.enum(SERVICE_TYPES).default(DEFAULT_SERVICE_TYPE).meta({ description: '`ClusterIP` (traffic enters through the gateway or Ingress), `NodePort` or `LoadBalancer`. In a mesh environment a LoadBalancer bypasses the gateway and its authentication: the gate refuses it (policy/mesh-load-balancer) unless waived with a reason. The NetworkPolicies still admit only the entry namespace and mesh clients.' }),
+    type: z.enum(SERVICE_TYPES).default(DEFAULT_SERVICE_TYPE).meta({ description: '`ClusterIP` (traffic enters through the gateway or Ingress), `NodePort` or `LoadBalancer`. In a mesh environment a LoadBalancer bypasses the gateway and its authentication: the gate refuses it (policy/mesh-load-balancer) unless waived with a reason. The NetworkPolicies still admit only the entry namespace and the `meshCallers`\' namespaces.' }),
     annotations: z.record(z.string(), z.string()).default({}).meta({ description: 'Annotations of the API Service, e.g. a cloud load balancer\'s (`service.beta.kubernetes.io/aws-load-balancer-scheme: internal`). Platform keys are refused. Default: none.' }),
   })
   .default({ type: DEFAULT_SERVICE_TYPE, annotations: {} });
