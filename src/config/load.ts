@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { ConfigError, ConfigIssue, mergeConfigIssues } from './errors';
 import { deepMerge, getPath, isPlainObject } from './merge';
 import { Environment, environmentSchema, Workflow, WorkflowSettings, waiversFileSchema, workflowSchema, workflowSettingsSchema } from './schema';
-import { describeZodIssues, parseForConfig } from './zod-issues';
+import { describeZodIssues, parseForConfig, quoteFix } from './zod-issues';
 import { PlatformConfig, ResolvedEnvironment, ResolvedWorkflow } from './resolved';
 import { checkEnvironment, checkWorkflowSettings, checkCatalog } from './semantic-checks';
 import { CONFIG_VERSION_KEY, configVersionIssue } from './version';
@@ -315,7 +315,7 @@ function issueAt(
         file: `${l.source.file}${lineOf(l.source, fileKeyPath)}`,
         key: fullKey.join('.'),
         value,
-        message: written === undefined ? message : message.split(`quote it: "${String(value)}"`).join(`quote it: "${written}"`),
+        message: written === undefined ? message : message.split(quoteFix(String(value))).join(quoteFix(written)),
       };
     }
   }
@@ -475,34 +475,28 @@ function readYaml(dir: string, shown: string, rel: string, optional: boolean, is
   if (doc.errors.length) {
     broken.add(rel);
     for (const e of doc.errors) {
-      const pos = lines.linePos(e.pos[0]);
       // The parser points at the repeated key without naming it: name it as written.
       const repeated = e.code === 'DUPLICATE_KEY' ? keyWrittenAt(doc, text, e.pos[0]) : undefined;
       const what = repeated ? `the key \`${repeated}\` appears twice in this mapping` : e.message.split('\n')[0];
-      issues.push({ file: `${rel}${pos ? `:${pos.line}:${pos.col}` : ''}`, key: '', message: `YAML syntax error: ${what}; ${yamlFix(e.code)}` });
+      issues.push({ file: `${rel}${positionOf(lines, e.pos[0])}`, key: '', message: `YAML syntax error: ${what}; ${yamlFix(e.code)}` });
     }
     return undefined;
   }
-  // Aliases resolve only when the document becomes data: an alias to no anchor throws there.
-  const unresolved: ConfigIssue[] = [];
-  visit(doc, {
-    Alias(_, alias) {
-      if (alias.resolve(doc) !== undefined) return;
-      unresolved.push({ file: `${rel}${positionOf(lines, alias.range?.[0])}`, key: '', value: `*${alias.source}`, message: `YAML alias to no anchor; define \`&${alias.source}\` on a value above it, or write the value out` });
-    },
-  });
-  if (unresolved.length) {
-    broken.add(rel);
-    issues.push(...unresolved);
-    return undefined;
-  }
+  // Aliases resolve only when the document becomes data, and a bad one throws there: then every
+  // alias to no anchor is reported where it is, else (too many expansions) the parser's reason.
   let data: unknown;
   try {
     data = doc.toJS() ?? {};
   } catch (e) {
-    // e.g. more alias expansions than the parser allows (a "billion laughs" document).
     broken.add(rel);
-    issues.push({ file: rel, key: '', message: `YAML error: ${(e as Error).message.split('\n')[0]}; write the repeated values out instead of through aliases` });
+    const before = issues.length;
+    visit(doc, {
+      Alias(_, alias) {
+        if (alias.resolve(doc) !== undefined) return;
+        issues.push({ file: `${rel}${positionOf(lines, alias.range?.[0])}`, key: '', value: `*${alias.source}`, message: `YAML alias to no anchor; define \`&${alias.source}\` on a value above it, or write the value out` });
+      },
+    });
+    if (issues.length === before) issues.push({ file: rel, key: '', message: `YAML error: ${(e as Error).message.split('\n')[0]}; write the repeated values out instead of through aliases` });
     return undefined;
   }
   if (!isPlainObject(data)) {

@@ -26,6 +26,7 @@ import { kedaSchema } from './features/keda';
 import { dataStoresSchema } from './features/data-stores';
 import { capacitySchema, workflowCapacitySchema } from './features/capacity';
 import { databaseSchema, LANGGRAPH_SERVER_RESOURCES } from './features/database';
+import { DIGEST, DIGEST_FORMAT } from '../constructs/validations/image';
 import { dataProtectionSchema } from './features/data-protection';
 // The constructs' defaults are the config's defaults: one home each (the YAML only overrides).
 import { DEFAULT_SHUTDOWN_MARGIN_SECONDS, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, MIN_SHUTDOWN_MARGIN_SECONDS } from '../constructs/shutdown';
@@ -183,7 +184,7 @@ const image = z.strictObject({
   repository: z
     .string()
     .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'an image repository such as registry.example.com/team/app').meta({ description: 'Image repository without tag or digest.', examples: ['registry.example.com/langgraph/support-agent'] }),
-  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'sha256: followed by 64 lowercase hex digits').optional().meta({ description: 'Image digest; pins the exact bytes. Required unless the environment sets `images.allowTags`.', examples: ['sha256:0f4c1e2a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e'] }),
+  digest: z.string().regex(DIGEST, DIGEST_FORMAT).optional().meta({ description: 'Image digest; pins the exact bytes. Required unless the environment sets `images.allowTags`.', examples: ['sha256:0f4c1e2a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e'] }),
   tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'a valid image tag').optional().meta({ description: 'Image tag; only where the environment sets `images.allowTags` (never `latest`).' }),
 });
 

@@ -283,6 +283,11 @@ function expectedText(expected: string, schema: AnySchema | undefined): string {
   }
 }
 
+/** The fix for a number or boolean where text belongs: quote it (the loader swaps in the number as written). */
+export function quoteFix(text: string): string {
+  return `quote it: "${text}"`;
+}
+
 function typeFix(expected: string, value: unknown, schema: AnySchema | undefined): string {
   switch (expected) {
     case 'boolean':
@@ -291,7 +296,7 @@ function typeFix(expected: string, value: unknown, schema: AnySchema | undefined
       if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return `write ${value.trim()} without quotes`;
       return `use ${numberText(schema) ?? 'a number'}`;
     case 'string':
-      return typeof value === 'number' || typeof value === 'boolean' ? `quote it: "${String(value)}"` : 'write a single text value';
+      return typeof value === 'number' || typeof value === 'boolean' ? quoteFix(String(value)) : 'write a single text value';
     case 'object': case 'record':
       return Array.isArray(value) ? 'write key: value pairs, not a list' : 'write key: value pairs on the indented lines below the key';
     case 'array':

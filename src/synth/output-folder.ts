@@ -43,30 +43,26 @@ export function unreplaceableOutputFolder(outdir: string, configDir: string): st
 function holds(folder: string, inner: string): boolean {
   const target = statOf(folder);
   if (!target) return false; // a folder that does not exist holds nothing
-  for (let dir = inner; ; dir = path.dirname(dir)) {
+  // From the physical path up, so a symlinked config folder's real ancestors are the ones compared.
+  for (let dir = realpathOf(inner); ; dir = path.dirname(dir)) {
     const stat = statOf(dir);
     if (stat && stat.dev === target.dev && stat.ino === target.ino) return true;
     if (path.dirname(dir) === dir) return false;
   }
 }
 
-/** Undefined where nothing is (a missing path, or one through a file: later steps report it). */
-function statOf(p: string): fs.Stats | undefined {
+/** `read(p)`, or `absent` where nothing is (a missing path, or one through a file: later steps report it). */
+function orAbsent<T>(read: () => T, absent: T): T {
   try {
-    return fs.statSync(p);
+    return read();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return absent;
     throw e;
   }
 }
 
-function entries(dir: string): fs.Dirent[] {
-  try {
-    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return []; // nothing there: later steps report what is wrong with the path
-    throw e;
-  }
-}
+const statOf = (p: string): fs.Stats | undefined => orAbsent(() => fs.statSync(p), undefined);
+const realpathOf = (p: string): string => orAbsent(() => fs.realpathSync.native(p), p);
+const entries = (dir: string): fs.Dirent[] =>
+  orAbsent(() => fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), []);

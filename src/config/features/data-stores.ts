@@ -7,6 +7,7 @@
  * the tag beside it (`crane digest <repository>:<tag>`) before deploying anywhere.
  */
 import { z } from 'zod';
+import { DIGEST, DIGEST_FORMAT } from '../../constructs/validations/image';
 
 /** Well-formed but fake: marks a digest that must be replaced with the real one. */
 export const PLACEHOLDER_DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
@@ -22,7 +23,7 @@ const image = z.strictObject({
     .string()
     .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'an image repository such as docker.io/library/redis').meta({ description: 'Image repository without tag or digest.' }),
   tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'a valid image tag').optional().meta({ description: 'Image tag.' }),
-  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'sha256: followed by 64 lowercase hex digits').optional().meta({ description: 'Pins the bytes; required where the environment does not set images.allowTags.' }),
+  digest: z.string().regex(DIGEST, DIGEST_FORMAT).optional().meta({ description: 'Pins the bytes; required where the environment does not set images.allowTags.' }),
 });
 export type StoreImage = z.infer<typeof image>;
 

@@ -25,7 +25,9 @@ export function parseImage(image: string): ImageReference {
   return { repository: rest, digest };
 }
 
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** An image digest, and its format in words for the messages of the config, the constructs and the gate. */
+export const DIGEST = /^sha256:[a-f0-9]{64}$/;
+export const DIGEST_FORMAT = 'sha256: followed by 64 lowercase hex digits';
 
 /** Why an image is not pinned: no image, a malformed digest, no tag, `latest`, or a tag where tags are not allowed. */
 export type ImagePinningProblem = 'missing' | 'bad-digest' | 'untagged' | 'latest' | 'tag-only';
@@ -47,7 +49,7 @@ export function imagePinningErrors(owner: string, image: string, allowTags: bool
   const fix = 'pin it by digest: image: <repository>@sha256:<digest> (crane digest <image>)';
   const why: Record<ImagePinningProblem, string> = {
     'missing': 'is empty',
-    'bad-digest': `has a digest "${parseImage(image).digest}" that is not sha256: followed by 64 lowercase hex digits`,
+    'bad-digest': `has a digest "${parseImage(image).digest}" that is not ${DIGEST_FORMAT}`,
     'untagged': 'has neither tag nor digest, so it means "latest"',
     'latest': 'uses the "latest" tag, which moves',
     'tag-only': 'is pinned by tag only, and tags can be moved',

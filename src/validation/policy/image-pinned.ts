@@ -2,7 +2,7 @@
  * Images are pinned: by digest, or by a tag only where the environment sets `images.allowTags`
  * (dev); never `latest`, never without a tag. A tag can be moved; a digest cannot.
  */
-import { imagePinningProblem, parseImage } from '../../constructs/validations/image';
+import { DIGEST_FORMAT, imagePinningProblem, parseImage } from '../../constructs/validations/image';
 import { containersOf } from '../pod-templates';
 import { PolicyRule, describeContainer, templateFinding } from './rule';
 
@@ -24,7 +24,7 @@ export const imagePinned: PolicyRule = {
         case 'missing':
           return [templateFinding(t, path, { value: image, message: `${who} has no image`, fix: 'set image to repository@sha256:<digest>' })];
         case 'bad-digest':
-          return [templateFinding(t, path, { value: image, message: `${who}'s image digest "${parseImage(image).digest}" is not sha256: followed by 64 lowercase hex digits`, fix: 'pin the image by its full digest (crane digest <image>)' })];
+          return [templateFinding(t, path, { value: image, message: `${who}'s image digest "${parseImage(image).digest}" is not ${DIGEST_FORMAT}`, fix: 'pin the image by its full digest (crane digest <image>)' })];
         case 'untagged':
           return [templateFinding(t, path, { value: image, message: `${who}'s image has neither tag nor digest, so it means "latest"`, fix: 'pin the image by digest (image.digest: sha256:… in the workflow catalog)' })];
         case 'latest':
