@@ -2,8 +2,8 @@
  * `npm run bench [-- --sizes 1,100,500] [--runs 3] [--straightforward-timeout 60] [--waivers 500] [--profile] [--no-write] [--save FILE] [--render FILE]`
  * (`--help` for the details)
  *
- * Measures `npm run synth` on generated catalogs of 1, 100 and 500 workflows × 3 environments
- * against the floor (and the physical floor: JSON + write), the old serializer against the current
+ * Measures `npm run synth` on generated catalogs of 1, 100 and 500 workflows × 3 environments,
+ * from the render cache and with --no-cache, against the floor (and the physical floor: JSON + write), the old serializer against the current
  * one, and against the straightforward cdk8s structure, and the committed config against stock
  * `npx cdk8s synth`, and the gate with 1,000 waivers (scripts/bench/waivers.ts); with --profile, where each synth's CPU goes by stage (scripts/bench/profile.ts);
  * prints a table and the targets, and (unless --no-write)
@@ -102,9 +102,9 @@ function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-/** `npm run synth`, exactly as a developer runs it, with a machine-readable summary. */
-async function runProjectSynth(configDir: string, outdir: string, workflows: number): Promise<{ measurement: Measurement; objects: number; files: number }> {
-  const measurement = await measureCommand('npm', ['run', '--silent', 'synth', '--', '--config', configDir, '--outdir', outdir, '--json'], { cwd: ROOT });
+/** `npm run synth`, exactly as a developer runs it, with a machine-readable summary; `--no-cache` with `noCache`. */
+async function runProjectSynth(configDir: string, outdir: string, workflows: number, noCache = false): Promise<{ measurement: Measurement; objects: number; files: number }> {
+  const measurement = await measureCommand('npm', ['run', '--silent', 'synth', '--', '--config', configDir, '--outdir', outdir, '--json', ...(noCache ? ['--no-cache'] : [])], { cwd: ROOT });
   if (measurement.exitCode !== 0) throw new Error(`npm run synth failed (exit ${measurement.exitCode}) for ${configDir}:\n${measurement.stderr}`);
   const summary = JSON.parse(measurement.stdout);
   const rendered = summary.environments.map((e: { workflows: number }) => e.workflows);
@@ -115,13 +115,14 @@ async function runProjectSynth(configDir: string, outdir: string, workflows: num
   return { measurement, objects: sum('objects'), files: sum('files') };
 }
 
-function assertSameTree(expectedDir: string, actualDir: string): void {
+/** Throws unless both folders hold the same files with the same bytes; `what` names them: [expected, actual, why it matters]. */
+function assertSameTree(expectedDir: string, actualDir: string, what: readonly [string, string, string]): void {
   const expected = listFiles(expectedDir);
   const actual = listFiles(actualDir);
-  if (expected.join('\n') !== actual.join('\n')) throw new Error(`the floor wrote other files than the synth (${actual.length} vs ${expected.length})`);
+  if (expected.join('\n') !== actual.join('\n')) throw new Error(`${what[1]} wrote other files than ${what[0]} (${actual.length} vs ${expected.length})`);
   for (const f of expected) {
     if (!fs.readFileSync(path.join(expectedDir, f)).equals(fs.readFileSync(path.join(actualDir, f)))) {
-      throw new Error(`the floor's ${f} differs from the synth's: the floor would not be serializing the same objects the same way`);
+      throw new Error(`${what[1]}'s ${f} differs from ${what[0]}'s: ${what[2]}`);
     }
   }
 }
@@ -129,25 +130,34 @@ function assertSameTree(expectedDir: string, actualDir: string): void {
 async function measureSize(workflows: number, options: BenchOptions, work: string, profiles: StageProfile[]): Promise<SizeResult> {
   const configDir = writeGeneratedConfig({ baseConfigDir: CONFIG_DIR, targetDir: path.join(work, `config-${workflows}`), workflows });
   const project: Measurement[] = [];
+  const cold: Measurement[] = [];
   const floor: FloorMeasurement[] = [];
   const physicalFloor: FloorMeasurement[] = [];
   let serializers: SerializerComparison | undefined;
   let loaded: LoadedOutput | undefined;
   let counts = { objects: 0, files: 0 };
   for (let run = 0; run < options.runs; run++) {
+    // Every workflow rendered (and stored in the render cache), then the same catalog again with
+    // the cache as that run left it: the first run after a code change, then every run after it.
+    const coldDir = path.join(work, `synth-no-cache-${workflows}-${run}`);
+    settleDisk();
+    const rendered = await runProjectSynth(configDir, coldDir, workflows, true);
+    cold.push(rendered.measurement);
+    log(`${workflows} × ${ENVIRONMENTS}: npm run synth -- --no-cache ${(rendered.measurement.wallMs / 1000).toFixed(2)} s, peak ${((rendered.measurement.peakRssKib ?? 0) / 1024).toFixed(0)} MiB`);
     const outdir = path.join(work, `synth-${workflows}-${run}`);
     settleDisk();
     const synth = await runProjectSynth(configDir, outdir, workflows);
     project.push(synth.measurement);
     counts = { objects: synth.objects, files: synth.files };
     log(`${workflows} × ${ENVIRONMENTS}: npm run synth ${(synth.measurement.wallMs / 1000).toFixed(2)} s, peak ${((synth.measurement.peakRssKib ?? 0) / 1024).toFixed(0)} MiB, ${synth.objects} objects`);
+    if (run === 0) assertSameTree(coldDir, outdir, ['the synth with --no-cache', 'the synth from the render cache', 'the render cache would not give back what was rendered']);
     loaded ??= loadOutput(outdir);
     const floorDir = path.join(work, `floor-${workflows}-${run}`);
     settleDisk();
     const f = measureFloor(loaded, floorDir);
     floor.push(f);
     log(`${workflows} × ${ENVIRONMENTS}: floor ${(f.wallMs / 1000).toFixed(2)} s (yaml ${(f.serializeMs / 1000).toFixed(2)} s)`);
-    if (run === 0) assertSameTree(outdir, floorDir);
+    if (run === 0) assertSameTree(outdir, floorDir, ['the synth', 'the floor', 'the floor would not be serializing the same objects the same way']);
     const physicalDir = path.join(work, `physical-floor-${workflows}-${run}`);
     settleDisk();
     const p = measurePhysicalFloor(loaded, physicalDir);
@@ -161,9 +171,11 @@ async function measureSize(workflows: number, options: BenchOptions, work: strin
   }
   loaded = undefined;
   if (options.profile) {
-    const profile = await profileSynth({ root: ROOT, configDir, outdir: path.join(work, `profiled-${workflows}`), label: `${workflows} × ${ENVIRONMENTS}` });
-    profiles.push(profile);
-    log(`${workflows} × ${ENVIRONMENTS}: profiled synth, ${profile.threads} threads`);
+    for (const noCache of [false, true]) {
+      const profile = await profileSynth({ root: ROOT, configDir, outdir: path.join(work, `profiled-${workflows}${noCache ? '-no-cache' : ''}`), label: `${workflows} × ${ENVIRONMENTS}${noCache ? ', --no-cache' : ''}`, noCache });
+      profiles.push(profile);
+      log(`${workflows} × ${ENVIRONMENTS}: profiled synth${noCache ? ' --no-cache' : ''}, ${profile.threads} threads`);
+    }
   }
 
   const stockDir = path.join(work, `stock-app-${workflows}`);
@@ -173,7 +185,7 @@ async function measureSize(workflows: number, options: BenchOptions, work: strin
   const straightforward = await measureCommand(TSX, [main], { cwd: stockDir, env: { CDK8S_OUTDIR: outdir }, timeoutMs: options.straightforwardTimeoutSeconds * 1000 });
   if (!straightforward.timedOut && straightforward.exitCode !== 0) throw new Error(`the straightforward cdk8s app failed (exit ${straightforward.exitCode}):\n${straightforward.stderr}`);
   log(`${workflows} × ${ENVIRONMENTS}: straightforward cdk8s ${straightforward.timedOut ? `stopped after ${options.straightforwardTimeoutSeconds} s` : `${(straightforward.wallMs / 1000).toFixed(2)} s`}`);
-  return { workflows, environments: ENVIRONMENTS, ...counts, project, floor, physicalFloor, serializers, straightforward };
+  return { workflows, environments: ENVIRONMENTS, ...counts, project, cold, floor, physicalFloor, serializers, straightforward };
 }
 
 /** Where ts-node comes from for the stock comparison, or why there is none. */
@@ -199,6 +211,7 @@ async function measureReference(options: BenchOptions, work: string, profiles: S
   if ('extraPackages' in tsNode) writeStockApp({ dir: stockDir, projectRoot: ROOT, configDir: CONFIG_DIR, extraPackages: tsNode.extraPackages });
   const project: Measurement[] = [];
   const fresh: Measurement[] = [];
+  const cold: Measurement[] = [];
   const stock: Measurement[] = [];
   // As in the repository, where dist/ is committed: every timed run renders over the previous output.
   const outdir = path.join(work, 'reference-synth');
@@ -211,7 +224,10 @@ async function measureReference(options: BenchOptions, work: string, profiles: S
     settleDisk();
     const empty = await runProjectSynth(CONFIG_DIR, path.join(work, `reference-fresh-${run}`), workflows);
     fresh.push(empty.measurement);
-    log(`reference: npm run synth ${(synth.measurement.wallMs / 1000).toFixed(2)} s over its output, ${(empty.measurement.wallMs / 1000).toFixed(2)} s into an empty folder`);
+    settleDisk();
+    const rendered = await runProjectSynth(CONFIG_DIR, path.join(work, `reference-no-cache-${run}`), workflows, true);
+    cold.push(rendered.measurement);
+    log(`reference: npm run synth ${(synth.measurement.wallMs / 1000).toFixed(2)} s over its output, ${(empty.measurement.wallMs / 1000).toFixed(2)} s into an empty folder, ${(rendered.measurement.wallMs / 1000).toFixed(2)} s with --no-cache`);
     if (!('extraPackages' in tsNode)) continue;
     const stockOut = path.join(work, `reference-stock-${run}`);
     settleDisk();
@@ -222,8 +238,12 @@ async function measureReference(options: BenchOptions, work: string, profiles: S
     stock.push(m);
     log(`reference: npx cdk8s synth ${(m.wallMs / 1000).toFixed(2)} s`);
   }
-  if (options.profile) profiles.push(await profileSynth({ root: ROOT, configDir: CONFIG_DIR, outdir: path.join(work, 'reference-profiled'), label: `reference (${workflows} × 3)` }));
-  return 'extraPackages' in tsNode ? { workflows, objects, project, fresh, stock } : { workflows, objects, project, fresh, stockSkipped: tsNode.skipped };
+  if (options.profile) {
+    for (const noCache of [false, true]) {
+      profiles.push(await profileSynth({ root: ROOT, configDir: CONFIG_DIR, outdir: path.join(work, `reference-profiled${noCache ? '-no-cache' : ''}`), label: `reference (${workflows} × 3)${noCache ? ', --no-cache' : ''}`, noCache }));
+    }
+  }
+  return 'extraPackages' in tsNode ? { workflows, objects, project, fresh, cold, stock } : { workflows, objects, project, fresh, cold, stockSkipped: tsNode.skipped };
 }
 
 function report(results: BenchResults, options: BenchOptions): void {

@@ -9,6 +9,7 @@
  * the innermost frame on that stack that belongs to a stage (by the file of the function):
  *   load       module loading and compiling (require), config loading and merging, capacity plans
  *   construct  charts and constructs, cdk8s and cdk8s-plus, Argo CD, observability rules
+ *   render cache  reading and storing rendered workflows (src/synth/render-cache.ts)
  *   gate       the validation gate (src/validation/)
  *   serialize  YAML (src/synth/serialize.ts, and `yaml` below it)
  *   write      staging files, shared writes, the atomic swap (src/synth/write.ts, fleet/staged-output.ts, fleet/shared-writes.ts)
@@ -27,7 +28,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { measureCommand } from './measure';
 
-export const STAGES = ['load', 'construct', 'gate', 'serialize', 'write', 'garbage collection', 'other'] as const;
+export const STAGES = ['load', 'construct', 'render cache', 'gate', 'serialize', 'write', 'garbage collection', 'other'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface StageProfile {
@@ -55,6 +56,7 @@ const SAMPLE_MS = 1;
 export function stageOfFrame(frame: CallFrame): Stage | undefined {
   const url = frame.url.replace(/\\/g, '/');
   if (url.includes('/src/synth/serialize.')) return 'serialize';
+  if (url.includes('/src/synth/render-cache.')) return 'render cache';
   if (/\/src\/synth\/(write|fleet\/staged-output|fleet\/shared-writes)\./.test(url)) return 'write';
   if (url.includes('/src/validation/')) return 'gate';
   if (/\/src\/(config|capacity)\//.test(url)) return 'load';
@@ -93,10 +95,10 @@ export function stagesOfProfile(profile: CpuProfile): Record<Stage, number> {
  * Runs the synth under the profiler into `outdir` and sums its threads' profiles by stage.
  * Throws if the synth fails or leaves no profile.
  */
-export async function profileSynth(options: { readonly root: string; readonly configDir: string; readonly outdir: string; readonly label: string }): Promise<StageProfile> {
+export async function profileSynth(options: { readonly root: string; readonly configDir: string; readonly outdir: string; readonly label: string; /** Run with --no-cache (every workflow rendered). @default false */ readonly noCache?: boolean }): Promise<StageProfile> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
   try {
-    const m = await measureCommand(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, path.join(options.root, 'scripts', 'run-built.js'), 'cli/synth', '--config', options.configDir, '--outdir', options.outdir, '--quiet'], { cwd: options.root });
+    const m = await measureCommand(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, path.join(options.root, 'scripts', 'run-built.js'), 'cli/synth', '--config', options.configDir, '--outdir', options.outdir, '--quiet', ...(options.noCache ? ['--no-cache'] : [])], { cwd: options.root });
     if (m.exitCode !== 0) throw new Error(`the profiled synth failed (exit ${m.exitCode}):\n${m.stderr}`);
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
     if (!files.length) throw new Error('the profiled synth left no CPU profile');

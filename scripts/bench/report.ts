@@ -1,6 +1,6 @@
 /** The benchmark's printed table, BENCHMARKS.md and the chart's series, from one set of results. */
 import { ChartSeries, lineChartSvg } from './chart';
-import { BenchResults, cpuSeconds, floorSeconds, median, peakRssMiB, perObjectMicros, projectSeconds, targets } from './results';
+import { BenchResults, coldSeconds, cpuSeconds, floorSeconds, median, peakRssMiB, perObjectMicros, projectSeconds, targets } from './results';
 import { Measurement } from './measure';
 import { STAGES, StageProfile } from './profile';
 
@@ -27,9 +27,10 @@ function tableRows(r: BenchResults): string[][] {
       `${projectSeconds(size).toFixed(2)} s`,
       cpuCell(size.project),
       `${peakRssMiB(size.project)?.toFixed(0) ?? '?'} MiB`,
+      size.cold?.length ? `${coldSeconds(size)!.toFixed(2)} s, CPU ${cpuCell(size.cold)}, ${peakRssMiB(size.cold)?.toFixed(0) ?? '?'} MiB` : '?',
       `${floorSeconds(size).toFixed(2)} s`,
       cpuCell(size.floor),
-      `${(projectSeconds(size) / floorSeconds(size)).toFixed(2)}×`,
+      `${(projectSeconds(size) / floorSeconds(size)).toFixed(2)}×${size.cold?.length ? ` (--no-cache ${(coldSeconds(size)! / floorSeconds(size)).toFixed(2)}×)` : ''}`,
       size.physicalFloor?.length ? `${s(median(size.physicalFloor.map((f) => f.wallMs)))} (CPU ${cpuCell(size.physicalFloor)})` : '?',
       perObject ? `${perObject.previous.toFixed(0)} → ${perObject.current.toFixed(0)} µs` : '?',
       straightforwardCell(size.straightforward, r.straightforwardTimeoutSeconds),
@@ -37,7 +38,7 @@ function tableRows(r: BenchResults): string[][] {
   });
 }
 
-const HEADER = ['workflows × envs', 'objects', 'npm run synth (wall)', 'CPU (user+sys)', 'peak RSS', 'floor (wall)', 'floor CPU', 'synth / floor', 'physical floor: JSON + write', 'YAML CPU per object: old → now', 'straightforward cdk8s'];
+const HEADER = ['workflows × envs', 'objects', 'npm run synth (wall)', 'CPU (user+sys)', 'peak RSS', 'with --no-cache: wall, CPU, peak', 'floor (wall)', 'floor CPU', 'synth / floor', 'physical floor: JSON + write', 'YAML CPU per object: old → now', 'straightforward cdk8s'];
 
 /** The profile by stage as a Markdown table: one column per profiled run. */
 function profileTable(profiles: readonly StageProfile[]): string {
@@ -63,6 +64,7 @@ export function consoleReport(r: BenchResults): string {
   const ref = r.reference;
   out.push(`reference config (${ref.workflows} workflows × 3, ${ref.objects} objects): npm run synth ${s(median(ref.project.map((m) => m.wallMs)))}, CPU ${cpuCell(ref.project)} (runs: ${ref.project.map((m) => s(m.wallMs)).join(', ')})`);
   if (ref.fresh?.length) out.push(`  into an empty folder: ${s(median(ref.fresh.map((m) => m.wallMs)))}, CPU ${cpuCell(ref.fresh)} (runs: ${ref.fresh.map((m) => s(m.wallMs)).join(', ')})`);
+  if (ref.cold?.length) out.push(`  with --no-cache, into an empty folder: ${s(median(ref.cold.map((m) => m.wallMs)))}, CPU ${cpuCell(ref.cold)} (runs: ${ref.cold.map((m) => s(m.wallMs)).join(', ')})`);
   if (ref.stock) out.push(`  stock npx cdk8s synth (ts-node): ${s(median(ref.stock.map((m) => m.wallMs)))}, CPU ${cpuCell(ref.stock)} (runs: ${ref.stock.map((m) => s(m.wallMs)).join(', ')})`);
   else out.push(`  stock npx cdk8s synth: skipped — ${ref.stockSkipped}`);
   if (r.profiles?.length) out.push('', ...profileLines(r.profiles));
@@ -75,6 +77,7 @@ export function consoleReport(r: BenchResults): string {
 export function chartSvg(r: BenchResults): string {
   const series: ChartSeries[] = [
     { label: 'npm run synth', color: '#1f77b4', points: r.sizes.map((size) => ({ n: size.workflows, seconds: projectSeconds(size) })) },
+    ...(r.sizes.every((size) => size.cold?.length) ? [{ label: 'synth --no-cache', color: '#9467bd', points: r.sizes.map((size) => ({ n: size.workflows, seconds: coldSeconds(size)! })) }] : []),
     { label: 'floor (yaml + write)', color: '#2ca02c', dashed: true, points: r.sizes.map((size) => ({ n: size.workflows, seconds: floorSeconds(size) })) },
     {
       label: 'straightforward cdk8s',
@@ -96,7 +99,7 @@ export function benchmarksMarkdown(r: BenchResults): string {
   const rows = tableRows(r);
   const table = [`| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
   const ref = r.reference;
-  const perRun = r.sizes.map((size) => `| ${size.workflows} | ${size.project.map((p) => s(p.wallMs)).join(', ')} | ${size.floor.map((f) => s(f.wallMs)).join(', ')} | ${size.floor.map((f) => s(f.serializeMs)).join(', ')} | ${size.physicalFloor?.map((f) => s(f.wallMs)).join(', ') ?? '—'} |`).join('\n');
+  const perRun = r.sizes.map((size) => `| ${size.workflows} | ${size.project.map((p) => s(p.wallMs)).join(', ')} | ${size.cold?.map((p) => s(p.wallMs)).join(', ') ?? '—'} | ${size.floor.map((f) => s(f.wallMs)).join(', ')} | ${size.floor.map((f) => s(f.serializeMs)).join(', ')} | ${size.physicalFloor?.map((f) => s(f.wallMs)).join(', ') ?? '—'} |`).join('\n');
   const profileSection = r.profiles?.length ? `
 ## Where the time goes (\`npm run bench -- --profile\`)
 
@@ -139,13 +142,13 @@ ${targetRows}
 ${table}
 
 Reference config (the committed catalog: ${ref.workflows} workflows × 3 environments, ${ref.objects} objects):
-\`npm run synth\` over its previous output, as in the repository, ${s(median(ref.project.map((x) => x.wallMs)))}, CPU ${cpuCell(ref.project)} (runs: ${ref.project.map((x) => s(x.wallMs)).join(', ')}, peak ${peakRssMiB(ref.project)?.toFixed(0) ?? '?'} MiB)${ref.fresh?.length ? `; into an empty folder ${s(median(ref.fresh.map((x) => x.wallMs)))}, CPU ${cpuCell(ref.fresh)} (runs: ${ref.fresh.map((x) => s(x.wallMs)).join(', ')})` : ''};
+\`npm run synth\` over its previous output, as in the repository, ${s(median(ref.project.map((x) => x.wallMs)))}, CPU ${cpuCell(ref.project)} (runs: ${ref.project.map((x) => s(x.wallMs)).join(', ')}, peak ${peakRssMiB(ref.project)?.toFixed(0) ?? '?'} MiB)${ref.fresh?.length ? `; into an empty folder ${s(median(ref.fresh.map((x) => x.wallMs)))}, CPU ${cpuCell(ref.fresh)} (runs: ${ref.fresh.map((x) => s(x.wallMs)).join(', ')})` : ''}${ref.cold?.length ? `; with \`--no-cache\`, into an empty folder, ${s(median(ref.cold.map((x) => x.wallMs)))}, CPU ${cpuCell(ref.cold)} (runs: ${ref.cold.map((x) => s(x.wallMs)).join(', ')})` : ''};
 ${ref.stock ? `stock \`npx cdk8s synth --no-check-upgrade\` with the default \`npx ts-node main.ts\` app ${s(median(ref.stock.map((x) => x.wallMs)))}, CPU ${cpuCell(ref.stock)} (runs: ${ref.stock.map((x) => s(x.wallMs)).join(', ')}, peak ${peakRssMiB(ref.stock)?.toFixed(0) ?? '?'} MiB).` : `stock \`npx cdk8s synth\` not measured: ${ref.stockSkipped}.`}
 
 Every run, per size (wall time):
 
-| workflows | npm run synth | floor | of which YAML stringify | physical floor |
-|---|---|---|---|---|
+| workflows | npm run synth | with --no-cache | floor | of which YAML stringify | physical floor |
+|---|---|---|---|---|---|
 ${perRun}
 ${profileSection}
 ## What is measured
@@ -154,6 +157,14 @@ ${profileSection}
   as a child process: process start, config loading, rendering, the validation gate, YAML and the
   atomic write all included. Wall time from the outside; peak RSS and CPU from GNU time
   (\`/usr/bin/time -v\`: the largest single process of the tree, worker threads included).
+- **render cache, and \`--no-cache\`**: each run is a pair. First \`npm run synth -- --no-cache\`
+  (into its own fresh folder): every workflow rendered, and stored in the render cache
+  (src/synth/render-cache.ts) — what the first run after a change to the code costs, or CI's run
+  from a clean clone. Then \`npm run synth\`, which finds every workflow in the cache (none of
+  the catalog's settings changed) and renders none: what every later run costs, less the few
+  workflows a change touches. Both still load the config, gate every object, serialize and
+  write every file. The benchmark checks that the two write byte-identical folders. The targets'
+  \`npm run synth\` figures are the second kind; the \`--no-cache\` ones are given beside them.
 - **floor**: the objects the synth wrote, parsed back from its output folder (not timed), then
   serialized with the project's serializer (src/synth/serialize.ts, \`yaml\` at our settings, created afresh per run) and
   written to the same layout in a fresh folder — nothing else — timed in the benchmark's own
@@ -166,13 +177,15 @@ ${profileSection}
 - **YAML CPU per object, old → now**: once per size, every loaded object serialized by the old
   serializer (\`stringify(object, YAML_OPTIONS)\`, a \`Document\` per object) and by the current one
   (src/synth/serialize.ts: created afresh per environment folder, so nothing is remembered from
-  before), alternating folder by folder in this process, in CPU time; the benchmark checks that
+  before), one folder at a time in this process, the one that goes first alternating folder by
+  folder (the second pays for collecting the first's garbage), in CPU time; the benchmark checks that
   both give the same text for every object (so the old serializer's bytes equal the synth's).
 - **profile** (with \`--profile\`): \`node --cpu-prof scripts/run-built.js cli/synth …\` (the program
   \`npm run synth\` runs, without npm), one V8 profile per thread (the fleet's workers inherit the
   flag); each sample goes to the stage of the innermost frame of its stack that belongs to one,
   by source file (scripts/bench/profile.ts): load (module loading and compiling, config, capacity
-  plans), construct (charts, constructs, cdk8s, Argo CD, observability), gate (src/validation/),
+  plans), construct (charts, constructs, cdk8s, Argo CD, observability), render cache (reading
+  and storing rendered workflows), gate (src/validation/),
   serialize (src/synth/serialize.ts and \`yaml\` below it), write (staging, shared writes, the
   swap); garbage collection apart; "other" is the rest (CLI, the fleet's coordination, messages
   between threads). Samples are counted (their time deltas are wall time, which on a busy machine

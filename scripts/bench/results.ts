@@ -11,8 +11,10 @@ export interface SizeResult {
   readonly environments: number;
   readonly objects: number;
   readonly files: number;
-  /** `npm run synth`, one entry per run. */
+  /** `npm run synth`, one entry per run: the render cache holds every workflow (see `cold`). */
   readonly project: readonly Measurement[];
+  /** `npm run synth -- --no-cache` (every workflow rendered), one entry per run; absent in older results. */
+  readonly cold?: readonly Measurement[];
   /** The floor, one entry per run (interleaved with the project's runs). */
   readonly floor: readonly FloorMeasurement[];
   /** The physical floor (`JSON.stringify` + the same writes), one entry per run; absent in older results. */
@@ -30,6 +32,8 @@ export interface ReferenceResult {
   readonly project: readonly Measurement[];
   /** `npm run synth` into a new, empty folder, one entry per run; absent in older results. */
   readonly fresh?: readonly Measurement[];
+  /** `npm run synth -- --no-cache` into a new, empty folder, one entry per run; absent in older results. */
+  readonly cold?: readonly Measurement[];
   /** `npx cdk8s synth` with the default ts-node app command; undefined when skipped. */
   readonly stock?: readonly Measurement[];
   readonly stockSkipped?: string;
@@ -64,6 +68,8 @@ export function median(values: readonly number[]): number {
 }
 
 export const projectSeconds = (s: SizeResult) => median(s.project.map((m) => m.wallMs)) / 1000;
+/** Median wall seconds of the `--no-cache` runs; undefined when not measured. */
+export const coldSeconds = (s: SizeResult) => (s.cold?.length ? median(s.cold.map((m) => m.wallMs)) / 1000 : undefined);
 export const floorSeconds = (s: SizeResult) => median(s.floor.map((f) => f.wallMs)) / 1000;
 /** Median CPU seconds of measurements that have it; undefined when none has. */
 export const cpuSeconds = (runs: readonly { readonly cpuMs?: number }[]) => {
@@ -95,7 +101,9 @@ export function targets(results: BenchResults): Target[] {
   }
   const refWall = median(ref.project.map((m) => m.wallMs)) / 1000;
   const fresh = ref.fresh?.length ? `; into an empty folder ${(median(ref.fresh.map((m) => m.wallMs)) / 1000).toFixed(2)} s` : '';
-  out.push({ name: 'reference config: `npm run synth` wall time (over its previous output, as in the repository)', goal: '< 1.5 s', measured: `${refWall.toFixed(2)} s${fresh}`, met: refWall < 1.5 });
+  const refCold = ref.cold?.length ? median(ref.cold.map((m) => m.wallMs)) / 1000 : undefined;
+  const cold = refCold === undefined ? '' : `; with --no-cache, into an empty folder, ${refCold.toFixed(2)} s`;
+  out.push({ name: 'reference config: `npm run synth` wall time (over its previous output, as in the repository)', goal: '< 1.5 s', measured: `${refWall.toFixed(2)} s${fresh}${cold}`, met: refWall < 1.5 && (refCold === undefined || refCold < 1.5) });
   const s500serializers = s500?.serializers;
   if (s500serializers) {
     const { previous, current } = perObjectMicros(s500serializers);
@@ -103,15 +111,19 @@ export function targets(results: BenchResults): Target[] {
   }
   if (s500) {
     const ratio = projectSeconds(s500) / floorSeconds(s500);
-    out.push({ name: '500 × 3: wall time against the floor (gate on)', goal: '≤ 1.1× the floor', measured: `${ratio.toFixed(2)}× (${projectSeconds(s500).toFixed(2)} s vs ${floorSeconds(s500).toFixed(2)} s)`, met: ratio <= 1.1 });
+    const cold = coldSeconds(s500);
+    const coldText = cold === undefined ? '' : `; with --no-cache (every workflow rendered) ${(cold / floorSeconds(s500)).toFixed(2)}× (${cold.toFixed(2)} s)`;
+    out.push({ name: '500 × 3: wall time against the floor (gate on; the render cache filled by an earlier run)', goal: '≤ 1.1× the floor', measured: `${ratio.toFixed(2)}× (${projectSeconds(s500).toFixed(2)} s vs ${floorSeconds(s500).toFixed(2)} s)${coldText}`, met: ratio <= 1.1 });
   }
   if (s100 && s500) {
     const scaling = projectSeconds(s500) / projectSeconds(s100);
-    out.push({ name: 'time(500) / time(100)', goal: '≤ 5.2', measured: scaling.toFixed(2), met: scaling <= 5.2 });
+    const [c100, c500] = [coldSeconds(s100), coldSeconds(s500)];
+    const coldScaling = c100 !== undefined && c500 !== undefined ? c500 / c100 : undefined;
+    out.push({ name: 'time(500) / time(100)', goal: '≤ 5.2', measured: `${scaling.toFixed(2)}${coldScaling === undefined ? '' : `; with --no-cache ${coldScaling.toFixed(2)}`}`, met: scaling <= 5.2 && (coldScaling === undefined || coldScaling <= 5.2) });
   }
   if (s500) {
-    const peak = peakRssMiB(s500.project);
-    out.push({ name: 'peak memory at 500 × 3', goal: '< 768 MiB', measured: peak === undefined ? 'unknown' : `${peak.toFixed(0)} MiB`, met: peak === undefined ? undefined : peak < 768 });
+    const peak = peakRssMiB([...s500.project, ...(s500.cold ?? [])]);
+    out.push({ name: 'peak memory at 500 × 3 (with and without the render cache)', goal: '< 768 MiB', measured: peak === undefined ? 'unknown' : `${peak.toFixed(0)} MiB`, met: peak === undefined ? undefined : peak < 768 });
   }
   const waiverTarget = { name: 'gate CPU with about 1,000 waivers against the catalog\'s own few (waivers indexed by kind and name)', goal: '≤ 1.1× (does not grow with waivers × objects)' };
   const w = results.waivers;

@@ -27,6 +27,8 @@ import { ProgressReporter, progressWanted } from '../synth/progress';
 import { listFiles } from '../synth/compare-trees';
 import { footprintOfFolder, isFolder } from '../synth/previous-output';
 import { unreplaceableOutputFolder } from '../synth/output-folder';
+import { RenderCache, RenderCacheProps, codeIdentity } from '../synth/render-cache';
+import { findProjectRoot } from '../validation/schema-sources';
 
 export const SYNTH_COMMAND = defineCommand({
   name: 'synth',
@@ -35,6 +37,7 @@ export const SYNTH_COMMAND = defineCommand({
   details: [
     'Everything is written into a staging folder beside the output folder and swapped in at the end: a config error, a validation-gate refusal or a failure leaves the output folder exactly as it was.',
     'Without --env every environment is rendered and the output folder is replaced as a whole. With --env only the named environments are rendered: their folders and their Argo CD objects (Application, and AppProject) are replaced, and every other file in the output folder stays byte-identical. An AppProject shared with an environment that is not rendered keeps that environment\'s part of the allow-lists, read from its folder.',
+    'Each workflow\'s rendered objects are kept in a cache under node_modules/.cache, keyed by a hash of the workflow\'s and its environment\'s resolved settings and of the program (its code, Node.js and cdk8s versions): a later run renders only the workflows whose inputs changed and reads the others back. Every object still goes through the whole validation gate and is written the same; --no-cache renders everything. LGP_RENDER_CACHE=DIR moves the cache, LGP_RENDER_CACHE=off turns it off.',
     'Also run by `npx cdk8s synth` (cdk8s.yaml): the manifests still go to the output folder, written by this command; the cdk8s CLI\'s folder (CDK8S_OUTDIR) gets one copy of them as a single YAML stream, which `npx cdk8s synth --stdout` prints.',
   ],
   flags: {
@@ -49,6 +52,7 @@ export const SYNTH_COMMAND = defineCommand({
     }),
     quiet: flag.boolean({ help: 'print nothing on success', short: 'q' }),
     json: flag.boolean({ help: 'print the summary as JSON on stdout (no progress line)' }),
+    'no-cache': flag.boolean({ help: 'render every workflow afresh instead of reusing what an earlier run rendered from the same settings and code (node_modules/.cache/langgraph-platform/renders); what is rendered is stored again' }),
   },
   examples: [
     { command: 'npm run synth', explain: 'render config/ into dist/ (every environment)' },
@@ -70,7 +74,7 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
     const outdir = path.resolve(values.outdir);
     const configDir = path.resolve(values.config);
     try {
-      return await synth({ configDir, outdir, environments: values.env, jobs: values.jobs, quiet: values.quiet, json: values.json }, io);
+      return await synth({ configDir, outdir, environments: values.env, jobs: values.jobs, quiet: values.quiet, json: values.json, readCache: !values['no-cache'] }, io);
     } catch (e) {
       // A refusal: the problem, then the promise kept (the corpus of bad configs checks both lines).
       if (e instanceof ConfigError || e instanceof EnvironmentError) {
@@ -97,6 +101,8 @@ interface SynthArgs {
   readonly jobs?: number;
   readonly quiet: boolean;
   readonly json: boolean;
+  /** Reuse the render cache's entries (not `--no-cache`). */
+  readonly readCache: boolean;
 }
 
 export interface RenderIntoOptions {
@@ -109,6 +115,11 @@ export interface RenderIntoOptions {
   /** Told the environments about to be rendered, once the config is loaded. @default - nothing */
   readonly onStart?: (environments: readonly string[]) => void;
   readonly onProgress?: (p: FleetProgress) => void;
+  /**
+   * Reuse and keep rendered workflows in this folder (see src/synth/render-cache.ts); with `read:
+   * false`, every workflow is rendered and stored afresh. @default - every workflow rendered, nothing kept
+   */
+  readonly renderCache?: { readonly dir: string; readonly read?: boolean };
   /** Run on the staging folder, with the paths rendered in this run, before it replaces `outdir`. @default - nothing */
   readonly beforeSwap?: (stagingDir: string, written: readonly string[]) => void;
 }
@@ -148,10 +159,12 @@ export async function renderInto(options: RenderIntoOptions): Promise<RenderInto
     }
   }
 
+  const renderCache = options.renderCache && withGeneration(options.renderCache);
+  if (renderCache) RenderCache.prepare(renderCache, selected.reduce((n, e) => n + e.workflows.length, 0));
   options.onStart?.(selected.map((e) => e.environment.name));
   let staging: string | undefined = outputStep(`create a staging folder beside ${outdir}`, () => beginStaging(outdir));
   try {
-    const outcomes = await runFleet(selected, { stagingDir: staging, jobs: options.jobs, onProgress: options.onProgress });
+    const outcomes = await runFleet(selected, { stagingDir: staging, jobs: options.jobs, onProgress: options.onProgress, renderCache });
     // Argo CD's objects, once, from what the environments rendered (dist/argocd/), through the same gate.
     const { argocd, gate } = finishSynthesis(config, outcomes, { partial, keptFootprints });
     if (gate.violations.length) return { refused: gate.violations };
@@ -200,6 +213,7 @@ async function synth(args: SynthArgs, io: CommandIo): Promise<number> {
     outdir,
     environments: args.environments,
     jobs: args.jobs,
+    renderCache: renderCacheOf(args.readCache),
     onStart: showProgress ? (environments) => { progress = new ProgressReporter({ stream: process.stderr, environments }); } : undefined,
     onProgress: showProgress ? (p) => progress?.update(p) : undefined,
     beforeSwap: scratch ? (stagingDir, written) => { copied = written.length; cdk8sCopy = outputStep(`write into ${scratch}`, () => writeCdk8sCliCopy(scratch, stagingDir, outdir, written)); } : undefined,
@@ -218,6 +232,21 @@ async function synth(args: SynthArgs, io: CommandIo): Promise<number> {
     if (cdk8sCopy) print(`  cdk8s: the manifests are in ${shown(outdir)}/ (${copied} files written); the cdk8s CLI gets them as one YAML stream, ${shown(cdk8sCopy)} (what \`cdk8s synth --stdout\` prints)\n`);
   }
   return 0;
+}
+
+/** The cache with its generation; none when the program's files cannot be read to name it (the cache is never needed). */
+function withGeneration(cache: { readonly dir: string; readonly read?: boolean }): RenderCacheProps | undefined {
+  try {
+    return { ...cache, generation: codeIdentity(findProjectRoot()) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The render cache of a run (src/synth/render-cache.ts): where LGP_RENDER_CACHE says, unless `off`. */
+function renderCacheOf(read: boolean): RenderIntoOptions['renderCache'] {
+  const dir = RenderCache.dirOf(findProjectRoot());
+  return dir === undefined ? undefined : { dir, read };
 }
 
 /** The environments `--env` names, in config order; refuses an unknown name (with the known ones and a guess). */

@@ -15,6 +15,7 @@ import { CHUNK_WORKFLOWS, RenderOffer, sharedRenders } from './fleet/shared-rend
 import { Footprint, footprintOf } from '../gitops/footprint';
 import { RenderedObject, isSharedObject } from '../model/rendered-object';
 import { WorkflowRenders, renderEnvironment } from './render';
+import { RenderCacheProps } from './render-cache';
 import { OutputFile } from './write';
 
 /** Where a job's files go: a staging folder (`StagingWriter`) or memory (`MemoryOutput`). */
@@ -69,6 +70,8 @@ export interface EnvironmentJobOptions {
   readonly offerRenders?: (offer: RenderOffer) => void;
   /** @default two chunks' worth ({@link CHUNK_WORKFLOWS} × 2) */
   readonly shareRendersFrom?: number;
+  /** Reuse and keep rendered workflows (see render-cache.ts). @default - every workflow rendered, nothing kept */
+  readonly renderCache?: RenderCacheProps;
   /** Return the rendered objects too (in this thread only: they are too big to send between threads). @default false */
   readonly keepObjects?: boolean;
 }
@@ -80,8 +83,8 @@ export interface EnvironmentJobOptions {
 export function runEnvironmentJob(resolved: ResolvedEnvironment, sink: FileSink, options: EnvironmentJobOptions = {}): EnvironmentOutcome {
   const environment = resolved.environment.name;
   const report = (stage: FleetStage, done: number, total: number) => options.onProgress?.({ environment, stage, done, total });
-  const renders = options.offerRenders && resolved.workflows.length >= (options.shareRendersFrom ?? 2 * CHUNK_WORKFLOWS) ? sharedRenders(resolved, options.offerRenders) : undefined;
-  const { objects, gate } = checkedEnvironment(resolved, report, renders);
+  const renders = options.offerRenders && resolved.workflows.length >= (options.shareRendersFrom ?? 2 * CHUNK_WORKFLOWS) ? sharedRenders(resolved, options.offerRenders, options.renderCache) : undefined;
+  const { objects, gate } = checkedEnvironment(resolved, report, renders, options.renderCache);
   const planned = planFiles(objects);
   if (gate.violations.length === 0) {
     if (options.offerWrites && planned.length >= (options.shareWritesFrom ?? 2000)) {
@@ -109,10 +112,10 @@ export function runEnvironmentJob(resolved: ResolvedEnvironment, sink: FileSink,
 /**
  * One environment up to the gate's verdict: everything but serialization. Waiver annotations,
  * sync waves and keep-on-delete are aspects of each chart (src/synth/platform-aspects.ts).
- * `renders`: how the workflows are rendered (see `renderEnvironment`).
+ * `renders`: how the workflows are rendered (see `renderEnvironment`); `cache`: the render cache.
  */
-export function checkedEnvironment(resolved: ResolvedEnvironment, progress?: (stage: 'render' | 'gate', done: number, total: number) => void, renders?: WorkflowRenders): { readonly objects: RenderedObject[]; readonly gate: GateResult } {
-  const objects = renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total)), renders);
+export function checkedEnvironment(resolved: ResolvedEnvironment, progress?: (stage: 'render' | 'gate', done: number, total: number) => void, renders?: WorkflowRenders, cache?: RenderCacheProps): { readonly objects: RenderedObject[]; readonly gate: GateResult } {
+  const objects = renderEnvironment(resolved, progress && ((done, total) => progress('render', done, total)), renders, cache);
   progress?.('gate', 0, objects.length);
   return { objects, gate: runGate(objects, [resolved]) };
 }

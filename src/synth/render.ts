@@ -12,6 +12,7 @@ import { RenderedObject, SHARED_FOLDER } from '../model/rendered-object';
 import { SharedChart } from '../charts/shared-chart';
 import { addPlatformAspects } from './platform-aspects';
 import { StringPool } from './string-pool';
+import { RenderCache, RenderCacheProps } from './render-cache';
 
 /** Called after each workflow is rendered: `done` of `total` workflows. */
 export type RenderProgress = (done: number, total: number) => void;
@@ -26,9 +27,10 @@ export type WorkflowRenders = (take: (workflow: number, objects: readonly KubeOb
 /**
  * Every object of the environment, in workflow order whatever order `renders` takes them in, as
  * compact copies sharing their equal strings (see string-pool.ts): the environment is held whole
- * until its gate verdict.
+ * until its gate verdict. `cache`: the render cache of the default renders (`renders`, when given,
+ * brings its own: see fleet/shared-renders.ts).
  */
-export function renderEnvironment(resolved: ResolvedEnvironment, onWorkflow?: RenderProgress, renders?: WorkflowRenders): RenderedObject[] {
+export function renderEnvironment(resolved: ResolvedEnvironment, onWorkflow?: RenderProgress, renders?: WorkflowRenders, cache?: RenderCacheProps): RenderedObject[] {
   const environment = resolved.environment.name;
   const total = resolved.workflows.length;
   const pool = new StringPool();
@@ -40,7 +42,11 @@ export function renderEnvironment(resolved: ResolvedEnvironment, onWorkflow?: Re
     done++;
     onWorkflow?.(done, total);
   };
-  (renders ?? ((t) => resolved.workflows.forEach((wf, i) => t(i, renderWorkflow(resolved, wf)))))(take);
+  const render = renders ?? ((t: Parameters<WorkflowRenders>[0]) => {
+    const renderer = workflowRenderer(resolved, cache);
+    resolved.workflows.forEach((wf, i) => t(i, renderer(wf)));
+  });
+  render(take);
   if (done !== total) throw new Error(`${total - done} of the ${total} workflows of environment "${environment}" were not rendered`);
   const out = byWorkflow.flat();
   // Per-environment objects last (dist/<env>/_shared/, no workflow).
@@ -58,6 +64,16 @@ export function sharedChart(scope: Construct, resolved: ResolvedEnvironment): Sh
   const chart = new SharedChart(scope, SHARED_CHART_ID, { resolved });
   addPlatformAspects(chart, { waivers: resolved.environment.waivers });
   return chart;
+}
+
+/**
+ * Renders the workflows of `resolved`, through the render cache when given one (the objects a
+ * workflow rendered before for the same inputs and code, see render-cache.ts).
+ */
+export function workflowRenderer(resolved: ResolvedEnvironment, cache?: RenderCacheProps): (workflow: ResolvedWorkflow) => KubeObject[] {
+  if (!cache) return (workflow) => renderWorkflow(resolved, workflow);
+  const stored = new RenderCache(cache, resolved);
+  return (workflow) => stored.objectsOf(workflow, () => renderWorkflow(resolved, workflow));
 }
 
 export function renderWorkflow(resolved: ResolvedEnvironment, workflow: ResolvedWorkflow): KubeObject[] {

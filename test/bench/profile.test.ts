@@ -15,6 +15,7 @@ describe('stageOfFrame', () => {
     ['Module._load', 'node:internal/modules/cjs/loader', 'load'],
     ['renderEnvironment', '/p/lib/src/synth/render.js', 'construct'],
     ['synth', '/p/node_modules/cdk8s/lib/app.js', 'construct'],
+    ['objectsOf', '/p/lib/src/synth/render-cache.js', 'render cache'],
     ['main', '/p/lib/src/cli/synth.js', undefined],
     ['stringify', '/p/node_modules/yaml/dist/stringify/stringify.js', undefined],
   ])('%s in %s: %s', (name, url, stage) => {
@@ -40,7 +41,7 @@ describe('stagesOfProfile', () => {
   test('innermost stage wins, the rest is other, idle is left out; samples counted', () => {
     const samples = [3, 4, 4, 6, 6, 6, 2, 7, 8, 8];
     const stages = stagesOfProfile({ nodes, samples });
-    expect(stages).toEqual({ load: 2, construct: 1, gate: 0, serialize: 3, write: 0, 'garbage collection': 1, other: 1 });
+    expect(stages).toEqual({ load: 2, construct: 1, 'render cache': 0, gate: 0, serialize: 3, write: 0, 'garbage collection': 1, other: 1 });
     expect(Object.keys(stages)).toEqual([...STAGES]);
   });
 });

@@ -31,7 +31,7 @@ function throttled(): (p: FleetProgress) => void {
 parentPort!.on('message', (m: JobMessage | RenderHelpMessage) => {
   try {
     if (m.type === 'render-help') {
-      post({ type: 'render-helped', chunks: helpRender(m.resolved, m.offer) });
+      post({ type: 'render-helped', chunks: helpRender(m.resolved, m.offer, m.renderCache) });
       return;
     }
     const outcome: EnvironmentOutcome = runEnvironmentJob(m.resolved, new StagingWriter(m.stagingDir), {
@@ -40,6 +40,7 @@ parentPort!.on('message', (m: JobMessage | RenderHelpMessage) => {
       shareRendersFrom: m.shareRendersFrom,
       offerWrites: m.offerWrites ? (offer) => post({ type: 'offer', offer }) : undefined,
       shareWritesFrom: m.shareWritesFrom,
+      renderCache: m.renderCache,
     });
     post({ type: 'result', outcome });
   } catch (e) {

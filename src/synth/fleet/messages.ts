@@ -3,6 +3,7 @@ import { ResolvedEnvironment } from '../../config/resolved';
 import { EnvironmentOutcome, FleetProgress } from '../environment-job';
 import { WriteOffer } from './shared-writes';
 import { RenderOffer } from './shared-renders';
+import { RenderCacheProps } from '../render-cache';
 
 /** Synthesize one environment; offer its renders and writes when `offerWrites` (it is the last job). */
 export interface JobMessage {
@@ -12,6 +13,7 @@ export interface JobMessage {
   readonly offerWrites: boolean;
   readonly shareWritesFrom?: number;
   readonly shareRendersFrom?: number;
+  readonly renderCache?: RenderCacheProps;
 }
 
 /** Help render another job's environment (to a fleet worker with no job left, see shared-renders.ts); its port is transferred. */
@@ -19,6 +21,7 @@ export interface RenderHelpMessage {
   readonly type: 'render-help';
   readonly resolved: ResolvedEnvironment;
   readonly offer: RenderOffer;
+  readonly renderCache?: RenderCacheProps;
 }
 
 export type WorkerMessage =

@@ -13,6 +13,7 @@ import type { HelpMessage, HelperMessage, JobMessage, RenderHelpMessage, WorkerM
 import type { RenderOffer } from './shared-renders';
 import type { WriteOffer } from './shared-writes';
 import { StagingWriter } from './staged-output';
+import type { RenderCacheProps } from '../render-cache';
 
 /** Below this many workflow renders (summed over environments) one thread is faster than starting workers. */
 export const WORKER_MIN_RENDERS = 60;
@@ -51,6 +52,8 @@ export interface FleetOptions {
    * @default {@link WORKER_HEAP_LIMIT_MB}
    */
   readonly workerHeapLimitMb?: number;
+  /** Reuse and keep rendered workflows (see render-cache.ts). @default - every workflow rendered, nothing kept */
+  readonly renderCache?: RenderCacheProps;
 }
 
 /** See {@link FleetOptions.workerHeapLimitMb}. */
@@ -69,7 +72,7 @@ export async function runFleet(environments: readonly ResolvedEnvironment[], opt
   if (jobs === 1) {
     // Loaded on demand: with workers, this thread never needs cdk8s, the constructs or the schemas.
     const { runEnvironmentJob } = await import('../environment-job');
-    return environments.map((e) => runEnvironmentJob(e, new StagingWriter(options.stagingDir), { onProgress: options.onProgress }));
+    return environments.map((e) => runEnvironmentJob(e, new StagingWriter(options.stagingDir), { onProgress: options.onProgress, renderCache: options.renderCache }));
   }
   return runInWorkers(environments, jobs, options);
 }
@@ -123,12 +126,12 @@ function runInWorkers(environments: readonly ResolvedEnvironment[], jobs: number
         const offer = renderOffers.shift();
         if (!offer) return stop(worker);
         renderHelpers.set(worker, offer);
-        const help: RenderHelpMessage = { type: 'render-help', resolved: resolvedByName.get(offer.environment)!, offer };
+        const help: RenderHelpMessage = { type: 'render-help', resolved: resolvedByName.get(offer.environment)!, offer, renderCache: options.renderCache };
         worker.postMessage(help, [offer.port]);
         return;
       }
       running.set(worker, next);
-      const job: JobMessage = { type: 'job', resolved: environments[next], stagingDir: options.stagingDir, offerWrites: queue.length === 0, shareWritesFrom: options.shareWritesFrom, shareRendersFrom: options.shareRendersFrom };
+      const job: JobMessage = { type: 'job', resolved: environments[next], stagingDir: options.stagingDir, offerWrites: queue.length === 0, shareWritesFrom: options.shareWritesFrom, shareRendersFrom: options.shareRendersFrom, renderCache: options.renderCache };
       worker.postMessage(job);
     };
     /** Starts a write helper per offered environment while fewer threads than cores are busy. */

@@ -13,7 +13,8 @@
 import { MessageChannel, MessagePort, receiveMessageOnPort } from 'worker_threads';
 import { ResolvedEnvironment } from '../../config/resolved';
 import { KubeObject } from '../../model/kube-object';
-import { WorkflowRenders, renderWorkflow } from '../render';
+import { WorkflowRenders, workflowRenderer } from '../render';
+import { RenderCacheProps } from '../render-cache';
 import { claimChunk, newClaims } from './claims';
 
 /** Workflows per chunk: small enough to balance the tail, big enough to keep messages few. */
@@ -50,8 +51,9 @@ interface RenderedChunk {
  * The owner's side, as the `renders` of `renderEnvironment`: offers the chunks (through `offer`,
  * once), renders those it claims and takes the helper's from the port.
  */
-export function sharedRenders(resolved: ResolvedEnvironment, offer: (offer: RenderOffer) => void): WorkflowRenders {
+export function sharedRenders(resolved: ResolvedEnvironment, offer: (offer: RenderOffer) => void, cache?: RenderCacheProps): WorkflowRenders {
   return (take) => {
+    const render = workflowRenderer(resolved, cache);
     const chunkCount = Math.ceil(resolved.workflows.length / CHUNK_WORKFLOWS);
     const shared = newClaims(chunkCount, 1);
     const { port1, port2 } = new MessageChannel();
@@ -59,7 +61,7 @@ export function sharedRenders(resolved: ResolvedEnvironment, offer: (offer: Rend
     try {
       let owned = 0;
       for (let k = claimChunk(shared, 'front'); k !== undefined; k = claimChunk(shared, 'front')) {
-        chunkWorkflows(resolved, k).forEach((i) => take(i, renderWorkflow(resolved, resolved.workflows[i])));
+        chunkWorkflows(resolved, k).forEach((i) => take(i, render(resolved.workflows[i])));
         owned++;
       }
       // Every chunk is claimed now: the rest are the helper's, posted or still being rendered.
@@ -89,12 +91,13 @@ export function sharedRenders(resolved: ResolvedEnvironment, offer: (offer: Rend
  * The helper's side: renders the chunks it claims from the back and posts their objects to the
  * owner. Returns how many chunks it rendered.
  */
-export function helpRender(resolved: ResolvedEnvironment, offer: RenderOffer): number {
+export function helpRender(resolved: ResolvedEnvironment, offer: RenderOffer, cache?: RenderCacheProps): number {
+  const render = workflowRenderer(resolved, cache);
   const posted = new Int32Array(offer.shared);
   let chunks = 0;
   try {
     for (let k = claimChunk(offer.shared, 'back'); k !== undefined; k = claimChunk(offer.shared, 'back')) {
-      const rendered: RenderedChunk = { chunk: k, workflows: chunkWorkflows(resolved, k).map((i) => renderWorkflow(resolved, resolved.workflows[i])) };
+      const rendered: RenderedChunk = { chunk: k, workflows: chunkWorkflows(resolved, k).map((i) => render(resolved.workflows[i])) };
       offer.port.postMessage(rendered);
       // Counted after the message is queued, so an owner woken by the count finds it.
       Atomics.add(posted, POSTED, 1);
