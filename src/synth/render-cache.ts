@@ -4,8 +4,9 @@
  * (src/charts, src/constructs, cdk8s and friends): rendering them is most of a big catalog's CPU
  * (500 workflows × 3 environments: 13 of 29 CPU-seconds), yet a change to the config touches a
  * few workflows. So each workflow's objects are stored as JSON under a hash of exactly those
- * inputs, and a later run with the same inputs reads them instead of rendering. They still go through the whole gate, and are serialized
- * and written like rendered ones; the bytes written are the same (test/synth/render-cache.test.ts).
+ * inputs, and a later run with the same inputs reads them instead of rendering. They still go
+ * through the whole gate, and are serialized and written like rendered ones; the bytes written are
+ * the same (test/synth/render-cache.test.ts).
  *
  * Keys, in two levels:
  *  - the generation: a hash of the running program (every file under its root: lib/ when built,
@@ -49,9 +50,9 @@ export interface RenderCacheProps {
   readonly read?: boolean;
 }
 
-/** Entries kept per generation: 500 workflows × 3 environments take 1,500, at roughly 50–100 KB each. */
+/** Entries kept per generation: 500 workflows × 3 environments take 1,500, at about 90 KB each. */
 export const MAX_ENTRIES = 4000;
-/** Generations kept: the current one and the one before it (a branch switched to and back, or tests from sources beside runs of lib/). */
+/** Generations kept: the current one and the one before it (a branch switched to and back). */
 const GENERATIONS_KEPT = 2;
 const ENTRY = /^[0-9a-f]{64}\.json$/;
 const GENERATION = /^[0-9a-f]{64}$/;
