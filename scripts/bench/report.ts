@@ -161,8 +161,8 @@ ${profileSection}
   (into its own fresh folder): every workflow rendered, and stored in the render cache
   (src/synth/render-cache.ts) — what the first run after a change to the code costs, or CI's run
   from a clean clone. Then \`npm run synth\`, which finds every workflow in the cache (none of
-  the catalog's settings changed) and renders none: what every later run costs, less the few
-  workflows a change touches. Both still load the config, gate every object, serialize and
+  the catalog's settings changed) and renders none: what every later run costs, plus rendering
+  the few workflows a change touches. Both still load the config, gate every object, serialize and
   write every file. The benchmark checks that the two write byte-identical folders. The targets'
   \`npm run synth\` figures are the second kind; the \`--no-cache\` ones are given beside them.
 - **floor**: the objects the synth wrote, parsed back from its output folder (not timed), then
