@@ -35,6 +35,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ResolvedEnvironment, ResolvedWorkflow } from '../config/resolved';
 import { KubeObject } from '../model/kube-object';
+import { removeAway, removeQuietly, sha256, writeAtomically } from '../util/cache-files';
 
 /** How a run uses the cache; plain data, so it crosses to the fleet's workers. */
 export interface RenderCacheProps {
@@ -295,17 +296,10 @@ function readEntry(file: string): KubeObject[] | undefined {
 }
 
 function store(file: string, content: string): void {
-  // Write-then-rename: concurrent processes and threads never see half a file.
-  const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    fs.writeFileSync(partial, content);
-    fs.renameSync(partial, file);
+    writeAtomically(file, content);
   } catch {
-    try {
-      fs.rmSync(partial, { force: true });
-    } catch {
-      // best effort
-    }
+    // a cache that cannot be written only loses the speed-up
   }
 }
 
@@ -317,7 +311,7 @@ function pruneGenerations(dir: string, current: string): void {
       const full = path.join(dir, entry.name);
       if (full === current || !entry.isDirectory()) continue;
       // Only what this module writes: the folder may be one the user named, holding other things.
-      if (STALE_GENERATION.test(entry.name)) fs.rmSync(full, { recursive: true, force: true });
+      if (STALE_GENERATION.test(entry.name)) removeQuietly(full);
       else if (GENERATION.test(entry.name)) generations.push({ full, used: fs.statSync(full).mtimeMs });
     }
   } catch {
@@ -362,17 +356,3 @@ export function capEntries(folder: string, max: number): void {
   }
 }
 
-/** Renames `target` away first (a concurrent reader sees it whole or not at all), then removes it. */
-function removeAway(target: string): void {
-  const away = path.join(path.dirname(target), `.${path.basename(target)}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  try {
-    fs.renameSync(target, away);
-    fs.rmSync(away, { recursive: true, force: true });
-  } catch {
-    // gone already, or another pruner took it
-  }
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}

@@ -25,13 +25,13 @@
  * node_modules/.cache (outside git, removed with the dependencies it was compiled with); the
  * stored code is run with this module's `require`, so any folder works.
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vm from 'vm';
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import type { CrdVersionSchema } from './schema-sources';
+import { removeAway, removeQuietly as remove, sha256, writeAtomically as writeFileAtomically } from '../util/cache-files';
 
 export interface SchemaCacheProps {
   /** Folder of the cache (created on first write). */
@@ -212,31 +212,9 @@ function sourcesExist(listFile: string): boolean {
   return Array.isArray(listed) && listed.length > 0 && listed.every((p) => typeof p === 'string' && fs.existsSync(p));
 }
 
-/** Renames `target` away first (atomic: a concurrent pruner or reader sees it whole or not at all), then removes it. */
-function removeAway(target: string): void {
-  const away = path.join(path.dirname(target), `.${path.basename(target)}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  try {
-    fs.renameSync(target, away);
-  } catch {
-    return; // gone already, or another pruner took it
-  }
-  remove(away);
-}
-
-function remove(target: string): void {
-  try {
-    fs.rmSync(target, { recursive: true, force: true });
-  } catch {
-    // best effort
-  }
-}
-
 function writeAtomically(file: string, content: string | Buffer, options: { onlyIfMissing?: boolean } = {}): void {
   if (options.onlyIfMissing && fs.existsSync(file)) return;
-  // Write-then-rename: concurrent processes and threads never see half a file.
-  const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  fs.writeFileSync(partial, content);
-  fs.renameSync(partial, file);
+  writeFileAtomically(file, content);
 }
 
 /**
@@ -287,6 +265,4 @@ function loadModule(file: string): { readonly validator: ValidateFunction; reado
   }
 }
 
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+export { sha256 };
